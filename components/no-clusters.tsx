@@ -1,0 +1,11 @@
+export function NoClusters() {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-8 text-center">
+      <h1 className="text-lg font-semibold">No cluster configured</h1>
+      <p className="mt-2 text-sm text-slate-600">
+        Start the embedded lab cluster (unset <code>QUORUM_EMBEDDED=false</code>) or name an existing one with{" "}
+        <code>QUORUM_CLUSTERS=prod=kafka1:9092,kafka2:9092</code>, then restart Quorum.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/api-client";
+import type { Broker, ClusterSummary, Controller } from "@/lib/types";
+
+/** Live views poll at this pace until the event stream feeds them. */
+export const LIVE_REFETCH_MS = 1000;
+
+export const clusterKeys = {
+  all: ["clusters"] as const,
+  detail: (cluster: string) => ["clusters", cluster] as const,
+  summary: (cluster: string) => ["clusters", cluster, "summary"] as const,
+  brokers: (cluster: string) => ["clusters", cluster, "brokers"] as const,
+  controllers: (cluster: string) => ["clusters", cluster, "controllers"] as const,
+};
+
+export function useClustersQuery() {
+  return useQuery({
+    queryKey: clusterKeys.all,
+    queryFn: () => apiFetch<ClusterSummary[]>("/api/clusters"),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+}
+
+export function useClusterQuery(cluster: string) {
+  return useQuery({
+    queryKey: clusterKeys.summary(cluster),
+    queryFn: () => apiFetch<ClusterSummary>(`/api/clusters/${encodeURIComponent(cluster)}`),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+}
+
+export function useBrokersQuery(cluster: string) {
+  return useQuery({
+    queryKey: clusterKeys.brokers(cluster),
+    queryFn: () => apiFetch<Broker[]>(`/api/clusters/${encodeURIComponent(cluster)}/brokers`),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+}
+
+export function useControllersQuery(cluster: string) {
+  return useQuery({
+    queryKey: clusterKeys.controllers(cluster),
+    queryFn: () => apiFetch<Controller[]>(`/api/clusters/${encodeURIComponent(cluster)}/controllers`),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+}

@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+/** A broker id in a path: Kafka node ids are non-negative 32-bit integers. */
+export const brokerIdSchema = z.coerce
+  .number({ error: "broker id must be a number" })
+  .int("broker id must be a whole number")
+  .min(0, "broker id must not be negative")
+  .max(2147483647);
+
+/** POST /api/clusters/:c/brokers/:id/stop */
+export const stopBrokerSchema = z
+  .object({
+    mode: z.enum(["graceful", "kill"], { error: 'mode is "graceful" (controlled shutdown) or "kill" (SIGKILL)' }),
+  })
+  .strict()
+  .partial()
+  .transform((b) => ({ mode: b.mode ?? "graceful" }));
+
+export type StopBrokerInput = z.input<typeof stopBrokerSchema>;

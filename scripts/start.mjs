@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// `npm start`: prepares Kafka if missing, builds the app if its sources changed, serves it on
+// 127.0.0.1:$PORT, and reports the embedded cluster's progress until it is up.
+// `npm run dev` (--dev) does the same with the Next.js development server.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const host = "127.0.0.1";
+const url = `http://${host}:${port}`;
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const began = Date.now();
+const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)}s`;
+const say = (line) => console.log(`[quorum] ${line}`);
+
+function run(args, what) {
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: process.env });
+  if (r.status !== 0) {
+    console.error(`[quorum] ${what} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function newestMtime(entry) {
+  let stat;
+  try {
+    stat = fs.statSync(entry);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
+  return newest;
+}
+
+function needsBuild() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return true;
+  const built = fs.statSync(buildId).mtimeMs;
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "server",
+    "instrumentation.ts",
+    "next.config.js",
+    "postcss.config.mjs",
+    "package-lock.json",
+    "tsconfig.json",
+  ];
+  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+}
+
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`[quorum] PORT must be a port number, not "${process.env.PORT}"`);
+  process.exit(1);
+}
+
+const embedded = !["false", "0", "no"].includes(process.env.QUORUM_EMBEDDED ?? "true");
+if (embedded) run([path.join(root, "scripts", "kafka-fetch.mjs")], "Preparing Kafka");
+if (!dev && needsBuild()) {
+  say("building the console (once after each change)…");
+  run([nextBin, "build"], "next build");
+}
+
+const env = { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1" };
+const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-H", host, "-p", String(port)], {
+  cwd: root,
+  stdio: "inherit",
+  env,
+});
+
+let exiting = false;
+function shutdown(reason, signal = "SIGTERM") {
+  if (exiting) return;
+  exiting = true;
+  say(`${reason}: stopping the console and the embedded cluster…`);
+  server.kill(signal);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => shutdown(signal, signal === "SIGINT" ? "SIGINT" : "SIGTERM"));
+}
+// npm does not always pass its SIGTERM on to the script it runs: when the process that started
+// this one goes away, stop as if signalled.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) shutdown("parent process exited");
+}, 500).unref();
+server.on("exit", (code, signal) => {
+  process.exit(code ?? (signal ? 128 + (signal === "SIGINT" ? 2 : 15) : 1));
+});
+
+// Progress: poll the API until every broker is up (or something says it will not be).
+let last = "";
+const poll = setInterval(async () => {
+  let clusters;
+  try {
+    const res = await fetch(`${url}/api/clusters`);
+    if (!res.ok) return;
+    clusters = await res.json();
+  } catch {
+    return;
+  }
+  const local = clusters.find((c) => c.kind === "embedded");
+  if (!local) {
+    clearInterval(poll);
+    say(`console ready at ${url} (${elapsed()})`);
+    return;
+  }
+  const line = `cluster ${local.status}: ${local.brokersUp}/${local.brokersTotal} brokers up`;
+  if (line !== last) say(`${line} (${elapsed()})`);
+  last = line;
+  if (local.status === "ok") {
+    clearInterval(poll);
+    say(`ready in ${elapsed()}: console ${url}  ·  bootstrap servers ${local.bootstrap.join(",")}`);
+  }
+}, 500);
+poll.unref();

@@ -1,0 +1,130 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+
+/** Ports of the seeds' docker-compose clusters for brokers 1–3, then more of the same pattern. */
+export const DEFAULT_BROKER_PORTS = [19092, 29092, 39092, 49092, 59092, 19094, 29094, 39094, 49094] as const;
+export const DEFAULT_CONTROLLER_PORTS = [19093, 29093, 39093] as const;
+
+const boolFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const ports = z.union([
+  z.literal("auto"),
+  z
+    .string()
+    .transform((s) => s.split(",").map((p) => Number(p.trim())))
+    .pipe(z.array(z.number().int().min(1024).max(65535))),
+]);
+
+const externalClusters = z
+  .string()
+  .transform((s) =>
+    s
+      .split(";")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,40}=[^=\s]+$/, "each entry is id=host:port[,host:port…]")
+        .transform((entry) => {
+          const [id = "", servers = ""] = entry.split("=");
+          return { id, bootstrap: servers.split(",").map((s) => s.trim()) };
+        }),
+    ),
+  );
+
+const envSchema = z.object({
+  QUORUM_EMBEDDED: boolFlag.default(true),
+  QUORUM_DATA_DIR: z.string().min(1).default(".quorum"),
+  QUORUM_BROKERS: z.coerce.number().int().min(1).max(9).default(3),
+  QUORUM_CONTROLLERS: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 1 || n === 3, "must be 1 or 3")
+    .default(1),
+  QUORUM_BROKER_PORTS: ports.optional(),
+  QUORUM_CONTROLLER_PORTS: ports.optional(),
+  QUORUM_BROKER_HEAP_MB: z.coerce.number().int().min(128).max(4096).default(384),
+  QUORUM_CONTROLLER_HEAP_MB: z.coerce.number().int().min(128).max(4096).default(256),
+  QUORUM_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60000).default(4000),
+  QUORUM_HEARTBEAT_MS: z.coerce.number().int().min(250).max(10000).default(1000),
+  QUORUM_AUTO_LEADER_REBALANCE: boolFlag.default(false),
+  QUORUM_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(500),
+  QUORUM_CLUSTERS: externalClusters.default([]),
+});
+
+export interface EmbeddedConfig {
+  dataDir: string;
+  brokers: number;
+  controllers: 1 | 3;
+  /** Explicit ports, or "auto" for free ports chosen at start (kept in the data directory). */
+  brokerPorts: number[] | "auto";
+  controllerPorts: number[] | "auto";
+  brokerHeapMb: number;
+  controllerHeapMb: number;
+  /** broker.session.timeout.ms: how long the controller waits before fencing a silent broker. */
+  sessionTimeoutMs: number;
+  /** broker.heartbeat.interval.ms */
+  heartbeatMs: number;
+  autoLeaderRebalance: boolean;
+  probeIntervalMs: number;
+}
+
+export interface QuorumConfig {
+  embedded: EmbeddedConfig | null;
+  external: { id: string; bootstrap: string[] }[];
+}
+
+export class ConfigError extends Error {}
+
+/** Reads Quorum's configuration from environment variables; a bad value gives one clear sentence. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): QuorumConfig {
+  const raw = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("QUORUM_") && v !== ""));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid ${String(issue?.path[0] ?? "setting")}: ${issue?.message ?? "bad value"}`);
+  }
+  const e = parsed.data;
+  const brokerPorts = e.QUORUM_BROKER_PORTS ?? DEFAULT_BROKER_PORTS.slice(0, e.QUORUM_BROKERS);
+  const controllerPorts = e.QUORUM_CONTROLLER_PORTS ?? DEFAULT_CONTROLLER_PORTS.slice(0, e.QUORUM_CONTROLLERS);
+  if (brokerPorts !== "auto" && brokerPorts.length !== e.QUORUM_BROKERS) {
+    throw new ConfigError(`QUORUM_BROKER_PORTS lists ${brokerPorts.length} ports for ${e.QUORUM_BROKERS} brokers`);
+  }
+  if (controllerPorts !== "auto" && controllerPorts.length !== e.QUORUM_CONTROLLERS) {
+    throw new ConfigError(
+      `QUORUM_CONTROLLER_PORTS lists ${controllerPorts.length} ports for ${e.QUORUM_CONTROLLERS} controllers`,
+    );
+  }
+  const all = [...(brokerPorts === "auto" ? [] : brokerPorts), ...(controllerPorts === "auto" ? [] : controllerPorts)];
+  if (new Set(all).size !== all.length) throw new ConfigError("Broker and controller ports must all differ");
+  if (e.QUORUM_HEARTBEAT_MS * 2 > e.QUORUM_SESSION_TIMEOUT_MS) {
+    throw new ConfigError("QUORUM_SESSION_TIMEOUT_MS must be at least twice QUORUM_HEARTBEAT_MS");
+  }
+  if (e.QUORUM_CLUSTERS.some((c) => c.id === "local")) {
+    throw new ConfigError('QUORUM_CLUSTERS: the id "local" is the embedded cluster\'s');
+  }
+  return {
+    embedded: e.QUORUM_EMBEDDED
+      ? {
+          dataDir: path.resolve(cwd, e.QUORUM_DATA_DIR),
+          brokers: e.QUORUM_BROKERS,
+          controllers: e.QUORUM_CONTROLLERS === 3 ? 3 : 1,
+          brokerPorts,
+          controllerPorts,
+          brokerHeapMb: e.QUORUM_BROKER_HEAP_MB,
+          controllerHeapMb: e.QUORUM_CONTROLLER_HEAP_MB,
+          sessionTimeoutMs: e.QUORUM_SESSION_TIMEOUT_MS,
+          heartbeatMs: e.QUORUM_HEARTBEAT_MS,
+          autoLeaderRebalance: e.QUORUM_AUTO_LEADER_REBALANCE,
+          probeIntervalMs: e.QUORUM_PROBE_INTERVAL_MS,
+        }
+      : null,
+    external: e.QUORUM_CLUSTERS,
+  };
+}

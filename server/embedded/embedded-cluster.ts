@@ -1,0 +1,312 @@
+import "server-only";
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import getPort from "get-port";
+import type { NodeRuntime, NodeStatus } from "@/lib/types";
+import type { EmbeddedConfig } from "../config";
+import { AppError } from "../errors";
+import { probeApiVersions } from "../kafka/probe";
+import { logger } from "../logger";
+import { resolveKafkaDist } from "./kafka-dist";
+import { CONTROLLER_ID_BASE, type NodeSpec, nodeProperties, toPropertiesFile } from "./node-config";
+import { NodeProcess, reapOrphan, type StopMode } from "./node-process";
+
+const execFileAsync = promisify(execFile);
+const HOST = "127.0.0.1";
+
+interface Layout {
+  clusterId: string;
+  brokers: { id: number; port: number }[];
+  controllers: { id: number; port: number }[];
+}
+
+/** A random Kafka cluster id: 16 bytes, URL-safe base64 without padding, never starting with '-'. */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
+async function pickPorts(wanted: number[] | "auto", count: number, stored: number[], taken: Set<number>) {
+  if (wanted !== "auto") return wanted;
+  const ports: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const prefer = stored[i];
+    const port = await getPort({ port: prefer, exclude: [...taken, ...ports] });
+    ports.push(port);
+  }
+  return ports;
+}
+
+/**
+ * The embedded KRaft cluster: dedicated controller(s) and brokers as child JVMs on 127.0.0.1, with
+ * storage formatted once under the data directory so topics survive restarts. Emits "change" when
+ * any node's status changes.
+ */
+export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
+  private nodes = new Map<number, NodeProcess>();
+  private answering = new Map<number, boolean>();
+  private layout: Layout | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private probing = false;
+  private startPromise: Promise<void> | null = null;
+  private lastStatuses = "";
+  kafkaVersion = "unknown";
+  /** Why the last start failed, for the API and the page to say. */
+  startError: string | null = null;
+  private phase: "idle" | "starting" | "running" | "stopped" = "idle";
+
+  constructor(readonly config: EmbeddedConfig) {
+    super();
+  }
+
+  get clusterId(): string | null {
+    return this.layout?.clusterId ?? null;
+  }
+
+  get bootstrap(): string[] {
+    return this.brokerSpecs().map((b) => `${b.host}:${b.port}`);
+  }
+
+  brokerSpecs(): NodeSpec[] {
+    return (this.layout?.brokers ?? []).map((b) => ({ ...b, role: "broker" as const, host: HOST }));
+  }
+
+  controllerSpecs(): NodeSpec[] {
+    return (this.layout?.controllers ?? []).map((c) => ({ ...c, role: "controller" as const, host: HOST }));
+  }
+
+  nodeDir(spec: { id: number; role: string }): string {
+    return path.join(this.config.dataDir, `${spec.role}-${spec.id}`);
+  }
+
+  get isStarting(): boolean {
+    return this.phase === "starting";
+  }
+
+  /** Starts every node; resolves once all answer Kafka requests (rejects after `timeoutMs`). */
+  start(timeoutMs = 180_000): Promise<void> {
+    this.phase = "starting";
+    this.startError = null;
+    this.startPromise ??= this.doStart(timeoutMs).then(
+      () => {
+        this.phase = "running";
+      },
+      (err: unknown) => {
+        this.startPromise = null;
+        this.phase = "idle";
+        this.startError = err instanceof Error ? err.message : String(err);
+        throw err;
+      },
+    );
+    return this.startPromise;
+  }
+
+  private async doStart(timeoutMs: number): Promise<void> {
+    const began = Date.now();
+    const dist = resolveKafkaDist();
+    this.kafkaVersion = dist.version;
+    fs.mkdirSync(this.config.dataDir, { recursive: true });
+    this.layout = await this.prepareLayout();
+    const controllers = this.controllerSpecs();
+    const all = [...controllers, ...this.brokerSpecs()];
+    await Promise.all(all.map((spec) => reapOrphan(this.nodeDir(spec))));
+    for (const spec of all) {
+      const dir = this.nodeDir(spec);
+      fs.mkdirSync(dir, { recursive: true });
+      const props = nodeProperties(spec, {
+        controllers,
+        brokerCount: this.config.brokers,
+        logDir: path.join(dir, "data"),
+        timings: this.config,
+      });
+      fs.writeFileSync(path.join(dir, "server.properties"), toPropertiesFile(props));
+    }
+    await this.format(all, dist.classpath);
+    for (const spec of all) {
+      const node = new NodeProcess(spec, {
+        dir: this.nodeDir(spec),
+        classpath: dist.classpath,
+        log4jConfig: dist.log4jConfig,
+        heapMb: spec.role === "broker" ? this.config.brokerHeapMb : this.config.controllerHeapMb,
+        stopTimeoutMs: 30_000,
+      });
+      node.on("exit", () => {
+        this.answering.set(spec.id, false);
+        this.publish();
+      });
+      this.nodes.set(spec.id, node);
+      node.start();
+    }
+    this.publish();
+    this.probeTimer = setInterval(() => void this.probe(), this.config.probeIntervalMs);
+    this.probeTimer.unref();
+    await this.waitUntil(() => this.nodeStates().every((n) => n.status === "up"), timeoutMs, "every node up");
+    logger.info({ ms: Date.now() - began, bootstrap: this.bootstrap.join(",") }, "embedded cluster up");
+  }
+
+  private async prepareLayout(): Promise<Layout> {
+    const file = path.join(this.config.dataDir, "cluster.json");
+    let stored: Layout | null = null;
+    if (fs.existsSync(file)) {
+      stored = JSON.parse(fs.readFileSync(file, "utf8")) as Layout;
+      if (stored.brokers.length !== this.config.brokers || stored.controllers.length !== this.config.controllers) {
+        throw new Error(
+          `${this.config.dataDir} holds a cluster of ${stored.brokers.length} broker(s) and ${stored.controllers.length} controller(s), ` +
+            `not ${this.config.brokers} and ${this.config.controllers}: choose another QUORUM_DATA_DIR or delete that folder.`,
+        );
+      }
+    }
+    const taken = new Set<number>();
+    const brokerPorts = await pickPorts(
+      this.config.brokerPorts,
+      this.config.brokers,
+      stored?.brokers.map((b) => b.port) ?? [],
+      taken,
+    );
+    for (const p of brokerPorts) taken.add(p);
+    const controllerPorts = await pickPorts(
+      this.config.controllerPorts,
+      this.config.controllers,
+      stored?.controllers.map((c) => c.port) ?? [],
+      taken,
+    );
+    const layout: Layout = {
+      clusterId: stored?.clusterId ?? newClusterId(),
+      brokers: brokerPorts.map((port, i) => ({ id: i + 1, port })),
+      controllers: controllerPorts.map((port, i) => ({ id: CONTROLLER_ID_BASE + i + 1, port })),
+    };
+    fs.writeFileSync(file, `${JSON.stringify(layout, null, 2)}\n`);
+    return layout;
+  }
+
+  /** Formats the storage of nodes not yet formatted (first start only), all with one cluster id. */
+  private async format(specs: NodeSpec[], classpath: string): Promise<void> {
+    const todo = specs.filter((s) => !fs.existsSync(path.join(this.nodeDir(s), "data", "meta.properties")));
+    if (todo.length === 0 || !this.layout) return;
+    logger.info({ nodes: todo.map((s) => s.id) }, "formatting storage");
+    const clusterId = this.layout.clusterId;
+    await Promise.all(
+      todo.map((s) =>
+        execFileAsync(
+          "java",
+          [
+            "-Xmx128m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            classpath,
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            clusterId,
+            "-c",
+            path.join(this.nodeDir(s), "server.properties"),
+            "--ignore-formatted",
+          ],
+          { timeout: 60_000 },
+        ),
+      ),
+    );
+  }
+
+  private async probe(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      await Promise.all(
+        [...this.nodes.values()].map(async (node) => {
+          const ok = node.state === "running" && (await probeApiVersions(node.spec.host, node.spec.port, 800));
+          this.answering.set(node.spec.id, ok && node.state === "running");
+        }),
+      );
+      this.publish();
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private publish(): void {
+    const states = this.nodeStates();
+    const key = states.map((s) => `${s.id}:${s.status}:${s.pid}`).join(",");
+    if (key === this.lastStatuses) return;
+    this.lastStatuses = key;
+    this.emit("change", states);
+  }
+
+  nodeStates(): NodeRuntime[] {
+    const specs = [...this.controllerSpecs(), ...this.brokerSpecs()];
+    return specs.map((spec) => {
+      const node = this.nodes.get(spec.id);
+      let status: NodeStatus = "down";
+      if (node?.state === "stopping") status = "stopping";
+      else if (node?.state === "running") status = this.answering.get(spec.id) ? "up" : "starting";
+      return {
+        id: spec.id,
+        role: spec.role,
+        host: spec.host,
+        port: spec.port,
+        status,
+        pid: node?.pid ?? null,
+        startedAt: node?.state === "stopped" ? null : (node?.startedAt ?? null),
+        lastExit: node?.lastExit ?? null,
+        logFile: node?.logFile ?? path.join(this.nodeDir(spec), "logs", "server.log"),
+      };
+    });
+  }
+
+  private node(id: number, role: "broker" | "controller"): NodeProcess {
+    const node = this.nodes.get(id);
+    if (!node || node.spec.role !== role) {
+      throw new AppError("broker_not_found", `The embedded cluster has no ${role} ${id}`);
+    }
+    return node;
+  }
+
+  /** Stops one broker: graceful is Kafka's controlled shutdown (SIGTERM), kill a crash (SIGKILL). */
+  async stopBroker(id: number, mode: StopMode): Promise<void> {
+    const node = this.node(id, "broker");
+    if (node.state === "stopped") throw new AppError("conflict", `Broker ${id} is already down`);
+    if (node.state === "stopping" && mode === "graceful")
+      throw new AppError("conflict", `Broker ${id} is already stopping`);
+    const stopped = node.stop(mode);
+    this.answering.set(id, false);
+    this.publish();
+    await stopped;
+  }
+
+  /** Starts a stopped broker; resolves at once (status "starting"), the probe turns it "up". */
+  startBroker(id: number): void {
+    const node = this.node(id, "broker");
+    if (node.state !== "stopped")
+      throw new AppError("conflict", `Broker ${id} is ${node.state === "stopping" ? "stopping" : "already running"}`);
+    if (this.phase === "stopped") throw new AppError("conflict", "The embedded cluster is shutting down");
+    this.answering.set(id, false);
+    node.start();
+    this.publish();
+  }
+
+  async waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Stops the whole cluster: brokers first (controlled shutdown needs the controllers), then controllers. */
+  async stop(): Promise<void> {
+    this.phase = "stopped";
+    const brokers = [...this.nodes.values()].filter((n) => n.spec.role === "broker");
+    const controllers = [...this.nodes.values()].filter((n) => n.spec.role === "controller");
+    await Promise.all(brokers.map((n) => n.stop("graceful")));
+    await Promise.all(controllers.map((n) => n.stop("graceful")));
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
+    this.publish();
+  }
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import { ZodError, type z } from "zod";
+import { AppError } from "../errors";
+import { WireError } from "../kafka/wire";
+import { logger } from "../logger";
+
+type Params = Record<string, string>;
+type Handler<P extends Params> = (req: Request, params: P) => Promise<unknown> | unknown;
+
+function errorJson(status: number, code: string, message: string, field?: string): Response {
+  return Response.json({ error: field ? { code, message, field } : { code, message } }, { status });
+}
+
+/** Maps anything a handler throws to the API's error body; internals never leave the server. */
+export function toErrorResponse(err: unknown): Response {
+  if (err instanceof AppError) return errorJson(err.status, err.code, err.message, err.field);
+  if (err instanceof ZodError) {
+    const issue = err.issues[0];
+    const field = issue?.path.length ? issue.path.join(".") : undefined;
+    const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "Invalid request";
+    return errorJson(400, "validation_failed", message, field);
+  }
+  if (err instanceof WireError) {
+    return errorJson(503, err.kind === "timeout" ? "kafka_timeout" : "cluster_unavailable", err.message);
+  }
+  logger.error(
+    { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
+    "unhandled error",
+  );
+  return errorJson(500, "internal", "Something went wrong inside Quorum; the server log has the details.");
+}
+
+/** The one wrapper of every route handler: awaits params, returns JSON, maps errors. */
+export function withRoute<P extends Params = Params>(handler: Handler<P>) {
+  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const out = await handler(req, await ctx.params);
+      if (out instanceof Response) return out;
+      return Response.json(out ?? { ok: true });
+    } catch (err) {
+      return toErrorResponse(err);
+    }
+  };
+}
+
+/** Reads a JSON body and parses it with `schema`; an empty body counts as `{}`. */
+export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const text = await req.text();
+  let data: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new AppError("invalid_json", "The request body is not valid JSON");
+    }
+  }
+  return schema.parse(data);
+}

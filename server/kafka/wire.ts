@@ -1,0 +1,154 @@
+import "server-only";
+import net from "node:net";
+
+/**
+ * The few bytes of Kafka's wire protocol Quorum speaks itself: requests whose answers kafkajs does
+ * not expose (per-node ApiVersions probes; Metadata with racks, internal flags and offline replicas
+ * in one round trip). Non-flexible versions only, request header v1.
+ */
+export class Writer {
+  private parts: Buffer[] = [];
+
+  int8(v: number): this {
+    const b = Buffer.alloc(1);
+    b.writeInt8(v);
+    this.parts.push(b);
+    return this;
+  }
+
+  int16(v: number): this {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(v);
+    this.parts.push(b);
+    return this;
+  }
+
+  int32(v: number): this {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(v);
+    this.parts.push(b);
+    return this;
+  }
+
+  string(v: string | null): this {
+    if (v === null) return this.int16(-1);
+    const bytes = Buffer.from(v, "utf8");
+    this.int16(bytes.length);
+    this.parts.push(bytes);
+    return this;
+  }
+
+  /** A nullable array; null encodes as length -1. */
+  array<T>(items: T[] | null, each: (w: Writer, item: T) => void): this {
+    if (items === null) return this.int32(-1);
+    this.int32(items.length);
+    for (const item of items) each(this, item);
+    return this;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+export class Reader {
+  private offset = 0;
+
+  constructor(private readonly buf: Buffer) {}
+
+  int8(): number {
+    const v = this.buf.readInt8(this.offset);
+    this.offset += 1;
+    return v;
+  }
+
+  int16(): number {
+    const v = this.buf.readInt16BE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+
+  int32(): number {
+    const v = this.buf.readInt32BE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+
+  bool(): boolean {
+    return this.int8() !== 0;
+  }
+
+  string(): string | null {
+    const len = this.int16();
+    if (len < 0) return null;
+    const v = this.buf.toString("utf8", this.offset, this.offset + len);
+    this.offset += len;
+    return v;
+  }
+
+  array<T>(each: (r: Reader) => T): T[] {
+    const len = this.int32();
+    const out: T[] = [];
+    for (let i = 0; i < len; i++) out.push(each(this));
+    return out;
+  }
+}
+
+export class WireError extends Error {
+  constructor(
+    message: string,
+    readonly kind: "timeout" | "connection" | "protocol",
+  ) {
+    super(message);
+    this.name = "WireError";
+  }
+}
+
+let nextCorrelationId = 1;
+
+/** Sends one request to host:port on a fresh connection and returns a reader over the response body. */
+export function sendRequest(
+  host: string,
+  port: number,
+  req: { apiKey: number; version: number; body: Buffer },
+  timeoutMs: number,
+): Promise<Reader> {
+  const correlationId = nextCorrelationId++ & 0x7fffffff;
+  const header = new Writer().int16(req.apiKey).int16(req.version).int32(correlationId).string("quorum").bytes();
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(header.length + req.body.length);
+  const frame = Buffer.concat([size, header, req.body]);
+
+  return new Promise((resolve, reject) => {
+    let received = Buffer.alloc(0);
+    let settled = false;
+    const socket = net.connect({ host, port });
+    const finish = (err: WireError | null, value?: Reader) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else if (value) resolve(value);
+    };
+    const timer = setTimeout(
+      () => finish(new WireError(`${host}:${port} did not answer within ${timeoutMs} ms`, "timeout")),
+      timeoutMs,
+    );
+    socket.on("connect", () => socket.write(frame));
+    socket.on("data", (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 4) return;
+      const length = received.readInt32BE(0);
+      if (received.length < 4 + length) return;
+      const body = received.subarray(4, 4 + length);
+      if (body.readInt32BE(0) !== correlationId) {
+        finish(new WireError(`${host}:${port} answered another request`, "protocol"));
+        return;
+      }
+      finish(null, new Reader(body.subarray(4)));
+    });
+    socket.on("error", (err) => finish(new WireError(`${host}:${port}: ${err.message}`, "connection")));
+    socket.on("close", () => finish(new WireError(`${host}:${port} closed the connection`, "connection")));
+  });
+}

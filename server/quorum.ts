@@ -1,0 +1,78 @@
+import "server-only";
+import { ClusterService } from "./cluster-service";
+import { loadConfig, type QuorumConfig } from "./config";
+import { EmbeddedCluster } from "./embedded/embedded-cluster";
+import { AppError } from "./errors";
+import { logger } from "./logger";
+
+/** The id of the cluster Quorum runs itself. */
+export const LOCAL_CLUSTER_ID = "local";
+
+export interface Quorum {
+  config: QuorumConfig;
+  embedded: EmbeddedCluster | null;
+  clusters: Map<string, ClusterService>;
+}
+
+// Next.js may bundle this module more than once (instrumentation and each route): the one
+// instance per process lives on globalThis.
+const KEY = Symbol.for("quorum.instance");
+type WithQuorum = typeof globalThis & { [KEY]?: Quorum };
+
+export function createQuorum(config: QuorumConfig): Quorum {
+  const embedded = config.embedded ? new EmbeddedCluster(config.embedded) : null;
+  const clusters = new Map<string, ClusterService>();
+  if (embedded) clusters.set(LOCAL_CLUSTER_ID, new ClusterService(LOCAL_CLUSTER_ID, "Local lab", [], embedded));
+  for (const ext of config.external) clusters.set(ext.id, new ClusterService(ext.id, ext.id, ext.bootstrap, null));
+  return { config, embedded, clusters };
+}
+
+export function getQuorum(): Quorum {
+  const g = globalThis as WithQuorum;
+  g[KEY] ??= createQuorum(loadConfig());
+  return g[KEY];
+}
+
+export function getCluster(id: string): ClusterService {
+  const cluster = getQuorum().clusters.get(id);
+  if (!cluster) throw new AppError("cluster_not_found", `No cluster "${id}": GET /api/clusters lists them`);
+  return cluster;
+}
+
+let stopping: Promise<void> | null = null;
+
+/** Stops the embedded cluster (brokers, then controllers); safe to call more than once. */
+export function stopQuorum(): Promise<void> {
+  stopping ??= (async () => {
+    const embedded = getQuorum().embedded;
+    if (embedded) await embedded.stop();
+  })();
+  return stopping;
+}
+
+/**
+ * Starts the embedded cluster in the background (the console serves meanwhile and shows the
+ * progress) and makes SIGINT/SIGTERM stop every node before the process exits.
+ */
+export function startQuorum(): void {
+  const q = getQuorum();
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, "stopping the embedded cluster");
+    const hardExit = setTimeout(() => process.exit(1), 60_000);
+    hardExit.unref();
+    stopQuorum()
+      .catch((err: unknown) => logger.error({ err: String(err) }, "stopping the embedded cluster failed"))
+      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  if (!q.embedded) return;
+  const embedded = q.embedded;
+  embedded.on("change", (nodes) => {
+    const up = nodes.filter((n) => n.status === "up").length;
+    logger.debug({ up, total: nodes.length }, "node status changed");
+  });
+  embedded.start().catch((err: unknown) => {
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, "the embedded cluster did not start");
+  });
+}
