@@ -9,7 +9,11 @@ export function ErrorPanel({ error }: { error: Error }) {
         ? "The cluster is not answering; Quorum retries by itself."
         : "Retrying automatically.";
   return (
-    <div role="alert" className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
+    <div
+      role="alert"
+      data-testid="error-panel"
+      className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900"
+    >
       <p className="font-medium">{error.message}</p>
       <p className="mt-1 text-rose-800">{hint}</p>
     </div>

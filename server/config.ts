@@ -83,7 +83,7 @@ export interface QuorumConfig {
 export class ConfigError extends Error {}
 
 /** Reads Quorum's configuration from environment variables; a bad value gives one clear sentence. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): QuorumConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): QuorumConfig {
   const raw = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("QUORUM_") && v !== ""));
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { type NodeSpec, nodeProperties, quorumVoters, toPropertiesFile } from "./node-config";
+
+const controllers: NodeSpec[] = [{ id: 101, role: "controller", host: "127.0.0.1", port: 19093 }];
+const timings = { sessionTimeoutMs: 4000, heartbeatMs: 1000, autoLeaderRebalance: false };
+
+describe("nodeProperties", () => {
+  it("makes a controller listen only on the controller listener", () => {
+    const p = nodeProperties(controllers[0] as NodeSpec, { controllers, brokerCount: 3, logDir: "/d", timings });
+    expect(p).toMatchObject({
+      "node.id": "101",
+      "process.roles": "controller",
+      "controller.quorum.voters": "101@127.0.0.1:19093",
+      listeners: "CONTROLLER://127.0.0.1:19093",
+      "broker.session.timeout.ms": "4000",
+    });
+    expect(p["advertised.listeners"]).toBeUndefined();
+  });
+
+  it("sizes internal topics to the cluster so groups get a coordinator on 1 broker", () => {
+    const broker: NodeSpec = { id: 1, role: "broker", host: "127.0.0.1", port: 19092 };
+    const one = nodeProperties(broker, { controllers, brokerCount: 1, logDir: "/d", timings });
+    expect(one["offsets.topic.replication.factor"]).toBe("1");
+    expect(one["transaction.state.log.min.isr"]).toBe("1");
+    const five = nodeProperties(broker, { controllers, brokerCount: 5, logDir: "/d", timings });
+    expect(five["offsets.topic.replication.factor"]).toBe("3");
+    expect(five["transaction.state.log.min.isr"]).toBe("2");
+    expect(five["advertised.listeners"]).toBe("PLAINTEXT://127.0.0.1:19092");
+    expect(five["auto.leader.rebalance.enable"]).toBe("false");
+    expect(five["broker.heartbeat.interval.ms"]).toBe("1000");
+  });
+
+  it("lists every voter of a 3-controller quorum", () => {
+    const three: NodeSpec[] = [101, 102, 103].map((id, i) => ({
+      id,
+      role: "controller",
+      host: "127.0.0.1",
+      port: 19093 + i * 10000,
+    }));
+    expect(quorumVoters(three)).toBe("101@127.0.0.1:19093,102@127.0.0.1:29093,103@127.0.0.1:39093");
+  });
+
+  it("writes a properties file line by line", () => {
+    expect(toPropertiesFile({ a: "1", "b.c": "x=y" })).toBe("a=1\nb.c=x=y\n");
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { WireError } from "../kafka/wire";
+import { readBody, withRoute } from "./with-route";
+
+const ctx = <P extends Record<string, string>>(params: P) => ({ params: Promise.resolve(params) });
+const req = (body?: string) => new Request("http://x/api", { method: "POST", body });
+
+describe("withRoute", () => {
+  it("answers a handler's value as JSON with the route params", async () => {
+    const handler = withRoute<{ id: string }>((_r, p) => ({ got: p.id }));
+    const res = await handler(req(), ctx({ id: "7" }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ got: "7" });
+  });
+
+  it.each([
+    [new AppError("cluster_not_found", "No cluster x"), 404, "cluster_not_found"],
+    [new AppError("not_controllable", "cannot"), 409, "not_controllable"],
+    [new WireError("127.0.0.1:1 did not answer", "timeout"), 503, "kafka_timeout"],
+    [new WireError("refused", "connection"), 503, "cluster_unavailable"],
+  ])("maps %s to %i", async (err, status, code) => {
+    const res = await withRoute(() => {
+      throw err;
+    })(req(), ctx({}));
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ error: { code, message: err.message } });
+  });
+
+  it("hides internals of unexpected errors behind a 500", async () => {
+    const res = await withRoute(() => {
+      throw new Error("secret stack detail");
+    })(req(), ctx({}));
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body.error.code).toBe("internal");
+    expect(JSON.stringify(body)).not.toContain("secret");
+  });
+});
+
+describe("readBody", () => {
+  const schema = z.object({ mode: z.enum(["graceful", "kill"]) }).strict();
+  const run = (body?: string) =>
+    withRoute(async (r) => readBody(r, schema))(req(body), ctx({})).then(async (res) => ({
+      status: res.status,
+      body: await res.json(),
+    }));
+
+  it("parses a valid body", async () => {
+    expect(await run('{"mode":"kill"}')).toEqual({ status: 200, body: { mode: "kill" } });
+  });
+
+  it("answers 400 invalid_json for a body that is not JSON", async () => {
+    const r = await run("{mode:");
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe("invalid_json");
+  });
+
+  it("answers 400 validation_failed naming the field", async () => {
+    const r = await run('{"mode":"nicely"}');
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: "validation_failed", field: "mode" });
+  });
+});
