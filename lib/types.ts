@@ -29,6 +29,8 @@ export interface ClusterSummary {
   kafkaVersion: string | null;
   brokersUp: number;
   brokersTotal: number;
+  /** Why the cluster is unreachable or stopped, when known. */
+  message?: string | null;
 }
 
 /** GET /api/clusters/:c/brokers */
@@ -55,4 +57,101 @@ export interface Controller {
 
 export interface ApiErrorBody {
   error: { code: string; message: string; field?: string };
+}
+
+/** GET /api/clusters/:c/topics */
+export interface TopicSummary {
+  name: string;
+  internal: boolean;
+  partitions: number;
+  replicationFactor: number;
+  /** Partitions whose ISR is smaller than their replica list. */
+  underReplicated: number;
+  /** Partitions without a leader. */
+  offline: number;
+  /** Σ(latest − earliest) over partitions whose offsets are known. */
+  messages: number;
+}
+
+export interface PartitionInfo {
+  partition: number;
+  /** -1 when the partition has no leader. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  offlineReplicas: number[];
+  /** The first replica: where leadership returns after a preferred leader election. */
+  preferredLeader: number;
+  earliestOffset: number | null;
+  latestOffset: number | null;
+}
+
+export interface TopicConfigEntry {
+  name: string;
+  value: string | null;
+  source: string;
+  isDefault: boolean;
+  readOnly: boolean;
+  sensitive: boolean;
+}
+
+/** GET /api/clusters/:c/topics/:t */
+export interface TopicDetail {
+  name: string;
+  internal: boolean;
+  partitions: PartitionInfo[];
+  configs: TopicConfigEntry[];
+}
+
+/** GET /api/clusters/:c/consumer-groups */
+export interface ConsumerGroupSummary {
+  groupId: string;
+  state: string;
+  members: number;
+  topics: string[];
+  /** Σ lag over partitions with a commit; null when the group has committed nothing. */
+  totalLag: number | null;
+}
+
+export interface GroupMemberInfo {
+  memberId: string;
+  clientId: string;
+  host: string;
+  groupInstanceId: string | null;
+  assignments: { topic: string; partitions: number[] }[];
+}
+
+export interface GroupOffset {
+  topic: string;
+  partition: number;
+  committedOffset: number | null;
+  logEndOffset: number | null;
+  lag: number | null;
+}
+
+/** GET /api/clusters/:c/consumer-groups/:g */
+export interface ConsumerGroupDetail {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  protocol: string;
+  coordinator: number;
+  members: GroupMemberInfo[];
+  offsets: GroupOffset[];
+  totalLag: number | null;
+}
+
+/** GET /api/clusters/:c/overview */
+export interface ClusterOverview {
+  cluster: ClusterSummary;
+  brokersUp: number;
+  brokersTotal: number;
+  topics: number;
+  internalTopics: number;
+  partitions: number;
+  underReplicated: number;
+  offline: number;
+  groups: number;
+  totalLag: number;
+  snapshot: { takenAt: number; durationMs: number; requests: number; errors: string[] } | null;
 }

@@ -8,6 +8,8 @@ export const errorStatus = {
   not_found: 404,
   cluster_not_found: 404,
   broker_not_found: 404,
+  topic_not_found: 404,
+  group_not_found: 404,
   conflict: 409,
   not_controllable: 409,
   cluster_unavailable: 503,

@@ -43,6 +43,15 @@ export function withRoute<P extends Params = Params>(handler: Handler<P>) {
   };
 }
 
+/** A path segment as the caller meant it, whether or not the router already decoded it. */
+export function pathParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Reads a JSON body and parses it with `schema`; an empty body counts as `{}`. */
 export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   const text = await req.text();

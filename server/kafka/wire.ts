@@ -3,8 +3,8 @@ import net from "node:net";
 
 /**
  * The few bytes of Kafka's wire protocol Quorum speaks itself: requests whose answers kafkajs does
- * not expose (per-node ApiVersions probes; Metadata with racks, internal flags and offline replicas
- * in one round trip). Non-flexible versions only, request header v1.
+ * not expose or cannot batch: per-node ApiVersions probes; Metadata with racks, internal flags and
+ * offline replicas; offsets, groups and committed offsets batched per broker.
  */
 export class Writer {
   private parts: Buffer[] = [];
@@ -36,6 +36,50 @@ export class Writer {
     this.int16(bytes.length);
     this.parts.push(bytes);
     return this;
+  }
+
+  int64(v: bigint): this {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(v);
+    this.parts.push(b);
+    return this;
+  }
+
+  bool(v: boolean): this {
+    return this.int8(v ? 1 : 0);
+  }
+
+  /** Unsigned varint, as flexible versions encode lengths. */
+  uvarint(v: number): this {
+    const bytes: number[] = [];
+    let n = v >>> 0;
+    while (n >= 0x80) {
+      bytes.push((n & 0x7f) | 0x80);
+      n >>>= 7;
+    }
+    bytes.push(n);
+    this.parts.push(Buffer.from(bytes));
+    return this;
+  }
+
+  compactString(v: string | null): this {
+    if (v === null) return this.uvarint(0);
+    const bytes = Buffer.from(v, "utf8");
+    this.uvarint(bytes.length + 1);
+    this.parts.push(bytes);
+    return this;
+  }
+
+  compactArray<T>(items: T[] | null, each: (w: Writer, item: T) => void): this {
+    if (items === null) return this.uvarint(0);
+    this.uvarint(items.length + 1);
+    for (const item of items) each(this, item);
+    return this;
+  }
+
+  /** An empty tagged-field section (flexible versions end every struct with one). */
+  tags(): this {
+    return this.uvarint(0);
   }
 
   /** A nullable array; null encodes as length -1. */
@@ -74,8 +118,66 @@ export class Reader {
     return v;
   }
 
+  int64(): bigint {
+    const v = this.buf.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return v;
+  }
+
   bool(): boolean {
     return this.int8() !== 0;
+  }
+
+  uvarint(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = this.buf.readUInt8(this.offset++);
+      result |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return result >>> 0;
+      shift += 7;
+      if (shift > 28) throw new WireError("varint too long", "protocol");
+    }
+  }
+
+  compactString(): string | null {
+    const len = this.uvarint() - 1;
+    if (len < 0) return null;
+    const v = this.buf.toString("utf8", this.offset, this.offset + len);
+    this.offset += len;
+    return v;
+  }
+
+  compactBytes(): Buffer | null {
+    const len = this.uvarint() - 1;
+    if (len < 0) return null;
+    const v = this.buf.subarray(this.offset, this.offset + len);
+    this.offset += len;
+    return v;
+  }
+
+  bytes(): Buffer | null {
+    const len = this.int32();
+    if (len < 0) return null;
+    const v = this.buf.subarray(this.offset, this.offset + len);
+    this.offset += len;
+    return v;
+  }
+
+  compactArray<T>(each: (r: Reader) => T): T[] {
+    const len = this.uvarint() - 1;
+    const out: T[] = [];
+    for (let i = 0; i < len; i++) out.push(each(this));
+    return out;
+  }
+
+  /** Skips a tagged-field section: Quorum reads no tagged fields. */
+  tags(): void {
+    const count = this.uvarint();
+    for (let i = 0; i < count; i++) {
+      this.uvarint();
+      this.offset += this.uvarint();
+    }
   }
 
   string(): string | null {
@@ -104,17 +206,22 @@ export class WireError extends Error {
   }
 }
 
+export interface KafkaRequest {
+  apiKey: number;
+  version: number;
+  /** A flexible version: request header v2 and response header v1 (tagged fields). */
+  flexible?: boolean;
+  body: Buffer;
+}
+
 let nextCorrelationId = 1;
 
 /** Sends one request to host:port on a fresh connection and returns a reader over the response body. */
-export function sendRequest(
-  host: string,
-  port: number,
-  req: { apiKey: number; version: number; body: Buffer },
-  timeoutMs: number,
-): Promise<Reader> {
+export function sendRequest(host: string, port: number, req: KafkaRequest, timeoutMs: number): Promise<Reader> {
   const correlationId = nextCorrelationId++ & 0x7fffffff;
-  const header = new Writer().int16(req.apiKey).int16(req.version).int32(correlationId).string("quorum").bytes();
+  const hw = new Writer().int16(req.apiKey).int16(req.version).int32(correlationId).string("quorum");
+  if (req.flexible) hw.tags(); // request header v2
+  const header = hw.bytes();
   const size = Buffer.alloc(4);
   size.writeInt32BE(header.length + req.body.length);
   const frame = Buffer.concat([size, header, req.body]);
@@ -146,7 +253,9 @@ export function sendRequest(
         finish(new WireError(`${host}:${port} answered another request`, "protocol"));
         return;
       }
-      finish(null, new Reader(body.subarray(4)));
+      const reader = new Reader(body.subarray(4));
+      if (req.flexible) reader.tags(); // response header v1
+      finish(null, reader);
     });
     socket.on("error", (err) => finish(new WireError(`${host}:${port}: ${err.message}`, "connection")));
     socket.on("close", () => finish(new WireError(`${host}:${port} closed the connection`, "connection")));

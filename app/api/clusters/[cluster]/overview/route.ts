@@ -1,0 +1,7 @@
+import { withRoute } from "@/server/http/with-route";
+import { getCluster } from "@/server/quorum";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/clusters/:cluster/overview
+export const GET = withRoute<{ cluster: string }>((_req, { cluster }) => getCluster(cluster).overview());

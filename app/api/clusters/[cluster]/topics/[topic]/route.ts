@@ -1,0 +1,9 @@
+import { pathParam, withRoute } from "@/server/http/with-route";
+import { getCluster } from "@/server/quorum";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/clusters/:cluster/topics/:topic
+export const GET = withRoute<{ cluster: string; topic: string }>((_req, { cluster, topic }) =>
+  getCluster(cluster).topic(pathParam(topic)),
+);

@@ -1,0 +1,201 @@
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClusterService } from "@/server/cluster-service";
+import { takeSnapshot } from "@/server/kafka/snapshot";
+import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
+import { hasKcat, kcatMetadata } from "../helpers/kcat";
+
+// The read API against Kafka's own view of the same cluster, healthy and with a broker stopped.
+describe("browse API", () => {
+  let tc: TestCluster;
+  let kafka: Kafka;
+  let service: ClusterService;
+  const orders = uniqueName("orders");
+  const audit = uniqueName("audit");
+  const group = uniqueName("billing");
+  const produced = [12, 9, 9]; // messages per partition of `orders`
+  const committed = [5, 9]; // committed offsets of `group` for partitions 0 and 1; none for 2
+
+  /** Leaders, replicas and ISR per partition, as Quorum's API reports them. */
+  async function quorumView() {
+    const topics = await service.topics();
+    const out = [];
+    for (const t of topics.filter((x) => !x.internal)) {
+      const d = await service.topic(t.name);
+      for (const p of d.partitions)
+        out.push({ topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr });
+    }
+    return out;
+  }
+
+  /** The same from kcat, for the same topics. */
+  function kcatView(broker: string) {
+    return kcatMetadata(broker)
+      .partitions.filter((p) => p.topic === orders || p.topic === audit)
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  beforeAll(async () => {
+    tc = await startTestCluster({ brokers: 3 });
+    service = new ClusterService("it", "it", [], tc.cluster);
+    kafka = new Kafka({ clientId: "quorum-it", brokers: tc.bootstrap, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [
+          { topic: orders, numPartitions: 3, replicationFactor: 3 },
+          { topic: audit, numPartitions: 2, replicationFactor: 2 },
+        ],
+        waitForLeaders: true,
+      });
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic: orders,
+        acks: -1,
+        messages: produced.flatMap((n, partition) =>
+          Array.from({ length: n }, (_, i) => ({ partition, key: `k${i}`, value: `v${i}` })),
+        ),
+      });
+      await producer.disconnect();
+      // An independent client commits offsets for the group: 5 of 12 on p0, all 9 on p1, nothing on p2.
+      await admin.setOffsets({
+        groupId: group,
+        topic: orders,
+        partitions: committed.map((offset, partition) => ({ partition, offset: String(offset) })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  afterAll(async () => {
+    await tc?.stop();
+  });
+
+  it("lists topics with partitions, replication factor and message counts", async () => {
+    const topics = await service.topics();
+    expect(topics.find((t) => t.name === orders)).toEqual({
+      name: orders,
+      internal: false,
+      partitions: 3,
+      replicationFactor: 3,
+      underReplicated: 0,
+      offline: 0,
+      messages: 30,
+    });
+    expect(topics.find((t) => t.name === audit)).toMatchObject({ partitions: 2, replicationFactor: 2, messages: 0 });
+    expect(topics.find((t) => t.name === "__consumer_offsets")?.internal).toBe(true);
+  });
+
+  it("describes a topic's partitions with offsets, preferred leader and configs", async () => {
+    const d = await service.topic(orders);
+    expect(d.partitions.map((p) => [p.partition, p.earliestOffset, p.latestOffset])).toEqual([
+      [0, 0, 12],
+      [1, 0, 9],
+      [2, 0, 9],
+    ]);
+    for (const p of d.partitions) expect(p.preferredLeader).toBe(p.replicas[0]);
+    const retention = d.configs.find((c) => c.name === "retention.ms");
+    expect(retention).toMatchObject({ value: "604800000", isDefault: true, source: "DEFAULT_CONFIG" });
+    await expect(service.topic("no-such-topic")).rejects.toMatchObject({ code: "topic_not_found" });
+  });
+
+  it("computes lag as log-end minus committed, and none where nothing was committed", async () => {
+    const groups = await service.consumerGroups();
+    expect(groups.find((g) => g.groupId === group)).toEqual({
+      groupId: group,
+      state: "Empty",
+      members: 0,
+      topics: [orders],
+      totalLag: 12 - 5 + (9 - 9),
+    });
+    const detail = await service.consumerGroup(group);
+    expect(detail.offsets).toEqual([
+      { topic: orders, partition: 0, committedOffset: 5, logEndOffset: 12, lag: 7 },
+      { topic: orders, partition: 1, committedOffset: 9, logEndOffset: 9, lag: 0 },
+    ]);
+    await expect(service.consumerGroup("nobody")).rejects.toMatchObject({ code: "group_not_found" });
+  });
+
+  it("shows members and their assignments while a consumer runs", async () => {
+    const live = uniqueName("live");
+    const consumer = kafka.consumer({ groupId: live, sessionTimeout: 10_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: orders, fromBeginning: true });
+    let seen = 0;
+    await consumer.run({ eachMessage: async () => void seen++ });
+    try {
+      const detail = await eventually(
+        "the live group stable with its commits",
+        async () => {
+          const d = await service.consumerGroup(live).catch(() => undefined);
+          return d?.state === "Stable" && d.offsets.length === 3 && d.offsets.every((o) => o.lag === 0) ? d : undefined;
+        },
+        60_000,
+      );
+      expect(seen).toBe(30);
+      expect(detail.members).toHaveLength(1);
+      expect(detail.members[0]?.clientId).toBe("quorum-it");
+      expect(detail.members[0]?.assignments).toEqual([{ topic: orders, partitions: [0, 1, 2] }]);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it("counts the snapshot's Kafka requests: per broker, not per topic or group", async () => {
+    const snap = await takeSnapshot(tc.bootstrap, 4000);
+    const leaders = new Set(snap.topics.flatMap((t) => t.partitions.map((p) => p.leader)).filter((l) => l >= 0));
+    const coordinators = new Set(snap.groups.map((g) => g.coordinator));
+    expect(snap.errors).toEqual([]);
+    expect(snap.requests).toBe(1 + 2 * leaders.size + snap.brokers.length + 2 * coordinators.size);
+    expect(snap.requests).toBeLessThanOrEqual(1 + 5 * 3);
+  });
+
+  it.skipIf(!hasKcat)("matches kcat for every partition, also while a broker is stopped", async () => {
+    const healthy = await quorumView();
+    expect(healthy).toEqual(kcatView(tc.bootstrap[0] ?? ""));
+
+    await tc.cluster.stopBroker(2, "graceful");
+    service.invalidate();
+    const live = tc.bootstrap[0] ?? "";
+    const degraded = await eventually(
+      "leaders off broker 2 in both views",
+      async () => {
+        service.invalidate();
+        const ours = await quorumView();
+        const theirs = kcatView(live);
+        const settled = ours.every((p) => p.leader !== 2 && !p.isr.includes(2));
+        return settled && JSON.stringify(ours) === JSON.stringify(theirs) ? ours : undefined;
+      },
+      30_000,
+    );
+    expect(degraded.length).toBe(5);
+    const brokers = await service.brokers();
+    expect(brokers.find((b) => b.id === 2)).toMatchObject({ status: "down", leaderCount: 0 });
+    expect((await service.summary()).status).toBe("degraded");
+    const overview = await service.overview();
+    expect(overview.underReplicated).toBeGreaterThanOrEqual(5);
+    expect(overview.offline).toBe(0);
+
+    tc.cluster.startBroker(2);
+    await tc.cluster.waitUntil(() => tc.cluster.nodeStates().every((n) => n.status === "up"), 90_000, "broker 2 up");
+  });
+
+  it("answers unreachable, within the timeout, when every broker is down", async () => {
+    for (const id of [1, 2, 3]) await tc.cluster.stopBroker(id, "kill");
+    service.invalidate();
+    const began = Date.now();
+    const summary = await service.summary();
+    expect(summary.status).toBe("unreachable");
+    expect(summary.brokersUp).toBe(0);
+    await expect(service.topics()).rejects.toMatchObject({ code: "cluster_unavailable" });
+    expect(Date.now() - began).toBeLessThan(5000);
+
+    const external = new ClusterService("gone", "gone", tc.bootstrap, null);
+    const t0 = Date.now();
+    expect((await external.summary()).status).toBe("unreachable");
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
