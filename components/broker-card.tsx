@@ -51,8 +51,8 @@ export function BrokerCard({
           <dd className="font-semibold tabular-nums">{broker.replicaCount}</dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-500">{broker.pid ? "PID" : "Rack"}</dt>
-          <dd className="font-mono text-slate-700">{broker.pid ?? broker.rack ?? "—"}</dd>
+          <dt className="text-xs text-slate-500">{controllable ? "PID" : "Rack"}</dt>
+          <dd className="font-mono text-slate-700">{(controllable ? broker.pid : broker.rack) ?? "—"}</dd>
         </div>
       </dl>
       {controllable && (

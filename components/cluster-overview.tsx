@@ -1,16 +1,20 @@
 "use client";
-import { useBrokersQuery, useClusterQuery, useControllersQuery } from "@/lib/hooks/api/clusters";
+import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
 import { BrokerCard } from "./broker-card";
+import { ControllerQuorum } from "./controller-quorum";
 import { ErrorPanel } from "./error-panel";
+import { formatNumber } from "./format";
+import { StatTile } from "./stat-tile";
 import { StatusBadge } from "./status-badge";
 
 export function ClusterOverview({ cluster }: { cluster: string }) {
-  const summary = useClusterQuery(cluster);
+  const overview = useOverviewQuery(cluster);
   const brokers = useBrokersQuery(cluster);
-  const controllers = useControllersQuery(cluster);
 
-  if (summary.error) return <ErrorPanel error={summary.error} />;
-  const s = summary.data;
+  if (overview.error) return <ErrorPanel error={overview.error} />;
+  const o = overview.data;
+  const s = o?.cluster;
+  const root = `/clusters/${encodeURIComponent(cluster)}`;
 
   return (
     <div className="space-y-6">
@@ -56,11 +60,49 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           longer; the page updates by itself.
         </div>
       )}
-      {s?.status === "unreachable" && (
-        <div className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
-          No broker answers. {s.controllable ? "Start a broker below" : "Check that the cluster is running"}; this page
-          reconnects by itself.
+      {(s?.status === "unreachable" || s?.status === "stopped") && (
+        <div
+          className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900"
+          data-testid="unreachable-banner"
+        >
+          No broker answers{s.message ? ` (${s.message})` : ""}.{" "}
+          {s.controllable ? "Start a broker below" : "Check that the cluster is running"}; this page reconnects by
+          itself.
         </div>
+      )}
+
+      {o && (
+        <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-8">
+          <StatTile
+            label="Brokers up"
+            value={`${o.brokersUp}/${o.brokersTotal}`}
+            tone={o.brokersUp === o.brokersTotal ? "good" : "bad"}
+            href={`${root}/brokers`}
+            testId="stat-brokers"
+          />
+          <StatTile label="Topics" value={formatNumber(o.topics)} href={`${root}/topics`} testId="stat-topics" />
+          <StatTile label="Partitions" value={formatNumber(o.partitions)} testId="stat-partitions" />
+          <StatTile
+            label="Under-replicated"
+            value={formatNumber(o.underReplicated)}
+            tone={o.underReplicated > 0 ? "warn" : "good"}
+            testId="stat-urp"
+          />
+          <StatTile
+            label="Offline"
+            value={formatNumber(o.offline)}
+            tone={o.offline > 0 ? "bad" : "good"}
+            testId="stat-offline"
+          />
+          <StatTile
+            label="Groups"
+            value={formatNumber(o.groups)}
+            href={`${root}/consumer-groups`}
+            testId="stat-groups"
+          />
+          <StatTile label="Total lag" value={formatNumber(o.totalLag)} testId="stat-lag" />
+          <StatTile label="Internal topics" value={formatNumber(o.internalTopics)} />
+        </section>
       )}
 
       <section>
@@ -87,33 +129,7 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
         )}
       </section>
 
-      {controllers.data && controllers.data.length > 0 && (
-        <section>
-          <h2 className="mb-3 text-lg font-semibold">
-            KRaft controller quorum{" "}
-            <span className="text-sm font-normal text-slate-600">
-              ({controllers.data.length} voter{controllers.data.length > 1 ? "s" : ""}, tolerates{" "}
-              {Math.floor((controllers.data.length - 1) / 2)} failure
-              {Math.floor((controllers.data.length - 1) / 2) === 1 ? "" : "s"})
-            </span>
-          </h2>
-          <div className="flex flex-wrap gap-3">
-            {controllers.data.map((c) => (
-              <div
-                key={c.id}
-                data-testid={`controller-${c.id}`}
-                className="flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm"
-              >
-                <span className="font-semibold">Controller {c.id}</span>
-                <code className="font-mono text-slate-600">
-                  {c.host}:{c.port}
-                </code>
-                <StatusBadge status={c.status} />
-              </div>
-            ))}
-          </div>
-        </section>
-      )}
+      <ControllerQuorum cluster={cluster} />
     </div>
   );
 }

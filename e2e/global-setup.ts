@@ -35,12 +35,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   for (;;) {
     if (server.exitCode !== null) throw new Error("Quorum exited during start: see test-results-e2e-server.log");
     try {
-      const res = await fetch(`${baseURL}/api/clusters`);
-      if (res.ok) break;
+      // Ready when the embedded cluster has every broker up: tests then seed it with kafkajs.
+      const res = await fetch(`${baseURL}/api/clusters/local`);
+      if (res.ok && ((await res.json()) as { status: string }).status === "ok") break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("Quorum did not serve within 240 s: see test-results-e2e-server.log");
+    if (Date.now() > deadline) throw new Error("Quorum's cluster was not up within 240 s: see test-results-e2e-server.log");
     await new Promise((r) => setTimeout(r, 500));
   }
 

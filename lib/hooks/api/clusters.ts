@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
-import type { Broker, ClusterSummary, Controller } from "@/lib/types";
+import type { Broker, ClusterOverview, ClusterSummary, Controller } from "@/lib/types";
 
 /** Live views poll at this pace until the event stream feeds them. */
 export const LIVE_REFETCH_MS = 1000;
@@ -12,7 +12,16 @@ export const clusterKeys = {
   summary: (cluster: string) => ["clusters", cluster, "summary"] as const,
   brokers: (cluster: string) => ["clusters", cluster, "brokers"] as const,
   controllers: (cluster: string) => ["clusters", cluster, "controllers"] as const,
+  overview: (cluster: string) => ["clusters", cluster, "overview"] as const,
 };
+
+export function useOverviewQuery(cluster: string) {
+  return useQuery({
+    queryKey: clusterKeys.overview(cluster),
+    queryFn: () => apiFetch<ClusterOverview>(`/api/clusters/${encodeURIComponent(cluster)}/overview`),
+    refetchInterval: LIVE_REFETCH_MS,
+  });
+}
 
 export function useClustersQuery() {
   return useQuery({

@@ -1,0 +1,6 @@
+import { BrokersView } from "@/components/brokers-view";
+
+export default async function BrokersPage({ params }: { params: Promise<{ cluster: string }> }) {
+  const { cluster } = await params;
+  return <BrokersView cluster={decodeURIComponent(cluster)} />;
+}

@@ -1,0 +1,143 @@
+"use client";
+import Link from "next/link";
+import { useClusterQuery } from "@/lib/hooks/api/clusters";
+import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
+import { CliCommand } from "./cli-command";
+import { ErrorPanel } from "./error-panel";
+import { formatNumber } from "./format";
+import { GroupStateBadge } from "./group-state-badge";
+
+export function ConsumerGroupView({ cluster, group }: { cluster: string; group: string }) {
+  const detail = useConsumerGroupQuery(cluster, group);
+  const summary = useClusterQuery(cluster);
+  const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
+  const root = `/clusters/${encodeURIComponent(cluster)}`;
+  if (detail.error) return <ErrorPanel error={detail.error} />;
+  const g = detail.data;
+  const maxLag = Math.max(1, ...(g?.offsets.map((o) => o.lag ?? 0) ?? []));
+  const owner = new Map<string, string>();
+  for (const m of g?.members ?? []) {
+    for (const a of m.assignments) for (const p of a.partitions) owner.set(`${a.topic}-${p}`, m.clientId);
+  }
+
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="font-mono text-2xl font-semibold tracking-tight" data-testid="group-id">
+          {group}
+        </h1>
+        {g && <GroupStateBadge state={g.state} />}
+      </div>
+      {g && (
+        <div className="flex flex-wrap gap-6 text-sm text-slate-700">
+          <span>
+            Members <b className="tabular-nums">{g.members.length}</b>
+          </span>
+          <span>
+            Total lag{" "}
+            <b className="tabular-nums" data-testid="group-total-lag">
+              {formatNumber(g.totalLag)}
+            </b>
+          </span>
+          <span>
+            Coordinator <b>broker {g.coordinator}</b>
+          </span>
+          {g.protocol && (
+            <span>
+              Assignor <b>{g.protocol}</b>
+            </span>
+          )}
+        </div>
+      )}
+      <CliCommand command={`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --describe --group ${group}`} />
+
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Offsets and lag</h2>
+        <p className="mb-2 text-sm text-slate-600">
+          Lag = log-end offset − current (committed) offset, as <code>kafka-consumer-groups --describe</code> shows it.
+          A partition the group has never committed shows no lag.
+        </p>
+        {!g ? (
+          <p className="text-sm text-slate-500">Loading…</p>
+        ) : g.offsets.length === 0 ? (
+          <p className="text-sm text-slate-500">This group has no committed offsets and no assignments.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="min-w-full text-sm" data-testid="group-offsets-table">
+              <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th className="px-4 py-2">Topic</th>
+                  <th className="px-4 py-2 text-right">Partition</th>
+                  <th className="px-4 py-2 text-right">Current offset</th>
+                  <th className="px-4 py-2 text-right">Log-end offset</th>
+                  <th className="px-4 py-2 text-right">Lag</th>
+                  <th className="px-4 py-2" />
+                  <th className="px-4 py-2">Consumer</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {g.offsets.map((o) => (
+                  <tr key={`${o.topic}-${o.partition}`} data-testid={`offset-row-${o.topic}-${o.partition}`}>
+                    <td className="px-4 py-2 font-mono">
+                      <Link href={`${root}/topics/${encodeURIComponent(o.topic)}`} className="hover:underline">
+                        {o.topic}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2 text-right font-mono">{o.partition}</td>
+                    <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.committedOffset)}</td>
+                    <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.logEndOffset)}</td>
+                    <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid="lag">
+                      {formatNumber(o.lag)}
+                    </td>
+                    <td className="w-40 px-4 py-2">
+                      {o.lag !== null && (
+                        <div className="h-2 rounded bg-slate-100">
+                          <div className="h-2 rounded bg-amber-500" style={{ width: `${(100 * o.lag) / maxLag}%` }} />
+                        </div>
+                      )}
+                    </td>
+                    <td className="px-4 py-2 text-xs text-slate-600">
+                      {owner.get(`${o.topic}-${o.partition}`) ?? "—"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Members</h2>
+        {g && g.members.length === 0 ? (
+          <p className="text-sm text-slate-500">No active member: the group is {g.state.toLowerCase()}.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="min-w-full text-sm" data-testid="group-members-table">
+              <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th className="px-4 py-2">Client id</th>
+                  <th className="px-4 py-2">Host</th>
+                  <th className="px-4 py-2">Member id</th>
+                  <th className="px-4 py-2">Assigned partitions</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {g?.members.map((m) => (
+                  <tr key={m.memberId}>
+                    <td className="px-4 py-2 font-medium">{m.clientId}</td>
+                    <td className="px-4 py-2 font-mono text-xs">{m.host}</td>
+                    <td className="px-4 py-2 font-mono text-xs text-slate-500">{m.memberId}</td>
+                    <td className="px-4 py-2 font-mono text-xs">
+                      {m.assignments.map((a) => `${a.topic}: ${a.partitions.join(",")}`).join("; ") || "—"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,216 @@
+"use client";
+import { useState } from "react";
+import { useClusterQuery } from "@/lib/hooks/api/clusters";
+import { useTopicQuery } from "@/lib/hooks/api/topics";
+import type { TopicDetail } from "@/lib/types";
+import { CliCommand } from "./cli-command";
+import { ErrorPanel } from "./error-panel";
+import { formatNumber } from "./format";
+import { ReplicaChip, ReplicaLegend } from "./replica-chip";
+
+type Tab = "partitions" | "configs";
+
+export function TopicView({
+  cluster,
+  topic,
+  initialTab = "partitions",
+}: {
+  cluster: string;
+  topic: string;
+  initialTab?: Tab;
+}) {
+  const detail = useTopicQuery(cluster, topic);
+  const summary = useClusterQuery(cluster);
+  const [tab, setTab] = useState<Tab>(initialTab);
+  const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
+
+  if (detail.error) return <ErrorPanel error={detail.error} />;
+  const d = detail.data;
+  const parts = d?.partitions ?? [];
+  const urp = parts.filter((p) => p.isr.length < p.replicas.length).length;
+  const offline = parts.filter((p) => p.leader < 0).length;
+  const notPreferred = parts.filter((p) => p.leader >= 0 && p.leader !== p.preferredLeader).length;
+  const messages = parts.reduce(
+    (a, p) => a + (p.latestOffset !== null && p.earliestOffset !== null ? p.latestOffset - p.earliestOffset : 0),
+    0,
+  );
+
+  const selectTab = (t: Tab) => {
+    setTab(t);
+    const url = new URL(window.location.href);
+    url.searchParams.set("tab", t);
+    window.history.replaceState(null, "", url);
+  };
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-baseline gap-3">
+        <h1 className="font-mono text-2xl font-semibold tracking-tight" data-testid="topic-name">
+          {topic}
+        </h1>
+        {d?.internal && <span className="rounded bg-slate-100 px-2 text-xs text-slate-600">internal</span>}
+        {d && (
+          <span className="text-sm text-slate-600">
+            {parts.length} partitions · replication factor {Math.max(0, ...parts.map((p) => p.replicas.length))} ·{" "}
+            {formatNumber(messages)} messages
+          </span>
+        )}
+      </div>
+      <div className="flex flex-wrap gap-2 text-xs">
+        {urp > 0 && (
+          <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-800" data-testid="topic-urp">
+            {urp} under-replicated
+          </span>
+        )}
+        {offline > 0 && (
+          <span
+            className="rounded-full bg-rose-100 px-2 py-0.5 font-semibold text-rose-800"
+            data-testid="topic-offline"
+          >
+            {offline} offline
+          </span>
+        )}
+        {notPreferred > 0 && (
+          <span className="rounded-full bg-violet-100 px-2 py-0.5 font-semibold text-violet-800">
+            {notPreferred} led by a non-preferred replica
+          </span>
+        )}
+      </div>
+      <CliCommand command={`kafka-topics.sh --bootstrap-server ${bootstrap} --describe --topic ${topic}`} />
+
+      <div className="flex gap-1 border-b border-slate-200" role="tablist">
+        {(["partitions", "configs"] as const).map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            data-testid={`tab-${t}`}
+            onClick={() => selectTab(t)}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium capitalize ${
+              tab === t ? "border-emerald-600 text-emerald-700" : "border-transparent text-slate-600"
+            }`}
+          >
+            {t}
+          </button>
+        ))}
+      </div>
+
+      {!d ? (
+        <p className="text-sm text-slate-500">Loading {topic}…</p>
+      ) : tab === "partitions" ? (
+        <PartitionsTable detail={d} />
+      ) : (
+        <ConfigsTable detail={d} />
+      )}
+    </div>
+  );
+}
+
+function PartitionsTable({ detail }: { detail: TopicDetail }) {
+  return (
+    <div className="space-y-2">
+      <ReplicaLegend />
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="min-w-full text-sm" data-testid="partitions-table">
+          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2">Partition</th>
+              <th className="px-4 py-2">Leader</th>
+              <th className="px-4 py-2">Replicas</th>
+              <th className="px-4 py-2">ISR</th>
+              <th className="px-4 py-2 text-right">Earliest</th>
+              <th className="px-4 py-2 text-right">Latest</th>
+              <th className="px-4 py-2 text-right">Messages</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {detail.partitions.map((p) => (
+              <tr key={p.partition} data-testid={`partition-row-${p.partition}`}>
+                <td className="px-4 py-2 font-mono font-semibold">{p.partition}</td>
+                <td className="px-4 py-2" data-testid={`leader-${p.partition}`}>
+                  {p.leader < 0 ? (
+                    <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
+                      none (offline)
+                    </span>
+                  ) : (
+                    <span className="flex items-center gap-2">
+                      <span className="font-mono font-semibold">{p.leader}</span>
+                      {p.leader !== p.preferredLeader && (
+                        <span
+                          className="rounded bg-violet-100 px-1.5 text-xs text-violet-800"
+                          data-testid={`not-preferred-${p.partition}`}
+                          title="Leadership moves back to the preferred replica only after a preferred leader election"
+                        >
+                          preferred: {p.preferredLeader}
+                        </span>
+                      )}
+                    </span>
+                  )}
+                </td>
+                <td className="px-4 py-2">
+                  <span className="flex gap-1">
+                    {p.replicas.map((r) => (
+                      <ReplicaChip key={r} partition={p} broker={r} />
+                    ))}
+                  </span>
+                </td>
+                <td className="px-4 py-2 font-mono" data-testid={`isr-${p.partition}`}>
+                  {p.isr.join(",") || "—"}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.earliestOffset)}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.latestOffset)}</td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {p.latestOffset !== null && p.earliestOffset !== null
+                    ? formatNumber(p.latestOffset - p.earliestOffset)
+                    : "—"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function ConfigsTable({ detail }: { detail: TopicDetail }) {
+  const [onlyChanged, setOnlyChanged] = useState(false);
+  const rows = detail.configs.filter((c) => !onlyChanged || !c.isDefault);
+  return (
+    <div className="space-y-2">
+      <label className="flex items-center gap-2 text-sm text-slate-700">
+        <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} />
+        Only values that differ from the defaults
+      </label>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="min-w-full text-sm" data-testid="configs-table">
+          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2">Name</th>
+              <th className="px-4 py-2">Value</th>
+              <th className="px-4 py-2">Source</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((c) => (
+              <tr key={c.name} data-testid={`config-${c.name}`}>
+                <td className="px-4 py-1.5 font-mono">{c.name}</td>
+                <td className={`px-4 py-1.5 font-mono ${c.isDefault ? "text-slate-500" : "font-semibold"}`}>
+                  {c.sensitive ? "••••••" : (c.value ?? "—")}
+                </td>
+                <td className="px-4 py-1.5 text-xs">
+                  <span
+                    className={`rounded px-1.5 py-0.5 ${c.isDefault ? "bg-slate-100 text-slate-600" : "bg-emerald-100 text-emerald-800"}`}
+                  >
+                    {c.isDefault ? "default" : c.source.toLowerCase().replaceAll("_", " ")}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+import { expect, test } from "@playwright/test";
+import { labKafka, uniqueName } from "./fixtures/kafka";
+import { OverviewPage } from "./pages/overview-page";
+
+const topic = uniqueName("e2e-orders");
+const group = uniqueName("e2e-billing");
+const perPartition = [7, 5, 3];
+const committedP0 = 2;
+
+test.beforeAll(async () => {
+  const kafka = await labKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: perPartition.flatMap((n, partition) =>
+        Array.from({ length: n }, (_, i) => ({ partition, value: `m${i}` })),
+      ),
+    });
+    await producer.disconnect();
+    await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: String(committedP0) }] });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+test.afterAll(async () => {
+  const kafka = await labKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups([group]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+test("overview → topics → topic → partitions and configs", async ({ page }, testInfo) => {
+  const overview = new OverviewPage(page);
+  await overview.open("/");
+  await overview.expectBrokersUp(3);
+  await expect(page.getByTestId("stat-topics")).not.toHaveText("0");
+  await page.screenshot({ path: testInfo.outputPath("overview.png"), fullPage: true });
+
+  await page.getByTestId("nav-topics").click();
+  await expect(page).toHaveURL(/\/clusters\/local\/topics$/);
+  await page.getByTestId("topic-search").fill(topic);
+  await expect(page.getByTestId("topic-row")).toHaveCount(1);
+  await expect(page.getByTestId("topic-row")).toContainText("15");
+  await page.screenshot({ path: testInfo.outputPath("topics.png"), fullPage: true });
+
+  await page.getByTestId(`topic-link-${topic}`).click();
+  await expect(page).toHaveURL(new RegExp(`/topics/${topic}$`));
+  await expect(page.getByTestId("topic-name")).toHaveText(topic);
+  for (const [partition, n] of perPartition.entries()) {
+    const row = page.getByTestId(`partition-row-${partition}`);
+    await expect(row).toContainText(String(n));
+    await expect(row.locator('[data-state="leader"]')).toHaveCount(1);
+    await expect(row.locator('[data-state="in-sync"]')).toHaveCount(2);
+    await expect(page.getByTestId(`isr-${partition}`)).toHaveText(/^\d,\d,\d$/);
+  }
+  await expect(page.getByTestId("cli-command")).toHaveText(new RegExp(`--describe --topic ${topic}$`));
+  await page.screenshot({ path: testInfo.outputPath("topic.png"), fullPage: true });
+
+  await page.getByTestId("tab-configs").click();
+  await expect(page).toHaveURL(/tab=configs/);
+  await expect(page.getByTestId("config-retention.ms")).toContainText("604800000");
+  await expect(page.getByTestId("config-cleanup.policy")).toContainText("delete");
+});
+
+test("a group page shows lag per partition: log-end minus committed", async ({ page }, testInfo) => {
+  const overview = new OverviewPage(page);
+  await overview.open("/clusters/local/consumer-groups");
+  await expect(page.getByTestId(`group-lag-${group}`)).toHaveText(String((perPartition[0] ?? 0) - committedP0));
+  await page.getByRole("link", { name: group }).click();
+  await expect(page.getByTestId("group-id")).toHaveText(group);
+  const row = page.getByTestId(`offset-row-${topic}-0`);
+  await expect(row.getByTestId("lag")).toHaveText(String((perPartition[0] ?? 0) - committedP0));
+  await expect(row).toContainText(String(committedP0));
+  await expect(page.getByTestId("group-total-lag")).toHaveText("5");
+  await page.screenshot({ path: testInfo.outputPath("group.png"), fullPage: true });
+});
