@@ -41,7 +41,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("Quorum's cluster was not up within 240 s: see test-results-e2e-server.log");
+    if (Date.now() > deadline)
+      throw new Error("Quorum's cluster was not up within 240 s: see test-results-e2e-server.log");
     await new Promise((r) => setTimeout(r, 500));
   }
 
