@@ -155,3 +155,21 @@ export interface ClusterOverview {
   totalLag: number;
   snapshot: { takenAt: number; durationMs: number; requests: number; errors: string[] } | null;
 }
+
+/** GET /api/clusters/:c/brokers/:id/impact — what stopping a broker would do. */
+export interface StopImpact {
+  broker: number;
+  /** Partitions this broker leads now. */
+  leaderships: number;
+  /** Partitions whose only in-sync replica is this broker: they would have no leader. */
+  goesOffline: { topic: string; partition: number }[];
+  lastBrokerUp: boolean;
+}
+
+/** POST /api/clusters/:c/elect-leaders */
+export interface ElectionReport {
+  elected: number;
+  already: number;
+  failed: number;
+  results: { topic: string; partition: number; outcome: "elected" | "already" | "failed"; error: string | null }[];
+}

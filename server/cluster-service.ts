@@ -7,6 +7,8 @@ import type {
   ConsumerGroupDetail,
   ConsumerGroupSummary,
   Controller,
+  ElectionReport,
+  StopImpact,
   TopicConfigEntry,
   TopicDetail,
   TopicSummary,
@@ -15,6 +17,15 @@ import type { EmbeddedCluster } from "./embedded/embedded-cluster";
 import type { StopMode } from "./embedded/node-process";
 import { AppError } from "./errors";
 import { AdminClient } from "./kafka/admin-client";
+import {
+  alterTopicConfigs,
+  createPartitions,
+  createTopic,
+  deleteTopic,
+  type ElectionResult,
+  electPreferredLeaders,
+  type NewTopic,
+} from "./kafka/admin-requests";
 import { type ClusterSnapshot, takeSnapshot } from "./kafka/snapshot";
 import { logger } from "./logger";
 
@@ -317,20 +328,195 @@ export class ClusterService {
     return this.embedded;
   }
 
-  async stopBroker(id: number, mode: StopMode): Promise<void> {
+  /** Runs one mutation and writes its one structured log line: what, where, result, duration. */
+  private async audit<T>(action: string, target: Record<string, unknown>, fn: () => Promise<T> | T): Promise<T> {
     const began = Date.now();
-    await this.control().stopBroker(id, mode);
-    this.invalidate();
-    logger.info(
-      { action: "broker.stop", cluster: this.id, broker: id, mode, ms: Date.now() - began },
-      "broker stopped",
+    try {
+      const out = await fn();
+      logger.info({ action, cluster: this.id, ...target, result: "ok", ms: Date.now() - began }, action);
+      return out;
+    } catch (err) {
+      const code = (err as { code?: unknown; type?: unknown }).type ?? (err as { code?: unknown }).code ?? "error";
+      logger.warn(
+        {
+          action,
+          cluster: this.id,
+          ...target,
+          result: String(code),
+          message: (err as Error).message,
+          ms: Date.now() - began,
+        },
+        action,
+      );
+      throw err;
+    } finally {
+      this.invalidate();
+    }
+  }
+
+  /** What stopping broker `id` would do: partitions left without a leader, and whether it is the last one up. */
+  async stopImpact(id: number): Promise<StopImpact> {
+    const brokers = this.brokersFrom(await this.snapshot(0));
+    if (!brokers.some((b) => b.id === id))
+      throw new AppError("broker_not_found", `Cluster "${this.id}" has no broker ${id}`);
+    const snap = this.cached;
+    const up = brokers.filter((b) => b.status === "up" && b.id !== id);
+    const goesOffline: { topic: string; partition: number }[] = [];
+    let leaderships = 0;
+    for (const t of snap?.topics ?? []) {
+      for (const p of t.partitions) {
+        if (p.leader === id) leaderships++;
+        // Without unclean election, a partition whose only in-sync replica is this broker loses its leader.
+        if (p.leader >= 0 && p.isr.length > 0 && p.isr.every((r) => r === id))
+          goesOffline.push({ topic: t.name, partition: p.partition });
+      }
+    }
+    return { broker: id, leaderships, goesOffline, lastBrokerUp: up.length === 0 };
+  }
+
+  async stopBroker(id: number, mode: StopMode, confirm = false): Promise<void> {
+    this.control();
+    await this.audit("broker.stop", { broker: id, mode }, async () => {
+      if (!confirm) {
+        const impact = await this.stopImpact(id);
+        if (impact.lastBrokerUp || impact.goesOffline.length > 0) {
+          const what = impact.lastBrokerUp
+            ? `broker ${id} is the last broker up: the whole cluster would be unreachable`
+            : `${impact.goesOffline.length} partition(s) would go offline (${impact.goesOffline
+                .slice(0, 5)
+                .map((p) => `${p.topic}-${p.partition}`)
+                .join(", ")}${impact.goesOffline.length > 5 ? ", …" : ""})`;
+          throw new AppError(
+            "confirmation_required",
+            `Stopping broker ${id}: ${what}. Send "confirm": true to go ahead.`,
+          );
+        }
+      }
+      await this.control().stopBroker(id, mode);
+    });
+  }
+
+  async startBroker(id: number): Promise<void> {
+    this.control();
+    await this.audit("broker.start", { broker: id }, () => this.control().startBroker(id));
+  }
+
+  private seeds(): string[] {
+    const all = this.bootstrap;
+    return this.preferred && all.includes(this.preferred)
+      ? [this.preferred, ...all.filter((a) => a !== this.preferred)]
+      : all;
+  }
+
+  private async findTopic(name: string) {
+    const snap = await this.requireSnapshot();
+    const fresh = snap.topics.find((t) => t.name === name) ? snap : ((await this.snapshot(0)) ?? snap);
+    const topic = fresh.topics.find((t) => t.name === name);
+    if (!topic) throw new AppError("topic_not_found", `No topic "${name}" in cluster "${this.id}"`);
+    return { topic, snap: fresh };
+  }
+
+  private creating = new Set<string>();
+
+  async createTopic(input: NewTopic): Promise<TopicDetail> {
+    return this.audit(
+      "topic.create",
+      { topic: input.name, partitions: input.partitions, rf: input.replicationFactor },
+      async () => {
+        const snap = await this.requireSnapshot();
+        if (input.replicationFactor > snap.brokers.length) {
+          throw new AppError(
+            "validation_failed",
+            `replication factor ${input.replicationFactor} is more than the ${snap.brokers.length} broker(s) up`,
+            { field: "replicationFactor" },
+          );
+        }
+        if (this.creating.has(input.name))
+          throw new AppError("conflict", `Topic "${input.name}" is being created already`);
+        this.creating.add(input.name);
+        try {
+          await createTopic(this.seeds(), input);
+        } finally {
+          this.creating.delete(input.name);
+        }
+        await this.awaitMetadata(`topic ${input.name}`, (s) =>
+          s.topics.some(
+            (t) =>
+              t.name === input.name &&
+              t.partitions.length === input.partitions &&
+              t.partitions.every((p) => p.leader >= 0),
+          ),
+        );
+        return this.topic(input.name);
+      },
     );
   }
 
-  startBroker(id: number): void {
-    this.control().startBroker(id);
-    this.invalidate();
-    logger.info({ action: "broker.start", cluster: this.id, broker: id }, "broker starting");
+  async addPartitions(name: string, count: number): Promise<TopicSummary> {
+    return this.audit("topic.add-partitions", { topic: name, count }, async () => {
+      const { topic } = await this.findTopic(name);
+      const current = topic.partitions.length;
+      if (count <= current) {
+        throw new AppError(
+          "validation_failed",
+          `${name} has ${current} partition(s): Kafka can add partitions but never remove them, so count must be more than ${current}`,
+          { field: "count" },
+        );
+      }
+      await createPartitions(this.seeds(), name, count);
+      await this.awaitMetadata(`${name} with ${count} partitions`, (s) =>
+        s.topics.some((t) => t.name === name && t.partitions.length === count),
+      );
+      const summary = (await this.topics()).find((t) => t.name === name);
+      if (!summary) throw new AppError("topic_not_found", `Topic "${name}" disappeared`);
+      return summary;
+    });
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.audit("topic.delete", { topic: name }, async () => {
+      const { topic } = await this.findTopic(name);
+      if (topic.internal) throw new AppError("conflict", `${name} is an internal topic: Kafka needs it`);
+      await deleteTopic(this.seeds(), name);
+      await this.awaitMetadata(`${name} deleted`, (s) => !s.topics.some((t) => t.name === name));
+    });
+  }
+
+  async alterTopicConfigs(name: string, changes: Record<string, string | null>): Promise<TopicConfigEntry[]> {
+    return this.audit("topic.alter-configs", { topic: name, configs: changes }, async () => {
+      await this.findTopic(name);
+      await alterTopicConfigs(this.seeds(), name, changes);
+      return this.topicConfigs(name);
+    });
+  }
+
+  /** Preferred leader election for one topic, or every partition of the cluster. */
+  async electPreferredLeaders(topicName?: string): Promise<ElectionReport> {
+    return this.audit("leaders.elect-preferred", { topic: topicName ?? "*" }, async () => {
+      let partitions: Map<string, number[]> | null = null;
+      if (topicName) {
+        const { topic } = await this.findTopic(topicName);
+        partitions = new Map([[topicName, topic.partitions.map((p) => p.partition)]]);
+      }
+      const results: ElectionResult[] = await electPreferredLeaders(this.seeds(), partitions);
+      return {
+        elected: results.filter((r) => r.outcome === "elected").length,
+        already: results.filter((r) => r.outcome === "already").length,
+        failed: results.filter((r) => r.outcome === "failed").length,
+        results,
+      };
+    });
+  }
+
+  /** Waits (≤ 5 s) until a snapshot shows the effect of an action, so the caller's next read does. */
+  private async awaitMetadata(what: string, done: (s: ClusterSnapshot) => boolean): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const s = await this.snapshot(0);
+      if (s && done(s)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    logger.warn({ cluster: this.id, what }, "change accepted by Kafka but not yet in metadata");
   }
 }
 

@@ -11,6 +11,7 @@ export const errorStatus = {
   topic_not_found: 404,
   group_not_found: 404,
   conflict: 409,
+  confirmation_required: 409,
   not_controllable: 409,
   cluster_unavailable: 503,
   kafka_timeout: 503,

@@ -3,11 +3,11 @@ import { brokerIdSchema, stopBrokerSchema } from "./brokers";
 
 describe("broker schemas", () => {
   it("defaults a stop to graceful and accepts kill", () => {
-    expect(stopBrokerSchema.parse({})).toEqual({ mode: "graceful" });
-    expect(stopBrokerSchema.parse({ mode: "kill" })).toEqual({ mode: "kill" });
+    expect(stopBrokerSchema.parse({})).toEqual({ mode: "graceful", confirm: false });
+    expect(stopBrokerSchema.parse({ mode: "kill", confirm: true })).toEqual({ mode: "kill", confirm: true });
   });
 
-  it.each([{ mode: "force" }, { mode: 1 }, { mode: "kill", extra: true }])("refuses %o", (body) => {
+  it.each([{ mode: "force" }, { mode: 1 }, { mode: "kill", extra: true }, { confirm: "yes" }])("refuses %o", (body) => {
     expect(stopBrokerSchema.safeParse(body).success).toBe(false);
   });
 

@@ -7,13 +7,17 @@ export const brokerIdSchema = z.coerce
   .min(0, "broker id must not be negative")
   .max(2147483647);
 
-/** POST /api/clusters/:c/brokers/:id/stop */
+/**
+ * POST /api/clusters/:c/brokers/:id/stop. `confirm: true` is required when the stop would leave
+ * partitions without a leader or no broker up at all.
+ */
 export const stopBrokerSchema = z
   .object({
     mode: z.enum(["graceful", "kill"], { error: 'mode is "graceful" (controlled shutdown) or "kill" (SIGKILL)' }),
+    confirm: z.boolean({ error: "confirm is true or false" }),
   })
   .strict()
   .partial()
-  .transform((b) => ({ mode: b.mode ?? "graceful" }));
+  .transform((b) => ({ mode: b.mode ?? "graceful", confirm: b.confirm ?? false }));
 
 export type StopBrokerInput = z.input<typeof stopBrokerSchema>;

@@ -1,6 +1,7 @@
 import "server-only";
 import { ZodError, type z } from "zod";
 import { AppError } from "../errors";
+import { KafkaError } from "../kafka/error-codes";
 import { WireError } from "../kafka/wire";
 import { logger } from "../logger";
 
@@ -20,6 +21,7 @@ export function toErrorResponse(err: unknown): Response {
     const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "Invalid request";
     return errorJson(400, "validation_failed", message, field);
   }
+  if (err instanceof KafkaError) return errorJson(err.status, err.type.toLowerCase(), err.message);
   if (err instanceof WireError) {
     return errorJson(503, err.kind === "timeout" ? "kafka_timeout" : "cluster_unavailable", err.message);
   }

@@ -1,5 +1,5 @@
 import "server-only";
-import { type Reader, sendRequest, WireError, Writer } from "./wire";
+import { type Reader, sendToAnyFrom, Writer } from "./wire";
 
 const METADATA = 3;
 const VERSION = 6;
@@ -73,25 +73,8 @@ export async function fetchMetadata(
     .array(topics, (w, name) => w.string(name))
     .int8(0) // allow_auto_topic_creation: never
     .bytes();
-  const deadline = Date.now() + timeoutMs;
-  let lastError: WireError | null = null;
-  for (const address of bootstrap) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
-    const [host = "", portText = ""] = splitHostPort(address);
-    try {
-      const r = await sendRequest(
-        host,
-        Number(portText),
-        { apiKey: METADATA, version: VERSION, body },
-        Math.min(remaining, 2000),
-      );
-      return parse(r, address);
-    } catch (err) {
-      lastError = err instanceof WireError ? err : new WireError(String(err), "protocol");
-    }
-  }
-  throw lastError ?? new WireError(`No broker answered within ${timeoutMs} ms`, "timeout");
+  const { reader, from } = await sendToAnyFrom(bootstrap, { apiKey: METADATA, version: VERSION, body }, timeoutMs);
+  return parse(reader, from);
 }
 
 export function splitHostPort(address: string): [string, string] {

@@ -199,7 +199,8 @@ export class Reader {
 export class WireError extends Error {
   constructor(
     message: string,
-    readonly kind: "timeout" | "connection" | "protocol",
+    /** connection: nothing was sent; closed: the connection dropped after the request went out. */
+    readonly kind: "timeout" | "connection" | "closed" | "protocol",
   ) {
     super(message);
     this.name = "WireError";
@@ -242,7 +243,11 @@ export function sendRequest(host: string, port: number, req: KafkaRequest, timeo
       () => finish(new WireError(`${host}:${port} did not answer within ${timeoutMs} ms`, "timeout")),
       timeoutMs,
     );
-    socket.on("connect", () => socket.write(frame));
+    let sent = false;
+    socket.on("connect", () => {
+      sent = true;
+      socket.write(frame);
+    });
     socket.on("data", (chunk) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 4) return;
@@ -257,7 +262,54 @@ export function sendRequest(host: string, port: number, req: KafkaRequest, timeo
       if (req.flexible) reader.tags(); // response header v1
       finish(null, reader);
     });
-    socket.on("error", (err) => finish(new WireError(`${host}:${port}: ${err.message}`, "connection")));
-    socket.on("close", () => finish(new WireError(`${host}:${port} closed the connection`, "connection")));
+    socket.on("error", (err) =>
+      finish(new WireError(`${host}:${port}: ${err.message}`, sent ? "closed" : "connection")),
+    );
+    socket.on("close", () =>
+      finish(new WireError(`${host}:${port} closed the connection`, sent ? "closed" : "connection")),
+    );
   });
+}
+
+function splitAddress(address: string): [string, number] {
+  const i = address.lastIndexOf(":");
+  return [address.slice(0, i).replace(/^\[|\]$/g, ""), Number(address.slice(i + 1))];
+}
+
+/**
+ * Sends a request to the first of `seeds` ("host:port") that answers, within `timeoutMs` in all;
+ * resolves with the response and the address that answered. Throws the last WireError when none does.
+ * A broker that refuses the connection is skipped at once. One that does not answer in time is
+ * skipped too for a read; a mutation is never sent twice, since the first may have taken effect.
+ */
+export async function sendToAnyFrom(
+  seeds: string[],
+  req: KafkaRequest,
+  timeoutMs: number,
+  opts: { mutation?: boolean } = {},
+): Promise<{ reader: Reader; from: string }> {
+  const deadline = Date.now() + timeoutMs;
+  const perTry = opts.mutation ? timeoutMs : Math.max(1000, Math.floor(timeoutMs / 2));
+  let lastError: WireError | null = null;
+  for (const address of seeds) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    const [host, port] = splitAddress(address);
+    try {
+      return { reader: await sendRequest(host, port, req, Math.min(remaining, perTry)), from: address };
+    } catch (err) {
+      lastError = err instanceof WireError ? err : new WireError(String(err), "protocol");
+      if (opts.mutation && lastError.kind !== "connection") break;
+    }
+  }
+  throw lastError ?? new WireError(`No broker answered within ${timeoutMs} ms`, "timeout");
+}
+
+export async function sendToAny(
+  seeds: string[],
+  req: KafkaRequest,
+  timeoutMs: number,
+  opts: { mutation?: boolean } = {},
+): Promise<Reader> {
+  return (await sendToAnyFrom(seeds, req, timeoutMs, opts)).reader;
 }

@@ -1,7 +1,16 @@
-import { withRoute } from "@/server/http/with-route";
+import { createTopicSchema } from "@/lib/schemas/topics";
+import { readBody, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/clusters/:cluster/topics
 export const GET = withRoute<{ cluster: string }>((_req, { cluster }) => getCluster(cluster).topics());
+
+// POST /api/clusters/:cluster/topics  body {name, partitions, replicationFactor, configs?}
+export const POST = withRoute<{ cluster: string }>(async (req, params) => {
+  const cluster = getCluster(params.cluster);
+  const input = await readBody(req, createTopicSchema);
+  const topic = await cluster.createTopic({ ...input, configs: input.configs ?? {} });
+  return Response.json(topic, { status: 201 });
+});

@@ -7,3 +7,10 @@ export const dynamic = "force-dynamic";
 export const GET = withRoute<{ cluster: string; topic: string }>((_req, { cluster, topic }) =>
   getCluster(cluster).topic(pathParam(topic)),
 );
+
+// DELETE /api/clusters/:cluster/topics/:topic
+export const DELETE = withRoute<{ cluster: string; topic: string }>(async (_req, { cluster, topic }) => {
+  const name = pathParam(topic);
+  await getCluster(cluster).deleteTopic(name);
+  return { deleted: name };
+});

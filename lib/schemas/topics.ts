@@ -1,0 +1,159 @@
+import { z } from "zod";
+
+export const MAX_PARTITIONS = 10_000;
+
+/** Kafka's topic-name rules: 1–249 of [a-zA-Z0-9._-], and not "." or "..". */
+export const topicNameSchema = z
+  .string({ error: "name is required" })
+  .min(1, "name is required")
+  .max(249, "a topic name has at most 249 characters")
+  .regex(/^[a-zA-Z0-9._-]+$/, "a topic name uses only letters, digits, '.', '_' and '-'")
+  .refine((n) => n !== "." && n !== "..", 'a topic name cannot be "." or ".."');
+
+/**
+ * Kafka replaces '.' with '_' in metric names, so "a.b" and "a_b" collide: Kafka refuses the
+ * second. Returns the existing topic a new name would collide with, if any.
+ */
+export function collidingTopic(name: string, existing: string[]): string | null {
+  const norm = (s: string) => s.replaceAll(".", "_");
+  return existing.find((e) => e !== name && norm(e) === norm(name)) ?? null;
+}
+
+type Spec =
+  | { kind: "long" | "int"; min: number; max?: number }
+  | { kind: "double"; min: number; max: number }
+  | { kind: "bool" }
+  | { kind: "enum"; values: string[] }
+  | { kind: "list"; values: string[] };
+
+const INT_MAX = 2_147_483_647;
+
+/** The topic-level configs Quorum accepts, with their types and bounds as Kafka defines them. */
+export const TOPIC_CONFIGS: Record<string, Spec> = {
+  "cleanup.policy": { kind: "list", values: ["delete", "compact"] },
+  "compression.type": { kind: "enum", values: ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"] },
+  "delete.retention.ms": { kind: "long", min: 0 },
+  "file.delete.delay.ms": { kind: "long", min: 0 },
+  "flush.messages": { kind: "long", min: 1 },
+  "flush.ms": { kind: "long", min: 0 },
+  "index.interval.bytes": { kind: "int", min: 0 },
+  "local.retention.bytes": { kind: "long", min: -2 },
+  "local.retention.ms": { kind: "long", min: -2 },
+  "max.compaction.lag.ms": { kind: "long", min: 1 },
+  "max.message.bytes": { kind: "int", min: 0 },
+  "message.timestamp.after.max.ms": { kind: "long", min: 0 },
+  "message.timestamp.before.max.ms": { kind: "long", min: 0 },
+  "message.timestamp.type": { kind: "enum", values: ["CreateTime", "LogAppendTime"] },
+  "min.cleanable.dirty.ratio": { kind: "double", min: 0, max: 1 },
+  "min.compaction.lag.ms": { kind: "long", min: 0 },
+  "min.insync.replicas": { kind: "int", min: 1 },
+  preallocate: { kind: "bool" },
+  "retention.bytes": { kind: "long", min: -1 },
+  "retention.ms": { kind: "long", min: -1 },
+  "segment.bytes": { kind: "int", min: 1_048_576 },
+  "segment.index.bytes": { kind: "int", min: 4 },
+  "segment.jitter.ms": { kind: "long", min: 0 },
+  "segment.ms": { kind: "long", min: 1 },
+  "unclean.leader.election.enable": { kind: "bool" },
+};
+
+/** Checks one config value; returns the value as Kafka wants it (a string) or an error sentence. */
+export function checkTopicConfig(name: string, raw: unknown): { value: string } | { error: string } {
+  const spec = TOPIC_CONFIGS[name];
+  if (!spec) return { error: `${name} is not a topic config Quorum knows` };
+  const text =
+    typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : null;
+  if (text === null || text === "") return { error: `${name} needs a value` };
+  switch (spec.kind) {
+    case "long":
+    case "int": {
+      if (!/^-?\d+$/.test(text)) return { error: `${name} must be a whole number` };
+      const n = Number(text);
+      const max = spec.max ?? (spec.kind === "int" ? INT_MAX : Number.MAX_SAFE_INTEGER);
+      if (n < spec.min || n > max) return { error: `${name} must be between ${spec.min} and ${max}` };
+      return { value: String(n) };
+    }
+    case "double": {
+      const n = Number(text);
+      if (!Number.isFinite(n) || n < spec.min || n > spec.max) {
+        return { error: `${name} must be a number between ${spec.min} and ${spec.max}` };
+      }
+      return { value: String(n) };
+    }
+    case "bool":
+      return text === "true" || text === "false" ? { value: text } : { error: `${name} must be true or false` };
+    case "enum":
+      return spec.values.includes(text)
+        ? { value: text }
+        : { error: `${name} must be one of ${spec.values.join(", ")}` };
+    case "list": {
+      const items = text.split(",").map((s) => s.trim());
+      if (items.some((i) => !spec.values.includes(i)) || new Set(items).size !== items.length) {
+        return { error: `${name} is a list of ${spec.values.join(", ")}` };
+      }
+      return { value: items.join(",") };
+    }
+  }
+}
+
+const configValue = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Topic configs by name; every name known and every value of its type. */
+export const topicConfigsSchema = z.record(z.string(), configValue).transform((configs, ctx) => {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(configs)) {
+    const checked = checkTopicConfig(name, raw);
+    if ("error" in checked) ctx.addIssue({ code: "custom", message: checked.error, path: [name] });
+    else out[name] = checked.value;
+  }
+  return out;
+});
+
+const count = (what: string, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`)
+    .max(max, `${what} must be at most ${max.toLocaleString("en-US")}`);
+
+/** POST /api/clusters/:c/topics — also the create-topic form's schema. */
+export const createTopicSchema = z
+  .object({
+    name: topicNameSchema,
+    partitions: count("partitions", MAX_PARTITIONS),
+    replicationFactor: count("replicationFactor", 32_767),
+    configs: topicConfigsSchema.optional(),
+  })
+  .strict();
+
+export type CreateTopicInput = z.input<typeof createTopicSchema>;
+
+/** POST /api/clusters/:c/topics/:t/partitions — count is the new total. */
+export const addPartitionsSchema = z.object({ count: count("count", MAX_PARTITIONS) }).strict();
+
+/** PATCH /api/clusters/:c/topics/:t/configs — a null value resets the config to its default. */
+export const alterTopicConfigsSchema = z
+  .object({
+    configs: z
+      .record(z.string(), configValue.nullable())
+      .refine((c) => Object.keys(c).length > 0, "name at least one config")
+      .transform((configs, ctx) => {
+        const out: Record<string, string | null> = {};
+        for (const [name, raw] of Object.entries(configs)) {
+          if (raw === null) {
+            if (!TOPIC_CONFIGS[name])
+              ctx.addIssue({ code: "custom", message: `${name} is not a topic config Quorum knows`, path: [name] });
+            out[name] = null;
+            continue;
+          }
+          const checked = checkTopicConfig(name, raw);
+          if ("error" in checked) ctx.addIssue({ code: "custom", message: checked.error, path: [name] });
+          else out[name] = checked.value;
+        }
+        return out;
+      }),
+  })
+  .strict();
+
+/** POST /api/clusters/:c/elect-leaders — one topic, or every topic when none is named. */
+export const electLeadersSchema = z.object({ topic: topicNameSchema.optional() }).strict();

@@ -1,0 +1,32 @@
+import { ClusterService } from "@/server/cluster-service";
+import type { EmbeddedCluster } from "@/server/embedded/embedded-cluster";
+import type { Quorum } from "@/server/quorum";
+
+/** Any route handler: each takes its own params shape, all of which a `Promise<never>` satisfies. */
+export type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
+
+/** Makes the route handlers serve `cluster` as "local", as the running app's one Quorum would. */
+export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
+  const service = new ClusterService("local", "Local lab", [], cluster);
+  const quorum: Quorum = {
+    config: { embedded: cluster.config, external: [] },
+    embedded: cluster,
+    clusters: new Map([["local", service]]),
+  };
+  (globalThis as Record<symbol, unknown>)[Symbol.for("quorum.instance")] = quorum;
+  return service;
+}
+
+/** Calls a route handler as Next.js would, with a raw body (a string is sent as is, anything else as JSON). */
+export async function call(
+  handler: Handler,
+  params: Record<string, string>,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: unknown }> {
+  const raw =
+    init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+  const res = await handler(new Request("http://127.0.0.1/api", { method: init.method ?? "POST", body: raw }), {
+    params: Promise.resolve(params) as Promise<never>,
+  });
+  return { status: res.status, body: await res.json() };
+}
