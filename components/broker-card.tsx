@@ -1,8 +1,6 @@
 "use client";
-import { useState } from "react";
-import { useStartBrokerMutation, useStopBrokerMutation } from "@/lib/hooks/api/brokers";
 import type { Broker } from "@/lib/types";
-import { CliCommand } from "./cli-command";
+import { BrokerActions } from "./broker-actions";
 import { StatusBadge } from "./status-badge";
 
 export function BrokerCard({
@@ -14,18 +12,6 @@ export function BrokerCard({
   broker: Broker;
   controllable: boolean;
 }) {
-  const stop = useStopBrokerMutation(cluster);
-  const start = useStartBrokerMutation(cluster);
-  const [lastAction, setLastAction] = useState<"graceful" | "kill" | "start" | null>(null);
-  const busy = stop.isPending || start.isPending || broker.status === "starting" || broker.status === "stopping";
-  const error = stop.error ?? start.error;
-  const command =
-    lastAction === "kill"
-      ? `kill -9 ${broker.pid ?? "<broker pid>"}`
-      : lastAction === "start"
-        ? `kafka-server-start.sh broker-${broker.id}/server.properties`
-        : `kafka-server-stop.sh   # SIGTERM to broker ${broker.id}: controlled shutdown`;
-
   return (
     <article
       data-testid={`broker-card-${broker.id}`}
@@ -56,52 +42,10 @@ export function BrokerCard({
         </div>
       </dl>
       {controllable && (
-        <div className="mt-3 flex gap-2">
-          {broker.status === "down" ? (
-            <button
-              type="button"
-              data-testid={`broker-start-${broker.id}`}
-              disabled={busy}
-              onClick={() => {
-                setLastAction("start");
-                start.mutate({ id: broker.id });
-              }}
-              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
-            >
-              Start
-            </button>
-          ) : (
-            <>
-              <button
-                type="button"
-                data-testid={`broker-stop-${broker.id}`}
-                disabled={busy}
-                onClick={() => {
-                  setLastAction("graceful");
-                  stop.mutate({ id: broker.id, mode: "graceful" });
-                }}
-                className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
-              >
-                Stop
-              </button>
-              <button
-                type="button"
-                data-testid={`broker-kill-${broker.id}`}
-                disabled={busy}
-                onClick={() => {
-                  setLastAction("kill");
-                  stop.mutate({ id: broker.id, mode: "kill" });
-                }}
-                className="rounded-md border border-rose-300 px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-50"
-              >
-                Kill
-              </button>
-            </>
-          )}
+        <div className="mt-3">
+          <BrokerActions cluster={cluster} broker={broker} />
         </div>
       )}
-      {error && <p className="mt-2 text-sm text-rose-700">{error.message}</p>}
-      {controllable && lastAction && <CliCommand command={command} />}
     </article>
   );
 }

@@ -2,6 +2,7 @@
 import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
+import { ElectAllButton } from "./elect-all-button";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { StatTile } from "./stat-tile";
@@ -128,6 +129,8 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           </div>
         )}
       </section>
+
+      {s && s.brokersUp > 0 && <ElectAllButton cluster={cluster} bootstrap={s.bootstrap[0] ?? ""} />}
 
       <ControllerQuorum cluster={cluster} />
     </div>

@@ -7,6 +7,9 @@ import { CliCommand } from "./cli-command";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { ReplicaChip, ReplicaLegend } from "./replica-chip";
+import { TopicActions } from "./topic-actions";
+import { TopicBrokers } from "./topic-brokers";
+import { TopicConfigs } from "./topic-configs";
 
 type Tab = "partitions" | "configs";
 
@@ -77,6 +80,8 @@ export function TopicView({
         )}
       </div>
       <CliCommand command={`kafka-topics.sh --bootstrap-server ${bootstrap} --describe --topic ${topic}`} />
+      {d && <TopicActions cluster={cluster} topic={d} bootstrap={bootstrap} />}
+      {d && <TopicBrokers cluster={cluster} topic={d} controllable={summary.data?.controllable ?? false} />}
 
       <div className="flex gap-1 border-b border-slate-200" role="tablist">
         {(["partitions", "configs"] as const).map((t) => (
@@ -101,7 +106,7 @@ export function TopicView({
       ) : tab === "partitions" ? (
         <PartitionsTable detail={d} />
       ) : (
-        <ConfigsTable detail={d} />
+        <TopicConfigs cluster={cluster} detail={d} bootstrap={bootstrap} />
       )}
     </div>
   );
@@ -164,47 +169,6 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
                   {p.latestOffset !== null && p.earliestOffset !== null
                     ? formatNumber(p.latestOffset - p.earliestOffset)
                     : "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
-  );
-}
-
-function ConfigsTable({ detail }: { detail: TopicDetail }) {
-  const [onlyChanged, setOnlyChanged] = useState(false);
-  const rows = detail.configs.filter((c) => !onlyChanged || !c.isDefault);
-  return (
-    <div className="space-y-2">
-      <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} />
-        Only values that differ from the defaults
-      </label>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-sm" data-testid="configs-table">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Name</th>
-              <th className="px-4 py-2">Value</th>
-              <th className="px-4 py-2">Source</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((c) => (
-              <tr key={c.name} data-testid={`config-${c.name}`}>
-                <td className="px-4 py-1.5 font-mono">{c.name}</td>
-                <td className={`px-4 py-1.5 font-mono ${c.isDefault ? "text-slate-500" : "font-semibold"}`}>
-                  {c.sensitive ? "••••••" : (c.value ?? "—")}
-                </td>
-                <td className="px-4 py-1.5 text-xs">
-                  <span
-                    className={`rounded px-1.5 py-0.5 ${c.isDefault ? "bg-slate-100 text-slate-600" : "bg-emerald-100 text-emerald-800"}`}
-                  >
-                    {c.isDefault ? "default" : c.source.toLowerCase().replaceAll("_", " ")}
-                  </span>
                 </td>
               </tr>
             ))}

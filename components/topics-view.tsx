@@ -116,6 +116,13 @@ export function TopicsView({ cluster }: { cluster: string }) {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Topics</h1>
         <div className="flex items-center gap-4">
+          <Link
+            href={`${root}/topics/new`}
+            data-testid="create-topic"
+            className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700"
+          >
+            Create topic
+          </Link>
           <input
             type="search"
             placeholder="Search topics"

@@ -1,13 +1,35 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import type { ElectionReport, StopImpact } from "@/lib/types";
 import { clusterKeys } from "./clusters";
+
+/** What stopping a broker would take offline, asked just before the stop. */
+export function fetchStopImpact(cluster: string, id: number): Promise<StopImpact> {
+  return apiFetch<StopImpact>(`/api/clusters/${encodeURIComponent(cluster)}/brokers/${id}/impact`);
+}
+
+/** Preferred leader election for one topic, or every topic when none is given. */
+export function useElectLeadersMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (topic?: string) =>
+      apiFetch<ElectionReport>(`/api/clusters/${encodeURIComponent(cluster)}/elect-leaders`, {
+        method: "POST",
+        body: topic ? { topic } : {},
+      }),
+    onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.detail(cluster) }),
+  });
+}
 
 export function useStopBrokerMutation(cluster: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, mode }: { id: number; mode: "graceful" | "kill" }) =>
-      apiFetch(`/api/clusters/${encodeURIComponent(cluster)}/brokers/${id}/stop`, { method: "POST", body: { mode } }),
+    mutationFn: ({ id, mode, confirm = false }: { id: number; mode: "graceful" | "kill"; confirm?: boolean }) =>
+      apiFetch(`/api/clusters/${encodeURIComponent(cluster)}/brokers/${id}/stop`, {
+        method: "POST",
+        body: { mode, confirm },
+      }),
     onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.detail(cluster) }),
   });
 }

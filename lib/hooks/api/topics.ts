@@ -1,7 +1,8 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
-import type { TopicDetail, TopicSummary } from "@/lib/types";
+import type { CreateTopicInput } from "@/lib/schemas/topics";
+import type { TopicConfigEntry, TopicDetail, TopicSummary } from "@/lib/types";
 import { LIVE_REFETCH_MS } from "./clusters";
 
 const base = (cluster: string) => `/api/clusters/${encodeURIComponent(cluster)}/topics`;
@@ -25,5 +26,47 @@ export function useTopicQuery(cluster: string, topic: string) {
     queryKey: topicKeys.detail(cluster, topic),
     queryFn: () => apiFetch<TopicDetail>(`${base(cluster)}/${encodeURIComponent(topic)}`),
     refetchInterval: LIVE_REFETCH_MS,
+  });
+}
+
+export function useCreateTopicMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateTopicInput) => apiFetch<TopicDetail>(base(cluster), { method: "POST", body: input }),
+    onSuccess: (topic) => qc.setQueryData(topicKeys.detail(cluster, topic.name), topic),
+    onSettled: () => qc.invalidateQueries({ queryKey: topicKeys.list(cluster) }),
+  });
+}
+
+export function useAddPartitionsMutation(cluster: string, topic: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (count: number) =>
+      apiFetch<TopicSummary>(`${base(cluster)}/${encodeURIComponent(topic)}/partitions`, {
+        method: "POST",
+        body: { count },
+      }),
+    onSettled: () => qc.invalidateQueries({ queryKey: topicKeys.all(cluster) }),
+  });
+}
+
+export function useDeleteTopicMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (topic: string) => apiFetch(`${base(cluster)}/${encodeURIComponent(topic)}`, { method: "DELETE" }),
+    onSuccess: (_d, topic) => qc.removeQueries({ queryKey: topicKeys.detail(cluster, topic) }),
+    onSettled: () => qc.invalidateQueries({ queryKey: topicKeys.list(cluster) }),
+  });
+}
+
+export function useAlterTopicConfigsMutation(cluster: string, topic: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (configs: Record<string, string | null>) =>
+      apiFetch<TopicConfigEntry[]>(`${base(cluster)}/${encodeURIComponent(topic)}/configs`, {
+        method: "PATCH",
+        body: { configs },
+      }),
+    onSettled: () => qc.invalidateQueries({ queryKey: topicKeys.detail(cluster, topic) }),
   });
 }

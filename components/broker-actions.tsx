@@ -1,0 +1,140 @@
+"use client";
+import { useState } from "react";
+import { fetchStopImpact, useStartBrokerMutation, useStopBrokerMutation } from "@/lib/hooks/api/brokers";
+import type { Broker, StopImpact } from "@/lib/types";
+import { CliCommand } from "./cli-command";
+import { Modal } from "./modal";
+
+type Mode = "graceful" | "kill";
+
+/**
+ * Stop (controlled shutdown), kill (crash) and start for one broker of a cluster Quorum runs. A stop
+ * that would leave partitions without a leader, or no broker up, asks first and says what goes offline.
+ */
+export function BrokerActions({
+  cluster,
+  broker,
+  compact = false,
+}: {
+  cluster: string;
+  broker: Broker;
+  compact?: boolean;
+}) {
+  const stop = useStopBrokerMutation(cluster);
+  const start = useStartBrokerMutation(cluster);
+  const [lastAction, setLastAction] = useState<Mode | "start" | null>(null);
+  const [confirming, setConfirming] = useState<{ mode: Mode; impact: StopImpact } | null>(null);
+  const [checking, setChecking] = useState(false);
+  const busy =
+    stop.isPending || start.isPending || checking || broker.status === "starting" || broker.status === "stopping";
+  const error = stop.error ?? start.error;
+  const size = compact ? "px-2 py-0.5 text-xs" : "px-3 py-1.5 text-sm";
+
+  const requestStop = async (mode: Mode) => {
+    setLastAction(mode);
+    setChecking(true);
+    try {
+      const impact = await fetchStopImpact(cluster, broker.id);
+      if (impact.lastBrokerUp || impact.goesOffline.length > 0) setConfirming({ mode, impact });
+      else stop.mutate({ id: broker.id, mode });
+    } catch {
+      stop.mutate({ id: broker.id, mode });
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  const command =
+    lastAction === "kill"
+      ? `kill -9 ${broker.pid ?? "<broker pid>"}`
+      : lastAction === "start"
+        ? `kafka-server-start.sh broker-${broker.id}/server.properties`
+        : `kafka-server-stop.sh   # SIGTERM to broker ${broker.id}: controlled shutdown`;
+
+  return (
+    <div>
+      <div className="flex gap-2">
+        {broker.status === "down" ? (
+          <button
+            type="button"
+            data-testid={`broker-start-${broker.id}`}
+            disabled={busy}
+            onClick={() => {
+              setLastAction("start");
+              start.mutate({ id: broker.id });
+            }}
+            className={`rounded-md bg-emerald-600 font-medium text-white hover:bg-emerald-700 disabled:opacity-50 ${size}`}
+          >
+            Start
+          </button>
+        ) : (
+          <>
+            <button
+              type="button"
+              data-testid={`broker-stop-${broker.id}`}
+              disabled={busy}
+              onClick={() => void requestStop("graceful")}
+              className={`rounded-md border border-slate-300 bg-white font-medium hover:bg-slate-50 disabled:opacity-50 ${size}`}
+            >
+              Stop
+            </button>
+            <button
+              type="button"
+              data-testid={`broker-kill-${broker.id}`}
+              disabled={busy}
+              onClick={() => void requestStop("kill")}
+              className={`rounded-md border border-rose-300 bg-white font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-50 ${size}`}
+            >
+              Kill
+            </button>
+          </>
+        )}
+      </div>
+      {error && <p className="mt-2 text-sm text-rose-700">{error.message}</p>}
+      {!compact && lastAction && <CliCommand command={command} />}
+      {confirming && (
+        <Modal title={`Stop broker ${broker.id}?`} onClose={() => setConfirming(null)} testId="confirm-stop">
+          {confirming.impact.lastBrokerUp ? (
+            <p>
+              Broker {broker.id} is the <b>last broker up</b>: the whole cluster becomes unreachable until a broker
+              starts again.
+            </p>
+          ) : (
+            <>
+              <p>
+                Its replica is the only one in sync for <b>{confirming.impact.goesOffline.length}</b> partition(s): they
+                will have <b>no leader</b> and refuse reads and writes until it returns.
+              </p>
+              <ul
+                className="max-h-40 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs"
+                data-testid="goes-offline"
+              >
+                {confirming.impact.goesOffline.map((p) => (
+                  <li key={`${p.topic}-${p.partition}`}>
+                    {p.topic}-{p.partition}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <div className="flex justify-end gap-2 pt-2">
+            <button type="button" onClick={() => setConfirming(null)} className="rounded-md border px-3 py-1.5">
+              Cancel
+            </button>
+            <button
+              type="button"
+              data-testid="confirm-stop-button"
+              onClick={() => {
+                stop.mutate({ id: broker.id, mode: confirming.mode, confirm: true });
+                setConfirming(null);
+              }}
+              className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white hover:bg-rose-700"
+            >
+              {confirming.mode === "kill" ? "Kill" : "Stop"} anyway
+            </button>
+          </div>
+        </Modal>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useMemo, useState } from "react";
+import { ApiError } from "@/lib/api-client";
+import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
+import { useCreateTopicMutation, useTopicsQuery } from "@/lib/hooks/api/topics";
+import { type CreateTopicInput, collidingTopic, createTopicSchema } from "@/lib/schemas/topics";
+import { CliCommand } from "./cli-command";
+
+interface Fields {
+  name: string;
+  partitions: string;
+  replicationFactor: string;
+  retentionMs: string;
+  cleanupPolicy: string;
+  minInsyncReplicas: string;
+}
+
+const toNumber = (s: string) => (s.trim() === "" ? Number.NaN : Number(s));
+
+function toInput(f: Fields): CreateTopicInput {
+  const configs: Record<string, string> = {};
+  if (f.retentionMs.trim()) configs["retention.ms"] = f.retentionMs.trim();
+  if (f.cleanupPolicy) configs["cleanup.policy"] = f.cleanupPolicy;
+  if (f.minInsyncReplicas.trim()) configs["min.insync.replicas"] = f.minInsyncReplicas.trim();
+  return {
+    name: f.name.trim(),
+    partitions: toNumber(f.partitions),
+    replicationFactor: toNumber(f.replicationFactor),
+    ...(Object.keys(configs).length > 0 ? { configs } : {}),
+  };
+}
+
+/** The form field a validation issue belongs to. */
+function fieldOf(path: PropertyKey[]): string {
+  if (path[0] === "configs") return String(path[1] ?? "configs");
+  return String(path[0] ?? "form");
+}
+
+export function CreateTopicForm({ cluster }: { cluster: string }) {
+  const router = useRouter();
+  const summary = useClusterQuery(cluster);
+  const brokers = useBrokersQuery(cluster);
+  const topics = useTopicsQuery(cluster);
+  const create = useCreateTopicMutation(cluster);
+  const brokersUp = brokers.data?.filter((b) => b.status === "up").length ?? 3;
+  const [fields, setFields] = useState<Fields>({
+    name: "",
+    partitions: "3",
+    replicationFactor: String(Math.min(3, Math.max(1, brokersUp))),
+    retentionMs: "",
+    cleanupPolicy: "",
+    minInsyncReplicas: "",
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const errorKeys: Record<keyof Fields, string> = {
+    name: "name",
+    partitions: "partitions",
+    replicationFactor: "replicationFactor",
+    retentionMs: "retention.ms",
+    cleanupPolicy: "cleanup.policy",
+    minInsyncReplicas: "min.insync.replicas",
+  };
+  const set = (k: keyof Fields) => (e: { target: { value: string } }) => {
+    setFields({ ...fields, [k]: e.target.value });
+    const { [errorKeys[k]]: _fixed, ...rest } = errors;
+    setErrors(rest);
+  };
+
+  const collision = useMemo(
+    () =>
+      fields.name
+        ? collidingTopic(
+            fields.name.trim(),
+            (topics.data ?? []).map((t) => t.name),
+          )
+        : null,
+    [fields.name, topics.data],
+  );
+  const input = toInput(fields);
+  const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
+  const cli = [
+    `kafka-topics.sh --bootstrap-server ${bootstrap} --create --topic ${input.name || "<name>"}`,
+    `--partitions ${fields.partitions || "?"} --replication-factor ${fields.replicationFactor || "?"}`,
+    ...Object.entries(input.configs ?? {}).map(([k, v]) => `--config ${k}=${v}`),
+  ].join(" ");
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    setFormError(null);
+    const parsed = createTopicSchema.safeParse(input);
+    const next: Record<string, string> = {};
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) next[fieldOf(issue.path)] ??= issue.message;
+    } else if (parsed.data.replicationFactor > brokersUp) {
+      next.replicationFactor = `replication factor ${parsed.data.replicationFactor} is more than the ${brokersUp} broker(s) up`;
+    }
+    setErrors(next);
+    if (Object.keys(next).length > 0) return;
+    create.mutate(input, {
+      onSuccess: (topic) =>
+        router.push(`/clusters/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(topic.name)}`),
+      onError: (err) => {
+        if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
+        else setFormError(err.message);
+      },
+    });
+  };
+
+  const field = (
+    label: string,
+    key: keyof Fields,
+    errorKey: string,
+    props: Record<string, unknown> = {},
+    hint?: string,
+  ) => (
+    <label className="block">
+      <span className="text-sm font-medium text-slate-700">{label}</span>
+      <input
+        value={fields[key]}
+        onChange={set(key)}
+        data-testid={`field-${errorKey}`}
+        aria-invalid={Boolean(errors[errorKey])}
+        className={`mt-1 block w-full rounded-md border px-3 py-1.5 text-sm ${errors[errorKey] ? "border-rose-400" : "border-slate-300"}`}
+        {...props}
+      />
+      {errors[errorKey] ? (
+        <span className="mt-1 block text-xs text-rose-700" data-testid={`error-${errorKey}`}>
+          {errors[errorKey]}
+        </span>
+      ) : (
+        hint && <span className="mt-1 block text-xs text-slate-500">{hint}</span>
+      )}
+    </label>
+  );
+
+  return (
+    <form onSubmit={onSubmit} className="max-w-2xl space-y-5" noValidate data-testid="create-topic-form">
+      <h1 className="text-2xl font-semibold tracking-tight">Create a topic</h1>
+      {field(
+        "Name",
+        "name",
+        "name",
+        { placeholder: "orders", autoFocus: true },
+        "Letters, digits, '.', '_' and '-'; up to 249.",
+      )}
+      {collision && (
+        <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="collision-warning">
+          Kafka treats '.' and '_' alike in metric names: this name collides with <code>{collision}</code> and Kafka
+          will refuse it.
+        </p>
+      )}
+      <div className="grid grid-cols-2 gap-4">
+        {field(
+          "Partitions",
+          "partitions",
+          "partitions",
+          { type: "number", min: 1 },
+          "Parallelism: one consumer per partition at most.",
+        )}
+        {field(
+          "Replication factor",
+          "replicationFactor",
+          "replicationFactor",
+          { type: "number", min: 1 },
+          `Copies of each partition; at most ${brokersUp} (brokers up).`,
+        )}
+      </div>
+      <fieldset className="space-y-3 rounded-lg border border-slate-200 p-4">
+        <legend className="px-1 text-sm font-medium text-slate-700">Common configs (optional)</legend>
+        {field(
+          "retention.ms",
+          "retentionMs",
+          "retention.ms",
+          { placeholder: "604800000 (7 days)" },
+          "-1 keeps messages forever.",
+        )}
+        <label className="block">
+          <span className="text-sm font-medium text-slate-700">cleanup.policy</span>
+          <select
+            value={fields.cleanupPolicy}
+            onChange={set("cleanupPolicy")}
+            data-testid="field-cleanup.policy"
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+          >
+            <option value="">default (delete)</option>
+            <option value="delete">delete</option>
+            <option value="compact">compact</option>
+            <option value="delete,compact">delete,compact</option>
+          </select>
+        </label>
+        {field(
+          "min.insync.replicas",
+          "minInsyncReplicas",
+          "min.insync.replicas",
+          { placeholder: "1", type: "number", min: 1 },
+          "With acks=all, a write needs this many in-sync replicas.",
+        )}
+      </fieldset>
+      <CliCommand command={cli} />
+      {formError && (
+        <p className="rounded-md bg-rose-50 p-3 text-sm text-rose-800" data-testid="form-error">
+          {formError}
+        </p>
+      )}
+      <div className="flex gap-3">
+        <button
+          type="submit"
+          disabled={create.isPending}
+          data-testid="create-topic-submit"
+          className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+        >
+          {create.isPending ? "Creating…" : "Create topic"}
+        </button>
+        <button
+          type="button"
+          onClick={() => router.back()}
+          className="rounded-md border border-slate-300 px-4 py-2 text-sm"
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,168 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
+import { useAddPartitionsMutation, useDeleteTopicMutation } from "@/lib/hooks/api/topics";
+import { MAX_PARTITIONS } from "@/lib/schemas/topics";
+import type { ElectionReport, TopicDetail } from "@/lib/types";
+import { CliCommand } from "./cli-command";
+import { Modal } from "./modal";
+
+const button =
+  "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50";
+
+/** Add partitions, preferred leader election and delete, each naming its CLI equivalent. */
+export function TopicActions({
+  cluster,
+  topic,
+  bootstrap,
+}: {
+  cluster: string;
+  topic: TopicDetail;
+  bootstrap: string;
+}) {
+  const router = useRouter();
+  const [dialog, setDialog] = useState<"partitions" | "delete" | null>(null);
+  const [count, setCount] = useState(String(topic.partitions.length + 1));
+  const [typed, setTyped] = useState("");
+  const [report, setReport] = useState<ElectionReport | null>(null);
+  const add = useAddPartitionsMutation(cluster, topic.name);
+  const del = useDeleteTopicMutation(cluster);
+  const elect = useElectLeadersMutation(cluster);
+  const current = topic.partitions.length;
+  const wanted = Number(count);
+  const countError =
+    !Number.isInteger(wanted) || count.trim() === ""
+      ? "a whole number"
+      : wanted <= current
+        ? `Kafka cannot remove partitions: ask for more than ${current}`
+        : wanted > MAX_PARTITIONS
+          ? `at most ${MAX_PARTITIONS}`
+          : null;
+  const close = () => {
+    setDialog(null);
+    add.reset();
+    del.reset();
+  };
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap gap-2">
+        {!topic.internal && (
+          <button type="button" className={button} data-testid="add-partitions" onClick={() => setDialog("partitions")}>
+            Add partitions
+          </button>
+        )}
+        <button
+          type="button"
+          className={button}
+          data-testid="elect-topic"
+          disabled={elect.isPending}
+          onClick={() => elect.mutate(topic.name, { onSuccess: setReport })}
+        >
+          {elect.isPending ? "Electing…" : "Elect preferred leaders"}
+        </button>
+        {!topic.internal && (
+          <button
+            type="button"
+            className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}
+            data-testid="delete-topic"
+            onClick={() => setDialog("delete")}
+          >
+            Delete
+          </button>
+        )}
+      </div>
+      {elect.error && <p className="text-sm text-rose-700">{elect.error.message}</p>}
+      {report && (
+        <div className="rounded-md bg-violet-50 p-3 text-sm text-violet-900" data-testid="election-report">
+          Preferred leader election: {report.elected} moved to the preferred replica, {report.already} already there
+          {report.failed > 0 && `, ${report.failed} failed (${report.results.find((r) => r.error)?.error})`}.
+          <CliCommand
+            command={`kafka-leader-election.sh --bootstrap-server ${bootstrap} --election-type PREFERRED --topic ${topic.name} --all-topic-partitions`}
+          />
+        </div>
+      )}
+
+      {dialog === "partitions" && (
+        <Modal title={`Add partitions to ${topic.name}`} onClose={close} testId="add-partitions-dialog">
+          <p className="rounded-md bg-amber-50 p-3 text-amber-900" data-testid="ordering-warning">
+            Producers map a key to a partition by hashing it over the partition count. With more partitions,{" "}
+            <b>keyed messages go to different partitions than before</b>, so per-key ordering breaks between old and new
+            messages. Kafka can never remove partitions again.
+          </p>
+          <label className="block">
+            <span className="font-medium">New total (now {current})</span>
+            <input
+              type="number"
+              min={current + 1}
+              value={count}
+              onChange={(e) => setCount(e.target.value)}
+              data-testid="partition-count"
+              className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5"
+            />
+          </label>
+          {countError && count.trim() !== "" && <p className="text-xs text-rose-700">Must be {countError}.</p>}
+          {add.error && <p className="text-rose-700">{add.error.message}</p>}
+          <CliCommand
+            command={`kafka-topics.sh --bootstrap-server ${bootstrap} --alter --topic ${topic.name} --partitions ${count}`}
+          />
+          <div className="flex justify-end gap-2">
+            <button type="button" onClick={close} className="rounded-md border px-3 py-1.5">
+              Cancel
+            </button>
+            <button
+              type="button"
+              disabled={Boolean(countError) || add.isPending}
+              data-testid="add-partitions-submit"
+              onClick={() => add.mutate(wanted, { onSuccess: close })}
+              className="rounded-md bg-emerald-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
+            >
+              {add.isPending ? "Adding…" : `Grow to ${count} partitions`}
+            </button>
+          </div>
+        </Modal>
+      )}
+
+      {dialog === "delete" && (
+        <Modal title={`Delete ${topic.name}?`} onClose={close} testId="delete-dialog">
+          <p>
+            Every message in its {current} partitions is lost. Producers that still write to it may create it again if
+            the brokers allow auto-creation.
+          </p>
+          <label className="block">
+            <span>
+              Type <code className="font-semibold">{topic.name}</code> to confirm
+            </span>
+            <input
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              data-testid="delete-confirm-name"
+              className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 font-mono"
+            />
+          </label>
+          {del.error && <p className="text-rose-700">{del.error.message}</p>}
+          <CliCommand command={`kafka-topics.sh --bootstrap-server ${bootstrap} --delete --topic ${topic.name}`} />
+          <div className="flex justify-end gap-2">
+            <button type="button" onClick={close} className="rounded-md border px-3 py-1.5">
+              Cancel
+            </button>
+            <button
+              type="button"
+              disabled={typed !== topic.name || del.isPending}
+              data-testid="delete-submit"
+              onClick={() =>
+                del.mutate(topic.name, {
+                  onSuccess: () => router.push(`/clusters/${encodeURIComponent(cluster)}/topics`),
+                })
+              }
+              className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
+            >
+              {del.isPending ? "Deleting…" : "Delete topic"}
+            </button>
+          </div>
+        </Modal>
+      )}
+    </div>
+  );
+}
