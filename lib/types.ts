@@ -173,3 +173,32 @@ export interface ElectionReport {
   failed: number;
   results: { topic: string; partition: number; outcome: "elected" | "already" | "failed"; error: string | null }[];
 }
+
+/** Event types the cluster monitor emits (GET /api/clusters/:c/events). */
+export type ClusterEventType =
+  | "broker-down"
+  | "broker-up"
+  | "controller-changed"
+  | "leader-changed"
+  | "isr-shrunk"
+  | "isr-expanded"
+  | "partition-offline"
+  | "partition-online"
+  | "topic-created"
+  | "topic-deleted"
+  | "partitions-added"
+  | "cluster-unreachable"
+  | "cluster-reachable";
+
+export type ClusterEventData =
+  | { type: "broker-down" | "broker-up"; broker: number }
+  | { type: "controller-changed"; from: number | null; to: number | null }
+  | { type: "leader-changed"; topic: string; partition: number; from: number; to: number }
+  | { type: "isr-shrunk" | "isr-expanded"; topic: string; partition: number; from: number[]; to: number[] }
+  | { type: "partition-offline" | "partition-online"; topic: string; partition: number; leader: number }
+  | { type: "topic-created" | "topic-deleted"; topic: string; partitions: number }
+  | { type: "partitions-added"; topic: string; from: number; to: number }
+  | { type: "cluster-unreachable" | "cluster-reachable" };
+
+/** One event: what changed, a rising id, and the server time (ms since epoch) it was seen. */
+export type ClusterEvent = ClusterEventData & { id: number; ts: number; cluster: string };

@@ -28,6 +28,7 @@ import {
 } from "./kafka/admin-requests";
 import { type ClusterSnapshot, takeSnapshot } from "./kafka/snapshot";
 import { logger } from "./logger";
+import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS, type MonitorOptions } from "./monitor/monitor";
 
 /** Every Kafka call Quorum makes is bounded by this. */
 export const KAFKA_TIMEOUT_MS = 4000;
@@ -58,14 +59,19 @@ export class ClusterService {
   /** Brokers seen in any snapshot: a broker missing from the latest one is down. */
   private known = new Map<number, { host: string; port: number; rack: string | null }>();
   readonly admin: AdminClient;
+  readonly monitor: ClusterMonitor;
 
   constructor(
     readonly id: string,
     readonly name: string,
     private readonly staticBootstrap: string[],
     readonly embedded: EmbeddedCluster | null,
+    monitorOptions: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
   ) {
     this.admin = new AdminClient(() => this.bootstrap, KAFKA_TIMEOUT_MS);
+    this.monitor = new ClusterMonitor(this, monitorOptions);
+    // A node starting or stopping is a change worth looking at at once.
+    embedded?.on("change", () => this.monitor.kick());
   }
 
   get kind(): "embedded" | "external" {
@@ -94,9 +100,10 @@ export class ClusterService {
     }
   }
 
-  /** Forgets the cached snapshot, so the next read sees the effect of an action. */
+  /** Forgets the cached snapshot, so the next read sees the effect of an action, and has the monitor look. */
   invalidate(): void {
     this.cached = null;
+    this.monitor.kick();
   }
 
   private async take(): Promise<ClusterSnapshot> {
@@ -128,6 +135,10 @@ export class ClusterService {
 
   async brokers(): Promise<Broker[]> {
     return this.brokersFrom(await this.snapshot());
+  }
+
+  brokerStatuses(snap: ClusterSnapshot | null): Broker[] {
+    return this.brokersFrom(snap);
   }
 
   private brokersFrom(snap: ClusterSnapshot | null): Broker[] {

@@ -56,6 +56,8 @@ const envSchema = z.object({
   QUORUM_AUTO_LEADER_REBALANCE: boolFlag.default(false),
   QUORUM_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(500),
   QUORUM_CLUSTERS: externalClusters.default([]),
+  QUORUM_MONITOR_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
+  QUORUM_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
 });
 
 export interface EmbeddedConfig {
@@ -78,6 +80,10 @@ export interface EmbeddedConfig {
 export interface QuorumConfig {
   embedded: EmbeddedConfig | null;
   external: { id: string; bootstrap: string[] }[];
+  /** How often the cluster monitor refreshes its snapshot while someone listens. */
+  monitorIntervalMs: number;
+  /** How often the event stream sends a heartbeat. */
+  heartbeatMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -126,5 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : null,
     external: e.QUORUM_CLUSTERS,
+    monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
+    heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,
   };
 }

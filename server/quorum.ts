@@ -4,6 +4,7 @@ import { loadConfig, type QuorumConfig } from "./config";
 import { EmbeddedCluster } from "./embedded/embedded-cluster";
 import { AppError } from "./errors";
 import { logger } from "./logger";
+import { DEFAULT_MONITOR_OPTIONS } from "./monitor/monitor";
 
 /** The id of the cluster Quorum runs itself. */
 export const LOCAL_CLUSTER_ID = "local";
@@ -22,8 +23,11 @@ type WithQuorum = typeof globalThis & { [KEY]?: Quorum };
 export function createQuorum(config: QuorumConfig): Quorum {
   const embedded = config.embedded ? new EmbeddedCluster(config.embedded) : null;
   const clusters = new Map<string, ClusterService>();
-  if (embedded) clusters.set(LOCAL_CLUSTER_ID, new ClusterService(LOCAL_CLUSTER_ID, "Local lab", [], embedded));
-  for (const ext of config.external) clusters.set(ext.id, new ClusterService(ext.id, ext.id, ext.bootstrap, null));
+  const monitor = { ...DEFAULT_MONITOR_OPTIONS, intervalMs: config.monitorIntervalMs };
+  if (embedded)
+    clusters.set(LOCAL_CLUSTER_ID, new ClusterService(LOCAL_CLUSTER_ID, "Local lab", [], embedded, monitor));
+  for (const ext of config.external)
+    clusters.set(ext.id, new ClusterService(ext.id, ext.id, ext.bootstrap, null, monitor));
   return { config, embedded, clusters };
 }
 
@@ -44,6 +48,7 @@ let stopping: Promise<void> | null = null;
 /** Stops the embedded cluster (brokers, then controllers); safe to call more than once. */
 export function stopQuorum(): Promise<void> {
   stopping ??= (async () => {
+    for (const cluster of getQuorum().clusters.values()) cluster.monitor.stop();
     const embedded = getQuorum().embedded;
     if (embedded) await embedded.stop();
   })();
@@ -66,6 +71,7 @@ export function startQuorum(): void {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  for (const cluster of q.clusters.values()) cluster.monitor.start();
   if (!q.embedded) return;
   const embedded = q.embedded;
   embedded.on("change", (nodes) => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { Reader, sendRequest, Writer } from "./wire";
+import { Reader, sendRequest, sendToAny, Writer } from "./wire";
 
 /**
  * Batched read requests, one per broker whatever the number of topics or groups: ListOffsets for
@@ -227,4 +227,53 @@ export class KafkaErrorCode extends Error {
     super(`${request} failed with Kafka error ${errorCode}`);
     this.name = "KafkaErrorCode";
   }
+}
+
+export interface QuorumInfo {
+  /** The active KRaft controller: the leader of the __cluster_metadata log. */
+  leaderId: number;
+  leaderEpoch: number;
+  highWatermark: number;
+  voters: { id: number; logEndOffset: number }[];
+  observers: { id: number; logEndOffset: number }[];
+}
+
+/** DescribeQuorum v0 on the metadata log; a broker forwards it to the controllers. */
+export async function describeQuorum(seeds: string[], timeoutMs: number): Promise<QuorumInfo> {
+  const body = new Writer()
+    .compactArray(["__cluster_metadata"], (w, t) =>
+      w
+        .compactString(t)
+        .compactArray([0], (pw, p) => pw.int32(p).tags())
+        .tags(),
+    )
+    .tags()
+    .bytes();
+  const r = await sendToAny(seeds, { apiKey: 55, version: 0, flexible: true, body }, timeoutMs);
+  const errorCode = r.int16();
+  if (errorCode !== 0) throw new KafkaErrorCode("DescribeQuorum", errorCode);
+  const replicas = (x: Reader) =>
+    x.compactArray((rr) => {
+      const state = { id: rr.int32(), logEndOffset: Number(rr.int64()) };
+      rr.tags();
+      return state;
+    });
+  const [info] = r.compactArray((t) => {
+    t.compactString();
+    const parts = t.compactArray((p) => {
+      p.int32(); // partition_index
+      const code = p.int16();
+      const q = { leaderId: p.int32(), leaderEpoch: p.int32(), highWatermark: Number(p.int64()) };
+      const voters = replicas(p);
+      const observers = replicas(p);
+      p.tags();
+      return { code, ...q, voters, observers };
+    });
+    t.tags();
+    return parts[0];
+  });
+  if (!info) throw new KafkaErrorCode("DescribeQuorum", -1);
+  if (info.code !== 0) throw new KafkaErrorCode("DescribeQuorum", info.code);
+  const { code: _code, ...quorum } = info;
+  return quorum;
 }

@@ -4,6 +4,7 @@ import {
   type Address,
   type DescribedGroup,
   describeGroups,
+  describeQuorum,
   EARLIEST,
   LATEST,
   type ListedGroup,
@@ -11,6 +12,7 @@ import {
   listOffsets,
   offsetFetch,
   type PartitionOffset,
+  type QuorumInfo,
 } from "./requests";
 
 export interface SnapshotPartition {
@@ -58,6 +60,8 @@ export interface ClusterSnapshot {
   clusterId: string | null;
   /** Live brokers (registered and unfenced). */
   brokers: MetadataBroker[];
+  /** The KRaft controller quorum (active controller, voters), when the cluster answered DescribeQuorum. */
+  quorum: QuorumInfo | null;
   topics: SnapshotTopic[];
   groups: SnapshotGroup[];
   /** Parts that could not be read (a broker timing out): the rest of the snapshot stands. */
@@ -73,10 +77,10 @@ export function computeLag(committed: number | null, logEnd: number | null): num
 }
 
 /**
- * One consistent picture of a cluster in few round trips: 1 Metadata request; 2 ListOffsets per
- * leader broker (earliest, latest) for all its partitions; 1 ListGroups per live broker; then,
- * per coordinator, 1 DescribeGroups and 1 OffsetFetch for all its groups. For B brokers that is
- * at most 1 + 5·B requests, whatever the number of topics and groups.
+ * One consistent picture of a cluster in few round trips: 1 Metadata request; 1 DescribeQuorum;
+ * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ListGroups per live
+ * broker; then, per coordinator, 1 DescribeGroups and 1 OffsetFetch for all its groups. For B
+ * brokers that is at most 2 + 5·B requests, whatever the number of topics and groups.
  */
 export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<ClusterSnapshot> {
   const began = Date.now();
@@ -89,6 +93,13 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
 
   const md: ClusterMetadata = await counted(fetchMetadata(seeds, timeoutMs));
   const addr = new Map<number, Address>(md.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
+  let quorum: QuorumInfo | null = null;
+  const quorumDone = counted(describeQuorum([md.from, ...seeds.filter((s) => s !== md.from)], timeoutMs)).then(
+    (q) => {
+      quorum = q;
+    },
+    (err) => errors.push(`controller quorum: ${message(err)}`),
+  );
 
   // Partitions grouped by leader: each broker answers for what it leads.
   const byLeader = new Map<number, Map<string, number[]>>();
@@ -163,6 +174,7 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
       }),
   );
   await offsetsDone;
+  await quorumDone;
 
   const topics: SnapshotTopic[] = md.topics.map((t) => ({
     name: t.name,
@@ -218,6 +230,7 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
     requests,
     clusterId: md.clusterId,
     brokers: md.brokers,
+    quorum,
     topics,
     groups,
     errors,

@@ -9,7 +9,7 @@ export type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise
 export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
   const service = new ClusterService("local", "Local lab", [], cluster);
   const quorum: Quorum = {
-    config: { embedded: cluster.config, external: [] },
+    config: { embedded: cluster.config, external: [], monitorIntervalMs: 500, heartbeatMs: 200 },
     embedded: cluster,
     clusters: new Map([["local", service]]),
   };

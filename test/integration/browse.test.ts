@@ -149,8 +149,10 @@ describe("browse API", () => {
     const leaders = new Set(snap.topics.flatMap((t) => t.partitions.map((p) => p.leader)).filter((l) => l >= 0));
     const coordinators = new Set(snap.groups.map((g) => g.coordinator));
     expect(snap.errors).toEqual([]);
-    expect(snap.requests).toBe(1 + 2 * leaders.size + snap.brokers.length + 2 * coordinators.size);
-    expect(snap.requests).toBeLessThanOrEqual(1 + 5 * 3);
+    expect(snap.requests).toBe(2 + 2 * leaders.size + snap.brokers.length + 2 * coordinators.size);
+    expect(snap.requests).toBeLessThanOrEqual(2 + 5 * 3);
+    expect(snap.quorum?.leaderId).toBe(101);
+    expect(snap.quorum?.voters.map((v) => v.id)).toEqual([101]);
   });
 
   it.skipIf(!hasKcat)("matches kcat for every partition, also while a broker is stopped", async () => {

@@ -1,0 +1,66 @@
+import "server-only";
+import type { ClusterEvent } from "@/lib/types";
+import type { ClusterMonitor } from "../monitor/monitor";
+
+const encoder = new TextEncoder();
+
+export function formatEvent(e: ClusterEvent): string {
+  return `event: ${e.type}\nid: ${e.id}\ndata: ${JSON.stringify(e)}\n\n`;
+}
+
+/**
+ * A Server-Sent Events response fed by the cluster monitor: first the events after `lastEventId`
+ * still in its ring (resume), then each new one as it happens, and a `heartbeat` event every
+ * `heartbeatMs`. The listener is released when the client goes away.
+ */
+export function eventStream(
+  monitor: ClusterMonitor,
+  opts: { lastEventId: number | null; heartbeatMs: number; signal: AbortSignal },
+): Response {
+  let release = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const write = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          release();
+        }
+      };
+      write(`retry: 1000\n\n`);
+      write(`event: hello\ndata: ${JSON.stringify({ ts: Date.now(), lastEventId: monitor.lastEventId })}\n\n`);
+      if (opts.lastEventId !== null) for (const e of monitor.since(opts.lastEventId)) write(formatEvent(e));
+      const unsubscribe = monitor.subscribe((e) => write(formatEvent(e)));
+      const heartbeat = setInterval(
+        () => write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`),
+        opts.heartbeatMs,
+      );
+      release = () => {
+        if (!open) return;
+        open = false;
+        unsubscribe();
+        clearInterval(heartbeat);
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      };
+      if (opts.signal.aborted) release();
+      opts.signal.addEventListener("abort", () => release(), { once: true });
+    },
+    cancel() {
+      release();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}

@@ -1,0 +1,187 @@
+import "server-only";
+import type { Broker, ClusterEvent, ClusterEventData } from "@/lib/types";
+import type { ClusterSnapshot } from "../kafka/snapshot";
+import { logger } from "../logger";
+import { diffViews, type MonitorView } from "./diff";
+
+/** What the monitor watches: the cluster's snapshots and its brokers' statuses. */
+export interface Watched {
+  readonly id: string;
+  snapshot(maxAgeMs: number): Promise<ClusterSnapshot | null>;
+  brokerStatuses(snap: ClusterSnapshot | null): Broker[];
+}
+
+export interface MonitorOptions {
+  /** Refresh pace while someone listens. */
+  intervalMs: number;
+  /** Refresh pace right after an action or a change, for `fastWindowMs`. */
+  fastIntervalMs: number;
+  fastWindowMs: number;
+  /** Refresh pace with no listener. */
+  idleIntervalMs: number;
+  ringSize: number;
+}
+
+export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
+  intervalMs: 500,
+  fastIntervalMs: 100,
+  fastWindowMs: 10_000,
+  idleIntervalMs: 2000,
+  ringSize: 2000,
+};
+
+export interface MonitorStatus {
+  running: boolean;
+  subscribers: number;
+  lastEventId: number;
+  events: number;
+  intervalMs: number;
+  ticks: number;
+}
+
+/**
+ * One per cluster, shared by every tab and API call: refreshes the snapshot on a short interval,
+ * diffs consecutive views into typed events, keeps the recent ones in a ring, and pushes each to
+ * its subscribers. N listeners never mean N× requests to Kafka.
+ */
+export class ClusterMonitor {
+  private ring: ClusterEvent[] = [];
+  private nextId = 1;
+  private listeners = new Set<(e: ClusterEvent) => void>();
+  private view: MonitorView | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private ticking = false;
+  private again = false;
+  private fastUntil = 0;
+  private ticks = 0;
+
+  constructor(
+    private readonly cluster: Watched,
+    private readonly opts: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.tick();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Look now, and keep looking fast for a while: something is about to change. */
+  kick(): void {
+    this.fastUntil = Date.now() + this.opts.fastWindowMs;
+    if (!this.running) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    void this.tick();
+  }
+
+  subscribe(listener: (e: ClusterEvent) => void): () => void {
+    this.listeners.add(listener);
+    this.start();
+    if (this.listeners.size === 1) this.kick();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Events after `id` still in the ring, oldest first. */
+  since(id: number): ClusterEvent[] {
+    return this.ring.filter((e) => e.id > id);
+  }
+
+  recent(limit: number): ClusterEvent[] {
+    return this.ring.slice(-limit);
+  }
+
+  get lastEventId(): number {
+    return this.nextId - 1;
+  }
+
+  status(): MonitorStatus {
+    return {
+      running: this.running,
+      subscribers: this.listeners.size,
+      lastEventId: this.lastEventId,
+      events: this.ring.length,
+      intervalMs: this.currentInterval(),
+      ticks: this.ticks,
+    };
+  }
+
+  private currentInterval(): number {
+    if (this.listeners.size === 0) return this.opts.idleIntervalMs;
+    return Date.now() < this.fastUntil ? this.opts.fastIntervalMs : this.opts.intervalMs;
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running || this.ticking) return;
+    this.ticking = true;
+    this.timer = null;
+    try {
+      this.ticks++;
+      const snap = await this.cluster.snapshot(0);
+      const next = this.toView(snap);
+      if (this.view) {
+        const changes = diffViews(this.view, next);
+        if (changes.length > 0) {
+          this.fastUntil = Math.max(this.fastUntil, Date.now() + this.opts.fastWindowMs / 2);
+          this.emit(changes, snap?.takenAt ?? Date.now());
+        }
+      }
+      this.view = next;
+    } catch (err) {
+      logger.warn(
+        { cluster: this.cluster.id, err: err instanceof Error ? err.message : String(err) },
+        "monitor tick failed",
+      );
+    } finally {
+      this.ticking = false;
+      if (this.running) {
+        const delay = this.again ? 0 : this.currentInterval();
+        this.again = false;
+        this.timer = setTimeout(() => void this.tick(), delay);
+        this.timer.unref();
+      }
+    }
+  }
+
+  private toView(snap: ClusterSnapshot | null): MonitorView {
+    const brokersUp = this.cluster
+      .brokerStatuses(snap)
+      .filter((b) => b.status === "up")
+      .map((b) => b.id);
+    return {
+      reachable: snap !== null,
+      brokersUp,
+      controller: snap?.quorum?.leaderId ?? this.view?.controller ?? null,
+      topics: new Map(
+        (snap?.topics ?? []).map((t) => [t.name, t.partitions.map((p) => ({ leader: p.leader, isr: p.isr }))]),
+      ),
+    };
+  }
+
+  private emit(changes: ClusterEventData[], ts: number): void {
+    for (const data of changes) {
+      const event = { ...data, id: this.nextId++, ts, cluster: this.cluster.id } as ClusterEvent;
+      this.ring.push(event);
+      for (const listener of this.listeners) {
+        try {
+          listener(event);
+        } catch (err) {
+          logger.warn({ err: String(err) }, "event listener failed");
+        }
+      }
+    }
+    if (this.ring.length > this.opts.ringSize) this.ring.splice(0, this.ring.length - this.opts.ringSize);
+  }
+}
