@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
 
 const sections = [
   { href: "", label: "Overview" },
@@ -11,6 +12,7 @@ const sections = [
 
 export function ClusterNav({ cluster }: { cluster: string }) {
   const pathname = usePathname();
+  const { connected } = useClusterStream();
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   return (
     <nav className="flex gap-1 border-b border-slate-200" aria-label="Cluster sections">
@@ -30,6 +32,17 @@ export function ClusterNav({ cluster }: { cluster: string }) {
           </Link>
         );
       })}
+      <span
+        className={`ml-auto flex items-center gap-1.5 self-center text-xs ${connected ? "text-emerald-700" : "text-amber-700"}`}
+        data-testid="stream-status"
+        data-connected={connected}
+        title={
+          connected ? "Changes arrive as they happen (server-sent events)" : "Event stream disconnected: reconnecting"
+        }
+      >
+        <span className={`h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : "animate-pulse bg-amber-500"}`} />
+        {connected ? "live" : "reconnecting…"}
+      </span>
     </nav>
   );
 }

@@ -1,16 +1,21 @@
 "use client";
 import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
+import { usePartitionsQuery } from "@/lib/hooks/api/topics";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
 import { ElectAllButton } from "./elect-all-button";
 import { ErrorPanel } from "./error-panel";
+import { EventTimeline } from "./event-timeline";
+import { FailoverSummary } from "./failover-summary";
 import { formatNumber } from "./format";
+import { LeadershipMap } from "./leadership-map";
 import { StatTile } from "./stat-tile";
 import { StatusBadge } from "./status-badge";
 
 export function ClusterOverview({ cluster }: { cluster: string }) {
   const overview = useOverviewQuery(cluster);
   const brokers = useBrokersQuery(cluster);
+  const partitions = usePartitionsQuery(cluster);
 
   if (overview.error) return <ErrorPanel error={overview.error} />;
   const o = overview.data;
@@ -61,17 +66,6 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           longer; the page updates by itself.
         </div>
       )}
-      {(s?.status === "unreachable" || s?.status === "stopped") && (
-        <div
-          className="rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900"
-          data-testid="unreachable-banner"
-        >
-          No broker answers{s.message ? ` (${s.message})` : ""}.{" "}
-          {s.controllable ? "Start a broker below" : "Check that the cluster is running"}; this page reconnects by
-          itself.
-        </div>
-      )}
-
       {o && (
         <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-8">
           <StatTile
@@ -86,13 +80,13 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           <StatTile
             label="Under-replicated"
             value={formatNumber(o.underReplicated)}
-            tone={o.underReplicated > 0 ? "warn" : "good"}
+            tone={o.underReplicated === null ? "neutral" : o.underReplicated > 0 ? "warn" : "good"}
             testId="stat-urp"
           />
           <StatTile
             label="Offline"
             value={formatNumber(o.offline)}
-            tone={o.offline > 0 ? "bad" : "good"}
+            tone={o.offline === null ? "neutral" : o.offline > 0 ? "bad" : "good"}
             testId="stat-offline"
           />
           <StatTile
@@ -131,6 +125,19 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
       </section>
 
       {s && s.brokersUp > 0 && <ElectAllButton cluster={cluster} bootstrap={s.bootstrap[0] ?? ""} />}
+
+      <FailoverSummary />
+
+      <section>
+        <h2 className="mb-3 text-lg font-semibold">Partition leadership</h2>
+        <LeadershipMap
+          rows={partitions.data ?? []}
+          brokers={brokers.data ?? []}
+          stale={partitions.isError || s?.status === "unreachable"}
+        />
+      </section>
+
+      <EventTimeline />
 
       <ControllerQuorum cluster={cluster} />
     </div>

@@ -1,11 +1,14 @@
 "use client";
 import { useState } from "react";
-import { useClusterQuery } from "@/lib/hooks/api/clusters";
+import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useTopicQuery } from "@/lib/hooks/api/topics";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { ErrorPanel } from "./error-panel";
+import { EventTimeline } from "./event-timeline";
+import { FailoverSummary } from "./failover-summary";
 import { formatNumber } from "./format";
+import { LeadershipMap } from "./leadership-map";
 import { ReplicaChip, ReplicaLegend } from "./replica-chip";
 import { TopicActions } from "./topic-actions";
 import { TopicBrokers } from "./topic-brokers";
@@ -24,6 +27,7 @@ export function TopicView({
 }) {
   const detail = useTopicQuery(cluster, topic);
   const summary = useClusterQuery(cluster);
+  const brokers = useBrokersQuery(cluster);
   const [tab, setTab] = useState<Tab>(initialTab);
   const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
 
@@ -104,10 +108,18 @@ export function TopicView({
       {!d ? (
         <p className="text-sm text-slate-500">Loading {topic}…</p>
       ) : tab === "partitions" ? (
-        <PartitionsTable detail={d} />
+        <div className="space-y-4">
+          <LeadershipMap
+            rows={d.partitions.map((p) => ({ ...p, topic }))}
+            brokers={(brokers.data ?? []).filter((b) => d.partitions.some((p) => p.replicas.includes(b.id)))}
+          />
+          <PartitionsTable detail={d} />
+        </div>
       ) : (
         <TopicConfigs cluster={cluster} detail={d} bootstrap={bootstrap} />
       )}
+      <FailoverSummary topic={topic} />
+      <EventTimeline topic={topic} />
     </div>
   );
 }

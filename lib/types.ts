@@ -146,13 +146,14 @@ export interface ClusterOverview {
   cluster: ClusterSummary;
   brokersUp: number;
   brokersTotal: number;
-  topics: number;
-  internalTopics: number;
-  partitions: number;
-  underReplicated: number;
-  offline: number;
-  groups: number;
-  totalLag: number;
+  /** The counts below are null while the cluster does not answer: unknown, not zero. */
+  topics: number | null;
+  internalTopics: number | null;
+  partitions: number | null;
+  underReplicated: number | null;
+  offline: number | null;
+  groups: number | null;
+  totalLag: number | null;
   snapshot: { takenAt: number; durationMs: number; requests: number; errors: string[] } | null;
 }
 

@@ -8,6 +8,7 @@ import type {
   ConsumerGroupSummary,
   Controller,
   ElectionReport,
+  PartitionInfo,
   StopImpact,
   TopicConfigEntry,
   TopicDetail,
@@ -228,17 +229,18 @@ export class ClusterService {
     const cluster = this.summaryFrom(snap);
     const user = snap?.topics.filter((t) => !t.internal) ?? [];
     const parts = snap?.topics.flatMap((t) => t.partitions) ?? [];
+    const known = <T>(v: T) => (snap ? v : null);
     return {
       cluster,
       brokersUp: cluster.brokersUp,
       brokersTotal: cluster.brokersTotal,
-      topics: user.length,
-      internalTopics: (snap?.topics.length ?? 0) - user.length,
-      partitions: parts.length,
-      underReplicated: parts.filter((p) => p.isr.length < p.replicas.length).length,
-      offline: parts.filter((p) => p.leader < 0).length,
-      groups: snap?.groups.length ?? 0,
-      totalLag: sum((snap?.groups ?? []).flatMap((g) => g.offsets.map((o) => o.lag ?? 0))),
+      topics: known(user.length),
+      internalTopics: known((snap?.topics.length ?? 0) - user.length),
+      partitions: known(parts.length),
+      underReplicated: known(parts.filter((p) => p.isr.length < p.replicas.length).length),
+      offline: known(parts.filter((p) => p.leader < 0).length),
+      groups: known(snap?.groups.length ?? 0),
+      totalLag: known(sum((snap?.groups ?? []).flatMap((g) => g.offsets.map((o) => o.lag ?? 0)))),
       snapshot: snap
         ? { takenAt: snap.takenAt, durationMs: snap.durationMs, requests: snap.requests, errors: snap.errors }
         : null,
@@ -260,6 +262,14 @@ export class ClusterService {
         ),
       ),
     }));
+  }
+
+  /** Every partition of every (non-internal, unless asked) topic: the leadership map's rows. */
+  async partitions(includeInternal = false): Promise<(PartitionInfo & { topic: string })[]> {
+    const snap = await this.requireSnapshot();
+    return snap.topics
+      .filter((t) => includeInternal || !t.internal)
+      .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p, preferredLeader: p.replicas[0] ?? -1 })));
   }
 
   async topic(name: string): Promise<TopicDetail> {

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { ClusterNav } from "@/components/cluster-nav";
+import { UnreachableBanner } from "@/components/unreachable-banner";
+import { ClusterStreamProvider } from "@/lib/hooks/use-cluster-stream";
 
 export default async function ClusterLayout({
   children,
@@ -9,10 +11,14 @@ export default async function ClusterLayout({
   params: Promise<{ cluster: string }>;
 }) {
   const { cluster } = await params;
+  const id = decodeURIComponent(cluster);
   return (
-    <div className="space-y-6">
-      <ClusterNav cluster={decodeURIComponent(cluster)} />
-      {children}
-    </div>
+    <ClusterStreamProvider cluster={id}>
+      <div className="space-y-6">
+        <ClusterNav cluster={id} />
+        <UnreachableBanner cluster={id} />
+        {children}
+      </div>
+    </ClusterStreamProvider>
   );
 }

@@ -1,10 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
 import type { Broker, ClusterOverview, ClusterSummary, Controller } from "@/lib/types";
-
-/** Live views poll at this pace until the event stream feeds them. */
-export const LIVE_REFETCH_MS = 1000;
 
 export const clusterKeys = {
   all: ["clusters"] as const,
@@ -19,7 +17,7 @@ export function useOverviewQuery(cluster: string) {
   return useQuery({
     queryKey: clusterKeys.overview(cluster),
     queryFn: () => apiFetch<ClusterOverview>(`/api/clusters/${encodeURIComponent(cluster)}/overview`),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }
 
@@ -27,7 +25,7 @@ export function useClustersQuery() {
   return useQuery({
     queryKey: clusterKeys.all,
     queryFn: () => apiFetch<ClusterSummary[]>("/api/clusters"),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }
 
@@ -35,7 +33,7 @@ export function useClusterQuery(cluster: string) {
   return useQuery({
     queryKey: clusterKeys.summary(cluster),
     queryFn: () => apiFetch<ClusterSummary>(`/api/clusters/${encodeURIComponent(cluster)}`),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }
 
@@ -43,7 +41,7 @@ export function useBrokersQuery(cluster: string) {
   return useQuery({
     queryKey: clusterKeys.brokers(cluster),
     queryFn: () => apiFetch<Broker[]>(`/api/clusters/${encodeURIComponent(cluster)}/brokers`),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }
 
@@ -51,6 +49,6 @@ export function useControllersQuery(cluster: string) {
   return useQuery({
     queryKey: clusterKeys.controllers(cluster),
     queryFn: () => apiFetch<Controller[]>(`/api/clusters/${encodeURIComponent(cluster)}/controllers`),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }

@@ -1,8 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
 import type { ConsumerGroupDetail, ConsumerGroupSummary } from "@/lib/types";
-import { LIVE_REFETCH_MS } from "./clusters";
 
 const base = (cluster: string) => `/api/clusters/${encodeURIComponent(cluster)}/consumer-groups`;
 
@@ -16,7 +16,7 @@ export function useConsumerGroupsQuery(cluster: string) {
   return useQuery({
     queryKey: groupKeys.list(cluster),
     queryFn: () => apiFetch<ConsumerGroupSummary[]>(base(cluster)),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }
 
@@ -24,6 +24,6 @@ export function useConsumerGroupQuery(cluster: string, group: string) {
   return useQuery({
     queryKey: groupKeys.detail(cluster, group),
     queryFn: () => apiFetch<ConsumerGroupDetail>(`${base(cluster)}/${encodeURIComponent(group)}`),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }

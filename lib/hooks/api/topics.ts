@@ -1,9 +1,9 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
 import type { CreateTopicInput } from "@/lib/schemas/topics";
-import type { TopicConfigEntry, TopicDetail, TopicSummary } from "@/lib/types";
-import { LIVE_REFETCH_MS } from "./clusters";
+import type { PartitionInfo, TopicConfigEntry, TopicDetail, TopicSummary } from "@/lib/types";
 
 const base = (cluster: string) => `/api/clusters/${encodeURIComponent(cluster)}/topics`;
 
@@ -17,7 +17,16 @@ export function useTopicsQuery(cluster: string) {
   return useQuery({
     queryKey: topicKeys.list(cluster),
     queryFn: () => apiFetch<TopicSummary[]>(base(cluster)),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
+  });
+}
+
+export function usePartitionsQuery(cluster: string) {
+  return useQuery({
+    queryKey: [...topicKeys.all(cluster), "partitions"] as const,
+    queryFn: () =>
+      apiFetch<(PartitionInfo & { topic: string })[]>(`/api/clusters/${encodeURIComponent(cluster)}/partitions`),
+    refetchInterval: useLiveRefetchInterval(),
   });
 }
 
@@ -25,7 +34,7 @@ export function useTopicQuery(cluster: string, topic: string) {
   return useQuery({
     queryKey: topicKeys.detail(cluster, topic),
     queryFn: () => apiFetch<TopicDetail>(`${base(cluster)}/${encodeURIComponent(topic)}`),
-    refetchInterval: LIVE_REFETCH_MS,
+    refetchInterval: useLiveRefetchInterval(),
   });
 }
 

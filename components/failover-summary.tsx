@@ -1,0 +1,67 @@
+"use client";
+import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
+import type { ClusterEvent } from "@/lib/types";
+import { formatTime } from "./event-timeline";
+
+type LeaderChanged = Extract<ClusterEvent, { type: "leader-changed" }>;
+
+/**
+ * After a broker goes down: which partitions it led, where leadership went and how long each move
+ * took (from the moment the broker was seen down), what went offline, and whether it came back.
+ */
+export function FailoverSummary({ topic }: { topic?: string }) {
+  const { events } = useClusterStream();
+  const down = [...events]
+    .reverse()
+    .find((e): e is ClusterEvent & { type: "broker-down"; broker: number } => e.type === "broker-down");
+  if (!down) return null;
+  const after = events.filter((e) => e.id > down.id && e.ts - down.ts <= 60_000);
+  const inScope = (e: ClusterEvent) => !topic || ("topic" in e && e.topic === topic);
+  const moves = after.filter(
+    (e): e is LeaderChanged =>
+      e.type === "leader-changed" && e.from === down.broker && inScope(e) && !e.topic.startsWith("__"),
+  );
+  const offline = after.filter((e) => e.type === "partition-offline" && inScope(e));
+  const shrunk = after.filter((e) => e.type === "isr-shrunk" && inScope(e)).length;
+  const back = after.find((e) => e.type === "broker-up" && "broker" in e && e.broker === down.broker);
+  const slowest = Math.max(0, ...moves.map((m) => m.ts - down.ts));
+
+  return (
+    <section className="rounded-lg border border-violet-200 bg-violet-50/50 p-4" data-testid="failover-summary">
+      <h2 className="font-semibold">
+        Failover: broker {down.broker} down at {formatTime(down.ts)}
+        {back && <span className="ml-2 text-sm font-normal text-emerald-700">· back at {formatTime(back.ts)}</span>}
+      </h2>
+      <p className="mt-1 text-sm text-slate-700">
+        {moves.length} partition(s) changed leader{moves.length > 0 && `, all within ${slowest} ms`}; {shrunk} ISR
+        shrink(s)
+        {offline.length > 0 && <span className="text-rose-700">; {offline.length} partition(s) offline</span>}.
+        Leadership stays on the new leaders after the broker returns, until a preferred leader election.
+      </p>
+      {moves.length > 0 && (
+        <table className="mt-2 text-xs" data-testid="failover-moves">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="pr-4 text-left font-medium">Partition</th>
+              <th className="pr-4 text-left font-medium">Leader</th>
+              <th className="text-right font-medium">Took</th>
+            </tr>
+          </thead>
+          <tbody className="font-mono">
+            {moves.slice(0, 50).map((m) => (
+              <tr key={m.id}>
+                <td className="pr-4">
+                  {m.topic}-{m.partition}
+                </td>
+                <td className="pr-4">
+                  {m.from} → {m.to}
+                </td>
+                <td className="text-right">{m.ts - down.ts} ms</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
