@@ -17,12 +17,12 @@ import type {
 import type { EmbeddedCluster } from "./embedded/embedded-cluster";
 import type { StopMode } from "./embedded/node-process";
 import { AppError } from "./errors";
-import { AdminClient } from "./kafka/admin-client";
 import {
   alterTopicConfigs,
   createPartitions,
   createTopic,
   deleteTopic,
+  describeTopicConfigs,
   type ElectionResult,
   electPreferredLeaders,
   type NewTopic,
@@ -46,6 +46,8 @@ const CONFIG_SOURCES: Record<number, string> = {
   6: "DYNAMIC_BROKER_LOGGER_CONFIG",
 };
 
+const DYNAMIC_TOPIC_CONFIG = 1;
+
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /**
@@ -59,7 +61,6 @@ export class ClusterService {
   private preferred: string | null = null;
   /** Brokers seen in any snapshot: a broker missing from the latest one is down. */
   private known = new Map<number, { host: string; port: number; rack: string | null }>();
-  readonly admin: AdminClient;
   readonly monitor: ClusterMonitor;
 
   constructor(
@@ -69,7 +70,6 @@ export class ClusterService {
     readonly embedded: EmbeddedCluster | null,
     monitorOptions: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
   ) {
-    this.admin = new AdminClient(() => this.bootstrap, KAFKA_TIMEOUT_MS);
     this.monitor = new ClusterMonitor(this, monitorOptions);
     // A node starting or stopping is a change worth looking at at once.
     embedded?.on("change", () => this.monitor.kick());
@@ -108,12 +108,7 @@ export class ClusterService {
   }
 
   private async take(): Promise<ClusterSnapshot> {
-    const all = this.bootstrap;
-    const seeds =
-      this.preferred && all.includes(this.preferred)
-        ? [this.preferred, ...all.filter((a) => a !== this.preferred)]
-        : all;
-    const snap = await takeSnapshot(seeds, KAFKA_TIMEOUT_MS);
+    const snap = await takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS);
     const answered = snap.brokers[0];
     this.preferred = answered ? `${answered.host}:${answered.port}` : null;
     this.cached = snap;
@@ -290,18 +285,16 @@ export class ClusterService {
   }
 
   async topicConfigs(name: string): Promise<TopicConfigEntry[]> {
-    const res = await this.admin.use("DescribeConfigs", (a) =>
-      a.describeConfigs({ resources: [{ type: 2, name }], includeSynonyms: false }),
-    );
-    const entries = res.resources[0]?.configEntries ?? [];
+    const entries = await describeTopicConfigs(this.seeds(), name, KAFKA_TIMEOUT_MS);
     return entries
       .map((e) => ({
-        name: e.configName,
-        value: e.configValue ?? null,
-        source: CONFIG_SOURCES[(e as { configSource?: number }).configSource ?? 0] ?? "UNKNOWN",
-        isDefault: e.isDefault,
+        name: e.name,
+        value: e.value,
+        source: CONFIG_SOURCES[e.source] ?? "UNKNOWN",
+        // Default = not set on this topic: Kafka's default or a broker-wide value.
+        isDefault: e.source !== DYNAMIC_TOPIC_CONFIG,
         readOnly: e.readOnly,
-        sensitive: e.isSensitive,
+        sensitive: e.sensitive,
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }

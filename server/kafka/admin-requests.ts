@@ -152,3 +152,48 @@ export async function electPreferredLeaders(
     .flat()
     .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
+
+export interface RawConfigEntry {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  /** Kafka's ConfigSource: 1 topic override, 4 static broker config, 5 Kafka's default, … */
+  source: number;
+  sensitive: boolean;
+}
+
+/** DescribeConfigs v1 for one topic: every config with its value and where the value comes from. */
+export async function describeTopicConfigs(
+  seeds: string[],
+  topic: string,
+  timeoutMs: number,
+): Promise<RawConfigEntry[]> {
+  const TOPIC = 2;
+  const body = new Writer()
+    .array([topic], (w, t) => w.int8(TOPIC).string(t).int32(-1)) // configuration_keys: all
+    .bool(false) // include_synonyms
+    .bytes();
+  const r = await sendToAny(seeds, { apiKey: 32, version: 1, body }, timeoutMs);
+  r.int32(); // throttle_time_ms
+  const [result] = r.array((x) => {
+    const errorCode = x.int16();
+    const message = x.string();
+    x.int8(); // resource_type
+    x.string(); // resource_name
+    const configs = x.array((c) => {
+      const entry = {
+        name: c.string() ?? "",
+        value: c.string(),
+        readOnly: c.bool(),
+        source: c.int8(),
+        sensitive: c.bool(),
+      };
+      c.array((s) => [s.string(), s.string(), s.int8()]); // synonyms (none asked)
+      return entry;
+    });
+    return { errorCode, message, configs };
+  });
+  if (!result) throw new KafkaError(-1, "DescribeConfigs returned nothing", topic);
+  if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic);
+  return result.configs;
+}
