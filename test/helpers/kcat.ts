@@ -12,8 +12,11 @@ export interface KcatPartition {
  * Kafka's view of a cluster from an independent client: `kcat -L -J` (librdkafka), not kafkajs
  * and not Quorum's own wire code.
  */
-export function kcatMetadata(broker: string): { brokers: number[]; partitions: KcatPartition[] } {
-  const out = execFileSync("kcat", ["-b", broker, "-L", "-J", "-m", "5"], { encoding: "utf8", timeout: 15_000 });
+export function kcatMetadata(bootstrap: string[]): { brokers: number[]; partitions: KcatPartition[] } {
+  const out = execFileSync("kcat", ["-b", bootstrap.join(","), "-L", "-J", "-m", "5"], {
+    encoding: "utf8",
+    timeout: 15_000,
+  });
   const md = JSON.parse(out) as {
     brokers: { id: number }[];
     topics: {

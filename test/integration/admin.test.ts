@@ -19,7 +19,7 @@ const local = { cluster: "local" };
 describe.skipIf(!hasKcat)("admin actions", () => {
   let tc: TestCluster;
   let service: ClusterService;
-  const kcat = (topic: string) => kcatMetadata(tc.bootstrap[0] ?? "").partitions.filter((p) => p.topic === topic);
+  const kcat = (topic: string) => kcatMetadata(tc.bootstrap).partitions.filter((p) => p.topic === topic);
 
   beforeAll(async () => {
     tc = await startTestCluster({ brokers: 3 });
