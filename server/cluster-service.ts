@@ -500,7 +500,19 @@ export class ClusterService {
     return this.audit("topic.alter-configs", { topic: name, configs: changes }, async () => {
       await this.findTopic(name);
       await alterTopicConfigs(this.seeds(), name, changes);
-      return this.topicConfigs(name);
+      // The controller has the change; the broker answering next may learn it a moment later.
+      const applied = (configs: TopicConfigEntry[]) =>
+        Object.entries(changes).every(([k, v]) => {
+          const c = configs.find((x) => x.name === k);
+          return v === null ? c?.isDefault !== false : c?.value === v;
+        });
+      const deadline = Date.now() + 5000;
+      let configs = await this.topicConfigs(name);
+      while (!applied(configs) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        configs = await this.topicConfigs(name);
+      }
+      return configs;
     });
   }
 
