@@ -203,3 +203,37 @@ export type ClusterEventData =
 
 /** One event: what changed, a rising id, and the server time (ms since epoch) it was seen. */
 export type ClusterEvent = ClusterEventData & { id: number; ts: number; cluster: string };
+
+/** A failover drill's report (GET /api/clusters/:c/drills/:id). */
+export interface DrillReport {
+  id: string;
+  cluster: string;
+  topic: string;
+  mode: "graceful" | "kill";
+  cycles: number;
+  downMs: number;
+  rate: number;
+  status: "running" | "verifying" | "done" | "failed";
+  /** What the drill is doing now, while it runs; why it failed, if it did. */
+  phase: string;
+  startedAt: number;
+  finishedAt: number | null;
+  /** Messages the producer tried to send. */
+  sent: number;
+  /** Sends the cluster acknowledged (acks=all). */
+  acknowledged: number;
+  /** Acknowledged but never read back: data loss. */
+  lost: number;
+  lostSample: number[];
+  /** Sequence numbers read more than once. */
+  duplicated: number;
+  /** Sends that failed but whose message was read back anyway. */
+  unacknowledgedButWritten: number;
+  read: number;
+  producerErrors: Record<string, number>;
+  /** The longest stretch without an acknowledged write, and when it began. */
+  longestStallMs: number;
+  longestStallAt: number | null;
+  leaderChanges: { ts: number; partition: number; from: number; to: number }[];
+  steps: { broker: number; stoppedAt: number; startedAt: number; inSyncAt: number | null }[];
+}

@@ -1,6 +1,8 @@
 import "server-only";
+import path from "node:path";
 import { ClusterService } from "./cluster-service";
 import { loadConfig, type QuorumConfig } from "./config";
+import { DrillRunner } from "./drill/drill";
 import { EmbeddedCluster } from "./embedded/embedded-cluster";
 import { AppError } from "./errors";
 import { logger } from "./logger";
@@ -13,6 +15,8 @@ export interface Quorum {
   config: QuorumConfig;
   embedded: EmbeddedCluster | null;
   clusters: Map<string, ClusterService>;
+  /** Failover drills, for the clusters Quorum runs. */
+  drills: Map<string, DrillRunner>;
 }
 
 // Next.js may bundle this module more than once (instrumentation and each route): the one
@@ -28,13 +32,29 @@ export function createQuorum(config: QuorumConfig): Quorum {
     clusters.set(LOCAL_CLUSTER_ID, new ClusterService(LOCAL_CLUSTER_ID, "Local lab", [], embedded, monitor));
   for (const ext of config.external)
     clusters.set(ext.id, new ClusterService(ext.id, ext.id, ext.bootstrap, null, monitor));
-  return { config, embedded, clusters };
+  const drills = new Map<string, DrillRunner>();
+  const local = clusters.get(LOCAL_CLUSTER_ID);
+  if (local && config.embedded)
+    drills.set(LOCAL_CLUSTER_ID, new DrillRunner(local, path.join(config.embedded.dataDir, "drills")));
+  return { config, embedded, clusters, drills };
 }
 
 export function getQuorum(): Quorum {
   const g = globalThis as WithQuorum;
   g[KEY] ??= createQuorum(loadConfig());
   return g[KEY];
+}
+
+export function getDrills(id: string): DrillRunner {
+  getCluster(id);
+  const drills = getQuorum().drills.get(id);
+  if (!drills) {
+    throw new AppError(
+      "not_controllable",
+      `Cluster "${id}" is reached by bootstrap servers only: a drill needs a cluster Quorum runs`,
+    );
+  }
+  return drills;
 }
 
 export function getCluster(id: string): ClusterService {

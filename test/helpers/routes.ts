@@ -1,4 +1,6 @@
+import path from "node:path";
 import { ClusterService } from "@/server/cluster-service";
+import { DrillRunner } from "@/server/drill/drill";
 import type { EmbeddedCluster } from "@/server/embedded/embedded-cluster";
 import type { Quorum } from "@/server/quorum";
 
@@ -12,6 +14,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
     config: { embedded: cluster.config, external: [], monitorIntervalMs: 500, heartbeatMs: 200 },
     embedded: cluster,
     clusters: new Map([["local", service]]),
+    drills: new Map([["local", new DrillRunner(service, path.join(cluster.config.dataDir, "drills"))]]),
   };
   (globalThis as Record<symbol, unknown>)[Symbol.for("quorum.instance")] = quorum;
   return service;
