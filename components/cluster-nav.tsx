@@ -8,6 +8,7 @@ const sections = [
   { href: "/brokers", label: "Brokers" },
   { href: "/topics", label: "Topics" },
   { href: "/consumer-groups", label: "Consumer groups" },
+  { href: "/drills", label: "Drills" },
 ];
 
 export function ClusterNav({ cluster }: { cluster: string }) {

@@ -1,5 +1,6 @@
 "use client";
 import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
+import { useClusterHistoryQuery } from "@/lib/hooks/api/history";
 import { usePartitionsQuery } from "@/lib/hooks/api/topics";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
@@ -8,14 +9,17 @@ import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
 import { formatNumber } from "./format";
+import { HistoryChart } from "./history-chart";
 import { LeadershipMap } from "./leadership-map";
 import { StatTile } from "./stat-tile";
 import { StatusBadge } from "./status-badge";
+import { WorkloadPanel } from "./workload-panel";
 
 export function ClusterOverview({ cluster }: { cluster: string }) {
   const overview = useOverviewQuery(cluster);
   const brokers = useBrokersQuery(cluster);
   const partitions = usePartitionsQuery(cluster);
+  const history = useClusterHistoryQuery(cluster);
 
   if (overview.error) return <ErrorPanel error={overview.error} />;
   const o = overview.data;
@@ -99,6 +103,21 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           <StatTile label="Internal topics" value={formatNumber(o.internalTopics)} />
         </section>
       )}
+
+      <WorkloadPanel cluster={cluster} />
+
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Activity</h2>
+        <HistoryChart
+          points={history.data?.points ?? []}
+          series={[
+            { key: "produceRate", label: "produced / s", color: "#2563eb" },
+            { key: "totalLag", label: "total lag", color: "#d97706", right: true },
+          ]}
+          testId="activity-chart"
+          empty="Throughput and lag history appear after a few samples (every 2 s)."
+        />
+      </section>
 
       <section>
         <div className="mb-3 flex items-baseline justify-between">

@@ -2,13 +2,17 @@
 import Link from "next/link";
 import { useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
+import { useGroupHistoryQuery } from "@/lib/hooks/api/history";
 import { CliCommand } from "./cli-command";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
+import { HistoryChart } from "./history-chart";
+import { LagStatusBadge } from "./lag-status-badge";
 
 export function ConsumerGroupView({ cluster, group }: { cluster: string; group: string }) {
   const detail = useConsumerGroupQuery(cluster, group);
+  const history = useGroupHistoryQuery(cluster, group);
   const summary = useClusterQuery(cluster);
   const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
   const root = `/clusters/${encodeURIComponent(cluster)}`;
@@ -27,6 +31,10 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           {group}
         </h1>
         {g && <GroupStateBadge state={g.state} />}
+        {history.data && (
+          <LagStatusBadge status={history.data.status} reason={history.data.reason} testId="lag-status" />
+        )}
+        {history.data && <span className="text-sm text-slate-600">{history.data.reason}</span>}
       </div>
       {g && (
         <div className="flex flex-wrap gap-6 text-sm text-slate-700">
@@ -50,6 +58,19 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         </div>
       )}
       <CliCommand command={`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --describe --group ${group}`} />
+
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Lag over time</h2>
+        <HistoryChart
+          points={history.data?.points ?? []}
+          series={[
+            { key: "lag", label: "lag (messages)", color: "#d97706" },
+            { key: "consumeRate", label: "consumed / s", color: "#059669", right: true },
+          ]}
+          testId="lag-chart"
+          empty="Lag history appears after a few samples (every 2 s)."
+        />
+      </section>
 
       <section>
         <h2 className="mb-2 text-lg font-semibold">Offsets and lag</h2>

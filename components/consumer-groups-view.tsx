@@ -5,6 +5,7 @@ import { useConsumerGroupsQuery } from "@/lib/hooks/api/consumer-groups";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
+import { LagStatusBadge } from "./lag-status-badge";
 
 export function ConsumerGroupsView({ cluster }: { cluster: string }) {
   const groups = useConsumerGroupsQuery(cluster);
@@ -43,6 +44,7 @@ export function ConsumerGroupsView({ cluster }: { cluster: string }) {
               <tr>
                 <th className="px-4 py-2">Group</th>
                 <th className="px-4 py-2">State</th>
+                <th className="px-4 py-2">Lag status</th>
                 <th className="px-4 py-2 text-right">Members</th>
                 <th className="px-4 py-2">Topics</th>
                 <th className="px-4 py-2 text-right">Total lag</th>
@@ -61,6 +63,13 @@ export function ConsumerGroupsView({ cluster }: { cluster: string }) {
                   </td>
                   <td className="px-4 py-2">
                     <GroupStateBadge state={g.state} />
+                  </td>
+                  <td className="px-4 py-2">
+                    {g.status ? (
+                      <LagStatusBadge status={g.status} reason={g.statusReason} testId={`group-status-${g.groupId}`} />
+                    ) : (
+                      "—"
+                    )}
                   </td>
                   <td className="px-4 py-2 text-right tabular-nums">{g.members}</td>
                   <td className="px-4 py-2 font-mono text-xs">{g.topics.join(", ") || "—"}</td>

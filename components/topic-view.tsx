@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
+import { useTopicHistoryQuery } from "@/lib/hooks/api/history";
 import { useTopicQuery } from "@/lib/hooks/api/topics";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
@@ -8,6 +9,7 @@ import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
 import { formatNumber } from "./format";
+import { HistoryChart } from "./history-chart";
 import { LeadershipMap } from "./leadership-map";
 import { ReplicaChip, ReplicaLegend } from "./replica-chip";
 import { TopicActions } from "./topic-actions";
@@ -28,6 +30,7 @@ export function TopicView({
   const detail = useTopicQuery(cluster, topic);
   const summary = useClusterQuery(cluster);
   const brokers = useBrokersQuery(cluster);
+  const history = useTopicHistoryQuery(cluster, topic);
   const [tab, setTab] = useState<Tab>(initialTab);
   const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
 
@@ -118,6 +121,18 @@ export function TopicView({
       ) : (
         <TopicConfigs cluster={cluster} detail={d} bootstrap={bootstrap} />
       )}
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Throughput</h2>
+        <HistoryChart
+          points={history.data?.points ?? []}
+          series={[
+            { key: "produceRate", label: "produced / s", color: "#2563eb" },
+            { key: "messages", label: "messages kept", color: "#94a3b8", right: true },
+          ]}
+          testId="throughput-chart"
+          empty="Throughput history appears after a few samples (every 2 s)."
+        />
+      </section>
       <FailoverSummary topic={topic} />
       <EventTimeline topic={topic} />
     </div>

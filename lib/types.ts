@@ -1,4 +1,5 @@
 // Shapes of Quorum's public HTTP API, shared by the server that answers and the browser that asks.
+import type { LagStatus } from "./lag-status";
 
 export type NodeStatus = "up" | "down" | "starting" | "stopping";
 export type ClusterStatus = "starting" | "ok" | "degraded" | "unreachable" | "stopped";
@@ -111,6 +112,9 @@ export interface ConsumerGroupSummary {
   topics: string[];
   /** Σ lag over partitions with a commit; null when the group has committed nothing. */
   totalLag: number | null;
+  /** Judged over the last minute of lag history (see lib/lag-status.ts). */
+  status?: LagStatus;
+  statusReason?: string;
 }
 
 export interface GroupMemberInfo {
@@ -236,4 +240,36 @@ export interface DrillReport {
   longestStallAt: number | null;
   leaderChanges: { ts: number; partition: number; from: number; to: number }[];
   steps: { broker: number; stoppedAt: number; startedAt: number; inSyncAt: number | null }[];
+}
+
+/** GET /api/clusters/:c/workload — the demo workload that gives the lab cluster traffic. */
+export interface WorkloadStatus {
+  enabled: boolean;
+  running: boolean;
+  /** Messages per second the producer aims for, over all demo topics. */
+  rate: number;
+  produced: number;
+  producerErrors: number;
+  lastError: string | null;
+  topics: { topic: string; partitions: number; replicationFactor: number; configs: Record<string, string> }[];
+  groups: { groupId: string; topic: string; consumed: number; paused: boolean; pace: string }[];
+}
+
+export type { LagStatus };
+
+/** GET /api/clusters/:c/consumer-groups/:g/history */
+export interface GroupHistory {
+  status: LagStatus;
+  reason: string;
+  points: { ts: number; lag: number | null; consumeRate: number | null }[];
+}
+
+/** GET /api/clusters/:c/topics/:t/history */
+export interface TopicHistory {
+  points: { ts: number; messages: number; produceRate: number | null }[];
+}
+
+/** GET /api/clusters/:c/history */
+export interface ClusterHistory {
+  points: { ts: number; totalLag: number; produceRate: number | null }[];
 }

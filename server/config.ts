@@ -56,6 +56,14 @@ const envSchema = z.object({
   QUORUM_AUTO_LEADER_REBALANCE: boolFlag.default(false),
   QUORUM_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(500),
   QUORUM_CLUSTERS: externalClusters.default([]),
+  QUORUM_DEMO: boolFlag.default(true),
+  QUORUM_DEMO_RATE: z.coerce.number().int().min(1).max(5000).default(20),
+  QUORUM_HISTORY_SAMPLE_MS: z.coerce.number().int().min(250).max(60000).default(2000),
+  QUORUM_HISTORY_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(24),
   QUORUM_MONITOR_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
   QUORUM_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
 });
@@ -78,12 +86,18 @@ export interface EmbeddedConfig {
 }
 
 export interface QuorumConfig {
+  /** Where Quorum keeps what it writes: the embedded cluster, lag history, drill reports. */
+  dataDir: string;
   embedded: EmbeddedConfig | null;
   external: { id: string; bootstrap: string[] }[];
   /** How often the cluster monitor refreshes its snapshot while someone listens. */
   monitorIntervalMs: number;
   /** How often the event stream sends a heartbeat. */
   heartbeatMs: number;
+  /** The demo workload on the embedded cluster: on at start, and its rate in messages per second. */
+  demo: { enabled: boolean; rate: number };
+  /** Lag and throughput history: sampling pace and how long samples are kept. */
+  history: { sampleMs: number; retentionHours: number };
 }
 
 export class ConfigError extends Error {}
@@ -116,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('QUORUM_CLUSTERS: the id "local" is the embedded cluster\'s');
   }
   return {
+    dataDir: path.resolve(cwd, e.QUORUM_DATA_DIR),
     embedded: e.QUORUM_EMBEDDED
       ? {
           dataDir: path.resolve(cwd, e.QUORUM_DATA_DIR),
@@ -134,5 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     external: e.QUORUM_CLUSTERS,
     monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,
+    demo: { enabled: e.QUORUM_DEMO, rate: e.QUORUM_DEMO_RATE },
+    history: { sampleMs: e.QUORUM_HISTORY_SAMPLE_MS, retentionHours: e.QUORUM_HISTORY_RETENTION_HOURS },
   };
 }

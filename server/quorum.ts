@@ -5,8 +5,11 @@ import { loadConfig, type QuorumConfig } from "./config";
 import { DrillRunner } from "./drill/drill";
 import { EmbeddedCluster } from "./embedded/embedded-cluster";
 import { AppError } from "./errors";
+import { HistoryStore } from "./history/history-store";
+import { HistorySampler } from "./history/sampler";
 import { logger } from "./logger";
 import { DEFAULT_MONITOR_OPTIONS } from "./monitor/monitor";
+import { DemoWorkload } from "./workload/demo";
 
 /** The id of the cluster Quorum runs itself. */
 export const LOCAL_CLUSTER_ID = "local";
@@ -17,6 +20,10 @@ export interface Quorum {
   clusters: Map<string, ClusterService>;
   /** Failover drills, for the clusters Quorum runs. */
   drills: Map<string, DrillRunner>;
+  /** The demo workload, for the cluster Quorum runs. */
+  workloads: Map<string, DemoWorkload>;
+  /** Lag and throughput history, opened when Quorum starts. */
+  history: { store: HistoryStore; samplers: HistorySampler[] } | null;
 }
 
 // Next.js may bundle this module more than once (instrumentation and each route): the one
@@ -36,7 +43,9 @@ export function createQuorum(config: QuorumConfig): Quorum {
   const local = clusters.get(LOCAL_CLUSTER_ID);
   if (local && config.embedded)
     drills.set(LOCAL_CLUSTER_ID, new DrillRunner(local, path.join(config.embedded.dataDir, "drills")));
-  return { config, embedded, clusters, drills };
+  const workloads = new Map<string, DemoWorkload>();
+  if (local) workloads.set(LOCAL_CLUSTER_ID, new DemoWorkload(local, config.demo.enabled, config.demo.rate));
+  return { config, embedded, clusters, drills, workloads, history: null };
 }
 
 export function getQuorum(): Quorum {
@@ -57,6 +66,20 @@ export function getDrills(id: string): DrillRunner {
   return drills;
 }
 
+export function getHistory(): HistoryStore {
+  const history = getQuorum().history;
+  if (!history) throw new AppError("conflict", "Lag history is not recording: Quorum has not finished starting");
+  return history.store;
+}
+
+export function getWorkload(id: string): DemoWorkload {
+  getCluster(id);
+  const workload = getQuorum().workloads.get(id);
+  if (!workload)
+    throw new AppError("not_controllable", `Cluster "${id}" has no demo workload: only the cluster Quorum runs does`);
+  return workload;
+}
+
 export function getCluster(id: string): ClusterService {
   const cluster = getQuorum().clusters.get(id);
   if (!cluster) throw new AppError("cluster_not_found", `No cluster "${id}": GET /api/clusters lists them`);
@@ -69,6 +92,12 @@ let stopping: Promise<void> | null = null;
 export function stopQuorum(): Promise<void> {
   stopping ??= (async () => {
     for (const cluster of getQuorum().clusters.values()) cluster.monitor.stop();
+    await Promise.all([...getQuorum().workloads.values()].map((w) => w.stop().catch(() => undefined)));
+    const history = getQuorum().history;
+    if (history) {
+      for (const s of history.samplers) s.stop();
+      history.store.close();
+    }
     const embedded = getQuorum().embedded;
     if (embedded) await embedded.stop();
   })();
@@ -92,13 +121,33 @@ export function startQuorum(): void {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   for (const cluster of q.clusters.values()) cluster.monitor.start();
+  try {
+    const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"));
+    const { sampleMs, retentionHours } = q.config.history;
+    const samplers = [...q.clusters.values()].map(
+      (c) => new HistorySampler(c, store, sampleMs, retentionHours * 3_600_000),
+    );
+    for (const s of samplers) s.start();
+    q.history = { store, samplers };
+  } catch (err) {
+    logger.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      "lag history is off: its database did not open",
+    );
+  }
   if (!q.embedded) return;
   const embedded = q.embedded;
   embedded.on("change", (nodes) => {
     const up = nodes.filter((n) => n.status === "up").length;
     logger.debug({ up, total: nodes.length }, "node status changed");
   });
-  embedded.start().catch((err: unknown) => {
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, "the embedded cluster did not start");
-  });
+  const workload = q.workloads.get(LOCAL_CLUSTER_ID);
+  embedded.start().then(
+    () => {
+      if (workload?.enabled) void workload.start();
+    },
+    (err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, "the embedded cluster did not start");
+    },
+  );
 }

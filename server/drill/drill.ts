@@ -250,6 +250,8 @@ export class DrillRunner {
 
   /** Reads the topic from the start up to its current end; returns how often each of this drill's sequence numbers was read. */
   private async readBack(kafka: Kafka, topic: string, drillId: string): Promise<Map<number, number>> {
+    // Fresh end offsets: a cached snapshot from before the last sends would stop the read short.
+    this.cluster.invalidate();
     const detail = await this.cluster.topic(topic);
     const end = new Map(detail.partitions.map((p) => [p.partition, p.latestOffset ?? 0]));
     const start = new Map(detail.partitions.map((p) => [p.partition, p.earliestOffset ?? 0]));

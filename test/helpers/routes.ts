@@ -3,6 +3,7 @@ import { ClusterService } from "@/server/cluster-service";
 import { DrillRunner } from "@/server/drill/drill";
 import type { EmbeddedCluster } from "@/server/embedded/embedded-cluster";
 import type { Quorum } from "@/server/quorum";
+import { DemoWorkload } from "@/server/workload/demo";
 
 /** Any route handler: each takes its own params shape, all of which a `Promise<never>` satisfies. */
 export type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
@@ -11,10 +12,20 @@ export type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise
 export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
   const service = new ClusterService("local", "Local lab", [], cluster);
   const quorum: Quorum = {
-    config: { embedded: cluster.config, external: [], monitorIntervalMs: 500, heartbeatMs: 200 },
+    config: {
+      dataDir: cluster.config.dataDir,
+      embedded: cluster.config,
+      external: [],
+      monitorIntervalMs: 500,
+      heartbeatMs: 200,
+      demo: { enabled: false, rate: 20 },
+      history: { sampleMs: 500, retentionHours: 1 },
+    },
     embedded: cluster,
     clusters: new Map([["local", service]]),
     drills: new Map([["local", new DrillRunner(service, path.join(cluster.config.dataDir, "drills"))]]),
+    workloads: new Map([["local", new DemoWorkload(service, false, 20)]]),
+    history: null,
   };
   (globalThis as Record<symbol, unknown>)[Symbol.for("quorum.instance")] = quorum;
   return service;

@@ -1,0 +1,179 @@
+"use client";
+import { type FormEvent, useState } from "react";
+import { useDrillsQuery, useStartDrillMutation } from "@/lib/hooks/api/drills";
+import { useTopicsQuery } from "@/lib/hooks/api/topics";
+import type { DrillReport } from "@/lib/types";
+import { ErrorPanel } from "./error-panel";
+import { formatTime } from "./event-timeline";
+import { formatNumber } from "./format";
+
+export function DrillsView({ cluster }: { cluster: string }) {
+  const drills = useDrillsQuery(cluster);
+  const topics = useTopicsQuery(cluster);
+  const start = useStartDrillMutation(cluster);
+  const candidates = (topics.data ?? []).filter((t) => !t.internal && t.replicationFactor >= 2);
+  const [topic, setTopic] = useState("");
+  const [mode, setMode] = useState<"graceful" | "kill">("graceful");
+  const [cycles, setCycles] = useState(3);
+  const [downSeconds, setDownSeconds] = useState(3);
+  const running = drills.data?.find((d) => d.status === "running" || d.status === "verifying");
+  const chosen = topic || candidates.find((t) => t.name === "orders")?.name || candidates[0]?.name || "";
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    start.mutate({ topic: chosen, mode, cycles, downMs: downSeconds * 1000, rate: 100 });
+  };
+
+  if (drills.error) return <ErrorPanel error={drills.error} />;
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Failover drill</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          An idempotent producer with acks=all writes numbered messages while the drill stops the leader of partition 0
+          and starts it again, cycle after cycle. Then everything is read back: the report says what was acknowledged,
+          lost (acknowledged but never read), duplicated, and how long writes stalled.
+        </p>
+      </div>
+      <form
+        onSubmit={onSubmit}
+        className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4"
+        data-testid="drill-form"
+      >
+        <label className="text-sm">
+          <span className="block font-medium">Topic</span>
+          <select
+            value={chosen}
+            onChange={(e) => setTopic(e.target.value)}
+            className="mt-1 rounded-md border border-slate-300 px-2 py-1.5"
+            data-testid="drill-topic"
+          >
+            {candidates.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name} (RF {t.replicationFactor})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block font-medium">Stop</span>
+          <select
+            value={mode}
+            onChange={(e) => setMode(e.target.value as "graceful" | "kill")}
+            className="mt-1 rounded-md border border-slate-300 px-2 py-1.5"
+            data-testid="drill-mode"
+          >
+            <option value="graceful">graceful (SIGTERM)</option>
+            <option value="kill">kill (SIGKILL)</option>
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block font-medium">Cycles</span>
+          <input
+            type="number"
+            min={1}
+            max={10}
+            value={cycles}
+            onChange={(e) => setCycles(Number(e.target.value))}
+            className="mt-1 w-20 rounded-md border border-slate-300 px-2 py-1.5"
+          />
+        </label>
+        <label className="text-sm">
+          <span className="block font-medium">Down for (s)</span>
+          <input
+            type="number"
+            min={1}
+            max={60}
+            value={downSeconds}
+            onChange={(e) => setDownSeconds(Number(e.target.value))}
+            className="mt-1 w-20 rounded-md border border-slate-300 px-2 py-1.5"
+          />
+        </label>
+        <button
+          type="submit"
+          disabled={!chosen || Boolean(running) || start.isPending}
+          data-testid="drill-start"
+          className="rounded-md bg-violet-600 px-4 py-2 text-sm font-medium text-white hover:bg-violet-700 disabled:opacity-50"
+        >
+          {running ? "A drill is running…" : "Run drill"}
+        </button>
+        {start.error && <p className="w-full text-sm text-rose-700">{start.error.message}</p>}
+        {candidates.length === 0 && topics.data && (
+          <p className="w-full text-sm text-slate-600">A drill needs a topic with replication factor 2 or more.</p>
+        )}
+      </form>
+      {(drills.data ?? []).map((d) => (
+        <DrillCard key={d.id} report={d} />
+      ))}
+      {drills.data?.length === 0 && <p className="text-sm text-slate-500">No drill yet.</p>}
+    </div>
+  );
+}
+
+function DrillCard({ report: d }: { report: DrillReport }) {
+  const active = d.status === "running" || d.status === "verifying";
+  const errors = Object.entries(d.producerErrors);
+  const tone =
+    d.status === "failed"
+      ? "border-rose-300"
+      : d.lost > 0
+        ? "border-rose-400"
+        : active
+          ? "border-violet-300"
+          : "border-emerald-300";
+  return (
+    <article className={`rounded-lg border-2 bg-white p-4 ${tone}`} data-testid="drill-report" data-status={d.status}>
+      <header className="flex flex-wrap items-baseline gap-3">
+        <h2 className="font-semibold">
+          {d.topic} · {d.cycles} × {d.mode} · down {d.downMs / 1000}s
+        </h2>
+        <span className="text-sm text-slate-500">{formatTime(d.startedAt)}</span>
+        <span className="text-sm font-medium" data-testid="drill-phase">
+          {d.phase}
+        </span>
+      </header>
+      <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4 lg:grid-cols-8">
+        {[
+          ["sent", d.sent],
+          ["acknowledged", d.acknowledged],
+          ["read back", d.read],
+          ["lost", d.lost],
+          ["duplicated", d.duplicated],
+          ["failed sends", errors.reduce((a, [, n]) => a + n, 0)],
+          ["longest stall", `${formatNumber(d.longestStallMs)} ms`],
+          ["leader changes", d.leaderChanges.length],
+        ].map(([label, value]) => (
+          <div key={String(label)}>
+            <dt className="text-xs text-slate-500">{label}</dt>
+            <dd
+              className={`text-lg font-semibold tabular-nums ${label === "lost" && Number(value) > 0 ? "text-rose-700" : ""}`}
+              data-testid={`drill-${String(label).replace(" ", "-")}`}
+            >
+              {typeof value === "number" ? formatNumber(value) : value}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {errors.length > 0 && (
+        <p className="mt-2 text-xs text-slate-600">
+          Producer errors: {errors.map(([k, n]) => `${k} × ${n}`).join(", ")}
+          {d.unacknowledgedButWritten > 0 && ` · ${d.unacknowledgedButWritten} failed sends were written anyway`}
+        </p>
+      )}
+      {d.lostSample.length > 0 && (
+        <p className="mt-1 text-xs text-rose-700">Lost sequence numbers: {d.lostSample.join(", ")}…</p>
+      )}
+      {d.steps.length > 0 && (
+        <ol className="mt-2 text-xs text-slate-600">
+          {d.steps.map((s, i) => (
+            <li key={`${s.broker}-${s.stoppedAt}`}>
+              cycle {i + 1}: broker {s.broker} {d.mode === "kill" ? "killed" : "stopped"} at {formatTime(s.stoppedAt)}
+              {s.startedAt > 0 && `, started at ${formatTime(s.startedAt)}`}
+              {s.inSyncAt && `, back in every ISR after ${formatNumber(s.inSyncAt - s.startedAt)} ms`}
+            </li>
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}

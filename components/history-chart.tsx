@@ -1,0 +1,71 @@
+"use client";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+export interface Series {
+  key: string;
+  label: string;
+  color: string;
+  /** Plotted against the right axis (e.g. a rate beside a count). */
+  right?: boolean;
+}
+
+const time = (ts: number) => new Date(ts).toLocaleTimeString("en-GB", { hour12: false });
+
+/** A time series chart of history points; `testId` carries the point count and last values for tests. */
+export function HistoryChart<T extends { ts: number }>({
+  points,
+  series,
+  testId,
+  empty,
+}: {
+  points: T[];
+  series: Series[];
+  testId: string;
+  empty: string;
+}) {
+  const last = points[points.length - 1] as Record<string, unknown> | undefined;
+  const attrs: Record<string, string> = { "data-points": String(points.length) };
+  for (const s of series) attrs[`data-last-${s.key.toLowerCase()}`] = String(last?.[s.key] ?? "");
+  if (points.length < 2) {
+    return (
+      <div
+        data-testid={testId}
+        {...attrs}
+        className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-500"
+      >
+        {empty}
+      </div>
+    );
+  }
+  return (
+    <div data-testid={testId} {...attrs} className="h-64 rounded-lg border border-slate-200 bg-white p-2">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+          <XAxis dataKey="ts" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} fontSize={11} />
+          <YAxis yAxisId="left" fontSize={11} allowDecimals={false} />
+          {series.some((s) => s.right) && <YAxis yAxisId="right" orientation="right" fontSize={11} />}
+          <Tooltip
+            labelFormatter={(v) => time(Number(v))}
+            formatter={(v) => (typeof v === "number" ? v.toFixed(1) : String(v))}
+          />
+          <Legend />
+          {series.map((s) => (
+            <Line
+              key={s.key}
+              yAxisId={s.right ? "right" : "left"}
+              type="monotone"
+              dataKey={s.key}
+              name={s.label}
+              stroke={s.color}
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+              connectNulls
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+"use client";
+import Link from "next/link";
+import { ApiError } from "@/lib/api-client";
+import { usePauseGroupMutation, useWorkloadMutation, useWorkloadQuery } from "@/lib/hooks/api/workload";
+import { formatNumber } from "./format";
+
+/** The demo workload: producer rate, groups (one slow, one pausable), start/stop. */
+export function WorkloadPanel({ cluster }: { cluster: string }) {
+  const workload = useWorkloadQuery(cluster);
+  const toggle = useWorkloadMutation(cluster);
+  const pause = usePauseGroupMutation(cluster);
+  if (workload.error instanceof ApiError && workload.error.status === 409) return null;
+  const w = workload.data;
+  if (!w) return null;
+  const root = `/clusters/${encodeURIComponent(cluster)}`;
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="workload-panel">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 className="font-semibold">
+          Demo workload{" "}
+          <span
+            className={`ml-1 text-sm font-normal ${w.running ? "text-emerald-700" : "text-slate-500"}`}
+            data-testid="workload-state"
+          >
+            {w.running ? `running at ${w.rate} msg/s` : "stopped"}
+          </span>
+        </h2>
+        <button
+          type="button"
+          data-testid="workload-toggle"
+          disabled={toggle.isPending}
+          onClick={() => toggle.mutate(w.running ? "stop" : "start")}
+          className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
+        >
+          {toggle.isPending ? "…" : w.running ? "Stop workload" : "Start workload"}
+        </button>
+      </div>
+      <p className="mt-1 text-sm text-slate-600">
+        {formatNumber(w.produced)} produced over {w.topics.map((t) => t.topic).join(", ")}
+        {w.producerErrors > 0 && (
+          <span className="text-amber-700"> · {formatNumber(w.producerErrors)} failed sends</span>
+        )}
+        {w.lastError && !w.running && <span className="text-rose-700"> · {w.lastError}</span>}
+      </p>
+      <ul className="mt-2 flex flex-wrap gap-3 text-sm">
+        {w.groups.map((g) => (
+          <li key={g.groupId} className="flex items-center gap-2 rounded-md bg-slate-50 px-3 py-1.5">
+            <Link
+              href={`${root}/consumer-groups/${g.groupId}`}
+              className="font-medium text-emerald-700 hover:underline"
+            >
+              {g.groupId}
+            </Link>
+            <span className="text-xs text-slate-500">
+              {g.topic} · {g.paused ? "paused" : g.pace}
+            </span>
+            {w.running && (
+              <button
+                type="button"
+                data-testid={`workload-pause-${g.groupId}`}
+                onClick={() => pause.mutate({ group: g.groupId, paused: !g.paused })}
+                className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-white"
+              >
+                {g.paused ? "Resume" : "Pause"}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
