@@ -55,8 +55,9 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
  * cache), plus, for the embedded cluster, the node supervisor's view of each process.
  */
 export class ClusterService {
-  private inflight: Promise<ClusterSnapshot> | null = null;
-  private cached: ClusterSnapshot | null = null;
+  /** The snapshot being taken, and when it began: it reflects the cluster as of that moment or later. */
+  private inflight: { startedAt: number; promise: Promise<ClusterSnapshot> } | null = null;
+  private cached: { startedAt: number; snap: ClusterSnapshot } | null = null;
   private lastError: { at: number; message: string } | null = null;
   private preferred: string | null = null;
   /** Brokers seen in any snapshot: a broker missing from the latest one is down. */
@@ -83,18 +84,26 @@ export class ClusterService {
     return this.embedded ? this.embedded.bootstrap : this.staticBootstrap;
   }
 
-  /** The latest snapshot no older than `maxAgeMs`, or null when no broker answers within the timeout. */
+  /**
+   * A snapshot begun no more than `maxAgeMs` ago, or null when no broker answers within the timeout.
+   * Concurrent callers share one; `snapshot(0)` always reflects the cluster after the call began.
+   */
   async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<ClusterSnapshot | null> {
-    if (this.cached && Date.now() - this.cached.takenAt <= maxAgeMs) return this.cached;
+    const notBefore = Date.now() - maxAgeMs;
+    if (this.cached && this.cached.startedAt >= notBefore) return this.cached.snap;
     if (this.embedded && !this.embedded.nodeStates().some((n) => n.role === "broker" && n.status === "up")) {
       this.lastError = { at: Date.now(), message: "no broker of the embedded cluster is up" };
       return null;
     }
-    this.inflight ??= this.take().finally(() => {
-      this.inflight = null;
-    });
+    if (!this.inflight || this.inflight.startedAt < notBefore) {
+      const startedAt = Date.now();
+      const promise = this.take(startedAt).finally(() => {
+        if (this.inflight?.promise === promise) this.inflight = null;
+      });
+      this.inflight = { startedAt, promise };
+    }
     try {
-      return await this.inflight;
+      return await this.inflight.promise;
     } catch (err) {
       this.lastError = { at: Date.now(), message: err instanceof Error ? err.message : String(err) };
       return null;
@@ -107,11 +116,11 @@ export class ClusterService {
     this.monitor.kick();
   }
 
-  private async take(): Promise<ClusterSnapshot> {
+  private async take(startedAt: number): Promise<ClusterSnapshot> {
     const snap = await takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS);
     const answered = snap.brokers[0];
     this.preferred = answered ? `${answered.host}:${answered.port}` : null;
-    this.cached = snap;
+    if (!this.cached || this.cached.startedAt <= startedAt) this.cached = { startedAt, snap };
     this.lastError = null;
     if (snap.errors.length > 0) logger.warn({ cluster: this.id, errors: snap.errors }, "snapshot incomplete");
     for (const b of snap.brokers) this.known.set(b.nodeId, { host: b.host, port: b.port, rack: b.rack });
@@ -209,7 +218,7 @@ export class ClusterService {
       bootstrap: this.bootstrap,
       status,
       controllable: this.embedded !== null,
-      clusterId: snap?.clusterId ?? this.cached?.clusterId ?? this.embedded?.clusterId ?? null,
+      clusterId: snap?.clusterId ?? this.cached?.snap.clusterId ?? this.embedded?.clusterId ?? null,
       kafkaVersion: this.embedded?.kafkaVersion ?? null,
       brokersUp: up,
       brokersTotal: brokers.length,
@@ -370,10 +379,10 @@ export class ClusterService {
 
   /** What stopping broker `id` would do: partitions left without a leader, and whether it is the last one up. */
   async stopImpact(id: number): Promise<StopImpact> {
-    const brokers = this.brokersFrom(await this.snapshot(0));
+    const snap = await this.snapshot(0);
+    const brokers = this.brokersFrom(snap);
     if (!brokers.some((b) => b.id === id))
       throw new AppError("broker_not_found", `Cluster "${this.id}" has no broker ${id}`);
-    const snap = this.cached;
     const up = brokers.filter((b) => b.status === "up" && b.id !== id);
     const goesOffline: { topic: string; partition: number }[] = [];
     let leaderships = 0;
