@@ -59,7 +59,12 @@ export function DrillsView({ cluster }: { cluster: string }) {
           <span className="block font-medium">Stop</span>
           <select
             value={mode}
-            onChange={(e) => setMode(e.target.value as "graceful" | "kill")}
+            onChange={(e) => {
+              const next = e.target.value as "graceful" | "kill";
+              setMode(next);
+              // A killed broker is fenced only after the session timeout: keep it down longer than that.
+              if (next === "kill" && downSeconds < 6) setDownSeconds(6);
+            }}
             className="mt-1 rounded-md border border-slate-300 px-2 py-1.5"
             data-testid="drill-mode"
           >
