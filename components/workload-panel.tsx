@@ -22,17 +22,17 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
             className={`ml-1 text-sm font-normal ${w.running ? "text-emerald-700" : "text-slate-500"}`}
             data-testid="workload-state"
           >
-            {w.running ? `running at ${w.rate} msg/s` : "stopped"}
+            {w.running ? `running at ${w.rate} msg/s` : w.starting ? "starting…" : "stopped"}
           </span>
         </h2>
         <button
           type="button"
           data-testid="workload-toggle"
           disabled={toggle.isPending}
-          onClick={() => toggle.mutate(w.running ? "stop" : "start")}
+          onClick={() => toggle.mutate(w.running || w.starting ? "stop" : "start")}
           className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
         >
-          {toggle.isPending ? "…" : w.running ? "Stop workload" : "Start workload"}
+          {toggle.isPending ? "…" : w.running || w.starting ? "Stop workload" : "Start workload"}
         </button>
       </div>
       <p className="mt-1 text-sm text-slate-600">
@@ -40,7 +40,13 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
         {w.producerErrors > 0 && (
           <span className="text-amber-700"> · {formatNumber(w.producerErrors)} failed sends</span>
         )}
-        {w.lastError && !w.running && <span className="text-rose-700"> · {w.lastError}</span>}
+        {w.lastError && !w.running && (
+          <span className="text-rose-700">
+            {" "}
+            · {w.lastError}
+            {w.starting && " (trying again)"}
+          </span>
+        )}
       </p>
       <ul className="mt-2 flex flex-wrap gap-3 text-sm">
         {w.groups.map((g) => (

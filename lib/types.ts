@@ -246,6 +246,8 @@ export interface DrillReport {
 export interface WorkloadStatus {
   enabled: boolean;
   running: boolean;
+  /** Asked to run, not running yet: it retries every few seconds (lastError says why). */
+  starting: boolean;
   /** Messages per second the producer aims for, over all demo topics. */
   rate: number;
   produced: number;

@@ -42,6 +42,8 @@ export class DemoWorkload {
   private paused = new Set<string>();
   private consumed = new Map<string, number>();
   private running = false;
+  /** Someone asked for the workload to run (it may still be trying to start). */
+  private wanted = false;
   private loop: Promise<void> | null = null;
   private produced = 0;
   private producerErrors = 0;
@@ -57,6 +59,7 @@ export class DemoWorkload {
     return {
       enabled: this.enabled,
       running: this.running,
+      starting: this.wanted && !this.running,
       rate: this.rate,
       produced: this.produced,
       producerErrors: this.producerErrors,
@@ -72,9 +75,25 @@ export class DemoWorkload {
     };
   }
 
+  /**
+   * Starts the workload, and keeps trying (every 3 s) until it runs or is stopped: right after the
+   * cluster starts, or while brokers are down, a first attempt can fail.
+   */
   async start(): Promise<WorkloadStatus> {
-    if (this.running) return this.status();
-    this.running = true;
+    if (this.wanted) return this.status();
+    this.wanted = true;
+    void (async () => {
+      while (this.wanted && !this.running) {
+        if (await this.attempt()) break;
+        await sleep(3000);
+      }
+    })();
+    // Give a healthy cluster the moment it needs, so the answer says "running".
+    for (let i = 0; i < 50 && this.wanted && !this.running && !this.lastError; i++) await sleep(100);
+    return this.status();
+  }
+
+  private async attempt(): Promise<boolean> {
     try {
       const brokers = this.cluster.embedded?.config.brokers ?? 3;
       for (const t of TOPICS) {
@@ -92,7 +111,7 @@ export class DemoWorkload {
           if (!(err instanceof KafkaError && err.errorCode === KafkaCode.TOPIC_ALREADY_EXISTS)) throw err;
         }
       }
-      this.cluster.invalidate();
+      await this.awaitTopics();
       const kafka = new Kafka({
         clientId: "quorum-demo",
         brokers: this.cluster.bootstrap,
@@ -105,17 +124,46 @@ export class DemoWorkload {
       });
       await this.producer.connect();
       for (const g of GROUPS) await this.startConsumer(kafka, g);
+      if (!this.wanted) {
+        await this.teardown();
+        return true;
+      }
+      this.running = true;
+      this.lastError = null;
       this.loop = this.produce();
       logger.info({ action: "workload.start", cluster: this.cluster.id, rate: this.rate }, "demo workload running");
+      return true;
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
-      logger.warn({ err: this.lastError }, "demo workload could not start");
-      await this.stop();
+      logger.warn({ err: this.lastError }, "demo workload could not start yet: trying again");
+      await this.teardown();
+      return false;
     }
-    return this.status();
+  }
+
+  /** Until every demo topic has a leader for each partition in the brokers' metadata (≤ 15 s). */
+  private async awaitTopics(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const snap = await this.cluster.snapshot(0);
+      const ready = TOPICS.every((t) => {
+        const found = snap?.topics.find((x) => x.name === t.topic);
+        return found && found.partitions.length >= t.partitions && found.partitions.every((p) => p.leader >= 0);
+      });
+      if (ready) return;
+      await sleep(250);
+    }
+    throw new Error("the demo topics have no leaders yet");
   }
 
   async stop(): Promise<WorkloadStatus> {
+    this.wanted = false;
+    await this.teardown();
+    logger.info({ action: "workload.stop", cluster: this.cluster.id }, "demo workload stopped");
+    return this.status();
+  }
+
+  private async teardown(): Promise<void> {
     this.running = false;
     await this.loop?.catch(() => {});
     this.loop = null;
@@ -124,8 +172,6 @@ export class DemoWorkload {
     this.paused.clear();
     await this.producer?.disconnect().catch(() => {});
     this.producer = null;
-    logger.info({ action: "workload.stop", cluster: this.cluster.id }, "demo workload stopped");
-    return this.status();
   }
 
   setPaused(groupId: string, paused: boolean): WorkloadStatus {
