@@ -3,16 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { reapOrphan } from "./node-process";
+import { isAlive, reapOrphan } from "./node-process";
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = isAlive;
 
 const dirs: string[] = [];
 const pids: number[] = [];

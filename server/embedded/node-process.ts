@@ -32,7 +32,8 @@ function markerFor(dir: string): string {
   return `-Dquorum.node=${dir}`;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -4,16 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
+import { isAlive } from "@/server/embedded/node-process";
 import { eventually } from "../helpers/cluster";
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = isAlive;
 
 /** Runs the fixture that holds a 1-broker cluster and resolves with its node pids once it is up. */
 function holdCluster(dataDir: string) {
