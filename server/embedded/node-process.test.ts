@@ -5,12 +5,10 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isAlive, reapOrphan } from "./node-process";
 
-const alive = isAlive;
-
 const dirs: string[] = [];
 const pids: number[] = [];
 afterEach(() => {
-  for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
+  for (const pid of pids.splice(0)) if (isAlive(pid)) process.kill(pid, "SIGKILL");
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -34,7 +32,7 @@ describe("reapOrphan", () => {
     const pid = leftover(`-Dquorum.node=${dir}`);
     fs.writeFileSync(path.join(dir, "node.pid"), JSON.stringify({ pid, owner: 999_999_999 }));
     expect(await reapOrphan(dir, 2000)).toBe(pid);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(fs.existsSync(path.join(dir, "node.pid"))).toBe(false);
   });
 
@@ -43,7 +41,7 @@ describe("reapOrphan", () => {
     const pid = leftover("-Dquorum.node=/somewhere/else");
     fs.writeFileSync(path.join(dir, "node.pid"), JSON.stringify({ pid, owner: 999_999_999 }));
     expect(await reapOrphan(dir, 2000)).toBeNull();
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     expect(fs.existsSync(path.join(dir, "node.pid"))).toBe(false);
   });
 
@@ -53,7 +51,7 @@ describe("reapOrphan", () => {
     const owner = leftover("owner");
     fs.writeFileSync(path.join(dir, "node.pid"), JSON.stringify({ pid, owner }));
     await expect(reapOrphan(dir, 2000)).rejects.toThrow(/in use by another Quorum process/);
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
   });
 
   it("does nothing without a pid file", async () => {

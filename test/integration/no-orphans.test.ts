@@ -7,8 +7,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isAlive } from "@/server/embedded/node-process";
 import { eventually } from "../helpers/cluster";
 
-const alive = isAlive;
-
 /** Runs the fixture that holds a 1-broker cluster and resolves with its node pids once it is up. */
 function holdCluster(dataDir: string) {
   const child = spawn(
@@ -31,7 +29,7 @@ describe("node JVMs never outlive Quorum", () => {
   const started: number[] = [];
 
   afterAll(() => {
-    for (const pid of started) if (alive(pid)) process.kill(pid, "SIGKILL");
+    for (const pid of started) if (isAlive(pid)) process.kill(pid, "SIGKILL");
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -40,11 +38,11 @@ describe("node JVMs never outlive Quorum", () => {
     const pids = await first.pids;
     started.push(...pids);
     expect(pids).toHaveLength(2);
-    for (const pid of pids) expect(alive(pid)).toBe(true);
+    for (const pid of pids) expect(isAlive(pid)).toBe(true);
 
     const killedAt = Date.now();
     first.child.kill("SIGKILL");
-    await eventually("every node JVM gone", () => (pids.every((pid) => !alive(pid)) ? true : undefined), 40_000);
+    await eventually("every node JVM gone", () => (pids.every((pid) => !isAlive(pid)) ? true : undefined), 40_000);
     const goneMs = Date.now() - killedAt;
     expect(goneMs).toBeLessThan(40_000);
 
@@ -52,8 +50,8 @@ describe("node JVMs never outlive Quorum", () => {
     const second = holdCluster(dataDir);
     const again = await second.pids;
     started.push(...again);
-    expect(again.every((pid) => alive(pid))).toBe(true);
+    expect(again.every((pid) => isAlive(pid))).toBe(true);
     second.child.kill("SIGKILL");
-    await eventually("second run's JVMs gone", () => (again.every((pid) => !alive(pid)) ? true : undefined), 40_000);
+    await eventually("second run's JVMs gone", () => (again.every((pid) => !isAlive(pid)) ? true : undefined), 40_000);
   });
 });
