@@ -2,6 +2,7 @@
 import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
+import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { StatusBadge } from "./status-badge";
 
@@ -16,47 +17,43 @@ export function BrokersView({ cluster }: { cluster: string }) {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Brokers</h1>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-sm" data-testid="brokers-table">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Id</th>
-              <th className="px-4 py-2">Address</th>
-              <th className="px-4 py-2">Rack</th>
-              <th className="px-4 py-2">Status</th>
-              <th className="px-4 py-2 text-right">Leaders</th>
-              <th className="px-4 py-2">Leadership share</th>
-              <th className="px-4 py-2 text-right">Replicas</th>
-              <th className="px-4 py-2 text-right">PID</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {list.map((b) => (
-              <tr key={b.id} data-testid={`broker-row-${b.id}`}>
-                <td className="px-4 py-2 font-semibold">{b.id}</td>
-                <td className="px-4 py-2 font-mono">
-                  {b.host}:{b.port}
-                </td>
-                <td className="px-4 py-2 text-slate-600">{b.rack ?? "—"}</td>
-                <td className="px-4 py-2">
-                  <StatusBadge status={b.status} />
-                </td>
-                <td className="px-4 py-2 text-right tabular-nums">{b.leaderCount}</td>
-                <td className="px-4 py-2">
-                  <div className="h-2 w-40 rounded bg-slate-100">
-                    <div
-                      className="h-2 rounded bg-emerald-500"
-                      style={{ width: `${totalLeaders ? (100 * b.leaderCount) / totalLeaders : 0}%` }}
-                    />
-                  </div>
-                </td>
-                <td className="px-4 py-2 text-right tabular-nums">{b.replicaCount}</td>
-                <td className="px-4 py-2 text-right font-mono text-slate-600">{b.pid ?? "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="brokers-table"
+        columns={[
+          "Id",
+          "Address",
+          "Rack",
+          "Status",
+          { label: "Leaders", numeric: true },
+          "Leadership share",
+          { label: "Replicas", numeric: true },
+          { label: "PID", numeric: true },
+        ]}
+      >
+        {list.map((b) => (
+          <tr key={b.id} data-testid={`broker-row-${b.id}`}>
+            <td className="px-4 py-2 font-semibold">{b.id}</td>
+            <td className="px-4 py-2 font-mono">
+              {b.host}:{b.port}
+            </td>
+            <td className="px-4 py-2 text-slate-600">{b.rack ?? "—"}</td>
+            <td className="px-4 py-2">
+              <StatusBadge status={b.status} />
+            </td>
+            <td className="px-4 py-2 text-right tabular-nums">{b.leaderCount}</td>
+            <td className="px-4 py-2">
+              <div className="h-2 w-40 rounded bg-slate-100">
+                <div
+                  className="h-2 rounded bg-emerald-500"
+                  style={{ width: `${totalLeaders ? (100 * b.leaderCount) / totalLeaders : 0}%` }}
+                />
+              </div>
+            </td>
+            <td className="px-4 py-2 text-right tabular-nums">{b.replicaCount}</td>
+            <td className="px-4 py-2 text-right font-mono text-slate-600">{b.pid ?? "—"}</td>
+          </tr>
+        ))}
+      </DataTable>
       {controllable && (
         <section>
           <h2 className="mb-1 text-lg font-semibold">Stop, kill, start</h2>

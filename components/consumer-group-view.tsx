@@ -4,6 +4,7 @@ import { useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
 import { useGroupHistoryQuery } from "@/lib/hooks/api/history";
 import { CliCommand } from "./cli-command";
+import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
@@ -83,48 +84,42 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         ) : g.offsets.length === 0 ? (
           <p className="text-sm text-slate-500">This group has no committed offsets and no assignments.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full text-sm" data-testid="group-offsets-table">
-              <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-4 py-2">Topic</th>
-                  <th className="px-4 py-2 text-right">Partition</th>
-                  <th className="px-4 py-2 text-right">Current offset</th>
-                  <th className="px-4 py-2 text-right">Log-end offset</th>
-                  <th className="px-4 py-2 text-right">Lag</th>
-                  <th className="px-4 py-2" />
-                  <th className="px-4 py-2">Consumer</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {g.offsets.map((o) => (
-                  <tr key={`${o.topic}-${o.partition}`} data-testid={`offset-row-${o.topic}-${o.partition}`}>
-                    <td className="px-4 py-2 font-mono">
-                      <Link href={`${root}/topics/${encodeURIComponent(o.topic)}`} className="hover:underline">
-                        {o.topic}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2 text-right font-mono">{o.partition}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.committedOffset)}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.logEndOffset)}</td>
-                    <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid="lag">
-                      {formatNumber(o.lag)}
-                    </td>
-                    <td className="w-40 px-4 py-2">
-                      {o.lag !== null && (
-                        <div className="h-2 rounded bg-slate-100">
-                          <div className="h-2 rounded bg-amber-500" style={{ width: `${(100 * o.lag) / maxLag}%` }} />
-                        </div>
-                      )}
-                    </td>
-                    <td className="px-4 py-2 text-xs text-slate-600">
-                      {owner.get(`${o.topic}-${o.partition}`) ?? "—"}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="group-offsets-table"
+            columns={[
+              "Topic",
+              { label: "Partition", numeric: true },
+              { label: "Current offset", numeric: true },
+              { label: "Log-end offset", numeric: true },
+              { label: "Lag", numeric: true },
+              "",
+              "Consumer",
+            ]}
+          >
+            {g.offsets.map((o) => (
+              <tr key={`${o.topic}-${o.partition}`} data-testid={`offset-row-${o.topic}-${o.partition}`}>
+                <td className="px-4 py-2 font-mono">
+                  <Link href={`${root}/topics/${encodeURIComponent(o.topic)}`} className="hover:underline">
+                    {o.topic}
+                  </Link>
+                </td>
+                <td className="px-4 py-2 text-right font-mono">{o.partition}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.committedOffset)}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.logEndOffset)}</td>
+                <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid="lag">
+                  {formatNumber(o.lag)}
+                </td>
+                <td className="w-40 px-4 py-2">
+                  {o.lag !== null && (
+                    <div className="h-2 rounded bg-slate-100">
+                      <div className="h-2 rounded bg-amber-500" style={{ width: `${(100 * o.lag) / maxLag}%` }} />
+                    </div>
+                  )}
+                </td>
+                <td className="px-4 py-2 text-xs text-slate-600">{owner.get(`${o.topic}-${o.partition}`) ?? "—"}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -133,30 +128,18 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         {g && g.members.length === 0 ? (
           <p className="text-sm text-slate-500">No active member: the group is {g.state.toLowerCase()}.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full text-sm" data-testid="group-members-table">
-              <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-4 py-2">Client id</th>
-                  <th className="px-4 py-2">Host</th>
-                  <th className="px-4 py-2">Member id</th>
-                  <th className="px-4 py-2">Assigned partitions</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {g?.members.map((m) => (
-                  <tr key={m.memberId}>
-                    <td className="px-4 py-2 font-medium">{m.clientId}</td>
-                    <td className="px-4 py-2 font-mono text-xs">{m.host}</td>
-                    <td className="px-4 py-2 font-mono text-xs text-slate-500">{m.memberId}</td>
-                    <td className="px-4 py-2 font-mono text-xs">
-                      {m.assignments.map((a) => `${a.topic}: ${a.partitions.join(",")}`).join("; ") || "—"}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="group-members-table" columns={["Client id", "Host", "Member id", "Assigned partitions"]}>
+            {g?.members.map((m) => (
+              <tr key={m.memberId}>
+                <td className="px-4 py-2 font-medium">{m.clientId}</td>
+                <td className="px-4 py-2 font-mono text-xs">{m.host}</td>
+                <td className="px-4 py-2 font-mono text-xs text-slate-500">{m.memberId}</td>
+                <td className="px-4 py-2 font-mono text-xs">
+                  {m.assignments.map((a) => `${a.topic}: ${a.partitions.join(",")}`).join("; ") || "—"}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useConsumerGroupsQuery } from "@/lib/hooks/api/consumer-groups";
+import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
@@ -38,52 +39,45 @@ export function ConsumerGroupsView({ cluster }: { cluster: string }) {
             : "No group matches the search."}
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-sm" data-testid="groups-table">
-            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-4 py-2">Group</th>
-                <th className="px-4 py-2">State</th>
-                <th className="px-4 py-2">Lag status</th>
-                <th className="px-4 py-2 text-right">Members</th>
-                <th className="px-4 py-2">Topics</th>
-                <th className="px-4 py-2 text-right">Total lag</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((g) => (
-                <tr key={g.groupId} data-testid={`group-row-${g.groupId}`}>
-                  <td className="px-4 py-2">
-                    <Link
-                      href={`${root}/consumer-groups/${encodeURIComponent(g.groupId)}`}
-                      className="font-medium text-emerald-700 hover:underline"
-                    >
-                      {g.groupId}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2">
-                    <GroupStateBadge state={g.state} />
-                  </td>
-                  <td className="px-4 py-2">
-                    {g.status ? (
-                      <LagStatusBadge status={g.status} reason={g.statusReason} testId={`group-status-${g.groupId}`} />
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{g.members}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{g.topics.join(", ") || "—"}</td>
-                  <td
-                    className="px-4 py-2 text-right font-semibold tabular-nums"
-                    data-testid={`group-lag-${g.groupId}`}
-                  >
-                    {formatNumber(g.totalLag)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="groups-table"
+          columns={[
+            "Group",
+            "State",
+            "Lag status",
+            { label: "Members", numeric: true },
+            "Topics",
+            { label: "Total lag", numeric: true },
+          ]}
+        >
+          {rows.map((g) => (
+            <tr key={g.groupId} data-testid={`group-row-${g.groupId}`}>
+              <td className="px-4 py-2">
+                <Link
+                  href={`${root}/consumer-groups/${encodeURIComponent(g.groupId)}`}
+                  className="font-medium text-emerald-700 hover:underline"
+                >
+                  {g.groupId}
+                </Link>
+              </td>
+              <td className="px-4 py-2">
+                <GroupStateBadge state={g.state} />
+              </td>
+              <td className="px-4 py-2">
+                {g.status ? (
+                  <LagStatusBadge status={g.status} reason={g.statusReason} testId={`group-status-${g.groupId}`} />
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td className="px-4 py-2 text-right tabular-nums">{g.members}</td>
+              <td className="px-4 py-2 font-mono text-xs">{g.topics.join(", ") || "—"}</td>
+              <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid={`group-lag-${g.groupId}`}>
+                {formatNumber(g.totalLag)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

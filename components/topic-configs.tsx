@@ -4,6 +4,7 @@ import { useAlterTopicConfigsMutation } from "@/lib/hooks/api/topics";
 import { checkTopicConfig, TOPIC_CONFIGS } from "@/lib/schemas/topics";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
+import { DataTable } from "./data-table";
 
 /** The topic's configs, with their source; the ones Quorum knows can be edited or reset to the default. */
 export function TopicConfigs({
@@ -43,93 +44,81 @@ export function TopicConfigs({
       </label>
       {alter.error && <p className="text-sm text-rose-700">{alter.error.message}</p>}
       {lastCommand && <CliCommand command={lastCommand} />}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-sm" data-testid="configs-table">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Name</th>
-              <th className="px-4 py-2">Value</th>
-              <th className="px-4 py-2">Source</th>
-              <th className="px-4 py-2" />
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((c) => {
-              const editable = Boolean(TOPIC_CONFIGS[c.name]) && !c.readOnly;
-              const isEditing = editing?.name === c.name;
-              return (
-                <tr key={c.name} data-testid={`config-${c.name}`}>
-                  <td className="px-4 py-1.5 font-mono">{c.name}</td>
-                  <td className={`px-4 py-1.5 font-mono ${c.isDefault ? "text-slate-500" : "font-semibold"}`}>
-                    {isEditing ? (
-                      <span className="flex flex-col gap-1">
-                        <input
-                          value={editing.value}
-                          onChange={(e) => setEditing({ name: c.name, value: e.target.value })}
-                          data-testid={`config-input-${c.name}`}
-                          className="w-56 rounded border border-slate-300 px-2 py-0.5"
-                        />
-                        {check && "error" in check && <span className="text-xs text-rose-700">{check.error}</span>}
-                      </span>
-                    ) : c.sensitive ? (
-                      "••••••"
-                    ) : (
-                      (c.value ?? "—")
-                    )}
-                  </td>
-                  <td className="px-4 py-1.5 text-xs">
-                    <span
-                      className={`rounded px-1.5 py-0.5 ${c.isDefault ? "bg-slate-100 text-slate-600" : "bg-emerald-100 text-emerald-800"}`}
+      <DataTable testId="configs-table" columns={["Name", "Value", "Source", ""]}>
+        {rows.map((c) => {
+          const editable = Boolean(TOPIC_CONFIGS[c.name]) && !c.readOnly;
+          const isEditing = editing?.name === c.name;
+          return (
+            <tr key={c.name} data-testid={`config-${c.name}`}>
+              <td className="px-4 py-1.5 font-mono">{c.name}</td>
+              <td className={`px-4 py-1.5 font-mono ${c.isDefault ? "text-slate-500" : "font-semibold"}`}>
+                {isEditing ? (
+                  <span className="flex flex-col gap-1">
+                    <input
+                      value={editing.value}
+                      onChange={(e) => setEditing({ name: c.name, value: e.target.value })}
+                      data-testid={`config-input-${c.name}`}
+                      className="w-56 rounded border border-slate-300 px-2 py-0.5"
+                    />
+                    {check && "error" in check && <span className="text-xs text-rose-700">{check.error}</span>}
+                  </span>
+                ) : c.sensitive ? (
+                  "••••••"
+                ) : (
+                  (c.value ?? "—")
+                )}
+              </td>
+              <td className="px-4 py-1.5 text-xs">
+                <span
+                  className={`rounded px-1.5 py-0.5 ${c.isDefault ? "bg-slate-100 text-slate-600" : "bg-emerald-100 text-emerald-800"}`}
+                >
+                  {c.isDefault ? "default" : c.source.toLowerCase().replaceAll("_", " ")}
+                </span>
+              </td>
+              <td className="px-4 py-1.5 text-right text-xs">
+                {isEditing ? (
+                  <span className="flex justify-end gap-2">
+                    <button
+                      type="button"
+                      disabled={!check || "error" in check || alter.isPending}
+                      data-testid={`config-save-${c.name}`}
+                      onClick={() => save(c.name, editing.value)}
+                      className="rounded bg-emerald-600 px-2 py-0.5 font-medium text-white disabled:opacity-50"
                     >
-                      {c.isDefault ? "default" : c.source.toLowerCase().replaceAll("_", " ")}
-                    </span>
-                  </td>
-                  <td className="px-4 py-1.5 text-right text-xs">
-                    {isEditing ? (
-                      <span className="flex justify-end gap-2">
+                      Save
+                    </button>
+                    <button type="button" onClick={() => setEditing(null)} className="rounded border px-2 py-0.5">
+                      Cancel
+                    </button>
+                  </span>
+                ) : (
+                  editable && (
+                    <span className="flex justify-end gap-2">
+                      <button
+                        type="button"
+                        data-testid={`config-edit-${c.name}`}
+                        onClick={() => setEditing({ name: c.name, value: c.value ?? "" })}
+                        className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50"
+                      >
+                        Edit
+                      </button>
+                      {!c.isDefault && c.source === "DYNAMIC_TOPIC_CONFIG" && (
                         <button
                           type="button"
-                          disabled={!check || "error" in check || alter.isPending}
-                          data-testid={`config-save-${c.name}`}
-                          onClick={() => save(c.name, editing.value)}
-                          className="rounded bg-emerald-600 px-2 py-0.5 font-medium text-white disabled:opacity-50"
+                          onClick={() => save(c.name, null)}
+                          className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50"
                         >
-                          Save
+                          Reset
                         </button>
-                        <button type="button" onClick={() => setEditing(null)} className="rounded border px-2 py-0.5">
-                          Cancel
-                        </button>
-                      </span>
-                    ) : (
-                      editable && (
-                        <span className="flex justify-end gap-2">
-                          <button
-                            type="button"
-                            data-testid={`config-edit-${c.name}`}
-                            onClick={() => setEditing({ name: c.name, value: c.value ?? "" })}
-                            className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50"
-                          >
-                            Edit
-                          </button>
-                          {!c.isDefault && c.source === "DYNAMIC_TOPIC_CONFIG" && (
-                            <button
-                              type="button"
-                              onClick={() => save(c.name, null)}
-                              className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50"
-                            >
-                              Reset
-                            </button>
-                          )}
-                        </span>
-                      )
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                      )}
+                    </span>
+                  )
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useTopicHistoryQuery } from "@/lib/hooks/api/history";
 import { useTopicQuery } from "@/lib/hooks/api/topics";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
+import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
@@ -143,65 +144,61 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
   return (
     <div className="space-y-2">
       <ReplicaLegend />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-sm" data-testid="partitions-table">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Partition</th>
-              <th className="px-4 py-2">Leader</th>
-              <th className="px-4 py-2">Replicas</th>
-              <th className="px-4 py-2">ISR</th>
-              <th className="px-4 py-2 text-right">Earliest</th>
-              <th className="px-4 py-2 text-right">Latest</th>
-              <th className="px-4 py-2 text-right">Messages</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {detail.partitions.map((p) => (
-              <tr key={p.partition} data-testid={`partition-row-${p.partition}`}>
-                <td className="px-4 py-2 font-mono font-semibold">{p.partition}</td>
-                <td className="px-4 py-2" data-testid={`leader-${p.partition}`}>
-                  {p.leader < 0 ? (
-                    <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
-                      none (offline)
-                    </span>
-                  ) : (
-                    <span className="flex items-center gap-2">
-                      <span className="font-mono font-semibold">{p.leader}</span>
-                      {p.leader !== p.preferredLeader && (
-                        <span
-                          className="rounded bg-violet-100 px-1.5 text-xs text-violet-800"
-                          data-testid={`not-preferred-${p.partition}`}
-                          title="Leadership moves back to the preferred replica only after a preferred leader election"
-                        >
-                          preferred: {p.preferredLeader}
-                        </span>
-                      )}
+      <DataTable
+        testId="partitions-table"
+        columns={[
+          "Partition",
+          "Leader",
+          "Replicas",
+          "ISR",
+          { label: "Earliest", numeric: true },
+          { label: "Latest", numeric: true },
+          { label: "Messages", numeric: true },
+        ]}
+      >
+        {detail.partitions.map((p) => (
+          <tr key={p.partition} data-testid={`partition-row-${p.partition}`}>
+            <td className="px-4 py-2 font-mono font-semibold">{p.partition}</td>
+            <td className="px-4 py-2" data-testid={`leader-${p.partition}`}>
+              {p.leader < 0 ? (
+                <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
+                  none (offline)
+                </span>
+              ) : (
+                <span className="flex items-center gap-2">
+                  <span className="font-mono font-semibold">{p.leader}</span>
+                  {p.leader !== p.preferredLeader && (
+                    <span
+                      className="rounded bg-violet-100 px-1.5 text-xs text-violet-800"
+                      data-testid={`not-preferred-${p.partition}`}
+                      title="Leadership moves back to the preferred replica only after a preferred leader election"
+                    >
+                      preferred: {p.preferredLeader}
                     </span>
                   )}
-                </td>
-                <td className="px-4 py-2">
-                  <span className="flex gap-1">
-                    {p.replicas.map((r) => (
-                      <ReplicaChip key={r} partition={p} broker={r} />
-                    ))}
-                  </span>
-                </td>
-                <td className="px-4 py-2 font-mono" data-testid={`isr-${p.partition}`}>
-                  {p.isr.join(",") || "—"}
-                </td>
-                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.earliestOffset)}</td>
-                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.latestOffset)}</td>
-                <td className="px-4 py-2 text-right tabular-nums">
-                  {p.latestOffset !== null && p.earliestOffset !== null
-                    ? formatNumber(p.latestOffset - p.earliestOffset)
-                    : "—"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                </span>
+              )}
+            </td>
+            <td className="px-4 py-2">
+              <span className="flex gap-1">
+                {p.replicas.map((r) => (
+                  <ReplicaChip key={r} partition={p} broker={r} />
+                ))}
+              </span>
+            </td>
+            <td className="px-4 py-2 font-mono" data-testid={`isr-${p.partition}`}>
+              {p.isr.join(",") || "—"}
+            </td>
+            <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.earliestOffset)}</td>
+            <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.latestOffset)}</td>
+            <td className="px-4 py-2 text-right tabular-nums">
+              {p.latestOffset !== null && p.earliestOffset !== null
+                ? formatNumber(p.latestOffset - p.earliestOffset)
+                : "—"}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }
