@@ -18,7 +18,7 @@ const API = {
 
 /** How long the controller may take over an admin request before answering REQUEST_TIMED_OUT. */
 const CONTROLLER_TIMEOUT_MS = 4000;
-const SOCKET_TIMEOUT_MS = 6000;
+const SOCKET_TIMEOUT_MS = 5000;
 
 function send(seeds: string[], req: KafkaRequest): Promise<Reader> {
   return sendToAny(seeds, req, SOCKET_TIMEOUT_MS, { mutation: true });
