@@ -42,7 +42,7 @@ export function createQuorum(config: QuorumConfig): Quorum {
   const drills = new Map<string, DrillRunner>();
   const local = clusters.get(LOCAL_CLUSTER_ID);
   if (local && config.embedded)
-    drills.set(LOCAL_CLUSTER_ID, new DrillRunner(local, path.join(config.embedded.dataDir, "drills")));
+    drills.set(LOCAL_CLUSTER_ID, new DrillRunner(local, path.join(config.dataDir, "drills")));
   const workloads = new Map<string, DemoWorkload>();
   if (local) workloads.set(LOCAL_CLUSTER_ID, new DemoWorkload(local, config.demo.enabled, config.demo.rate));
   return { config, embedded, clusters, drills, workloads, history: null };
@@ -88,7 +88,10 @@ export function getCluster(id: string): ClusterService {
 
 let stopping: Promise<void> | null = null;
 
-/** Stops the embedded cluster (brokers, then controllers); safe to call more than once. */
+/**
+ * Stops everything Quorum runs: monitors, the demo workload, history sampling, then the embedded
+ * cluster (brokers, then controllers). Safe to call more than once.
+ */
 export function stopQuorum(): Promise<void> {
   stopping ??= (async () => {
     for (const cluster of getQuorum().clusters.values()) cluster.monitor.stop();
