@@ -16,6 +16,8 @@ export function kcatMetadata(bootstrap: string[]): { brokers: number[]; partitio
   const out = execFileSync("kcat", ["-b", bootstrap.join(","), "-L", "-J", "-m", "5"], {
     encoding: "utf8",
     timeout: 15_000,
+    // librdkafka reports each stopped broker it tried on stderr: keep that in the error, not the log.
+    stdio: ["ignore", "pipe", "pipe"],
   });
   const md = JSON.parse(out) as {
     brokers: { id: number }[];
