@@ -277,14 +277,7 @@ export class ClusterService {
   }
 
   async topic(name: string): Promise<TopicDetail> {
-    let snap = await this.requireSnapshot();
-    let topic = snap.topics.find((t) => t.name === name);
-    if (!topic) {
-      // Perhaps created a moment ago: look once more with a fresh snapshot before saying 404.
-      snap = (await this.snapshot(0)) ?? snap;
-      topic = snap.topics.find((t) => t.name === name);
-    }
-    if (!topic) throw new AppError("topic_not_found", `No topic "${name}" in cluster "${this.id}"`);
+    const topic = await this.findTopic(name);
     return {
       name: topic.name,
       internal: topic.internal,
@@ -431,12 +424,13 @@ export class ClusterService {
       : all;
   }
 
+  /** The topic in the current snapshot; if absent (perhaps created a moment ago), in a fresh one; else 404. */
   private async findTopic(name: string) {
     const snap = await this.requireSnapshot();
     const fresh = snap.topics.find((t) => t.name === name) ? snap : ((await this.snapshot(0)) ?? snap);
     const topic = fresh.topics.find((t) => t.name === name);
     if (!topic) throw new AppError("topic_not_found", `No topic "${name}" in cluster "${this.id}"`);
-    return { topic, snap: fresh };
+    return topic;
   }
 
   private creating = new Set<string>();
@@ -477,7 +471,7 @@ export class ClusterService {
 
   async addPartitions(name: string, count: number): Promise<TopicSummary> {
     return this.audit("topic.add-partitions", { topic: name, count }, async () => {
-      const { topic } = await this.findTopic(name);
+      const topic = await this.findTopic(name);
       const current = topic.partitions.length;
       if (count <= current) {
         throw new AppError(
@@ -498,7 +492,7 @@ export class ClusterService {
 
   async deleteTopic(name: string): Promise<void> {
     await this.audit("topic.delete", { topic: name }, async () => {
-      const { topic } = await this.findTopic(name);
+      const topic = await this.findTopic(name);
       if (topic.internal) throw new AppError("conflict", `${name} is an internal topic: Kafka needs it`);
       await deleteTopic(this.seeds(), name);
       await this.awaitMetadata(`${name} deleted`, (s) => !s.topics.some((t) => t.name === name));
@@ -530,7 +524,7 @@ export class ClusterService {
     return this.audit("leaders.elect-preferred", { topic: topicName ?? "*" }, async () => {
       let partitions: Map<string, number[]> | null = null;
       if (topicName) {
-        const { topic } = await this.findTopic(topicName);
+        const topic = await this.findTopic(topicName);
         partitions = new Map([[topicName, topic.partitions.map((p) => p.partition)]]);
       }
       const results: ElectionResult[] = await electPreferredLeaders(this.seeds(), partitions);
@@ -543,15 +537,16 @@ export class ClusterService {
     });
   }
 
-  /** Waits (≤ 5 s) until a snapshot shows the effect of an action, so the caller's next read does. */
-  private async awaitMetadata(what: string, done: (s: ClusterSnapshot) => boolean): Promise<void> {
-    const deadline = Date.now() + 5000;
+  /** Waits (≤ `timeoutMs`) until a fresh snapshot satisfies `done`, so the caller's next read sees it; false if none did. */
+  async awaitMetadata(what: string, done: (s: ClusterSnapshot) => boolean, timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const s = await this.snapshot(0);
-      if (s && done(s)) return;
+      if (s && done(s)) return true;
       await new Promise((r) => setTimeout(r, 100));
     }
-    logger.warn({ cluster: this.id, what }, "change accepted by Kafka but not yet in metadata");
+    logger.warn({ cluster: this.id, what }, "not yet in the cluster's metadata");
+    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { fetchMetadata, splitHostPort } from "./metadata";
-import { Reader, WireError, Writer } from "./wire";
+import { fetchMetadata } from "./metadata";
+import { Reader, splitHostPort, WireError, Writer } from "./wire";
 
 /** A Metadata v6 response body as a broker encodes it (after the correlation id). */
 function metadataResponse(): Buffer {

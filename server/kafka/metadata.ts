@@ -76,8 +76,3 @@ export async function fetchMetadata(
   const { reader, from } = await sendToAnyFrom(bootstrap, { apiKey: METADATA, version: VERSION, body }, timeoutMs);
   return parse(reader, from);
 }
-
-export function splitHostPort(address: string): [string, string] {
-  const i = address.lastIndexOf(":");
-  return [address.slice(0, i).replace(/^\[|\]$/g, ""), address.slice(i + 1)];
-}

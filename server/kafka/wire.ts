@@ -271,9 +271,10 @@ export function sendRequest(host: string, port: number, req: KafkaRequest, timeo
   });
 }
 
-function splitAddress(address: string): [string, number] {
+/** "host:port" (or "[v6]:port") as host and port. */
+export function splitHostPort(address: string): [string, string] {
   const i = address.lastIndexOf(":");
-  return [address.slice(0, i).replace(/^\[|\]$/g, ""), Number(address.slice(i + 1))];
+  return [address.slice(0, i).replace(/^\[|\]$/g, ""), address.slice(i + 1)];
 }
 
 /**
@@ -294,9 +295,9 @@ export async function sendToAnyFrom(
   for (const address of seeds) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
-    const [host, port] = splitAddress(address);
+    const [host, port] = splitHostPort(address);
     try {
-      return { reader: await sendRequest(host, port, req, Math.min(remaining, perTry)), from: address };
+      return { reader: await sendRequest(host, Number(port), req, Math.min(remaining, perTry)), from: address };
     } catch (err) {
       lastError = err instanceof WireError ? err : new WireError(String(err), "protocol");
       if (opts.mutation && lastError.kind !== "connection") break;

@@ -111,7 +111,16 @@ export class DemoWorkload {
           if (!(err instanceof KafkaError && err.errorCode === KafkaCode.TOPIC_ALREADY_EXISTS)) throw err;
         }
       }
-      await this.awaitTopics();
+      const ready = await this.cluster.awaitMetadata(
+        "demo topics with leaders",
+        (snap) =>
+          TOPICS.every((t) => {
+            const found = snap.topics.find((x) => x.name === t.topic);
+            return found && found.partitions.length >= t.partitions && found.partitions.every((p) => p.leader >= 0);
+          }),
+        15_000,
+      );
+      if (!ready) throw new Error("the demo topics have no leaders yet");
       const kafka = new Kafka({
         clientId: "quorum-demo",
         brokers: this.cluster.bootstrap,
@@ -139,21 +148,6 @@ export class DemoWorkload {
       await this.teardown();
       return false;
     }
-  }
-
-  /** Until every demo topic has a leader for each partition in the brokers' metadata (≤ 15 s). */
-  private async awaitTopics(): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const snap = await this.cluster.snapshot(0);
-      const ready = TOPICS.every((t) => {
-        const found = snap?.topics.find((x) => x.name === t.topic);
-        return found && found.partitions.length >= t.partitions && found.partitions.every((p) => p.leader >= 0);
-      });
-      if (ready) return;
-      await sleep(250);
-    }
-    throw new Error("the demo topics have no leaders yet");
   }
 
   async stop(): Promise<WorkloadStatus> {
