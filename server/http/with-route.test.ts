@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { WireError } from "../kafka/wire";
@@ -26,6 +26,19 @@ describe("withRoute", () => {
     })(req(), ctx({}));
     expect(res.status).toBe(status);
     expect(await res.json()).toEqual({ error: { code, message: err.message } });
+  });
+
+  it("maps an error made by another bundle's copy of the error class", async () => {
+    vi.resetModules();
+    const copy = await import("../errors");
+    expect(copy.AppError).not.toBe(AppError);
+    const err = new copy.AppError("topic_not_found", "No topic t", { field: "name" });
+    expect(err instanceof AppError).toBe(false);
+    const res = await withRoute(() => {
+      throw err;
+    })(req(), ctx({}));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "topic_not_found", message: "No topic t", field: "name" } });
   });
 
   it("hides internals of unexpected errors behind a 500", async () => {

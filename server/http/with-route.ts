@@ -1,8 +1,6 @@
 import "server-only";
 import { ZodError, type z } from "zod";
-import { AppError } from "../errors";
-import { KafkaError } from "../kafka/error-codes";
-import { WireError } from "../kafka/wire";
+import { AppError, httpErrorOf } from "../errors";
 import { logger } from "../logger";
 
 type Params = Record<string, string>;
@@ -14,16 +12,13 @@ function errorJson(status: number, code: string, message: string, field?: string
 
 /** Maps anything a handler throws to the API's error body; internals never leave the server. */
 export function toErrorResponse(err: unknown): Response {
-  if (err instanceof AppError) return errorJson(err.status, err.code, err.message, err.field);
+  const known = httpErrorOf(err);
+  if (known) return errorJson(known.status, known.code, known.message, known.field);
   if (err instanceof ZodError) {
     const issue = err.issues[0];
     const field = issue?.path.length ? issue.path.join(".") : undefined;
     const message = issue ? `${field ? `${field}: ` : ""}${issue.message}` : "Invalid request";
     return errorJson(400, "validation_failed", message, field);
-  }
-  if (err instanceof KafkaError) return errorJson(err.status, err.type.toLowerCase(), err.message);
-  if (err instanceof WireError) {
-    return errorJson(503, err.kind === "timeout" ? "kafka_timeout" : "cluster_unavailable", err.message);
   }
   logger.error(
     { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },

@@ -1,4 +1,5 @@
 import "server-only";
+import { type HasHttpError, HTTP_ERROR, type HttpErrorInfo } from "../errors";
 
 /** Kafka protocol error codes Quorum meets, by number: name and the HTTP status a caller gets. */
 const CODES: Record<number, [name: string, status: number]> = {
@@ -43,7 +44,7 @@ export function kafkaErrorName(code: number): string {
 }
 
 /** A request Kafka refused, with the broker's own words when it gave any. */
-export class KafkaError extends Error {
+export class KafkaError extends Error implements HasHttpError {
   readonly status: number;
   readonly type: string;
 
@@ -57,5 +58,9 @@ export class KafkaError extends Error {
     this.name = "KafkaError";
     this.type = type;
     this.status = CODES[errorCode]?.[1] ?? 502;
+  }
+
+  [HTTP_ERROR](): HttpErrorInfo {
+    return { status: this.status, code: this.type.toLowerCase(), message: this.message };
   }
 }

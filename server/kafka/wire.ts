@@ -1,5 +1,6 @@
 import "server-only";
 import net from "node:net";
+import { type HasHttpError, HTTP_ERROR, type HttpErrorInfo } from "../errors";
 
 /**
  * The few bytes of Kafka's wire protocol Quorum speaks itself: requests whose answers kafkajs does
@@ -196,7 +197,7 @@ export class Reader {
   }
 }
 
-export class WireError extends Error {
+export class WireError extends Error implements HasHttpError {
   constructor(
     message: string,
     /** connection: nothing was sent; closed: the connection dropped after the request went out. */
@@ -204,6 +205,14 @@ export class WireError extends Error {
   ) {
     super(message);
     this.name = "WireError";
+  }
+
+  [HTTP_ERROR](): HttpErrorInfo {
+    return {
+      status: 503,
+      code: this.kind === "timeout" ? "kafka_timeout" : "cluster_unavailable",
+      message: this.message,
+    };
   }
 }
 
