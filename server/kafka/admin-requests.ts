@@ -1,6 +1,6 @@
 import "server-only";
 import { KafkaCode, KafkaError } from "./error-codes";
-import { type KafkaRequest, type Reader, sendToAny, Writer } from "./wire";
+import { type KafkaRequest, type Reader, sendToAny, WireError, Writer } from "./wire";
 
 /**
  * Admin mutations as Kafka's own requests, sent to any live broker (which forwards them to the
@@ -20,8 +20,29 @@ const API = {
 const CONTROLLER_TIMEOUT_MS = 4000;
 const SOCKET_TIMEOUT_MS = 5000;
 
-function send(seeds: string[], req: KafkaRequest): Promise<Reader> {
-  return sendToAny(seeds, req, SOCKET_TIMEOUT_MS, { mutation: true });
+/**
+ * Sends a mutation once and parses its answer. A timeout, dropped connection or malformed answer
+ * after the bytes went out throws a WireError whose outcome is unknown (504: it may have been
+ * applied); a refusal Kafka states throws KafkaError.
+ */
+async function mutate<T>(seeds: string[], req: KafkaRequest, parse: (r: Reader) => T): Promise<T> {
+  const r = await sendToAny(seeds, req, SOCKET_TIMEOUT_MS, { mutation: true });
+  let out: T;
+  try {
+    out = parse(r);
+    r.end();
+  } catch (err) {
+    throw err instanceof WireError ? err.asMutation() : err;
+  }
+  return out;
+}
+
+/** The one result of a single-resource answer, which must name the resource asked about. */
+function only<T extends { name: string | null }>(r: Reader, results: T[], asked: string, request: string): T {
+  const [result] = results;
+  if (results.length !== 1 || !result) throw r.malformed(`${request} answered ${results.length} results for one topic`);
+  if (result.name !== asked) throw r.malformed(`${request} answered about "${result.name}", not "${asked}"`);
+  return result;
 }
 
 export interface NewTopic {
@@ -45,10 +66,12 @@ export async function createTopic(seeds: string[], topic: NewTopic, validateOnly
     .int32(CONTROLLER_TIMEOUT_MS)
     .bool(validateOnly)
     .bytes();
-  const r = await send(seeds, { apiKey: API.createTopics, version: 4, body });
-  r.int32(); // throttle_time_ms
-  const [result] = r.array((t) => ({ name: t.string(), errorCode: t.int16(), message: t.string() }));
-  if (result && result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic.name);
+  const result = await mutate(seeds, { apiKey: API.createTopics, version: 4, body }, (r) => {
+    r.int32(); // throttle_time_ms
+    const results = r.array((t) => ({ name: t.string(), errorCode: t.int16(), message: t.string() }));
+    return only(r, results, topic.name, "CreateTopics");
+  });
+  if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic.name);
 }
 
 /** CreatePartitions v1: grows `topic` to `count` partitions in all. */
@@ -58,10 +81,12 @@ export async function createPartitions(seeds: string[], topic: string, count: nu
     .int32(CONTROLLER_TIMEOUT_MS)
     .bool(false)
     .bytes();
-  const r = await send(seeds, { apiKey: API.createPartitions, version: 1, body });
-  r.int32();
-  const [result] = r.array((t) => ({ name: t.string(), errorCode: t.int16(), message: t.string() }));
-  if (result && result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic);
+  const result = await mutate(seeds, { apiKey: API.createPartitions, version: 1, body }, (r) => {
+    r.int32(); // throttle_time_ms
+    const results = r.array((t) => ({ name: t.string(), errorCode: t.int16(), message: t.string() }));
+    return only(r, results, topic, "CreatePartitions");
+  });
+  if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic);
 }
 
 /** DeleteTopics v3. */
@@ -70,10 +95,12 @@ export async function deleteTopic(seeds: string[], topic: string): Promise<void>
     .array([topic], (w, t) => w.string(t))
     .int32(CONTROLLER_TIMEOUT_MS)
     .bytes();
-  const r = await send(seeds, { apiKey: API.deleteTopics, version: 3, body });
-  r.int32();
-  const [result] = r.array((t) => ({ name: t.string(), errorCode: t.int16() }));
-  if (result && result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, null, topic);
+  const result = await mutate(seeds, { apiKey: API.deleteTopics, version: 3, body }, (r) => {
+    r.int32(); // throttle_time_ms
+    const results = r.array((t) => ({ name: t.string(), errorCode: t.int16() }));
+    return only(r, results, topic, "DeleteTopics");
+  });
+  if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, null, topic);
 }
 
 /** IncrementalAlterConfigs v0 for one topic: set the given values, delete (back to default) the nulls. */
@@ -100,10 +127,12 @@ export async function alterTopicConfigs(
     )
     .bool(validateOnly)
     .bytes();
-  const r = await send(seeds, { apiKey: API.incrementalAlterConfigs, version: 0, body });
-  r.int32();
-  const [result] = r.array((x) => ({ errorCode: x.int16(), message: x.string(), type: x.int8(), name: x.string() }));
-  if (result && result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic);
+  const result = await mutate(seeds, { apiKey: API.incrementalAlterConfigs, version: 0, body }, (r) => {
+    r.int32(); // throttle_time_ms
+    const results = r.array((x) => ({ errorCode: x.int16(), message: x.string(), type: x.int8(), name: x.string() }));
+    return only(r, results, topic, "IncrementalAlterConfigs");
+  });
+  if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic);
 }
 
 export interface ElectionResult {
@@ -128,10 +157,16 @@ export async function electPreferredLeaders(
     .array(partitions ? [...partitions.entries()] : null, (w, [t, ps]) => w.string(t).array(ps, (pw, p) => pw.int32(p)))
     .int32(CONTROLLER_TIMEOUT_MS)
     .bytes();
-  const r = await send(seeds, { apiKey: API.electLeaders, version: 1, body });
-  r.int32();
-  const errorCode = r.int16();
+  const { errorCode, results } = await mutate(seeds, { apiKey: API.electLeaders, version: 1, body }, (r) => {
+    r.int32(); // throttle_time_ms
+    const errorCode = r.int16();
+    return { errorCode, results: parseElection(r) };
+  });
   if (errorCode !== KafkaCode.NONE) throw new KafkaError(errorCode, null, "ElectLeaders");
+  return results;
+}
+
+function parseElection(r: Reader): ElectionResult[] {
   return r
     .array((t) => {
       const topic = t.string() ?? "";
@@ -175,11 +210,11 @@ export async function describeTopicConfigs(
     .bytes();
   const r = await sendToAny(seeds, { apiKey: 32, version: 1, body }, timeoutMs);
   r.int32(); // throttle_time_ms
-  const [result] = r.array((x) => {
+  const results = r.array((x) => {
     const errorCode = x.int16();
     const message = x.string();
     x.int8(); // resource_type
-    x.string(); // resource_name
+    const name = x.string();
     const configs = x.array((c) => {
       const entry = {
         name: c.string() ?? "",
@@ -191,9 +226,10 @@ export async function describeTopicConfigs(
       c.array((s) => [s.string(), s.string(), s.int8()]); // synonyms (none asked)
       return entry;
     });
-    return { errorCode, message, configs };
+    return { errorCode, message, name, configs };
   });
-  if (!result) throw new KafkaError(-1, "DescribeConfigs returned nothing", topic);
+  r.end();
+  const result = only(r, results, topic, "DescribeConfigs");
   if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, result.message, topic);
   return result.configs;
 }

@@ -55,6 +55,7 @@ function parse(r: Reader, from: string): ClusterMetadata {
       offlineReplicas: ints(p),
     })),
   }));
+  r.end();
   for (const t of topics) t.partitions.sort((a, b) => a.partition - b.partition);
   topics.sort((a, b) => a.name.localeCompare(b.name));
   return { from, clusterId, brokers: brokers.sort((a, b) => a.nodeId - b.nodeId), topics };
@@ -62,7 +63,8 @@ function parse(r: Reader, from: string): ClusterMetadata {
 
 /**
  * One Metadata request (all topics, or the named ones) to the first of `bootstrap` that answers,
- * within `timeoutMs` in all. Throws a WireError of kind "timeout" or "connection" when none does.
+ * within `timeoutMs` in all. Throws a WireError of kind "timeout" or "connection" when none does,
+ * "protocol" when the answer is not a valid Metadata v6 response.
  */
 export async function fetchMetadata(
   bootstrap: string[],

@@ -1,4 +1,5 @@
 import "server-only";
+import { KafkaError } from "./error-codes";
 import { Reader, sendRequest, sendToAny, Writer } from "./wire";
 
 /**
@@ -42,7 +43,7 @@ export async function listOffsets(
     .bytes();
   const r = await sendRequest(broker.host, broker.port, { apiKey: API.listOffsets, version: 2, body }, timeoutMs);
   r.int32(); // throttle_time_ms
-  return r
+  const offsets = r
     .array((t) => {
       const topic = t.string() ?? "";
       return t.array((p) => {
@@ -53,6 +54,8 @@ export async function listOffsets(
       });
     })
     .flat();
+  r.end();
+  return offsets;
 }
 
 export interface ListedGroup {
@@ -75,8 +78,8 @@ export async function listGroups(broker: Address, timeoutMs: number): Promise<Li
   );
   r.int32(); // throttle_time_ms
   const errorCode = r.int16();
-  if (errorCode !== 0) throw new KafkaErrorCode("ListGroups", errorCode);
-  return r.compactArray((g) => {
+  if (errorCode !== 0) throw new KafkaError(errorCode, null, "ListGroups");
+  const groups = r.compactArray((g) => {
     const group = {
       groupId: g.compactString() ?? "",
       protocolType: g.compactString() ?? "",
@@ -85,6 +88,9 @@ export async function listGroups(broker: Address, timeoutMs: number): Promise<Li
     g.tags();
     return group;
   });
+  r.tags();
+  r.end();
+  return groups;
 }
 
 export interface GroupMember {
@@ -135,7 +141,7 @@ export async function describeGroups(
     timeoutMs,
   );
   r.int32(); // throttle_time_ms
-  return r.compactArray((g) => {
+  const groups = r.compactArray((g) => {
     const errorCode = g.int16();
     const groupId = g.compactString() ?? "";
     const state = g.compactString() ?? "";
@@ -161,6 +167,9 @@ export async function describeGroups(
     g.tags();
     return { groupId, errorCode, state, protocolType, protocol, members };
   });
+  r.tags();
+  r.end();
+  return groups;
 }
 
 export interface CommittedOffset {
@@ -216,17 +225,9 @@ export async function offsetFetch(
     if (errorCode !== 0) groupErrors.set(groupId, errorCode);
     g.tags();
   });
+  r.tags();
+  r.end();
   return { committed, groupErrors };
-}
-
-export class KafkaErrorCode extends Error {
-  constructor(
-    readonly request: string,
-    readonly errorCode: number,
-  ) {
-    super(`${request} failed with Kafka error ${errorCode}`);
-    this.name = "KafkaErrorCode";
-  }
 }
 
 export interface QuorumInfo {
@@ -251,7 +252,7 @@ export async function describeQuorum(seeds: string[], timeoutMs: number): Promis
     .bytes();
   const r = await sendToAny(seeds, { apiKey: 55, version: 0, flexible: true, body }, timeoutMs);
   const errorCode = r.int16();
-  if (errorCode !== 0) throw new KafkaErrorCode("DescribeQuorum", errorCode);
+  if (errorCode !== 0) throw new KafkaError(errorCode, null, "DescribeQuorum");
   const replicas = (x: Reader) =>
     x.compactArray((rr) => {
       const state = { id: rr.int32(), logEndOffset: Number(rr.int64()) };
@@ -272,8 +273,10 @@ export async function describeQuorum(seeds: string[], timeoutMs: number): Promis
     t.tags();
     return parts[0];
   });
-  if (!info) throw new KafkaErrorCode("DescribeQuorum", -1);
-  if (info.code !== 0) throw new KafkaErrorCode("DescribeQuorum", info.code);
+  r.tags();
+  r.end();
+  if (!info) throw r.malformed("DescribeQuorum named no partition of __cluster_metadata");
+  if (info.code !== 0) throw new KafkaError(info.code, null, "DescribeQuorum");
   const { code: _code, ...quorum } = info;
   return quorum;
 }

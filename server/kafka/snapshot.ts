@@ -1,4 +1,5 @@
 import "server-only";
+import { kafkaErrorName } from "./error-codes";
 import { type ClusterMetadata, fetchMetadata, type MetadataBroker } from "./metadata";
 import {
   type Address,
@@ -50,6 +51,30 @@ export interface SnapshotGroup {
   coordinator: number;
   members: DescribedGroup["members"];
   offsets: SnapshotGroupOffset[];
+  /**
+   * False when part of this group could not be read: its description or committed offsets failed
+   * or carried an error, or a partition it committed on has no log-end offset. Its lag is then not
+   * the whole truth: a history must not record it as a sample.
+   */
+  complete: boolean;
+}
+
+/** Which parts of a snapshot are missing something; each true part has its reasons in `errors`. */
+export interface SnapshotPartial {
+  /** Metadata reported an error for a topic or a partition (e.g. LEADER_NOT_AVAILABLE). */
+  metadata: boolean;
+  /**
+   * Some partition's log-start or log-end offset is null: its ListOffsets failed, reported an error
+   * or was skipped at the deadline, or the partition has no leader to ask.
+   */
+  offsets: boolean;
+  /**
+   * Groups may be missing or lack their description or committed offsets: a ListGroups,
+   * DescribeGroups or OffsetFetch failed, reported an error or was skipped at the deadline.
+   */
+  groups: boolean;
+  /** DescribeQuorum failed: `quorum` is null. */
+  quorum: boolean;
 }
 
 export interface ClusterSnapshot {
@@ -64,8 +89,44 @@ export interface ClusterSnapshot {
   quorum: QuorumInfo | null;
   topics: SnapshotTopic[];
   groups: SnapshotGroup[];
-  /** Parts that could not be read (a broker timing out): the rest of the snapshot stands. */
+  /**
+   * What could not be read, one readable line each ("log-end offsets from broker 2: … did not
+   * answer", "committed offsets of group g: COORDINATOR_LOAD_IN_PROGRESS"): failed requests and the
+   * per-topic, per-partition and per-group error codes Kafka answered with. At most
+   * MAX_SNAPSHOT_ERRORS lines, then one line counting the rest. The rest of the snapshot stands.
+   */
   errors: string[];
+  /**
+   * True when every part was read without error: `errors` is empty and no `partial` flag is set.
+   * A partial snapshot is still a true picture of what it holds, but what is missing is null or
+   * absent, not 0: a lag or throughput history should skip it (per group: groups whose `complete`
+   * is false; per topic: `partial.offsets`), never record the gaps as zeros.
+   */
+  complete: boolean;
+  /** Which parts are partial. */
+  partial: SnapshotPartial;
+}
+
+/** How many error lines a snapshot keeps: a broken cluster of 40,000 partitions gives 21, not 40,000. */
+export const MAX_SNAPSHOT_ERRORS = 20;
+
+/** Error lines up to MAX_SNAPSHOT_ERRORS, then a count of the rest. */
+class ErrorLines {
+  private readonly lines: string[] = [];
+  private more = 0;
+
+  add(line: string): void {
+    if (this.lines.length < MAX_SNAPSHOT_ERRORS) this.lines.push(line);
+    else this.more++;
+  }
+
+  get empty(): boolean {
+    return this.lines.length === 0;
+  }
+
+  list(): string[] {
+    return this.more > 0 ? [...this.lines, `… and ${this.more} more`] : [...this.lines];
+  }
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -81,31 +142,60 @@ export function computeLag(committed: number | null, logEnd: number | null): num
  * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ListGroups per live
  * broker; then, per coordinator, 1 DescribeGroups and 1 OffsetFetch for all its groups. For B
  * brokers that is at most 2 + 5·B requests, whatever the number of topics and groups.
+ *
+ * `timeoutMs` bounds the whole snapshot, not each request: every stage gets only the time left,
+ * and a stage with none left is recorded in `errors` instead of started. Rejects only when no
+ * seed answers Metadata; anything after that which fails makes the snapshot partial.
  */
 export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<ClusterSnapshot> {
   const began = Date.now();
+  const deadline = began + timeoutMs;
   let requests = 0;
-  const errors: string[] = [];
-  const counted = <T>(p: Promise<T>) => {
+  const errors = new ErrorLines();
+  const partial: SnapshotPartial = { metadata: false, offsets: false, groups: false, quorum: false };
+
+  /** Runs one request with the time left; null (and a line in errors) when it fails or no time is left. */
+  const attempt = async <T>(what: string, run: (ms: number) => Promise<T>): Promise<T | null> => {
+    const ms = deadline - Date.now();
+    if (ms <= 0) {
+      errors.add(`${what}: not asked, the snapshot's ${timeoutMs} ms had run out`);
+      return null;
+    }
     requests++;
-    return p;
+    try {
+      return await run(ms);
+    } catch (err) {
+      errors.add(`${what}: ${message(err)}`);
+      return null;
+    }
   };
 
-  const md: ClusterMetadata = await counted(fetchMetadata(seeds, timeoutMs));
+  requests++;
+  const md: ClusterMetadata = await fetchMetadata(seeds, timeoutMs);
+  for (const t of md.topics) {
+    if (t.errorCode !== 0) {
+      partial.metadata = true;
+      errors.add(`topic ${t.name}: ${kafkaErrorName(t.errorCode)}`);
+    }
+    for (const p of t.partitions) {
+      if (p.errorCode === 0) continue;
+      partial.metadata = true;
+      errors.add(`partition ${t.name}-${p.partition}: ${kafkaErrorName(p.errorCode)}`);
+    }
+  }
   const addr = new Map<number, Address>(md.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
-  let quorum: QuorumInfo | null = null;
-  const quorumDone = counted(describeQuorum([md.from, ...seeds.filter((s) => s !== md.from)], timeoutMs)).then(
-    (q) => {
-      quorum = q;
-    },
-    (err) => errors.push(`controller quorum: ${message(err)}`),
-  );
+  const quorumSeeds = [md.from, ...seeds.filter((s) => s !== md.from)];
+  const quorumDone = attempt("controller quorum", (ms) => describeQuorum(quorumSeeds, ms));
 
   // Partitions grouped by leader: each broker answers for what it leads.
   const byLeader = new Map<number, Map<string, number[]>>();
   for (const t of md.topics) {
     for (const p of t.partitions) {
-      if (p.leader < 0 || !addr.has(p.leader)) continue;
+      if (p.leader < 0 || !addr.has(p.leader)) {
+        // Metadata's own error code for it (LEADER_NOT_AVAILABLE) is already in errors.
+        if (p.errorCode === 0) errors.add(`partition ${t.name}-${p.partition}: no live leader to ask for offsets`);
+        continue;
+      }
       const perTopic = byLeader.get(p.leader) ?? new Map<string, number[]>();
       perTopic.set(t.name, [...(perTopic.get(t.name) ?? []), p.partition]);
       byLeader.set(p.leader, perTopic);
@@ -114,80 +204,120 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
   const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   const earliest = new Map<string, number>();
   const latest = new Map<string, number>();
-  const record = (into: Map<string, number>, offsets: PartitionOffset[]) => {
-    for (const o of offsets) if (o.errorCode === 0) into.set(key(o.topic, o.partition), Number(o.offset));
+  const record = (
+    into: Map<string, number>,
+    what: string,
+    leader: number,
+    asked: Map<string, number[]>,
+    offsets: PartitionOffset[],
+  ) => {
+    const answered = new Set<string>();
+    for (const o of offsets) {
+      answered.add(key(o.topic, o.partition));
+      if (o.errorCode === 0) into.set(key(o.topic, o.partition), Number(o.offset));
+      else errors.add(`${what} of ${o.topic}-${o.partition}: ${kafkaErrorName(o.errorCode)}`);
+    }
+    for (const [topic, parts] of asked)
+      for (const p of parts)
+        if (!answered.has(key(topic, p))) errors.add(`${what} of ${topic}-${p}: not in broker ${leader}'s answer`);
   };
 
   const offsetsDone = Promise.all(
     [...byLeader.entries()].flatMap(([leader, parts]) => {
       const a = addr.get(leader) as Address;
-      return [
-        counted(listOffsets(a, parts, EARLIEST, timeoutMs)).then(
-          (o) => record(earliest, o),
-          (err) => errors.push(`log-start offsets from broker ${leader}: ${message(err)}`),
-        ),
-        counted(listOffsets(a, parts, LATEST, timeoutMs)).then(
-          (o) => record(latest, o),
-          (err) => errors.push(`log-end offsets from broker ${leader}: ${message(err)}`),
-        ),
-      ];
+      return (
+        [
+          ["log-start offsets", EARLIEST, earliest],
+          ["log-end offsets", LATEST, latest],
+        ] as const
+      ).map(async ([what, at, into]) => {
+        const offsets = await attempt(`${what} from broker ${leader}`, (ms) => listOffsets(a, parts, at, ms));
+        if (offsets) record(into, what, leader, parts, offsets);
+      });
     }),
   );
 
   // Each broker lists the groups it coordinates, so no FindCoordinator round trips are needed.
   const listed = new Map<number, ListedGroup[]>();
   await Promise.all(
-    [...addr.entries()].map(([id, a]) =>
-      counted(listGroups(a, timeoutMs)).then(
-        (groups) => listed.set(id, groups),
-        (err) => errors.push(`groups from broker ${id}: ${message(err)}`),
-      ),
-    ),
+    [...addr.entries()].map(async ([id, a]) => {
+      const groups = await attempt(`groups from broker ${id}`, (ms) => listGroups(a, ms));
+      if (groups) listed.set(id, groups);
+      else partial.groups = true;
+    }),
   );
   const described = new Map<string, DescribedGroup & { coordinator: number }>();
   const committed = new Map<string, Map<string, number>>();
+  /** Groups some part of which could not be read. */
+  const incomplete = new Set<string>();
+  const groupProblem = (groupId: string, line: string) => {
+    incomplete.add(groupId);
+    partial.groups = true;
+    errors.add(line);
+  };
   await Promise.all(
     [...listed.entries()]
       .filter(([, groups]) => groups.length > 0)
       .flatMap(([id, groups]) => {
         const a = addr.get(id) as Address;
         const ids = groups.map((g) => g.groupId);
+        const failedAll = () => {
+          partial.groups = true;
+          for (const g of ids) incomplete.add(g);
+        };
         return [
-          counted(describeGroups(a, ids, timeoutMs)).then(
-            (ds) => {
-              for (const d of ds) if (d.errorCode === 0) described.set(d.groupId, { ...d, coordinator: id });
-            },
-            (err) => errors.push(`group descriptions from broker ${id}: ${message(err)}`),
-          ),
-          counted(offsetFetch(a, ids, timeoutMs)).then(
-            ({ committed: offsets }) => {
-              for (const o of offsets) {
-                if (o.errorCode !== 0) continue;
-                const m = committed.get(o.groupId) ?? new Map<string, number>();
-                if (o.offset >= 0n) m.set(key(o.topic, o.partition), Number(o.offset));
-                committed.set(o.groupId, m);
+          attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(a, ids, ms)).then((ds) => {
+            if (!ds) return failedAll();
+            const seen = new Set<string>();
+            for (const d of ds) {
+              seen.add(d.groupId);
+              if (d.errorCode === 0) described.set(d.groupId, { ...d, coordinator: id });
+              else groupProblem(d.groupId, `description of group ${d.groupId}: ${kafkaErrorName(d.errorCode)}`);
+            }
+            for (const g of ids)
+              if (!seen.has(g)) groupProblem(g, `description of group ${g}: not in broker ${id}'s answer`);
+          }),
+          attempt(`committed offsets from broker ${id}`, (ms) => offsetFetch(a, ids, ms)).then((answer) => {
+            if (!answer) return failedAll();
+            for (const [groupId, code] of answer.groupErrors)
+              groupProblem(groupId, `committed offsets of group ${groupId}: ${kafkaErrorName(code)}`);
+            for (const o of answer.committed) {
+              if (o.errorCode !== 0) {
+                groupProblem(
+                  o.groupId,
+                  `committed offset of group ${o.groupId} on ${o.topic}-${o.partition}: ${kafkaErrorName(o.errorCode)}`,
+                );
+                continue;
               }
-            },
-            (err) => errors.push(`committed offsets from broker ${id}: ${message(err)}`),
-          ),
+              const m = committed.get(o.groupId) ?? new Map<string, number>();
+              if (o.offset >= 0n) m.set(key(o.topic, o.partition), Number(o.offset));
+              committed.set(o.groupId, m);
+            }
+          }),
         ];
       }),
   );
   await offsetsDone;
-  await quorumDone;
+  const quorum = await quorumDone;
+  if (quorum === null) partial.quorum = true;
 
   const topics: SnapshotTopic[] = md.topics.map((t) => ({
     name: t.name,
     internal: t.internal,
-    partitions: t.partitions.map((p) => ({
-      partition: p.partition,
-      leader: p.leader,
-      replicas: p.replicas,
-      isr: p.isr,
-      offlineReplicas: p.offlineReplicas,
-      earliestOffset: earliest.get(key(t.name, p.partition)) ?? null,
-      latestOffset: latest.get(key(t.name, p.partition)) ?? null,
-    })),
+    partitions: t.partitions.map((p) => {
+      const earliestOffset = earliest.get(key(t.name, p.partition)) ?? null;
+      const latestOffset = latest.get(key(t.name, p.partition)) ?? null;
+      if (earliestOffset === null || latestOffset === null) partial.offsets = true;
+      return {
+        partition: p.partition,
+        leader: p.leader,
+        replicas: p.replicas,
+        isr: p.isr,
+        offlineReplicas: p.offlineReplicas,
+        earliestOffset,
+        latestOffset,
+      };
+    }),
   }));
 
   const groups: SnapshotGroup[] = [];
@@ -219,6 +349,8 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
         coordinator,
         members: d?.members ?? [],
         offsets,
+        complete:
+          !incomplete.has(g.groupId) && offsets.every((o) => o.committedOffset === null || o.logEndOffset !== null),
       });
     }
   }
@@ -233,6 +365,8 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
     quorum,
     topics,
     groups,
-    errors,
+    errors: errors.list(),
+    complete: errors.empty && !Object.values(partial).some(Boolean),
+    partial,
   };
 }
