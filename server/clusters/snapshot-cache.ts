@@ -1,0 +1,94 @@
+import "server-only";
+import type { ClusterSnapshot } from "../kafka/snapshot";
+import { logger } from "../logger";
+import { brokersUpNow, type KafkaGateway, type NodeSupervisor } from "./gateway";
+
+/** Every Kafka call Quorum makes is bounded by this. */
+export const KAFKA_TIMEOUT_MS = 4000;
+/** How long a snapshot serves further callers before Kafka is asked again. */
+export const SNAPSHOT_MAX_AGE_MS = 500;
+
+/** A broker as last seen in a snapshot. */
+export interface KnownBroker {
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+/**
+ * One cluster's snapshots, shared by concurrent callers: one in flight, a short cache. Also keeps
+ * what the snapshots taught: which broker answered last (asked first next time), the brokers ever
+ * seen (one missing from the latest snapshot is down) and why the last attempt failed.
+ */
+export class SnapshotCache {
+  /** The snapshot being taken, and when it began: it reflects the cluster as of that moment or later. */
+  private inflight: { startedAt: number; promise: Promise<ClusterSnapshot> } | null = null;
+  private cached: { startedAt: number; snap: ClusterSnapshot } | null = null;
+  private preferred: string | null = null;
+  /** Why the last snapshot failed; null after one succeeds. */
+  lastError: { at: number; message: string } | null = null;
+  /** Brokers seen in any snapshot, by node id. */
+  readonly known = new Map<number, KnownBroker>();
+
+  constructor(
+    private readonly id: string,
+    private readonly bootstrap: () => string[],
+    private readonly gateway: KafkaGateway,
+    private readonly supervisor: NodeSupervisor | null,
+  ) {}
+
+  /** The latest snapshot taken, however old, or null. */
+  get latest(): ClusterSnapshot | null {
+    return this.cached?.snap ?? null;
+  }
+
+  /**
+   * A snapshot begun no more than `maxAgeMs` ago, or null when no broker answers within the timeout.
+   * Concurrent callers share one; `snapshot(0)` always reflects the cluster after the call began.
+   */
+  async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<ClusterSnapshot | null> {
+    const notBefore = Date.now() - maxAgeMs;
+    if (this.cached && this.cached.startedAt >= notBefore) return this.cached.snap;
+    if (this.supervisor && brokersUpNow(this.supervisor).size === 0) {
+      this.lastError = { at: Date.now(), message: "no broker of the embedded cluster is up" };
+      return null;
+    }
+    if (!this.inflight || this.inflight.startedAt < notBefore) {
+      const startedAt = Date.now();
+      const promise = this.take(startedAt).finally(() => {
+        if (this.inflight?.promise === promise) this.inflight = null;
+      });
+      this.inflight = { startedAt, promise };
+    }
+    try {
+      return await this.inflight.promise;
+    } catch (err) {
+      this.lastError = { at: Date.now(), message: err instanceof Error ? err.message : String(err) };
+      return null;
+    }
+  }
+
+  /** Forgets the cached snapshot, so the next read sees the effect of an action. */
+  invalidate(): void {
+    this.cached = null;
+  }
+
+  /** The bootstrap servers, the one that answered last first. */
+  seeds(): string[] {
+    const all = this.bootstrap();
+    return this.preferred && all.includes(this.preferred)
+      ? [this.preferred, ...all.filter((a) => a !== this.preferred)]
+      : all;
+  }
+
+  private async take(startedAt: number): Promise<ClusterSnapshot> {
+    const snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS);
+    const answered = snap.brokers[0];
+    this.preferred = answered ? `${answered.host}:${answered.port}` : null;
+    if (!this.cached || this.cached.startedAt <= startedAt) this.cached = { startedAt, snap };
+    this.lastError = null;
+    if (snap.errors.length > 0) logger.warn({ cluster: this.id, errors: snap.errors }, "snapshot incomplete");
+    for (const b of snap.brokers) this.known.set(b.nodeId, { host: b.host, port: b.port, rack: b.rack });
+    return snap;
+  }
+}
