@@ -52,8 +52,9 @@ export class ReadModel {
     return this.cache.seeds();
   }
 
-  async requireSnapshot(): Promise<ClusterSnapshot> {
-    const snap = await this.snapshot();
+  /** A snapshot (begun at most `maxAgeMs` ago), or 503 `cluster_unavailable`. */
+  async requireSnapshot(maxAgeMs?: number): Promise<ClusterSnapshot> {
+    const snap = await this.snapshot(maxAgeMs);
     if (!snap) {
       throw new AppError(
         "cluster_unavailable",

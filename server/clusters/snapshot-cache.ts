@@ -23,7 +23,11 @@ export interface KnownBroker {
 export class SnapshotCache {
   /** The snapshot being taken, and when it began: it reflects the cluster as of that moment or later. */
   private inflight: { startedAt: number; promise: Promise<ClusterSnapshot> } | null = null;
+  /** The one snapshot waiting to begin (after the one in flight): it serves everyone who asks meanwhile. */
+  private queued: Promise<ClusterSnapshot> | null = null;
   private cached: { startedAt: number; snap: ClusterSnapshot } | null = null;
+  /** When the cache was last invalidated: no snapshot begun before serves a later caller. */
+  private invalidatedAt = Number.NEGATIVE_INFINITY;
   private preferred: string | null = null;
   /** Why the last snapshot failed; null after one succeeds. */
   lastError: { at: number; message: string } | null = null;
@@ -43,34 +47,60 @@ export class SnapshotCache {
   }
 
   /**
-   * A snapshot begun no more than `maxAgeMs` ago, or null when no broker answers within the timeout.
-   * Concurrent callers share one; `snapshot(0)` always reflects the cluster after the call began.
+   * A snapshot begun no more than `maxAgeMs` before this call, or null when no broker answers within
+   * the timeout; `snapshot(0)` always reflects the cluster after the call began. Concurrent callers
+   * share: one snapshot in flight, and at most one queued behind it, which starts when the one in
+   * flight ends and serves every caller that the one in flight is too old for. So any number of
+   * concurrent callers cost at most two snapshots' worth of Kafka requests.
    */
   async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<ClusterSnapshot | null> {
-    const notBefore = Date.now() - maxAgeMs;
-    if (this.cached && this.cached.startedAt >= notBefore) return this.cached.snap;
+    // Begun strictly after this: with maxAgeMs 0, only a snapshot begun after the call was made.
+    const notBefore = Math.max(performance.now() - maxAgeMs, this.invalidatedAt);
+    if (this.cached && this.cached.startedAt > notBefore) return this.cached.snap;
     if (this.supervisor && brokersUpNow(this.supervisor).size === 0) {
       this.lastError = { at: Date.now(), message: "no broker of the embedded cluster is up" };
       return null;
     }
-    if (!this.inflight || this.inflight.startedAt < notBefore) {
-      const startedAt = Date.now();
-      const promise = this.take(startedAt).finally(() => {
-        if (this.inflight?.promise === promise) this.inflight = null;
-      });
-      this.inflight = { startedAt, promise };
-    }
     try {
-      return await this.inflight.promise;
+      return await this.fresh(notBefore);
     } catch (err) {
       this.lastError = { at: Date.now(), message: err instanceof Error ? err.message : String(err) };
       return null;
     }
   }
 
-  /** Forgets the cached snapshot, so the next read sees the effect of an action. */
+  /** The snapshot in flight if it began after `notBefore`, else the queued one (queued now if there is none). */
+  private fresh(notBefore: number): Promise<ClusterSnapshot> {
+    if (this.inflight && this.inflight.startedAt > notBefore) return this.inflight.promise;
+    this.queued ??= this.queue();
+    return this.queued;
+  }
+
+  /**
+   * A snapshot that begins once the one in flight (if any) has ended, and never in the turn it was
+   * queued in: every caller that asks until it begins joins it, and it began after each of them asked.
+   */
+  private async queue(): Promise<ClusterSnapshot> {
+    const ahead = this.inflight?.promise.catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    await ahead;
+    this.queued = null;
+    return this.begin();
+  }
+
+  private begin(): Promise<ClusterSnapshot> {
+    const startedAt = performance.now();
+    const promise = this.take(startedAt).finally(() => {
+      if (this.inflight?.promise === promise) this.inflight = null;
+    });
+    this.inflight = { startedAt, promise };
+    return promise;
+  }
+
+  /** Forgets the cached snapshot, and the one in flight, so the next read sees the effect of an action. */
   invalidate(): void {
     this.cached = null;
+    this.invalidatedAt = performance.now();
   }
 
   /** The bootstrap servers, the one that answered last first. */
