@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import type { NewTopic } from "../kafka/admin-requests";
 import { audit } from "./audit";
 import type { ClusterContext } from "./context";
+import { refuseInternal } from "./internal-topics";
 
 /** Topic mutations: create, add partitions, delete, change configs. Each waits until the metadata shows it. */
 
@@ -43,6 +44,7 @@ export function createTopic(ctx: ClusterContext, input: NewTopic): Promise<Topic
 export function addPartitions(ctx: ClusterContext, name: string, count: number): Promise<TopicSummary> {
   return audit(ctx, "topic.add-partitions", { topic: name, count }, async () => {
     const topic = await ctx.read.findTopic(name);
+    refuseInternal(topic, "add-partitions");
     const current = topic.partitions.length;
     if (count <= current) {
       throw new AppError(
@@ -64,7 +66,7 @@ export function addPartitions(ctx: ClusterContext, name: string, count: number):
 export function deleteTopic(ctx: ClusterContext, name: string): Promise<void> {
   return audit(ctx, "topic.delete", { topic: name }, async () => {
     const topic = await ctx.read.findTopic(name);
-    if (topic.internal) throw new AppError("conflict", `${name} is an internal topic: Kafka needs it`);
+    refuseInternal(topic, "delete");
     await ctx.gateway.deleteTopic(ctx.read.seeds(), name);
     await ctx.read.awaitMetadata(`${name} deleted`, (s) => !s.topics.some((t) => t.name === name));
   });
@@ -76,7 +78,7 @@ export function alterTopicConfigs(
   changes: Record<string, string | null>,
 ): Promise<TopicConfigEntry[]> {
   return audit(ctx, "topic.alter-configs", { topic: name, configs: changes }, async () => {
-    await ctx.read.findTopic(name);
+    refuseInternal(await ctx.read.findTopic(name), "alter-configs");
     await ctx.gateway.alterTopicConfigs(ctx.read.seeds(), name, changes);
     // The controller has the change; the broker answering next may learn it a moment later.
     const applied = (configs: TopicConfigEntry[]) =>
