@@ -14,6 +14,7 @@ import type {
   TopicSummary,
 } from "@/lib/types";
 import * as brokerCommands from "./clusters/broker-commands";
+import { ClusterLock } from "./clusters/cluster-lock";
 import type { ClusterContext } from "./clusters/context";
 import { type KafkaGateway, kafkaGateway } from "./clusters/gateway";
 import * as leaderCommands from "./clusters/leader-commands";
@@ -35,6 +36,7 @@ export { KAFKA_TIMEOUT_MS } from "./clusters/snapshot-cache";
 export class ClusterService implements ClusterContext {
   readonly read: ReadModel;
   readonly monitor: ClusterMonitor;
+  readonly lock: ClusterLock;
 
   constructor(
     readonly id: string,
@@ -44,6 +46,7 @@ export class ClusterService implements ClusterContext {
     monitorOptions: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
     readonly gateway: KafkaGateway = kafkaGateway,
   ) {
+    this.lock = new ClusterLock(id);
     this.read = new ReadModel(id, name, staticBootstrap, embedded, gateway);
     this.monitor = new ClusterMonitor(this.read, monitorOptions);
     // A node starting or stopping is a change worth looking at at once.
@@ -93,9 +96,10 @@ export class ClusterService implements ClusterContext {
   deleteTopic = (name: string): Promise<void> => topicCommands.deleteTopic(this, name);
   alterTopicConfigs = (name: string, changes: Record<string, string | null>): Promise<TopicConfigEntry[]> =>
     topicCommands.alterTopicConfigs(this, name, changes);
-  stopBroker = (id: number, mode: StopMode, confirm = false): Promise<void> =>
-    brokerCommands.stopBroker(this, id, mode, confirm);
-  startBroker = (id: number): Promise<void> => brokerCommands.startBroker(this, id);
+  stopBroker = (id: number, mode: StopMode, opts?: brokerCommands.StopOptions): Promise<void> =>
+    brokerCommands.stopBroker(this, id, mode, opts);
+  startBroker = (id: number, opts?: brokerCommands.BrokerCommandOptions): Promise<void> =>
+    brokerCommands.startBroker(this, id, opts);
   electPreferredLeaders = (topic?: string): Promise<ElectionReport> =>
     leaderCommands.electPreferredLeaders(this, topic);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import type { ClusterLock } from "./cluster-lock";
 import type { KafkaGateway, NodeSupervisor } from "./gateway";
 import type { ReadModel } from "./read-model";
 
@@ -9,6 +10,8 @@ export interface ClusterContext {
   readonly gateway: KafkaGateway;
   /** The node processes, for a cluster Quorum runs; null for one reached by bootstrap servers. */
   readonly supervisor: NodeSupervisor | null;
+  /** Serialises broker stops, starts and drills. */
+  readonly lock: ClusterLock;
   /** Forgets the cached snapshot and has the monitor look: after every mutation. */
   invalidate(): void;
 }
