@@ -28,8 +28,8 @@ export interface KafkaGateway {
   createPartitions(seeds: string[], topic: string, count: number): Promise<void>;
   deleteTopic(seeds: string[], topic: string): Promise<void>;
   alterTopicConfigs(seeds: string[], topic: string, changes: Record<string, string | null>): Promise<void>;
-  /** Preferred election for the given partitions (topic → partition numbers), or null: all of them. */
-  electPreferredLeaders(seeds: string[], partitions: Map<string, number[]> | null): Promise<ElectionResult[]>;
+  /** Preferred election for exactly the given partitions (topic → partition numbers). */
+  electPreferredLeaders(seeds: string[], partitions: Map<string, number[]>): Promise<ElectionResult[]>;
 }
 
 /** The gateway that speaks Kafka's wire protocol (server/kafka). */

@@ -44,6 +44,8 @@ export function brokerRows(
     }
   }
   const live = new Map((snap?.brokers ?? []).map((b) => [b.nodeId, b]));
+  // A broker is the controller only in combined mode: the active KRaft controller is its node.
+  const isController = (id: number) => snap?.quorum?.leaderId === id;
   const counts = (id: number) => ({ leaderCount: leaders.get(id) ?? 0, replicaCount: replicas.get(id) ?? 0 });
   if (supervisor) {
     return supervisor
@@ -55,7 +57,7 @@ export function brokerRows(
         port: n.port,
         rack: live.get(n.id)?.rack ?? known.get(n.id)?.rack ?? null,
         status: n.status,
-        isController: false,
+        isController: isController(n.id),
         pid: n.pid,
         ...counts(n.id),
       }));
@@ -68,7 +70,7 @@ export function brokerRows(
       port: b.port,
       rack: b.rack,
       status: snap && live.has(id) ? ("up" as const) : ("down" as const),
-      isController: false,
+      isController: isController(id),
       ...counts(id),
     }));
 }
