@@ -26,8 +26,6 @@ import type { NewTopic } from "./kafka/admin-requests";
 import type { ClusterSnapshot } from "./kafka/snapshot";
 import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS, type MonitorOptions } from "./monitor/monitor";
 
-export { KAFKA_TIMEOUT_MS } from "./clusters/snapshot-cache";
-
 /**
  * One cluster as the API sees it: a thin facade over its read model (server/clusters/read-model),
  * its commands (one module per domain under server/clusters) and its monitor. The embedded
