@@ -158,7 +158,16 @@ export interface ClusterOverview {
   offline: number | null;
   groups: number | null;
   totalLag: number | null;
-  snapshot: { takenAt: number; durationMs: number; requests: number; errors: string[] } | null;
+  snapshot: {
+    takenAt: number;
+    durationMs: number;
+    requests: number;
+    /** What could not be read, in words (at most 20 lines, then a count). */
+    errors: string[];
+    /** Every part was read: no error and no partial section. */
+    complete: boolean;
+    partial: { metadata: boolean; offsets: boolean; groups: boolean; quorum: boolean };
+  } | null;
 }
 
 /** GET /api/clusters/:c/brokers/:id/impact — what stopping a broker would do. */

@@ -61,7 +61,8 @@ export class DrillRunner {
   }
 
   /** Starts a drill in the background and returns its report, which fills in as it runs. */
-  async start(plan: DrillPlan): Promise<DrillReport> {
+  // onEnd: called once the run has ended, however (server/clusters/drill-commands holds the cluster lock until then).
+  async start(plan: DrillPlan, onEnd: () => void = () => {}): Promise<DrillReport> {
     if (this.running) throw new AppError("conflict", `Drill ${this.running.id} is still running`);
     if (!this.cluster.embedded) {
       throw new AppError(
@@ -104,6 +105,7 @@ export class DrillRunner {
     this.running = report;
     void this.run(report).finally(() => {
       this.running = null;
+      onEnd();
     });
     return report;
   }
@@ -157,12 +159,12 @@ export class DrillRunner {
         report.phase = `cycle ${cycle}/${report.cycles}: ${report.mode === "kill" ? "killing" : "stopping"} broker ${broker}`;
         const step = { broker, stoppedAt: Date.now(), startedAt: 0, inSyncAt: null as number | null };
         report.steps.push(step);
-        await this.cluster.stopBroker(broker, report.mode, true);
+        await this.cluster.stopBroker(broker, report.mode, { confirm: true, lockHeld: true });
         report.phase = `cycle ${cycle}/${report.cycles}: broker ${broker} down`;
         await sleep(report.downMs);
         step.startedAt = Date.now();
         report.phase = `cycle ${cycle}/${report.cycles}: starting broker ${broker}`;
-        await this.cluster.startBroker(broker);
+        await this.cluster.startBroker(broker, { lockHeld: true });
         step.inSyncAt = await this.waitInSync(report.topic, broker, 90_000);
         await sleep(1000);
       }

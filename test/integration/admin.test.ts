@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from "kafkajs";
+import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as impactRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/impact/route";
 import * as startRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/start/route";
@@ -8,6 +8,7 @@ import * as configsRoute from "@/app/api/clusters/[cluster]/topics/[topic]/confi
 import * as partitionsRoute from "@/app/api/clusters/[cluster]/topics/[topic]/partitions/route";
 import * as topicRoute from "@/app/api/clusters/[cluster]/topics/[topic]/route";
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
+import type { ElectionReport } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { hasKcat, kcatMetadata } from "../helpers/kcat";
@@ -127,18 +128,25 @@ describe.skipIf(!hasKcat)("admin actions", () => {
     // Leadership does not come back by itself (auto.leader.rebalance.enable=false).
     expect(healed.some((p) => p.replicas[0] === victim && p.leader !== victim)).toBe(true);
 
-    const elect = await call(electRoute.POST, local, { body: { topic: name } });
+    // Over the whole cluster: Kafka is asked about every partition by name, so the report says what moved.
+    const moved = healed.filter((p) => p.replicas[0] === victim && p.leader !== victim).map((p) => p.partition);
+    const elect = await call(electRoute.POST, local, { body: {} });
     expect(elect.status).toBe(200);
-    expect((elect.body as { failed: number }).failed).toBe(0);
-    expect((elect.body as { elected: number }).elected).toBeGreaterThan(0);
+    const report = elect.body as ElectionReport;
+    expect(report.failed).toBe(0);
+    expect(report.elected).toBeGreaterThanOrEqual(moved.length);
+    const ofTopic = report.results.filter((r) => r.topic === name);
+    expect(ofTopic).toHaveLength(6);
+    expect(ofTopic.filter((r) => r.outcome === "elected").map((r) => r.partition)).toEqual(moved);
+    expect(report.elected + report.already).toBe(report.results.length);
     const elected = await eventually("leaders on preferred replicas", () => {
       const parts = kcat(name);
       return parts.every((p) => p.leader === p.replicas[0]) ? parts : undefined;
     });
     expect(elected).toHaveLength(6);
 
-    const again = await call(electRoute.POST, local, { body: {} });
-    expect(again.body).toMatchObject({ failed: 0 });
+    const again = await call(electRoute.POST, local, { body: { topic: name } });
+    expect(again.body).toMatchObject({ elected: 0, already: 6, failed: 0 });
   });
 
   it("asks for confirmation before a stop that takes partitions offline", async () => {
@@ -307,7 +315,27 @@ describe.skipIf(!hasKcat)("admin actions", () => {
           init: { method: "DELETE" },
         }),
         409,
-        "conflict",
+        "internal_topic",
+      ],
+      [
+        "partitions: internal topic",
+        () => ({
+          handler: partitionsRoute.POST,
+          params: { ...local, topic: "__consumer_offsets" },
+          init: { body: { count: 1000 } },
+        }),
+        409,
+        "internal_topic",
+      ],
+      [
+        "configs: internal topic cleanup.policy=delete",
+        () => ({
+          handler: configsRoute.PATCH,
+          params: { ...local, topic: "__consumer_offsets" },
+          init: { method: "PATCH", body: { configs: { "cleanup.policy": "delete" } } },
+        }),
+        409,
+        "internal_topic",
       ],
       [
         "configs: none named",
@@ -388,6 +416,40 @@ describe.skipIf(!hasKcat)("admin actions", () => {
         "cluster_not_found",
       ],
     ];
+
+    it("leaves __consumer_offsets as it was, as kcat and kafkajs see it", async () => {
+      const offsets = "__consumer_offsets";
+      const cleanupPolicy = async () => {
+        const kafka = new Kafka({ clientId: "quorum-it", brokers: tc.bootstrap, logLevel: logLevel.NOTHING });
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const { resources } = await admin.describeConfigs({
+            resources: [{ type: ConfigResourceTypes.TOPIC, name: offsets, configNames: ["cleanup.policy"] }],
+            includeSynonyms: false,
+          });
+          return resources[0]?.configEntries.find((c) => c.configName === "cleanup.policy")?.configValue;
+        } finally {
+          await admin.disconnect();
+        }
+      };
+      const partitions = kcat(offsets).length;
+      expect(partitions).toBeGreaterThan(0);
+      expect(await cleanupPolicy()).toBe("compact");
+      const grow = await call(partitionsRoute.POST, { ...local, topic: offsets }, { body: { count: partitions + 1 } });
+      const patch = await call(
+        configsRoute.PATCH,
+        { ...local, topic: offsets },
+        { method: "PATCH", body: { configs: { "cleanup.policy": "delete" } } },
+      );
+      for (const res of [grow, patch]) {
+        expect(res.status).toBe(409);
+        expect(res.body).toMatchObject({ error: { code: "internal_topic" } });
+      }
+      expect((grow.body as { error: { message: string } }).error.message).toMatch(/coordinator/);
+      expect(kcat(offsets)).toHaveLength(partitions);
+      expect(await cleanupPolicy()).toBe("compact");
+    });
 
     it.each(cases)("%s", async (_label, make, status, code) => {
       const before = (await service.topics()).map((t) => `${t.name}:${t.partitions}`).sort();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as stopRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/stop/route";
 import * as drillRoute from "@/app/api/clusters/[cluster]/drills/[drill]/route";
 import * as drillsRoute from "@/app/api/clusters/[cluster]/drills/route";
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
@@ -30,20 +31,27 @@ describe("failover drill", () => {
   });
 
   it("loses nothing over graceful stops with replication factor 3 and min.insync.replicas=2", async () => {
-    const started = await call(drillsRoute.POST, local, {
-      body: { topic, mode: "graceful", cycles: 2, downMs: 1500, rate: 100 },
+    // Two drills asked at once: exactly one runs, the other is told what holds the cluster.
+    const body = { topic, mode: "graceful", cycles: 2, downMs: 1500, rate: 100 };
+    const both = await Promise.all([call(drillsRoute.POST, local, { body }), call(drillsRoute.POST, local, { body })]);
+    expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
+    const started = both.find((r) => r.status === 202) as { body: unknown };
+    const refused = both.find((r) => r.status === 409) as { body: unknown };
+    expect(refused.body).toMatchObject({
+      error: { code: "busy", message: expect.stringContaining(`on topic ${topic}`) },
     });
-    expect(started.status).toBe(202);
     const id = (started.body as DrillReport).id;
 
-    const busy = await call(drillsRoute.POST, local, { body: { topic } });
-    expect(busy.status).toBe(409);
+    // While it runs, a broker stop or start waits its turn.
+    const stop = await call(stopRoute.POST, { ...local, broker: "1" }, { body: { mode: "graceful", confirm: true } });
+    expect(stop.status).toBe(409);
+    expect(stop.body).toMatchObject({ error: { code: "busy", message: expect.stringContaining(`drill ${id}`) } });
 
     const report = await eventually(
       "the drill's report",
       async () => {
         const r = (await call(drillRoute.GET, { ...local, drill: id }, { method: "GET" })).body as DrillReport;
-        return r.status === "done" || r.status === "failed" ? r : undefined;
+        return r.finishedAt !== null ? r : undefined;
       },
       170_000,
     );
@@ -66,6 +74,7 @@ describe("failover drill", () => {
 
   it.each([
     [{ topic: "nope" }, 404],
+    [{ topic: "__consumer_offsets" }, 409],
     [{ topic, cycles: 0 }, 400],
     [{ topic, mode: "gently" }, 400],
     [{ topic, rate: 100_000 }, 400],

@@ -1,6 +1,7 @@
 import { startDrillSchema } from "@/lib/schemas/drills";
+import { startDrill } from "@/server/clusters/drill-commands";
 import { readBody, withRoute } from "@/server/http/with-route";
-import { getDrills } from "@/server/quorum";
+import { getCluster, getDrills } from "@/server/quorum";
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +12,5 @@ export const GET = withRoute<{ cluster: string }>((_req, params) => getDrills(pa
 export const POST = withRoute<{ cluster: string }>(async (req, params) => {
   const drills = getDrills(params.cluster);
   const plan = await readBody(req, startDrillSchema);
-  return Response.json(await drills.start(plan), { status: 202 });
+  return Response.json(await startDrill(getCluster(params.cluster), drills, plan), { status: 202 });
 });

@@ -7,6 +7,6 @@ export const POST = withRoute<{ cluster: string; broker: string }>(async (req, p
   const cluster = getCluster(params.cluster);
   const id = brokerIdSchema.parse(params.broker);
   const { mode, confirm } = await readBody(req, stopBrokerSchema);
-  await cluster.stopBroker(id, mode, confirm);
+  await cluster.stopBroker(id, mode, { confirm });
   return { broker: id, mode, status: "down" };
 });

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { FakeGateway, FakeSupervisor, fakeContext, partition, topic } from "@/test/fakes/cluster";
+import { startBroker, stopBroker, stopImpact } from "./broker-commands";
+
+// orders-0: leader 1, replicas 1 and 3 in sync; payments-0: leader 2, replicas 2 and 1 in sync.
+const cluster = () =>
+  new FakeGateway({
+    brokers: [1, 2, 3],
+    controller: 101,
+    topics: [topic("orders", [partition(0, 1, [1, 3])]), topic("payments", [partition(0, 2, [2, 1])])],
+  });
+
+describe("stop guard", () => {
+  it("lets a stop go ahead when another in-sync replica is on a broker up now", async () => {
+    const ctx = fakeContext(cluster(), new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]));
+    expect(await stopImpact(ctx, 1)).toEqual({ broker: 1, leaderships: 1, goesOffline: [], lastBrokerUp: false });
+    await stopBroker(ctx, 1, "graceful");
+    expect((ctx.supervisor as FakeSupervisor).calls).toEqual(["stop 1 graceful"]);
+  });
+
+  it("does not count an in-sync replica on a killed broker Kafka has not fenced yet", async () => {
+    // Broker 3 was killed a moment ago: Kafka still lists it, live and in the ISR of orders-0.
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3, status: "down" }]);
+    const ctx = fakeContext(cluster(), supervisor);
+    const impact = await stopImpact(ctx, 1);
+    expect(impact.goesOffline).toEqual([{ topic: "orders", partition: 0 }]);
+    await expect(stopBroker(ctx, 1, "graceful")).rejects.toMatchObject({ code: "confirmation_required" });
+    expect(supervisor.calls).toEqual([]);
+    await stopBroker(ctx, 1, "kill", { confirm: true });
+    expect(supervisor.calls).toEqual(["stop 1 kill"]);
+  });
+
+  it("uses the live brokers of a fresh snapshot for a cluster Quorum does not run", async () => {
+    const gateway = cluster();
+    gateway.state.brokers = [1, 2]; // 3 is fenced: gone from the metadata, still in orders-0's ISR here
+    const ctx = fakeContext(gateway);
+    // Broker 3 is in no snapshot this client took: not up now.
+    expect((await stopImpact(ctx, 1)).goesOffline).toEqual([{ topic: "orders", partition: 0 }]);
+    expect((await stopImpact(ctx, 2)).goesOffline).toEqual([]);
+  });
+
+  it("calls the last broker up the last", async () => {
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2, status: "down" }, { id: 3, status: "down" }]);
+    const ctx = fakeContext(cluster(), supervisor);
+    expect((await stopImpact(ctx, 1)).lastBrokerUp).toBe(true);
+    await expect(stopBroker(ctx, 1, "graceful")).rejects.toThrow(/last broker up/);
+  });
+
+  it("answers 404 for an unknown broker and 409 for a cluster Quorum does not run", async () => {
+    const ctx = fakeContext(cluster(), new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]));
+    await expect(stopImpact(ctx, 9)).rejects.toMatchObject({ code: "broker_not_found" });
+    await expect(stopBroker(fakeContext(cluster()), 1, "graceful")).rejects.toMatchObject({
+      code: "not_controllable",
+    });
+  });
+});
+
+describe("broker stop and start under the cluster lock", () => {
+  it("holds the lock for the whole stop: a start meanwhile answers busy", async () => {
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3, status: "down" }]);
+    const ctx = fakeContext(cluster(), supervisor);
+    let finish = () => {};
+    supervisor.stopGate = new Promise((r) => {
+      finish = r;
+    });
+    const stopping = stopBroker(ctx, 2, "graceful", { confirm: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ctx.lock.holder).toMatch(/^a graceful stop of broker 2 since/);
+    await expect(startBroker(ctx, 3)).rejects.toMatchObject({
+      code: "busy",
+      message: expect.stringContaining("a graceful stop of broker 2"),
+    });
+    finish();
+    await stopping;
+    expect(ctx.lock.holder).toBeNull();
+    await startBroker(ctx, 3);
+    expect(supervisor.calls).toEqual(["stop 2 graceful", "start 3"]);
+  });
+
+  it("refuses a stop while something else holds the lock, unless the caller is that holder", async () => {
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const ctx = fakeContext(cluster(), supervisor);
+    const release = ctx.lock.tryAcquire("drill d1 on topic orders");
+    await expect(stopBroker(ctx, 1, "kill", { confirm: true })).rejects.toMatchObject({ code: "busy" });
+    expect(supervisor.calls).toEqual([]);
+    await stopBroker(ctx, 1, "kill", { confirm: true, lockHeld: true });
+    await startBroker(ctx, 1, { lockHeld: true });
+    expect(supervisor.calls).toEqual(["stop 1 kill", "start 1"]);
+    expect(ctx.lock.holder).toMatch(/^drill d1/);
+    release();
+  });
+});

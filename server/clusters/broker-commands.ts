@@ -1,0 +1,99 @@
+import "server-only";
+import type { StopImpact } from "@/lib/types";
+import type { StopMode } from "../embedded/node-process";
+import { AppError } from "../errors";
+import type { ClusterSnapshot } from "../kafka/snapshot";
+import { audit } from "./audit";
+import type { ClusterContext } from "./context";
+import { brokersUpNow, type NodeSupervisor } from "./gateway";
+
+/** Broker stop and start, for clusters Quorum runs, and the policy that guards a stop. */
+
+function control(ctx: ClusterContext): NodeSupervisor {
+  if (!ctx.supervisor) {
+    throw new AppError(
+      "not_controllable",
+      `Cluster "${ctx.id}" is reached by bootstrap servers only: Quorum cannot stop or start its brokers.`,
+    );
+  }
+  return ctx.supervisor;
+}
+
+/**
+ * The brokers up now: the supervisor's node statuses for a cluster Quorum runs (a killed broker is
+ * down at once, though Kafka lists it until the session timeout fences it), else the live brokers
+ * of the snapshot.
+ */
+function upNow(ctx: ClusterContext, snap: ClusterSnapshot | null): Set<number> {
+  if (ctx.supervisor) return brokersUpNow(ctx.supervisor);
+  return new Set((snap?.brokers ?? []).map((b) => b.nodeId));
+}
+
+/** What stopping broker `id` would do: partitions left without a leader, and whether it is the last one up. */
+export async function stopImpact(ctx: ClusterContext, id: number): Promise<StopImpact> {
+  const snap = await ctx.read.snapshot(0);
+  if (!ctx.read.brokerStatuses(snap).some((b) => b.id === id))
+    throw new AppError("broker_not_found", `Cluster "${ctx.id}" has no broker ${id}`);
+  const up = upNow(ctx, snap);
+  const goesOffline: { topic: string; partition: number }[] = [];
+  let leaderships = 0;
+  for (const t of snap?.topics ?? []) {
+    for (const p of t.partitions) {
+      if (p.leader === id) leaderships++;
+      // Without unclean election, a partition keeps a leader only through an in-sync replica on a
+      // broker that is up now. A killed broker not yet fenced is still in the ISR: it does not count.
+      const concerned = p.leader === id || p.isr.includes(id);
+      if (p.leader >= 0 && concerned && !p.isr.some((r) => r !== id && up.has(r)))
+        goesOffline.push({ topic: t.name, partition: p.partition });
+    }
+  }
+  return { broker: id, leaderships, goesOffline, lastBrokerUp: ![...up].some((b) => b !== id) };
+}
+
+/** Refuses (409 confirmation_required) a stop that would take partitions offline or the last broker down. */
+async function guardStop(ctx: ClusterContext, id: number): Promise<void> {
+  const impact = await stopImpact(ctx, id);
+  if (!impact.lastBrokerUp && impact.goesOffline.length === 0) return;
+  const what = impact.lastBrokerUp
+    ? `broker ${id} is the last broker up: the whole cluster would be unreachable`
+    : `${impact.goesOffline.length} partition(s) would go offline (${impact.goesOffline
+        .slice(0, 5)
+        .map((p) => `${p.topic}-${p.partition}`)
+        .join(", ")}${impact.goesOffline.length > 5 ? ", …" : ""})`;
+  throw new AppError("confirmation_required", `Stopping broker ${id}: ${what}. Send "confirm": true to go ahead.`);
+}
+
+export interface BrokerCommandOptions {
+  /** The caller holds the cluster's lock already: a drill stopping and starting brokers in its run. */
+  lockHeld?: boolean;
+}
+
+export interface StopOptions extends BrokerCommandOptions {
+  /** Go ahead even if partitions would go offline or no broker would be up. */
+  confirm?: boolean;
+}
+
+function underLock<T>(ctx: ClusterContext, opts: BrokerCommandOptions, holder: string, fn: () => Promise<T>) {
+  return opts.lockHeld ? fn() : ctx.lock.run(holder, fn);
+}
+
+/** Stops broker `id` and resolves once it is down; holds the cluster's lock meanwhile. */
+export async function stopBroker(ctx: ClusterContext, id: number, mode: StopMode, opts: StopOptions = {}) {
+  const supervisor = control(ctx);
+  await audit(ctx, "broker.stop", { broker: id, mode }, () =>
+    underLock(ctx, opts, `a ${mode} stop of broker ${id}`, async () => {
+      if (!opts.confirm) await guardStop(ctx, id);
+      await supervisor.stopBroker(id, mode);
+    }),
+  );
+}
+
+/** Starts broker `id` (it is "starting" until it answers); holds the cluster's lock meanwhile. */
+export async function startBroker(ctx: ClusterContext, id: number, opts: BrokerCommandOptions = {}) {
+  const supervisor = control(ctx);
+  await audit(ctx, "broker.start", { broker: id }, () =>
+    underLock(ctx, opts, `a start of broker ${id}`, async () => {
+      await supervisor.startBroker(id);
+    }),
+  );
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import type { ClusterLock } from "./cluster-lock";
+import type { KafkaGateway, NodeSupervisor } from "./gateway";
+import type { ReadModel } from "./read-model";
+
+/** What a command of one cluster works with: its read model and the two seams to the outside. */
+export interface ClusterContext {
+  readonly id: string;
+  readonly read: ReadModel;
+  readonly gateway: KafkaGateway;
+  /** The node processes, for a cluster Quorum runs; null for one reached by bootstrap servers. */
+  readonly supervisor: NodeSupervisor | null;
+  /** Serialises broker stops, starts and drills. */
+  readonly lock: ClusterLock;
+  /** Forgets the cached snapshot and has the monitor look: after every mutation. */
+  invalidate(): void;
+}

@@ -1,0 +1,72 @@
+import "server-only";
+import type { NodeRuntime } from "@/lib/types";
+import type { StopMode } from "../embedded/node-process";
+import {
+  alterTopicConfigs,
+  createPartitions,
+  createTopic,
+  deleteTopic,
+  describeTopicConfigs,
+  type ElectionResult,
+  electPreferredLeaders,
+  type NewTopic,
+  type RawConfigEntry,
+} from "../kafka/admin-requests";
+import { type ClusterSnapshot, takeSnapshot } from "../kafka/snapshot";
+
+/**
+ * The seams between the cluster modules and the outside world: Kafka's requests (the gateway) and
+ * the processes of a cluster Quorum runs (the supervisor). Commands and the read model see only
+ * these interfaces, so their policies are unit-tested with fakes; the real ones are below.
+ */
+
+/** Every Kafka request the cluster modules make, each sent to the first of `seeds` that answers. */
+export interface KafkaGateway {
+  takeSnapshot(seeds: string[], timeoutMs: number): Promise<ClusterSnapshot>;
+  describeTopicConfigs(seeds: string[], topic: string, timeoutMs: number): Promise<RawConfigEntry[]>;
+  createTopic(seeds: string[], topic: NewTopic): Promise<void>;
+  createPartitions(seeds: string[], topic: string, count: number): Promise<void>;
+  deleteTopic(seeds: string[], topic: string): Promise<void>;
+  alterTopicConfigs(seeds: string[], topic: string, changes: Record<string, string | null>): Promise<void>;
+  /** Preferred election for exactly the given partitions (topic → partition numbers). */
+  electPreferredLeaders(seeds: string[], partitions: Map<string, number[]>): Promise<ElectionResult[]>;
+}
+
+/** The gateway that speaks Kafka's wire protocol (server/kafka). */
+export const kafkaGateway: KafkaGateway = {
+  takeSnapshot,
+  describeTopicConfigs,
+  createTopic: (seeds, topic) => createTopic(seeds, topic),
+  createPartitions,
+  deleteTopic,
+  alterTopicConfigs: (seeds, topic, changes) => alterTopicConfigs(seeds, topic, changes),
+  electPreferredLeaders,
+};
+
+/** What the cluster modules read of one node Quorum runs. */
+export type SupervisedNode = Pick<NodeRuntime, "id" | "role" | "host" | "port" | "status" | "pid">;
+
+/** The node processes of a cluster Quorum runs (EmbeddedCluster is one). */
+export interface NodeSupervisor {
+  readonly bootstrap: string[];
+  readonly isStarting: boolean;
+  readonly startError: string | null;
+  readonly clusterId: string | null;
+  readonly kafkaVersion: string;
+  nodeStates(): SupervisedNode[];
+  /** Resolves once the broker's process is gone. */
+  stopBroker(id: number, mode: StopMode): Promise<void>;
+  /** Returns once the broker's process is started (status "starting"). */
+  startBroker(id: number): void | Promise<void>;
+  on(event: "change", listener: () => void): unknown;
+}
+
+/** The brokers a supervisor reports as answering Kafka requests now. */
+export function brokersUpNow(supervisor: NodeSupervisor): Set<number> {
+  return new Set(
+    supervisor
+      .nodeStates()
+      .filter((n) => n.role === "broker" && n.status === "up")
+      .map((n) => n.id),
+  );
+}

@@ -1,0 +1,199 @@
+import "server-only";
+import type {
+  Broker,
+  ClusterOverview,
+  ClusterStatus,
+  ClusterSummary,
+  ConsumerGroupDetail,
+  ConsumerGroupSummary,
+  Controller,
+  PartitionInfo,
+  TopicConfigEntry,
+  TopicDetail,
+  TopicSummary,
+} from "@/lib/types";
+import { AppError } from "../errors";
+import type { ClusterSnapshot, SnapshotTopic } from "../kafka/snapshot";
+import { logger } from "../logger";
+import type { KafkaGateway, NodeSupervisor } from "./gateway";
+import { brokerRows, configEntries, groupDetail, groupSummary, sum, topicSummaries } from "./projections";
+import { KAFKA_TIMEOUT_MS, SnapshotCache } from "./snapshot-cache";
+
+/**
+ * One cluster as the API reads it: every answer is a projection of the shared snapshot (see
+ * SnapshotCache), merged, for a cluster Quorum runs, with the supervisor's view of each process.
+ */
+export class ReadModel {
+  readonly cache: SnapshotCache;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    private readonly staticBootstrap: string[],
+    readonly supervisor: NodeSupervisor | null,
+    readonly gateway: KafkaGateway,
+  ) {
+    this.cache = new SnapshotCache(id, () => this.bootstrap, gateway, supervisor);
+  }
+
+  get kind(): "embedded" | "external" {
+    return this.supervisor ? "embedded" : "external";
+  }
+
+  get bootstrap(): string[] {
+    return this.supervisor ? this.supervisor.bootstrap : this.staticBootstrap;
+  }
+
+  snapshot(maxAgeMs?: number): Promise<ClusterSnapshot | null> {
+    return this.cache.snapshot(maxAgeMs);
+  }
+
+  seeds(): string[] {
+    return this.cache.seeds();
+  }
+
+  /** A snapshot (begun at most `maxAgeMs` ago), or 503 `cluster_unavailable`. */
+  async requireSnapshot(maxAgeMs?: number): Promise<ClusterSnapshot> {
+    const snap = await this.snapshot(maxAgeMs);
+    if (!snap) {
+      throw new AppError(
+        "cluster_unavailable",
+        `Cluster "${this.id}" does not answer: ${this.cache.lastError?.message ?? "no broker is up"}`,
+      );
+    }
+    return snap;
+  }
+
+  async brokers(): Promise<Broker[]> {
+    return this.brokerStatuses(await this.snapshot());
+  }
+
+  /** Every broker and its status: the supervisor's for a cluster Quorum runs, else up when in `snap`. */
+  brokerStatuses(snap: ClusterSnapshot | null): Broker[] {
+    return brokerRows(snap, this.supervisor, this.cache.known);
+  }
+
+  controllers(): Controller[] {
+    return (this.supervisor?.nodeStates() ?? [])
+      .filter((n) => n.role === "controller")
+      .map((n) => ({ id: n.id, host: n.host, port: n.port, status: n.status, pid: n.pid }));
+  }
+
+  async summary(): Promise<ClusterSummary> {
+    return this.summaryFrom(await this.snapshot());
+  }
+
+  private summaryFrom(snap: ClusterSnapshot | null): ClusterSummary {
+    const brokers = this.brokerStatuses(snap);
+    const up = brokers.filter((b) => b.status === "up").length;
+    const offline = snap ? sum(snap.topics.map((t) => t.partitions.filter((p) => p.leader < 0).length)) : 0;
+    const sup = this.supervisor;
+    let status: ClusterStatus;
+    if (sup?.isStarting) status = "starting";
+    else if (sup?.nodeStates().every((n) => n.status === "down")) status = "stopped";
+    else if (!snap || up === 0) status = "unreachable";
+    else status = up < brokers.length || offline > 0 ? "degraded" : "ok";
+    return {
+      id: this.id,
+      name: this.name,
+      kind: this.kind,
+      bootstrap: this.bootstrap,
+      status,
+      controllable: sup !== null,
+      clusterId: snap?.clusterId ?? this.cache.latest?.clusterId ?? sup?.clusterId ?? null,
+      kafkaVersion: sup?.kafkaVersion ?? null,
+      brokersUp: up,
+      brokersTotal: brokers.length,
+      ...(status === "unreachable" || status === "stopped"
+        ? { message: sup?.startError ?? this.cache.lastError?.message ?? null }
+        : {}),
+    };
+  }
+
+  async overview(): Promise<ClusterOverview> {
+    const snap = await this.snapshot();
+    const cluster = this.summaryFrom(snap);
+    const user = snap?.topics.filter((t) => !t.internal) ?? [];
+    const parts = snap?.topics.flatMap((t) => t.partitions) ?? [];
+    const known = <T>(v: T) => (snap ? v : null);
+    return {
+      cluster,
+      brokersUp: cluster.brokersUp,
+      brokersTotal: cluster.brokersTotal,
+      topics: known(user.length),
+      internalTopics: known((snap?.topics.length ?? 0) - user.length),
+      partitions: known(parts.length),
+      underReplicated: known(parts.filter((p) => p.isr.length < p.replicas.length).length),
+      offline: known(parts.filter((p) => p.leader < 0).length),
+      groups: known(snap?.groups.length ?? 0),
+      totalLag: known(sum((snap?.groups ?? []).flatMap((g) => g.offsets.map((o) => o.lag ?? 0)))),
+      snapshot: snap
+        ? {
+            takenAt: snap.takenAt,
+            durationMs: snap.durationMs,
+            requests: snap.requests,
+            errors: snap.errors,
+            complete: snap.complete,
+            partial: snap.partial,
+          }
+        : null,
+    };
+  }
+
+  async topics(): Promise<TopicSummary[]> {
+    return topicSummaries(await this.requireSnapshot());
+  }
+
+  /** Every partition of every (non-internal, unless asked) topic: the leadership map's rows. */
+  async partitions(includeInternal = false): Promise<(PartitionInfo & { topic: string })[]> {
+    const snap = await this.requireSnapshot();
+    return snap.topics
+      .filter((t) => includeInternal || !t.internal)
+      .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p, preferredLeader: p.replicas[0] ?? -1 })));
+  }
+
+  async topic(name: string): Promise<TopicDetail> {
+    const topic = await this.findTopic(name);
+    return {
+      name: topic.name,
+      internal: topic.internal,
+      partitions: topic.partitions.map((p) => ({ ...p, preferredLeader: p.replicas[0] ?? -1 })),
+      configs: await this.topicConfigs(name),
+    };
+  }
+
+  async topicConfigs(name: string): Promise<TopicConfigEntry[]> {
+    return configEntries(await this.gateway.describeTopicConfigs(this.seeds(), name, KAFKA_TIMEOUT_MS));
+  }
+
+  async consumerGroups(): Promise<ConsumerGroupSummary[]> {
+    return (await this.requireSnapshot()).groups.map(groupSummary);
+  }
+
+  async consumerGroup(groupId: string): Promise<ConsumerGroupDetail> {
+    const g = (await this.requireSnapshot()).groups.find((x) => x.groupId === groupId);
+    if (!g) throw new AppError("group_not_found", `No consumer group "${groupId}" in cluster "${this.id}"`);
+    return groupDetail(g);
+  }
+
+  /** The topic in the current snapshot; if absent (perhaps created a moment ago), in a fresh one; else 404. */
+  async findTopic(name: string): Promise<SnapshotTopic> {
+    const snap = await this.requireSnapshot();
+    const fresh = snap.topics.find((t) => t.name === name) ? snap : ((await this.snapshot(0)) ?? snap);
+    const topic = fresh.topics.find((t) => t.name === name);
+    if (!topic) throw new AppError("topic_not_found", `No topic "${name}" in cluster "${this.id}"`);
+    return topic;
+  }
+
+  /** Waits (≤ `timeoutMs`) until a fresh snapshot satisfies `done`, so the caller's next read sees it; false if none did. */
+  async awaitMetadata(what: string, done: (s: ClusterSnapshot) => boolean, timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const s = await this.snapshot(0);
+      if (s && done(s)) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    logger.warn({ cluster: this.id, what }, "not yet in the cluster's metadata");
+    return false;
+  }
+}

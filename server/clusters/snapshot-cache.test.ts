@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { FakeGateway, fakeContext, partition, topic } from "@/test/fakes/cluster";
+
+const state = () => ({ brokers: [1, 2, 3], controller: 101, topics: [topic("orders", [partition(0, 1, [1, 2, 3])])] });
+
+describe("snapshot cache", () => {
+  it("makes at most 2 snapshots for 100 concurrent reads of an unknown topic", async () => {
+    const gateway = new FakeGateway(state());
+    const ctx = fakeContext(gateway);
+    const results = await Promise.allSettled(Array.from({ length: 100 }, () => ctx.read.findTopic("nope")));
+    expect(gateway.takes).toBeGreaterThanOrEqual(1);
+    expect(gateway.takes).toBeLessThanOrEqual(2);
+    for (const r of results) {
+      expect(r.status).toBe("rejected");
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "topic_not_found" });
+    }
+  });
+
+  it("still serves every caller a snapshot begun after it asked for a fresh one", async () => {
+    const gateway = new FakeGateway(state());
+    const ctx = fakeContext(gateway);
+    // The topic exists from the second snapshot on: a reader that settled for the first one would miss it.
+    gateway.afterTake = (n) => {
+      if (n === 1) gateway.state.topics.push(topic("new", [partition(0, 2, [2])]));
+    };
+    const found = await Promise.all(Array.from({ length: 100 }, () => ctx.read.findTopic("new")));
+    expect(found.every((t) => t.name === "new")).toBe(true);
+    expect(gateway.takes).toBe(2);
+  });
+
+  it("joins fresh requests made while one is in flight to the single one queued behind it", async () => {
+    const gateway = new FakeGateway(state());
+    gateway.takeMs = 60;
+    const ctx = fakeContext(gateway);
+    const first = ctx.read.snapshot(0);
+    await new Promise((r) => setTimeout(r, 5)); // the first is in flight now
+    // Requests arriving one by one, each after the one in flight began: none may settle for it.
+    const later: Promise<{ asked: number; requests: number | undefined }>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const asked = performance.now();
+      later.push(ctx.read.snapshot(0).then((snap) => ({ asked, requests: snap?.requests })));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(gateway.takes).toBe(1); // the queued one waits for the one in flight
+    expect((await first)?.requests).toBe(1);
+    for (const { asked, requests } of await Promise.all(later)) {
+      expect(requests).toBe(2);
+      expect(gateway.takesBegan[1]).toBeGreaterThanOrEqual(asked);
+    }
+    expect(gateway.takes).toBe(2);
+  });
+
+  it("serves a recent snapshot from the cache, and none from before an invalidation", async () => {
+    const gateway = new FakeGateway(state());
+    const ctx = fakeContext(gateway);
+    await ctx.read.snapshot();
+    await ctx.read.snapshot();
+    expect(gateway.takes).toBe(1);
+    ctx.invalidate();
+    expect((await ctx.read.snapshot())?.requests).toBe(2);
+  });
+
+  it("answers null, and remembers why, when Kafka does not answer", async () => {
+    const gateway = new FakeGateway(state());
+    gateway.takeSnapshot = () => Promise.reject(new Error("connection refused"));
+    const ctx = fakeContext(gateway);
+    expect(await ctx.read.snapshot(0)).toBeNull();
+    await expect(ctx.read.topics()).rejects.toMatchObject({ code: "cluster_unavailable" });
+    expect(ctx.read.cache.lastError?.message).toBe("connection refused");
+  });
+});

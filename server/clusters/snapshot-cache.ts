@@ -1,0 +1,132 @@
+import "server-only";
+import type { ClusterSnapshot } from "../kafka/snapshot";
+import { logger } from "../logger";
+import { brokersUpNow, type KafkaGateway, type NodeSupervisor } from "./gateway";
+
+/** Every Kafka call Quorum makes is bounded by this. */
+export const KAFKA_TIMEOUT_MS = 4000;
+/** How long a snapshot serves further callers before Kafka is asked again. */
+export const SNAPSHOT_MAX_AGE_MS = 500;
+
+/** A broker as last seen in a snapshot. */
+export interface KnownBroker {
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+/**
+ * One cluster's snapshots, shared by concurrent callers: one in flight, a short cache. Also keeps
+ * what the snapshots taught: which broker answered last (asked first next time), the brokers ever
+ * seen (one missing from the latest snapshot is down) and why the last attempt failed.
+ */
+export class SnapshotCache {
+  /** The snapshot being taken, and when it began: it reflects the cluster as of that moment or later. */
+  private inflight: { startedAt: number; promise: Promise<ClusterSnapshot> } | null = null;
+  /** The one snapshot waiting to begin (after the one in flight): it serves everyone who asks meanwhile. */
+  private queued: Promise<ClusterSnapshot> | null = null;
+  private cached: { startedAt: number; snap: ClusterSnapshot } | null = null;
+  /** When the cache was last invalidated: no snapshot begun before serves a later caller. */
+  private invalidatedAt = Number.NEGATIVE_INFINITY;
+  private preferred: string | null = null;
+  /** The snapshot errors last logged, joined: a change is logged once. */
+  private loggedErrors = "";
+  /** Why the last snapshot failed; null after one succeeds. */
+  lastError: { at: number; message: string } | null = null;
+  /** Brokers seen in any snapshot, by node id. */
+  readonly known = new Map<number, KnownBroker>();
+
+  constructor(
+    private readonly id: string,
+    private readonly bootstrap: () => string[],
+    private readonly gateway: KafkaGateway,
+    private readonly supervisor: NodeSupervisor | null,
+  ) {}
+
+  /** The latest snapshot taken, however old, or null. */
+  get latest(): ClusterSnapshot | null {
+    return this.cached?.snap ?? null;
+  }
+
+  /**
+   * A snapshot begun no more than `maxAgeMs` before this call, or null when no broker answers within
+   * the timeout; `snapshot(0)` always reflects the cluster after the call began. Concurrent callers
+   * share: one snapshot in flight, and at most one queued behind it, which starts when the one in
+   * flight ends and serves every caller that the one in flight is too old for. So any number of
+   * concurrent callers cost at most two snapshots' worth of Kafka requests.
+   */
+  async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<ClusterSnapshot | null> {
+    // Begun strictly after this: with maxAgeMs 0, only a snapshot begun after the call was made.
+    const notBefore = Math.max(performance.now() - maxAgeMs, this.invalidatedAt);
+    if (this.cached && this.cached.startedAt > notBefore) return this.cached.snap;
+    if (this.supervisor && brokersUpNow(this.supervisor).size === 0) {
+      this.lastError = { at: Date.now(), message: "no broker of the embedded cluster is up" };
+      return null;
+    }
+    try {
+      return await this.fresh(notBefore);
+    } catch (err) {
+      this.lastError = { at: Date.now(), message: err instanceof Error ? err.message : String(err) };
+      return null;
+    }
+  }
+
+  /** The snapshot in flight if it began after `notBefore`, else the queued one (queued now if there is none). */
+  private fresh(notBefore: number): Promise<ClusterSnapshot> {
+    if (this.inflight && this.inflight.startedAt > notBefore) return this.inflight.promise;
+    this.queued ??= this.queue();
+    return this.queued;
+  }
+
+  /**
+   * A snapshot that begins once the one in flight (if any) has ended, and never in the turn it was
+   * queued in: every caller that asks until it begins joins it, and it began after each of them asked.
+   */
+  private async queue(): Promise<ClusterSnapshot> {
+    const ahead = this.inflight?.promise.catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    await ahead;
+    this.queued = null;
+    return this.begin();
+  }
+
+  private begin(): Promise<ClusterSnapshot> {
+    const startedAt = performance.now();
+    const promise = this.take(startedAt).finally(() => {
+      if (this.inflight?.promise === promise) this.inflight = null;
+    });
+    this.inflight = { startedAt, promise };
+    return promise;
+  }
+
+  /** Forgets the cached snapshot, and the one in flight, so the next read sees the effect of an action. */
+  invalidate(): void {
+    this.cached = null;
+    this.invalidatedAt = performance.now();
+  }
+
+  /** The bootstrap servers, the one that answered last first. */
+  seeds(): string[] {
+    const all = this.bootstrap();
+    return this.preferred && all.includes(this.preferred)
+      ? [this.preferred, ...all.filter((a) => a !== this.preferred)]
+      : all;
+  }
+
+  private async take(startedAt: number): Promise<ClusterSnapshot> {
+    const snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS);
+    const answered = snap.brokers[0];
+    this.preferred = answered ? `${answered.host}:${answered.port}` : null;
+    if (!this.cached || this.cached.startedAt <= startedAt) this.cached = { startedAt, snap };
+    this.lastError = null;
+    // Logged when what could not be read changes, not on every refresh while a broker stays down.
+    const errors = snap.errors.join("\n");
+    if (errors !== this.loggedErrors) {
+      if (errors) logger.warn({ cluster: this.id, errors: snap.errors }, "snapshot incomplete");
+      else if (this.loggedErrors) logger.info({ cluster: this.id }, "snapshot complete again");
+      this.loggedErrors = errors;
+    }
+    for (const b of snap.brokers) this.known.set(b.nodeId, { host: b.host, port: b.port, rack: b.rack });
+    return snap;
+  }
+}

@@ -1,0 +1,171 @@
+import type { NodeStatus } from "@/lib/types";
+import { ClusterLock } from "@/server/clusters/cluster-lock";
+import type { ClusterContext } from "@/server/clusters/context";
+import type { KafkaGateway, NodeSupervisor, SupervisedNode } from "@/server/clusters/gateway";
+import { ReadModel } from "@/server/clusters/read-model";
+import type { StopMode } from "@/server/embedded/node-process";
+import type { ElectionResult, NewTopic } from "@/server/kafka/admin-requests";
+import type { ClusterSnapshot, SnapshotPartition, SnapshotTopic } from "@/server/kafka/snapshot";
+
+/**
+ * Fakes at the two seams of server/clusters (gateway.ts): a Kafka that answers from a cluster state
+ * held in memory, and a supervisor of broker processes. Unit tests drive commands and the read
+ * model through them, without a cluster.
+ */
+
+export function partition(n: number, leader: number, replicas: number[], isr = replicas): SnapshotPartition {
+  return {
+    partition: n,
+    leader,
+    replicas,
+    isr,
+    offlineReplicas: [],
+    earliestOffset: 0,
+    latestOffset: 0,
+  };
+}
+
+export function topic(name: string, partitions: SnapshotPartition[], internal = false): SnapshotTopic {
+  return { name, internal, partitions };
+}
+
+export interface FakeState {
+  /** Live brokers, as Kafka's metadata lists them (registered and unfenced). */
+  brokers: number[];
+  topics: SnapshotTopic[];
+  /** The active KRaft controller's node id. */
+  controller: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class FakeGateway implements KafkaGateway {
+  /** When each snapshot began (performance.now()); a snapshot's `requests` is its number, from 1. */
+  readonly takesBegan: number[] = [];
+  readonly calls: { op: string; args: unknown[] }[] = [];
+  takeMs = 5;
+  /** The election's answer: by default every partition asked is "elected". */
+  electAnswer = (asked: Map<string, number[]>): ElectionResult[] =>
+    [...asked].flatMap(([t, ps]) =>
+      ps.map((p) => ({ topic: t, partition: p, outcome: "elected" as const, error: null })),
+    );
+  /** Runs after each snapshot is taken, to change the cluster between snapshots. */
+  afterTake: (n: number) => void = () => {};
+
+  constructor(public state: FakeState) {}
+
+  get takes(): number {
+    return this.takesBegan.length;
+  }
+
+  async takeSnapshot(): Promise<ClusterSnapshot> {
+    this.takesBegan.push(performance.now());
+    const n = this.takesBegan.length;
+    const state = structuredClone(this.state);
+    await sleep(this.takeMs);
+    this.afterTake(n);
+    return {
+      takenAt: Date.now(),
+      durationMs: this.takeMs,
+      requests: n,
+      clusterId: "fake",
+      brokers: state.brokers.map((id) => ({ nodeId: id, host: "127.0.0.1", port: 9000 + id, rack: null })),
+      quorum: { leaderId: state.controller, leaderEpoch: 1, highWatermark: 1, voters: [], observers: [] },
+      topics: state.topics,
+      groups: [],
+      errors: [],
+      complete: true,
+      partial: { metadata: false, offsets: false, groups: false, quorum: false },
+    };
+  }
+
+  async describeTopicConfigs() {
+    return [];
+  }
+
+  async createTopic(_seeds: string[], t: NewTopic) {
+    this.calls.push({ op: "createTopic", args: [t] });
+    const ps = Array.from({ length: t.partitions }, (_, i) => partition(i, 1, [1]));
+    this.state.topics.push(topic(t.name, ps));
+  }
+
+  async createPartitions(_seeds: string[], name: string, count: number) {
+    this.calls.push({ op: "createPartitions", args: [name, count] });
+    const t = this.state.topics.find((x) => x.name === name);
+    if (t) for (let i = t.partitions.length; i < count; i++) t.partitions.push(partition(i, 1, [1]));
+  }
+
+  async deleteTopic(_seeds: string[], name: string) {
+    this.calls.push({ op: "deleteTopic", args: [name] });
+    this.state.topics = this.state.topics.filter((t) => t.name !== name);
+  }
+
+  async alterTopicConfigs(_seeds: string[], name: string, changes: Record<string, string | null>) {
+    this.calls.push({ op: "alterTopicConfigs", args: [name, changes] });
+  }
+
+  async electPreferredLeaders(_seeds: string[], partitions: Map<string, number[]>) {
+    this.calls.push({ op: "electPreferredLeaders", args: [partitions] });
+    return this.electAnswer(partitions);
+  }
+}
+
+export class FakeSupervisor implements NodeSupervisor {
+  readonly isStarting = false;
+  readonly startError = null;
+  readonly clusterId = "fake";
+  readonly kafkaVersion = "4.4.0";
+  readonly calls: string[] = [];
+  /** While set, a stop waits for it: a test can look at the cluster mid-stop. */
+  stopGate: Promise<void> | null = null;
+  private readonly nodes: SupervisedNode[];
+
+  constructor(brokers: { id: number; status?: NodeStatus }[], controllers = [101]) {
+    this.nodes = [
+      ...controllers.map((id) => ({ id, role: "controller" as const, host: "127.0.0.1", port: 9000 + id, pid: id })),
+      ...brokers.map(({ id }) => ({ id, role: "broker" as const, host: "127.0.0.1", port: 9000 + id, pid: id })),
+    ].map((n) => ({ ...n, status: brokers.find((b) => b.id === n.id)?.status ?? ("up" as NodeStatus) }));
+  }
+
+  get bootstrap(): string[] {
+    return this.nodes.filter((n) => n.role === "broker").map((n) => `${n.host}:${n.port}`);
+  }
+
+  nodeStates(): SupervisedNode[] {
+    return this.nodes.map((n) => ({ ...n }));
+  }
+
+  setStatus(id: number, status: NodeStatus): void {
+    const node = this.nodes.find((n) => n.id === id);
+    if (node) node.status = status;
+  }
+
+  async stopBroker(id: number, mode: StopMode): Promise<void> {
+    this.calls.push(`stop ${id} ${mode}`);
+    this.setStatus(id, "stopping");
+    if (this.stopGate) await this.stopGate;
+    this.setStatus(id, "down");
+  }
+
+  startBroker(id: number): void {
+    this.calls.push(`start ${id}`);
+    this.setStatus(id, "starting");
+  }
+
+  on(): this {
+    return this;
+  }
+}
+
+/** A cluster's command context over the fakes (supervisor null: a cluster reached by bootstrap servers). */
+export function fakeContext(gateway: FakeGateway, supervisor: FakeSupervisor | null = null): ClusterContext {
+  const read = new ReadModel("fake", "fake", ["127.0.0.1:9001"], supervisor, gateway);
+  return {
+    id: "fake",
+    read,
+    gateway,
+    supervisor,
+    lock: new ClusterLock("fake"),
+    invalidate: () => read.cache.invalidate(),
+  };
+}
