@@ -1,0 +1,976 @@
+import { expect, test } from "@playwright/test";
+import { type ClusterShape, clusterShape, shapeChanges, stableClusterShape } from "../test/helpers/cluster-shape";
+import { kafkaTopicConfigs } from "../test/helpers/kafka-configs";
+import { hasKcat } from "../test/helpers/kcat";
+import { type RawResponse, rawRequest } from "../test/helpers/raw-http";
+import { labKafka, uniqueName } from "./fixtures/kafka";
+import { baseURL } from "./pages/overview-page";
+
+// The HTTP contract of the server exactly as `npm start` runs it (production build, real cluster,
+// shared with every spec by global-setup): every bad request answers its 4xx with
+// {"error":{"code","message"}}, never a 5xx, and changes nothing an independent client can see.
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+interface Case {
+  name: string;
+  method: Method;
+  /** Sent as is: `%`-escapes stay as written. */
+  path: string;
+  headers?: Record<string, string>;
+  /**
+   * An object is sent as JSON with `Content-Type: application/json` unless `headers` names a
+   * Content-Type; a string or Buffer is sent as is, with only the row's headers.
+   */
+  body?: string | Buffer | object;
+  /** Send the body chunked (no Content-Length). */
+  chunked?: boolean;
+  expectStatus: number;
+  /** The error's code; a page row (`page: true`) checks only the status. */
+  expectCode?: string;
+  expectField?: string;
+  page?: boolean;
+  /** Runs after the row's checks, e.g. to wait out what a wrongly accepted request started. */
+  after?: (res: RawResponse) => Promise<void>;
+}
+
+interface Ctx {
+  port: number;
+  origin: string;
+  /** The suite's own topic, 2 partitions, RF 2, with a '.' for the '.'/'_' collision case. */
+  topic: string;
+  /** Every name the suite may create starts with it, so leftovers can be found and removed. */
+  prefix: string;
+}
+
+const api = "/api/clusters/local";
+const jsonType = { "Content-Type": "application/json" };
+const MiB = 1 << 20;
+
+/** A JSON body written by hand (keys such as `__proto__` that an object literal cannot carry). */
+const jsonText = (text: string) => ({ headers: jsonType, body: text });
+
+function cases({ port, origin, topic, prefix }: Ctx): Case[] {
+  const t = encodeURIComponent(topic);
+  const missing = `${prefix}-missing`;
+  const ok = { partitions: 1, replicationFactor: 1 };
+  /** A create that would succeed if it got through: the protection under test must refuse it. */
+  const wouldCreate = (n: string) => ({ name: `${prefix}-${n}`, ...ok });
+  const wouldCreateText = (n: string) => JSON.stringify(wouldCreate(n));
+  const evilHost = `rebind.evil.example:${port}`;
+  const create = (name: string, body: object, expectStatus: number, expectCode: string, expectField?: string) =>
+    ({ name, method: "POST", path: `${api}/topics`, body, expectStatus, expectCode, expectField }) as Case;
+  const badName = (name: string, label: string) =>
+    create(`create: name ${label}`, { ...ok, name }, 400, "validation_failed", "name");
+
+  return [
+    // The in-process bad-input table (test/integration/admin.test.ts), on the shipped server.
+    {
+      name: "create: body not JSON",
+      method: "POST",
+      path: `${api}/topics`,
+      ...jsonText("{name:"),
+      expectStatus: 400,
+      expectCode: "invalid_json",
+    },
+    {
+      name: "create: body an array",
+      method: "POST",
+      path: `${api}/topics`,
+      body: [],
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    create("create: no name", { ...ok }, 400, "validation_failed", "name"),
+    badName("", "empty"),
+    badName(".", "'.'"),
+    badName("..", "'..'"),
+    badName("a b", "with a space"),
+    badName("grüße", "with ü"),
+    badName("x".repeat(250), "of 250 characters"),
+    create("create: zero partitions", { ...ok, name: `${prefix}-p0`, partitions: 0 }, 400, "validation_failed"),
+    create("create: negative partitions", { ...ok, name: `${prefix}-p0`, partitions: -3 }, 400, "validation_failed"),
+    create("create: 10,001 partitions", { ...ok, name: `${prefix}-p0`, partitions: 10_001 }, 400, "validation_failed"),
+    create("create: partitions a string", { ...ok, name: `${prefix}-p0`, partitions: "3" }, 400, "validation_failed"),
+    create("create: fractional partitions", { ...ok, name: `${prefix}-p0`, partitions: 1.5 }, 400, "validation_failed"),
+    create("create: RF zero", { ...ok, name: `${prefix}-p0`, replicationFactor: 0 }, 400, "validation_failed"),
+    create(
+      "create: RF above live brokers",
+      { ...ok, name: `${prefix}-p0`, replicationFactor: 4 },
+      400,
+      "validation_failed",
+    ),
+    create(
+      "create: unknown config",
+      { ...ok, name: `${prefix}-p0`, configs: { "no.such": "1" } },
+      400,
+      "validation_failed",
+    ),
+    create(
+      "create: config of the wrong type",
+      { ...ok, name: `${prefix}-p0`, configs: { "retention.ms": "soon" } },
+      400,
+      "validation_failed",
+    ),
+    create(
+      "create: bad cleanup.policy",
+      { ...ok, name: `${prefix}-p0`, configs: { "cleanup.policy": "never" } },
+      400,
+      "validation_failed",
+    ),
+    create("create: unknown field", { ...ok, name: `${prefix}-p0`, colour: "red" }, 400, "validation_failed"),
+    create("create: existing topic", { ...ok, name: topic }, 409, "topic_already_exists"),
+    create(
+      "create: name colliding on . and _",
+      { ...ok, name: topic.replace(".", "_") },
+      400,
+      "invalid_topic_exception",
+    ),
+    {
+      name: "partitions: same count",
+      method: "POST",
+      path: `${api}/topics/${t}/partitions`,
+      body: { count: 2 },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "partitions: shrink",
+      method: "POST",
+      path: `${api}/topics/${t}/partitions`,
+      body: { count: 1 },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "partitions: zero",
+      method: "POST",
+      path: `${api}/topics/${t}/partitions`,
+      body: { count: 0 },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "partitions: not a number",
+      method: "POST",
+      path: `${api}/topics/${t}/partitions`,
+      body: { count: "many" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "partitions: huge",
+      method: "POST",
+      path: `${api}/topics/${t}/partitions`,
+      body: { count: 1e9 },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "partitions: unknown topic",
+      method: "POST",
+      path: `${api}/topics/${missing}/partitions`,
+      body: { count: 9 },
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "delete: unknown topic",
+      method: "DELETE",
+      path: `${api}/topics/${missing}`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "delete: internal topic",
+      method: "DELETE",
+      path: `${api}/topics/__consumer_offsets`,
+      expectStatus: 409,
+      expectCode: "internal_topic",
+    },
+    {
+      name: "configs: none named",
+      method: "PATCH",
+      path: `${api}/topics/${t}/configs`,
+      body: { configs: {} },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "configs: min.insync.replicas 0",
+      method: "PATCH",
+      path: `${api}/topics/${t}/configs`,
+      body: { configs: { "min.insync.replicas": 0 } },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "configs: unknown topic",
+      method: "PATCH",
+      path: `${api}/topics/${missing}/configs`,
+      body: { configs: { "retention.ms": 1 } },
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "stop: unknown broker",
+      method: "POST",
+      path: `${api}/brokers/99/stop`,
+      body: { mode: "graceful" },
+      expectStatus: 404,
+      expectCode: "broker_not_found",
+    },
+    {
+      name: "stop: broker id not a number",
+      method: "POST",
+      path: `${api}/brokers/abc/stop`,
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "stop: unknown mode",
+      method: "POST",
+      path: `${api}/brokers/1/stop`,
+      body: { mode: "nicely" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "start: broker already up (no body, no Content-Type)",
+      method: "POST",
+      path: `${api}/brokers/1/start`,
+      expectStatus: 409,
+      expectCode: "conflict",
+    },
+    {
+      name: "start: unknown broker",
+      method: "POST",
+      path: `${api}/brokers/7/start`,
+      expectStatus: 404,
+      expectCode: "broker_not_found",
+    },
+    {
+      name: "elect: unknown topic",
+      method: "POST",
+      path: `${api}/elect-leaders`,
+      body: { topic: missing },
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "elect: invalid topic name",
+      method: "POST",
+      path: `${api}/elect-leaders`,
+      body: { topic: "a b" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "any: unknown cluster",
+      method: "POST",
+      path: "/api/clusters/nope/topics",
+      body: wouldCreate("nope"),
+      expectStatus: 404,
+      expectCode: "cluster_not_found",
+    },
+
+    // Host: only the console's own names (DNS rebinding).
+    {
+      name: "host: foreign name, GET",
+      method: "GET",
+      path: "/api/clusters",
+      headers: { Host: evilHost },
+      expectStatus: 403,
+      expectCode: "unknown_host",
+    },
+    {
+      name: "host: foreign name without a port, GET topic",
+      method: "GET",
+      path: `${api}/topics/${t}`,
+      headers: { Host: "rebind.evil.example" },
+      expectStatus: 403,
+      expectCode: "unknown_host",
+    },
+    {
+      name: "host: own address, other port",
+      method: "GET",
+      path: "/api/clusters",
+      headers: { Host: "127.0.0.1:1" },
+      expectStatus: 403,
+      expectCode: "unknown_host",
+    },
+    {
+      name: "host: foreign name, event stream",
+      method: "GET",
+      path: `${api}/events`,
+      headers: { Host: evilHost },
+      expectStatus: 403,
+      expectCode: "unknown_host",
+    },
+    {
+      name: "host: foreign name, page",
+      method: "GET",
+      path: "/",
+      headers: { Host: evilHost },
+      expectStatus: 403,
+      page: true,
+    },
+    {
+      name: "host: foreign name, create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { Host: evilHost },
+      body: wouldCreate("host"),
+      expectStatus: 403,
+      expectCode: "unknown_host",
+    },
+    {
+      name: "host: localhost accepted",
+      method: "GET",
+      path: "/api/clusters/nope",
+      headers: { Host: `localhost:${port}` },
+      expectStatus: 404,
+      expectCode: "cluster_not_found",
+    },
+    {
+      name: "host: [::1] accepted",
+      method: "GET",
+      path: "/api/clusters/nope",
+      headers: { Host: `[::1]:${port}` },
+      expectStatus: 404,
+      expectCode: "cluster_not_found",
+    },
+    {
+      name: "host: localhost with its own Origin reaches the route",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, Host: `localhost:${port}`, Origin: `http://localhost:${port}` },
+      body: { ...ok, name: "a b" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+      expectField: "name",
+    },
+
+    // Content-Type: only JSON (a text/plain, form or multipart POST needs no preflight).
+    {
+      name: "type: text/plain create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { "Content-Type": "text/plain" },
+      body: wouldCreateText("text-plain"),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: text/plain;charset=UTF-8 create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { "Content-Type": "text/plain;charset=UTF-8" },
+      body: wouldCreateText("text-plain-utf8"),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: form-urlencoded create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: wouldCreateText("form"),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: multipart create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      body: wouldCreateText("multipart"),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: none, with a body",
+      method: "POST",
+      path: `${api}/topics`,
+      body: wouldCreateText("no-type"),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: text/plain config change",
+      method: "PATCH",
+      path: `${api}/topics/${t}/configs`,
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify({ configs: { "retention.ms": 3_600_001 } }),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: text/plain delete with a body",
+      method: "DELETE",
+      path: `${api}/topics/${missing}`,
+      headers: { "Content-Type": "text/plain" },
+      body: "{}",
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: text/plain broker kill",
+      method: "POST",
+      path: `${api}/brokers/99/stop`,
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify({ mode: "kill", confirm: true }),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: text/plain election",
+      method: "POST",
+      path: `${api}/elect-leaders`,
+      headers: { "Content-Type": "text/plain" },
+      body: "{}",
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "type: body-less delete without Content-Type reaches the route",
+      method: "DELETE",
+      path: `${api}/topics/${missing}`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "type: application/json; charset=utf-8 reaches the route",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+      body: { ...ok, name: "a b" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+      expectField: "name",
+    },
+
+    // Origin / Sec-Fetch-Site: mutations only from the console's own pages (or no browser at all).
+    {
+      name: "origin: foreign, create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, Origin: "http://evil.example" },
+      body: wouldCreate("origin"),
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: own address, other port, create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, Origin: "http://127.0.0.1:1" },
+      body: wouldCreate("origin-port"),
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: null, create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, Origin: "null" },
+      body: wouldCreate("origin-null"),
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: Sec-Fetch-Site cross-site, create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, "Sec-Fetch-Site": "cross-site" },
+      body: wouldCreate("cross-site"),
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: Sec-Fetch-Site same-site, create",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, "Sec-Fetch-Site": "same-site" },
+      body: wouldCreate("same-site"),
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: foreign, config change",
+      method: "PATCH",
+      path: `${api}/topics/${t}/configs`,
+      headers: { ...jsonType, Origin: "http://evil.example" },
+      body: { configs: { "retention.ms": 3_600_002 } },
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: foreign, delete",
+      method: "DELETE",
+      path: `${api}/topics/${missing}`,
+      headers: { Origin: "http://evil.example" },
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: foreign, broker kill",
+      method: "POST",
+      path: `${api}/brokers/99/stop`,
+      headers: { ...jsonType, Origin: "http://evil.example" },
+      body: { mode: "kill", confirm: true },
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: foreign, broker start",
+      method: "POST",
+      path: `${api}/brokers/7/start`,
+      headers: { Origin: "http://evil.example" },
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "origin: same origin reaches the route",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, Origin: origin },
+      body: { ...ok, name: "." },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+      expectField: "name",
+    },
+    {
+      name: "origin: Sec-Fetch-Site same-origin reaches the route",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, Origin: origin, "Sec-Fetch-Site": "same-origin" },
+      body: { ...ok, name: ".." },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+      expectField: "name",
+    },
+    {
+      name: "origin: none and no Sec-Fetch-Site (curl) reaches the route",
+      method: "POST",
+      path: `${api}/topics`,
+      body: { ...ok, name: "" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+      expectField: "name",
+    },
+
+    // Bodies are capped before being read whole.
+    {
+      name: "size: 1 MiB + 1 with Content-Length",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: jsonType,
+      body: JSON.stringify({ ...ok, name: "x".repeat(MiB) }),
+      expectStatus: 413,
+      expectCode: "payload_too_large",
+    },
+    {
+      name: "size: 1 MiB + 1 chunked",
+      method: "POST",
+      path: `${api}/topics`,
+      headers: jsonType,
+      body: JSON.stringify({ ...ok, name: "x".repeat(MiB) }),
+      chunked: true,
+      expectStatus: 413,
+      expectCode: "payload_too_large",
+    },
+    {
+      name: "size: 4 MiB chunked config change",
+      method: "PATCH",
+      path: `${api}/topics/${t}/configs`,
+      headers: jsonType,
+      body: JSON.stringify({ configs: { "retention.ms": 1 }, pad: "x".repeat(4 * MiB) }),
+      chunked: true,
+      expectStatus: 413,
+      expectCode: "payload_too_large",
+    },
+
+    // Routing: JSON answers for paths and methods that do not exist.
+    { name: "route: unknown /api path", method: "GET", path: "/api/nope", expectStatus: 404, expectCode: "not_found" },
+    {
+      name: "route: unknown path under a cluster",
+      method: "GET",
+      path: `${api}/nope`,
+      expectStatus: 404,
+      expectCode: "not_found",
+    },
+    {
+      name: "route: POST to an unknown path",
+      method: "POST",
+      path: `${api}/nope`,
+      body: {},
+      expectStatus: 404,
+      expectCode: "not_found",
+    },
+    {
+      name: "route: PUT on topics",
+      method: "PUT",
+      path: `${api}/topics`,
+      body: wouldCreate("put"),
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+    {
+      name: "route: DELETE on the cluster list",
+      method: "DELETE",
+      path: "/api/clusters",
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+    {
+      name: "route: PATCH on a topic",
+      method: "PATCH",
+      path: `${api}/topics/${t}`,
+      body: { partitions: 3 },
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+
+    // %-encoded and unicode names.
+    {
+      name: "names: GET %E2%9C%93",
+      method: "GET",
+      path: `${api}/topics/%E2%9C%93`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "names: GET caf%C3%A9",
+      method: "GET",
+      path: `${api}/topics/caf%C3%A9`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "names: GET a%2Fb",
+      method: "GET",
+      path: `${api}/topics/a%2Fb`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "names: GET %25",
+      method: "GET",
+      path: `${api}/topics/%25`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "names: DELETE caf%C3%A9",
+      method: "DELETE",
+      path: `${api}/topics/caf%C3%A9`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "names: add partitions to %E2%9C%93",
+      method: "POST",
+      path: `${api}/topics/%E2%9C%93/partitions`,
+      body: { count: 3 },
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "names: configs of a%2Fb",
+      method: "PATCH",
+      path: `${api}/topics/a%2Fb/configs`,
+      body: { configs: { "retention.ms": 1 } },
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    badName("café", "café"),
+    badName("✓", "✓"),
+
+    // Config keys that are Object.prototype's own names.
+    ...["constructor", "__proto__", "toString", "hasOwnProperty"].map(
+      (key): Case => ({
+        name: `configs: create with "${key}"`,
+        method: "POST",
+        path: `${api}/topics`,
+        ...jsonText(`{"name":"${prefix}-proto","partitions":1,"replicationFactor":1,"configs":{"${key}":"1"}}`),
+        expectStatus: 400,
+        expectCode: "validation_failed",
+      }),
+    ),
+    ...["constructor", "__proto__", "toString", "hasOwnProperty"].map(
+      (key): Case => ({
+        name: `configs: change "${key}"`,
+        method: "PATCH",
+        path: `${api}/topics/${t}/configs`,
+        ...jsonText(`{"configs":{"${key}":"1"}}`),
+        expectStatus: 400,
+        expectCode: "validation_failed",
+      }),
+    ),
+    {
+      name: 'configs: reset "toString"',
+      method: "PATCH",
+      path: `${api}/topics/${t}/configs`,
+      ...jsonText('{"configs":{"toString":null}}'),
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: 'body: {"__proto__":{"partitions":1}}',
+      method: "POST",
+      path: `${api}/topics`,
+      ...jsonText('{"__proto__":{"partitions":1}}'),
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+
+    // Brokers and clusters.
+    {
+      name: "brokers: stop 99, kill confirmed",
+      method: "POST",
+      path: `${api}/brokers/99/stop`,
+      body: { mode: "kill", confirm: true },
+      expectStatus: 404,
+      expectCode: "broker_not_found",
+    },
+    {
+      name: 'brokers: stop with mode "explode"',
+      method: "POST",
+      path: `${api}/brokers/1/stop`,
+      body: { mode: "explode" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "brokers: stop -1",
+      method: "POST",
+      path: `${api}/brokers/-1/stop`,
+      body: { mode: "graceful" },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    {
+      name: "clusters: brokers of cluster nope",
+      method: "GET",
+      path: "/api/clusters/nope/brokers",
+      expectStatus: 404,
+      expectCode: "cluster_not_found",
+    },
+
+    // Internal topics (last: on a server that lets them through they change the cluster for good).
+    {
+      name: "internal: config change on __consumer_offsets",
+      method: "PATCH",
+      path: `${api}/topics/__consumer_offsets/configs`,
+      body: { configs: { "cleanup.policy": "delete" } },
+      expectStatus: 409,
+      expectCode: "internal_topic",
+    },
+    {
+      name: "internal: add partitions to __consumer_offsets",
+      method: "POST",
+      path: `${api}/topics/__consumer_offsets/partitions`,
+      body: { count: 100 },
+      expectStatus: 409,
+      expectCode: "internal_topic",
+    },
+    {
+      name: "internal: drill on __consumer_offsets",
+      method: "POST",
+      path: `${api}/drills`,
+      body: { topic: "__consumer_offsets", cycles: 1, downMs: 500 },
+      expectStatus: 409,
+      expectCode: "internal_topic",
+      after: waitOutDrill,
+    },
+  ];
+}
+
+/** A drill that should have been refused but started: wait for it to end so the next checks see a whole cluster. */
+async function waitOutDrill(res: RawResponse): Promise<void> {
+  if (res.status !== 202) return;
+  const id = (JSON.parse(res.body) as { id: string }).id;
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const r = await fetch(`${baseURL()}${api}/drills/${encodeURIComponent(id)}`);
+    const status = r.ok ? ((await r.json()) as { status: string }).status : "gone";
+    if (status !== "running" && status !== "verifying") break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await waitAllBrokersUp();
+}
+
+async function waitAllBrokersUp(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const r = await fetch(`${baseURL()}${api}/brokers`);
+    if (r.ok && ((await r.json()) as { status: string }[]).every((b) => b.status === "up")) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** What is wrong with an answer, one sentence each; empty when it is the expected error. */
+function checkAnswer(c: Case, res: RawResponse): string[] {
+  const problems: string[] = [];
+  const shown = `${res.status} ${res.stream ? "(event stream)" : res.body.slice(0, 160)}`;
+  if (res.status >= 500) problems.push(`a 5xx: ${shown}`);
+  if (res.status !== c.expectStatus) problems.push(`status ${res.status}, expected ${c.expectStatus}: ${shown}`);
+  if (c.page) return problems;
+  const type = String(res.headers["content-type"] ?? "");
+  if (!/^application\/json\b/.test(type)) problems.push(`content-type "${type}", expected application/json`);
+  let body: unknown;
+  try {
+    body = JSON.parse(res.body);
+  } catch {
+    problems.push(`body is not JSON: ${shown}`);
+    return problems;
+  }
+  const error = (body as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
+  if (typeof body !== "object" || body === null || Object.keys(body).join() !== "error" || !error) {
+    problems.push(`body is not {"error":{…}}: ${shown}`);
+    return problems;
+  }
+  if (error.code !== c.expectCode) problems.push(`code ${JSON.stringify(error.code)}, expected "${c.expectCode}"`);
+  if (typeof error.message !== "string" || error.message.trim() === "") problems.push("no message");
+  if (c.expectField !== undefined && error.field !== c.expectField) {
+    problems.push(`field ${JSON.stringify(error.field)}, expected "${c.expectField}"`);
+  }
+  return problems;
+}
+
+function send(c: Case): Promise<RawResponse> {
+  const headers = { ...c.headers };
+  let body: string | Buffer | undefined;
+  if (typeof c.body === "string" || Buffer.isBuffer(c.body)) body = c.body;
+  else if (c.body !== undefined) {
+    body = JSON.stringify(c.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+      headers["Content-Type"] = "application/json";
+  }
+  return rawRequest(baseURL(), {
+    method: c.method,
+    path: c.path,
+    headers,
+    body,
+    chunkSize: c.chunked ? 64 * 1024 : undefined,
+  });
+}
+
+test.describe("API contract of the production server", () => {
+  test.skip(!hasKcat, "kcat reads the cluster as an independent client");
+  test.describe.configure({ timeout: 900_000 });
+
+  const prefix = uniqueName("contract");
+  const topic = `${prefix}.target`;
+  let ctx: Ctx;
+  let bootstrap: string[];
+  let baseline: ClusterShape;
+  let configsBefore: Record<string, Record<string, string>>;
+  let began = 0;
+  let tableMs = 0;
+  let caseCount = 0;
+  let failedCount = 0;
+
+  test.beforeAll(async () => {
+    began = Date.now();
+    const url = new URL(baseURL());
+    ctx = { port: Number(url.port), origin: url.origin, topic, prefix };
+    bootstrap = ((await (await fetch(`${url.origin}${api}`)).json()) as { bootstrap: string[] }).bootstrap;
+
+    // The suite's own topic, made as the console's page makes it: same-origin JSON.
+    const created = await rawRequest(url.origin, {
+      method: "POST",
+      path: `${api}/topics`,
+      headers: { ...jsonType, Origin: url.origin, "Sec-Fetch-Site": "same-origin" },
+      body: JSON.stringify({ name: topic, partitions: 2, replicationFactor: 2 }),
+    });
+    expect(created.status, created.body).toBe(201);
+
+    // A first group commit makes Kafka create __consumer_offsets (the demo workload may be off).
+    const admin = (await labKafka()).admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({ groupId: `${prefix}-g`, topic, partitions: [{ partition: 0, offset: "0" }] });
+    } finally {
+      await admin.disconnect();
+    }
+
+    baseline = await stableClusterShape(bootstrap, 60_000);
+    expect(baseline.topics[topic]).toHaveLength(2);
+    expect(baseline.topics.__consumer_offsets?.length).toBeGreaterThan(0);
+    expect(baseline.brokers.length).toBeGreaterThan(0);
+    configsBefore = await kafkaTopicConfigs(bootstrap, [topic, "__consumer_offsets"]);
+    expect(Object.keys(configsBefore[topic] ?? {}).length).toBeGreaterThan(10);
+    expect(configsBefore.__consumer_offsets?.["cleanup.policy"]).toBe("compact");
+  });
+
+  test.afterAll(async () => {
+    // The suite's topic, and whatever a wrongly accepted request created.
+    const origin = baseURL();
+    const leftovers = bootstrap ? Object.keys(clusterShape(bootstrap).topics).filter((n) => n.startsWith(prefix)) : [];
+    for (const name of leftovers) {
+      await rawRequest(origin, {
+        method: "DELETE",
+        path: `${api}/topics/${encodeURIComponent(name)}`,
+        headers: { Origin: origin },
+      }).catch(() => undefined);
+    }
+    console.log(
+      `contract: ${caseCount} cases, ${caseCount - failedCount} as specified, ${failedCount} not; ` +
+        `table ${(tableMs / 1000).toFixed(1)} s, suite with setup and cleanup ${((Date.now() - began) / 1000).toFixed(1)} s`,
+    );
+  });
+
+  test("every bad request answers its 4xx JSON error and changes nothing", async () => {
+    const table = cases(ctx);
+    caseCount = table.length;
+    expect(table.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(table.map((c) => c.name)).size, "case names are unique").toBe(table.length);
+
+    const failures: string[] = [];
+    const tableStart = Date.now();
+    let previous = baseline;
+    for (const c of table) {
+      let problems: string[];
+      let res: RawResponse | null = null;
+      try {
+        res = await send(c);
+        problems = checkAnswer(c, res);
+      } catch (err) {
+        problems = [`no answer: ${err instanceof Error ? err.message : String(err)}`];
+      }
+      if (c.method !== "GET") {
+        // Compared with the state just before this request, so a change is pinned on the row that made it.
+        const now = clusterShape(bootstrap);
+        for (const change of shapeChanges(previous, now)) problems.push(`changed the cluster: ${change}`);
+        previous = now;
+      }
+      if (res && c.after) {
+        await c.after(res);
+        previous = await stableClusterShape(bootstrap);
+      }
+      if (problems.length > 0) failures.push(`${c.method} ${c.path.slice(0, 80)} — ${c.name}: ${problems.join("; ")}`);
+    }
+    tableMs = Date.now() - tableStart;
+    failedCount = failures.length;
+
+    const finalShape = await stableClusterShape(bootstrap);
+    const configsAfter = await kafkaTopicConfigs(bootstrap, [topic, "__consumer_offsets"]);
+    const overall = shapeChanges(baseline, finalShape).map((c) => `after the table: ${c}`);
+    for (const name of [topic, "__consumer_offsets"]) {
+      const before = configsBefore[name] ?? {};
+      const after = configsAfter[name] ?? {};
+      for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        if (before[key] !== after[key]) overall.push(`after the table: ${name} ${key} ${before[key]} → ${after[key]}`);
+      }
+    }
+
+    if (failures.length + overall.length > 0) {
+      console.log(`contract: ${failures.length} of ${table.length} cases not as specified:\n${failures.join("\n")}`);
+      if (overall.length) console.log(overall.join("\n"));
+    }
+    expect(failures, `${failures.length} of ${table.length} cases not as specified`).toEqual([]);
+    expect(overall, "the cluster after the whole table").toEqual([]);
+  });
+});
