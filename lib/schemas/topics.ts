@@ -57,10 +57,17 @@ export const TOPIC_CONFIGS: Record<string, Spec> = {
   "unclean.leader.election.enable": { kind: "bool" },
 };
 
+/** The spec of a config Quorum knows; never a member of Object.prototype ("constructor", "toString"…). */
+function specOf(name: string): Spec | undefined {
+  return Object.hasOwn(TOPIC_CONFIGS, name) ? TOPIC_CONFIGS[name] : undefined;
+}
+
+const unknownConfig = (name: string) => `${name} is not a topic config Quorum knows`;
+
 /** Checks one config value; returns the value as Kafka wants it (a string) or an error sentence. */
 export function checkTopicConfig(name: string, raw: unknown): { value: string } | { error: string } {
-  const spec = TOPIC_CONFIGS[name];
-  if (!spec) return { error: `${name} is not a topic config Quorum knows` };
+  const spec = specOf(name);
+  if (!spec) return { error: unknownConfig(name) };
   const text =
     typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : null;
   if (text === null || text === "") return { error: `${name} needs a value` };
@@ -98,16 +105,33 @@ export function checkTopicConfig(name: string, raw: unknown): { value: string } 
 
 const configValue = z.union([z.string(), z.number(), z.boolean()]);
 
+/**
+ * Config names as they stand in the parsed JSON. A record schema drops a "__proto__" key without
+ * a word, so names are checked before it: every unknown name is refused, never ignored.
+ */
+function knownNames<S extends z.ZodType>(record: S) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      for (const name of Object.keys(value))
+        if (!specOf(name))
+          ctx.issues.push({ code: "custom", message: unknownConfig(name), path: [name], input: value });
+    }
+    return value;
+  }, record);
+}
+
 /** Topic configs by name; every name known and every value of its type. */
-export const topicConfigsSchema = z.record(z.string(), configValue).transform((configs, ctx) => {
-  const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(configs)) {
-    const checked = checkTopicConfig(name, raw);
-    if ("error" in checked) ctx.addIssue({ code: "custom", message: checked.error, path: [name] });
-    else out[name] = checked.value;
-  }
-  return out;
-});
+export const topicConfigsSchema = knownNames(
+  z.record(z.string(), configValue).transform((configs, ctx) => {
+    const out: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(configs)) {
+      const checked = checkTopicConfig(name, raw);
+      if ("error" in checked) ctx.addIssue({ code: "custom", message: checked.error, path: [name] });
+      else out[name] = checked.value;
+    }
+    return out;
+  }),
+);
 
 const count = (what: string, max: number) =>
   z
@@ -134,24 +158,24 @@ export const addPartitionsSchema = z.object({ count: count("count", MAX_PARTITIO
 /** PATCH /api/clusters/:c/topics/:t/configs — a null value resets the config to its default. */
 export const alterTopicConfigsSchema = z
   .object({
-    configs: z
-      .record(z.string(), configValue.nullable())
-      .refine((c) => Object.keys(c).length > 0, "name at least one config")
-      .transform((configs, ctx) => {
-        const out: Record<string, string | null> = {};
-        for (const [name, raw] of Object.entries(configs)) {
-          if (raw === null) {
-            if (!TOPIC_CONFIGS[name])
-              ctx.addIssue({ code: "custom", message: `${name} is not a topic config Quorum knows`, path: [name] });
-            out[name] = null;
-            continue;
+    configs: knownNames(
+      z
+        .record(z.string(), configValue.nullable())
+        .refine((c) => Object.keys(c).length > 0, "name at least one config")
+        .transform((configs, ctx) => {
+          const out: Record<string, string | null> = {};
+          for (const [name, raw] of Object.entries(configs)) {
+            if (raw === null) {
+              out[name] = null;
+              continue;
+            }
+            const checked = checkTopicConfig(name, raw);
+            if ("error" in checked) ctx.addIssue({ code: "custom", message: checked.error, path: [name] });
+            else out[name] = checked.value;
           }
-          const checked = checkTopicConfig(name, raw);
-          if ("error" in checked) ctx.addIssue({ code: "custom", message: checked.error, path: [name] });
-          else out[name] = checked.value;
-        }
-        return out;
-      }),
+          return out;
+        }),
+    ),
   })
   .strict();
 
