@@ -145,6 +145,24 @@ describe("demo workload start and stop", () => {
     expect(kafka.clients).toHaveLength(8);
   });
 
+  it("a client whose disconnect fails at first is disconnected on a later try", async () => {
+    const { kafka, w } = workload();
+    current = w;
+    const original = kafka.consumer.bind(kafka);
+    kafka.consumer = () => {
+      const c = original();
+      let refusals = 2;
+      return {
+        ...c,
+        disconnect: () => (refusals-- > 0 ? Promise.reject(new Error("the group is rebalancing")) : c.disconnect()),
+      };
+    };
+    await w.start();
+    expect(kafka.connected()).toBe(4);
+    await w.stop();
+    expect(kafka.connected()).toBe(0);
+  });
+
   it("clients of a failed attempt are disconnected, and a stop ends the retries at once", async () => {
     const { kafka, w } = workload(60_000);
     current = w;

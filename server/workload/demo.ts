@@ -265,7 +265,27 @@ export class DemoWorkload {
     this.producer = null;
     this.consumers.clear();
     this.paused.clear();
-    await Promise.all(clients.map((c) => c.disconnect().catch(() => {})));
+    await Promise.all(clients.map((c) => this.disconnect(c)));
+  }
+
+  /**
+   * Disconnects a client, trying again a few times: a kafkajs consumer asked to disconnect while it
+   * is joining its group can fail, and would otherwise stay connected with nobody holding it.
+   */
+  private async disconnect(client: Client): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.disconnect();
+        return;
+      } catch (err) {
+        if (attempt >= 5) {
+          this.lastError = `a client did not disconnect: ${err instanceof Error ? err.message : String(err)}`;
+          logger.warn({ cluster: this.cluster.id, err: this.lastError }, "demo workload");
+          return;
+        }
+        await sleep(attempt * 200);
+      }
+    }
   }
 
   setPaused(groupId: string, paused: boolean): WorkloadStatus {
