@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { fetchStopImpact, useStartBrokerMutation, useStopBrokerMutation } from "@/lib/hooks/api/brokers";
+import { sh, verbatim } from "@/lib/shell-quote";
 import type { Broker, StopImpact } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { Modal } from "./modal";
@@ -46,9 +47,9 @@ export function BrokerActions({
 
   const command =
     lastAction === "kill"
-      ? `kill -9 ${broker.pid ?? "<broker pid>"}`
+      ? sh`kill -9 ${broker.pid ?? verbatim("<broker pid>")}`
       : lastAction === "start"
-        ? `kafka-server-start.sh broker-${broker.id}/server.properties`
+        ? sh`kafka-server-start.sh ${`broker-${broker.id}/server.properties`}`
         : `kafka-server-stop.sh   # SIGTERM to broker ${broker.id}: controlled shutdown`;
 
   return (

@@ -2,6 +2,7 @@
 import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
 import { useClusterHistoryQuery } from "@/lib/hooks/api/history";
 import { usePartitionsQuery } from "@/lib/hooks/api/topics";
+import { verbatim } from "@/lib/shell-quote";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
 import { ElectAllButton } from "./elect-all-button";
@@ -143,7 +144,9 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
         )}
       </section>
 
-      {s && s.brokersUp > 0 && <ElectAllButton cluster={cluster} bootstrap={s.bootstrap[0] ?? ""} />}
+      {s && s.brokersUp > 0 && (
+        <ElectAllButton cluster={cluster} bootstrap={s.bootstrap[0] ?? verbatim("<bootstrap>")} />
+      )}
 
       <FailoverSummary />
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
 import { useGroupHistoryQuery } from "@/lib/hooks/api/history";
+import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
@@ -15,7 +16,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
   const detail = useConsumerGroupQuery(cluster, group);
   const history = useGroupHistoryQuery(cluster, group);
   const summary = useClusterQuery(cluster);
-  const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
+  const bootstrap = summary.data?.bootstrap[0] ?? verbatim("<bootstrap>");
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   if (detail.error) return <ErrorPanel error={detail.error} />;
   const g = detail.data;
@@ -58,7 +59,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           )}
         </div>
       )}
-      <CliCommand command={`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --describe --group ${group}`} />
+      <CliCommand command={sh`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --describe --group ${group}`} />
 
       <section>
         <h2 className="mb-2 text-lg font-semibold">Lag over time</h2>

@@ -5,6 +5,7 @@ import { ApiError } from "@/lib/api-client";
 import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useCreateTopicMutation, useTopicsQuery } from "@/lib/hooks/api/topics";
 import { type CreateTopicInput, collidingTopic, createTopicSchema } from "@/lib/schemas/topics";
+import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
 
 interface Fields {
@@ -79,11 +80,11 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
     [fields.name, topics.data],
   );
   const input = toInput(fields);
-  const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
+  const bootstrap = summary.data?.bootstrap[0] ?? verbatim("<bootstrap>");
   const cli = [
-    `kafka-topics.sh --bootstrap-server ${bootstrap} --create --topic ${input.name || "<name>"}`,
-    `--partitions ${fields.partitions || "?"} --replication-factor ${fields.replicationFactor || "?"}`,
-    ...Object.entries(input.configs ?? {}).map(([k, v]) => `--config ${k}=${v}`),
+    sh`kafka-topics.sh --bootstrap-server ${bootstrap} --create --topic ${input.name || verbatim("<name>")}`,
+    sh`--partitions ${fields.partitions || verbatim("?")} --replication-factor ${fields.replicationFactor || verbatim("?")}`,
+    ...Object.entries(input.configs ?? {}).map(([k, v]) => sh`--config ${`${k}=${v}`}`),
   ].join(" ");
 
   const onSubmit = (e: FormEvent) => {

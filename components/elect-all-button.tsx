@@ -1,11 +1,12 @@
 "use client";
 import { useState } from "react";
 import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
+import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { ElectionReport } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 
 /** Preferred leader election over every partition: leadership back to each partition's first replica. */
-export function ElectAllButton({ cluster, bootstrap }: { cluster: string; bootstrap: string }) {
+export function ElectAllButton({ cluster, bootstrap }: { cluster: string; bootstrap: string | Verbatim }) {
   const elect = useElectLeadersMutation(cluster);
   const [report, setReport] = useState<ElectionReport | null>(null);
   return (
@@ -25,7 +26,7 @@ export function ElectAllButton({ cluster, bootstrap }: { cluster: string; bootst
           {report.elected} partition(s) moved back to their preferred leader, {report.already} already there
           {report.failed > 0 && `, ${report.failed} could not (preferred replica down or out of sync)`}.
           <CliCommand
-            command={`kafka-leader-election.sh --bootstrap-server ${bootstrap} --election-type PREFERRED --all-topic-partitions`}
+            command={sh`kafka-leader-election.sh --bootstrap-server ${bootstrap} --election-type PREFERRED --all-topic-partitions`}
           />
         </div>
       )}

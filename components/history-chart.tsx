@@ -11,7 +11,11 @@ export interface Series {
 
 const time = (ts: number) => new Date(ts).toLocaleTimeString("en-GB", { hour12: false });
 
-/** A time series chart of history points; `testId` carries the point count and last values for tests. */
+/**
+ * A time series chart of history points. A point whose series values are all null is a gap the
+ * server marked (no sample there): the lines break across it instead of joining its neighbours.
+ * `testId` carries the sample count, the gap count and the last sample's values for tests.
+ */
 export function HistoryChart<T extends { ts: number }>({
   points,
   series,
@@ -23,10 +27,15 @@ export function HistoryChart<T extends { ts: number }>({
   testId: string;
   empty: string;
 }) {
-  const last = points[points.length - 1] as Record<string, unknown> | undefined;
-  const attrs: Record<string, string> = { "data-points": String(points.length) };
-  for (const s of series) attrs[`data-last-${s.key.toLowerCase()}`] = String(last?.[s.key] ?? "");
-  if (points.length < 2) {
+  const value = (p: T, key: string) => (p as Record<string, unknown>)[key];
+  const samples = points.filter((p) => series.some((s) => value(p, s.key) !== null && value(p, s.key) !== undefined));
+  const last = samples[samples.length - 1];
+  const attrs: Record<string, string> = {
+    "data-points": String(samples.length),
+    "data-gaps": String(points.length - samples.length),
+  };
+  for (const s of series) attrs[`data-last-${s.key.toLowerCase()}`] = String((last && value(last, s.key)) ?? "");
+  if (samples.length < 2) {
     return (
       <div
         data-testid={testId}
@@ -61,7 +70,7 @@ export function HistoryChart<T extends { ts: number }>({
               dot={false}
               strokeWidth={2}
               isAnimationActive={false}
-              connectNulls
+              connectNulls={false}
             />
           ))}
         </LineChart>

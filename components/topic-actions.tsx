@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
 import { useAddPartitionsMutation, useDeleteTopicMutation } from "@/lib/hooks/api/topics";
 import { MAX_PARTITIONS } from "@/lib/schemas/topics";
+import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { ElectionReport, TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { Modal } from "./modal";
@@ -19,7 +20,7 @@ export function TopicActions({
 }: {
   cluster: string;
   topic: TopicDetail;
-  bootstrap: string;
+  bootstrap: string | Verbatim;
 }) {
   const router = useRouter();
   const [dialog, setDialog] = useState<"partitions" | "delete" | null>(null);
@@ -79,7 +80,7 @@ export function TopicActions({
           Preferred leader election: {report.elected} moved to the preferred replica, {report.already} already there
           {report.failed > 0 && `, ${report.failed} failed (${report.results.find((r) => r.error)?.error})`}.
           <CliCommand
-            command={`kafka-leader-election.sh --bootstrap-server ${bootstrap} --election-type PREFERRED --topic ${topic.name} --all-topic-partitions`}
+            command={sh`kafka-leader-election.sh --bootstrap-server ${bootstrap} --election-type PREFERRED --topic ${topic.name} --all-topic-partitions`}
           />
         </div>
       )}
@@ -105,7 +106,7 @@ export function TopicActions({
           {countError && count.trim() !== "" && <p className="text-xs text-rose-700">Must be {countError}.</p>}
           {add.error && <p className="text-rose-700">{add.error.message}</p>}
           <CliCommand
-            command={`kafka-topics.sh --bootstrap-server ${bootstrap} --alter --topic ${topic.name} --partitions ${count}`}
+            command={sh`kafka-topics.sh --bootstrap-server ${bootstrap} --alter --topic ${topic.name} --partitions ${count}`}
           />
           <div className="flex justify-end gap-2">
             <button type="button" onClick={close} className="rounded-md border px-3 py-1.5">
@@ -142,7 +143,7 @@ export function TopicActions({
             />
           </label>
           {del.error && <p className="text-rose-700">{del.error.message}</p>}
-          <CliCommand command={`kafka-topics.sh --bootstrap-server ${bootstrap} --delete --topic ${topic.name}`} />
+          <CliCommand command={sh`kafka-topics.sh --bootstrap-server ${bootstrap} --delete --topic ${topic.name}`} />
           <div className="flex justify-end gap-2">
             <button type="button" onClick={close} className="rounded-md border px-3 py-1.5">
               Cancel

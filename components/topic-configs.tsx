@@ -2,9 +2,13 @@
 import { useState } from "react";
 import { useAlterTopicConfigsMutation } from "@/lib/hooks/api/topics";
 import { checkTopicConfig, TOPIC_CONFIGS } from "@/lib/schemas/topics";
+import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
+
+/** kafka-configs.sh splits --add-config at commas: a value that holds one goes in brackets. */
+const addConfig = (name: string, value: string) => `${name}=${value.includes(",") ? `[${value}]` : value}`;
 
 /** The topic's configs, with their source; the ones Quorum knows can be edited or reset to the default. */
 export function TopicConfigs({
@@ -14,7 +18,7 @@ export function TopicConfigs({
 }: {
   cluster: string;
   detail: TopicDetail;
-  bootstrap: string;
+  bootstrap: string | Verbatim;
 }) {
   const [onlyChanged, setOnlyChanged] = useState(false);
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
@@ -22,7 +26,7 @@ export function TopicConfigs({
   const alter = useAlterTopicConfigsMutation(cluster, detail.name);
   const rows = detail.configs.filter((c) => !onlyChanged || !c.isDefault);
   const check = editing ? checkTopicConfig(editing.name, editing.value) : null;
-  const base = `kafka-configs.sh --bootstrap-server ${bootstrap} --entity-type topics --entity-name ${detail.name} --alter`;
+  const base = sh`kafka-configs.sh --bootstrap-server ${bootstrap} --entity-type topics --entity-name ${detail.name} --alter`;
 
   const save = (name: string, value: string | null) => {
     alter.mutate(
@@ -30,7 +34,11 @@ export function TopicConfigs({
       {
         onSuccess: () => {
           setEditing(null);
-          setLastCommand(value === null ? `${base} --delete-config ${name}` : `${base} --add-config ${name}=${value}`);
+          setLastCommand(
+            value === null
+              ? `${base} ${sh`--delete-config ${name}`}`
+              : `${base} ${sh`--add-config ${addConfig(name, value)}`}`,
+          );
         },
       },
     );

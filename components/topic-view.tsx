@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useTopicHistoryQuery } from "@/lib/hooks/api/history";
 import { useTopicQuery } from "@/lib/hooks/api/topics";
+import { sh, verbatim } from "@/lib/shell-quote";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
@@ -33,7 +34,7 @@ export function TopicView({
   const brokers = useBrokersQuery(cluster);
   const history = useTopicHistoryQuery(cluster, topic);
   const [tab, setTab] = useState<Tab>(initialTab);
-  const bootstrap = summary.data?.bootstrap[0] ?? "<bootstrap>";
+  const bootstrap = summary.data?.bootstrap[0] ?? verbatim("<bootstrap>");
 
   if (detail.error) return <ErrorPanel error={detail.error} />;
   const d = detail.data;
@@ -87,7 +88,7 @@ export function TopicView({
           </span>
         )}
       </div>
-      <CliCommand command={`kafka-topics.sh --bootstrap-server ${bootstrap} --describe --topic ${topic}`} />
+      <CliCommand command={sh`kafka-topics.sh --bootstrap-server ${bootstrap} --describe --topic ${topic}`} />
       {d && <TopicActions cluster={cluster} topic={d} bootstrap={bootstrap} />}
       {d && <TopicBrokers cluster={cluster} topic={d} controllable={summary.data?.controllable ?? false} />}
 

@@ -268,6 +268,11 @@ export interface WorkloadStatus {
 
 export type { LagStatus };
 
+/**
+ * History answers: one point per sample, oldest first. A point whose values are all null is a gap:
+ * no sample was taken there (Quorum stopped, the cluster unreachable, a partial snapshot skipped).
+ */
+
 /** GET /api/clusters/:c/consumer-groups/:g/history */
 export interface GroupHistory {
   status: LagStatus;
@@ -277,10 +282,10 @@ export interface GroupHistory {
 
 /** GET /api/clusters/:c/topics/:t/history */
 export interface TopicHistory {
-  points: { ts: number; messages: number; produceRate: number | null }[];
+  points: { ts: number; messages: number | null; produceRate: number | null }[];
 }
 
 /** GET /api/clusters/:c/history */
 export interface ClusterHistory {
-  points: { ts: number; totalLag: number; produceRate: number | null }[];
+  points: { ts: number; totalLag: number | null; produceRate: number | null }[];
 }

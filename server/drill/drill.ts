@@ -6,6 +6,7 @@ import type { ClusterEvent, DrillReport } from "@/lib/types";
 import type { ClusterService } from "../cluster-service";
 import { AppError } from "../errors";
 import { logger } from "../logger";
+import { nextDrillId } from "./drill-id";
 
 export interface DrillPlan {
   topic: string;
@@ -82,7 +83,7 @@ export class DrillRunner {
     }
     const now = Date.now();
     const report: DrillReport = {
-      id: new Date(now).toISOString().replace(/[:.]/g, "-"),
+      id: nextDrillId(now),
       cluster: this.cluster.id,
       ...plan,
       status: "running",

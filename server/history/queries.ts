@@ -1,25 +1,34 @@
 import "server-only";
 import { evaluateLag, type LagVerdict } from "@/lib/lag-status";
 import type { ClusterHistory, GroupHistory, TopicHistory } from "@/lib/types";
-import { type HistoryStore, rates } from "./history-store";
+import type { HistoryStore } from "./history-store";
+import { rates, withGaps } from "./series";
 
 /** Lag status is judged over this window of samples. */
 export const STATUS_WINDOW_MS = 60_000;
 
+/**
+ * Each series below has a blank point (values null) wherever no sample was taken for longer than
+ * a few sample intervals (see `withGaps`): Quorum was stopped, the cluster did not answer, or the
+ * snapshot was partial and the sample was skipped. `sampleMs` is the sampler's interval.
+ */
 export function groupHistory(
   store: HistoryStore,
   cluster: string,
   groupId: string,
   minutes: number,
+  sampleMs: number,
   now = Date.now(),
 ): GroupHistory {
   const rows = store.groupSeries(cluster, groupId, now - minutes * 60_000);
-  const consume = rates(rows, (r) => r.committed);
+  const consume = rates(rows, (r) => r.committed, sampleMs);
   const verdict = evaluateLag(rows.filter((r) => r.ts >= now - STATUS_WINDOW_MS));
-  return {
-    ...verdict,
-    points: rows.map((r, i) => ({ ts: r.ts, lag: r.lag, consumeRate: consume[i]?.rate ?? null })),
-  };
+  const points: GroupHistory["points"] = rows.map((r, i) => ({
+    ts: r.ts,
+    lag: r.lag,
+    consumeRate: consume[i] ?? null,
+  }));
+  return { ...verdict, points: withGaps(points, sampleMs, (ts) => ({ ts, lag: null, consumeRate: null }), now) };
 }
 
 export function topicHistory(
@@ -27,24 +36,34 @@ export function topicHistory(
   cluster: string,
   topic: string,
   minutes: number,
+  sampleMs: number,
   now = Date.now(),
 ): TopicHistory {
   const rows = store.topicSeries(cluster, topic, now - minutes * 60_000);
-  const produce = rates(rows, (r) => r.logEnd);
-  return {
-    points: rows.map((r, i) => ({ ts: r.ts, messages: r.logEnd - r.logStart, produceRate: produce[i]?.rate ?? null })),
-  };
+  const produce = rates(rows, (r) => r.logEnd, sampleMs);
+  const points: TopicHistory["points"] = rows.map((r, i) => ({
+    ts: r.ts,
+    messages: r.logEnd - r.logStart,
+    produceRate: produce[i] ?? null,
+  }));
+  return { points: withGaps(points, sampleMs, (ts) => ({ ts, messages: null, produceRate: null }), now) };
 }
 
 export function clusterHistory(
   store: HistoryStore,
   cluster: string,
   minutes: number,
+  sampleMs: number,
   now = Date.now(),
 ): ClusterHistory {
   const rows = store.clusterSeries(cluster, now - minutes * 60_000);
-  const produce = rates(rows, (r) => r.logEnd);
-  return { points: rows.map((r, i) => ({ ts: r.ts, totalLag: r.totalLag, produceRate: produce[i]?.rate ?? null })) };
+  const produce = rates(rows, (r) => r.logEnd, sampleMs);
+  const points: ClusterHistory["points"] = rows.map((r, i) => ({
+    ts: r.ts,
+    totalLag: r.totalLag,
+    produceRate: produce[i] ?? null,
+  }));
+  return { points: withGaps(points, sampleMs, (ts) => ({ ts, totalLag: null, produceRate: null }), now) };
 }
 
 /** Every group's status over the last window, in one query. */

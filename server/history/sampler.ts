@@ -1,12 +1,19 @@
 import "server-only";
 import type { ClusterService } from "../cluster-service";
 import { logger } from "../logger";
-import type { GroupRow, HistoryStore, TopicRow } from "./history-store";
+import type { HistoryStore } from "./history-store";
+import { sampleOf } from "./sample-of";
 
-/** Records each cluster's group lag and topic offsets every `sampleMs`, from the shared snapshot. */
+/**
+ * Records each cluster's group lag and topic offsets every `sampleMs`, from the shared snapshot.
+ * What a partial snapshot could not read is left out of that sample (see `sampleOf`), never
+ * written as 0: the history shows a gap there instead of a drop.
+ */
 export class HistorySampler {
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
+  private lastTs = 0;
+  private lastSkipped = "";
 
   constructor(
     private readonly cluster: ClusterService,
@@ -29,26 +36,25 @@ export class HistorySampler {
   async sample(): Promise<void> {
     try {
       const snap = await this.cluster.snapshot(Math.floor(this.sampleMs / 2));
-      if (!snap) return;
-      const groups: GroupRow[] = snap.groups.map((g) => {
-        const committed = g.offsets.filter((o) => o.committedOffset !== null);
-        const sum = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
-        return {
-          groupId: g.groupId,
-          lag: committed.length ? sum(committed.map((o) => o.lag)) : null,
-          committed: committed.length ? sum(committed.map((o) => o.committedOffset)) : null,
-          logEnd: committed.length ? sum(committed.map((o) => o.logEndOffset)) : null,
-          members: g.members.length,
-        };
-      });
-      const topics: TopicRow[] = snap.topics
-        .filter((t) => !t.internal)
-        .map((t) => ({
-          topic: t.name,
-          logEnd: t.partitions.reduce((a, p) => a + (p.latestOffset ?? 0), 0),
-          logStart: t.partitions.reduce((a, p) => a + (p.earliestOffset ?? 0), 0),
-        }));
-      this.store.record(this.cluster.id, snap.takenAt, groups, topics);
+      // No snapshot, or the one already sampled (shared with a page that asked first): nothing new.
+      if (!snap || snap.takenAt <= this.lastTs) return;
+      this.lastTs = snap.takenAt;
+      const sample = sampleOf(snap);
+      this.store.record(this.cluster.id, sample);
+      const skipped = [
+        ...sample.skipped.topics.map((t) => `topic ${t}`),
+        ...sample.skipped.groups.map((g) => `group ${g}`),
+      ];
+      const said = skipped.join(", ");
+      if (said !== this.lastSkipped) {
+        if (skipped.length > 0) {
+          logger.info(
+            { cluster: this.cluster.id, skipped },
+            "partial snapshot: lag history skips what it could not read",
+          );
+        }
+        this.lastSkipped = said;
+      }
       if (snap.takenAt - this.lastPrune > 10 * 60_000) {
         this.store.prune(snap.takenAt - this.retentionMs);
         this.lastPrune = snap.takenAt;

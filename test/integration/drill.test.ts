@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as stopRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/stop/route";
 import * as drillRoute from "@/app/api/clusters/[cluster]/drills/[drill]/route";
@@ -5,6 +6,7 @@ import * as drillsRoute from "@/app/api/clusters/[cluster]/drills/route";
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
 import type { DrillReport } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
+import { clusterDeps, DemoWorkload, type WorkloadKafka } from "@/server/workload/demo";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { call, serveThroughRoutes } from "../helpers/routes";
 
@@ -83,4 +85,59 @@ describe("failover drill", () => {
     const res = await call(drillsRoute.POST, local, { body });
     expect(res.status).toBe(status);
   });
+
+  it("demo workload: start/stop/start/stop/start ten times without waiting runs one produce loop, and a stop leaves no client connected", async () => {
+    // Real kafkajs clients, counted by their own CONNECT/DISCONNECT instrumentation events.
+    let connected = 0;
+    const kafka: WorkloadKafka = {
+      producer: (config) => {
+        const p = new Kafka({
+          clientId: "quorum-demo-test",
+          brokers: service.bootstrap,
+          logLevel: logLevel.NOTHING,
+        }).producer(config);
+        p.on(p.events.CONNECT, () => connected++);
+        p.on(p.events.DISCONNECT, () => connected--);
+        return p;
+      },
+      consumer: (config) => {
+        const c = new Kafka({
+          clientId: "quorum-demo-test",
+          brokers: service.bootstrap,
+          logLevel: logLevel.NOTHING,
+        }).consumer(config);
+        c.on(c.events.CONNECT, () => connected++);
+        c.on(c.events.DISCONNECT, () => connected--);
+        return c;
+      },
+    };
+    const workload = new DemoWorkload(service, true, 50, { ...clusterDeps(service), kafka: () => kafka });
+    try {
+      let mostLoops = 0;
+      const watch = setInterval(() => {
+        mostLoops = Math.max(mostLoops, workload.produceLoops);
+      }, 5);
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < 10; i++)
+        calls.push(workload.start(), workload.stop(), workload.start(), workload.stop(), workload.start());
+      await Promise.all(calls);
+      await eventually("the workload running", async () => workload.status().running || undefined, 60_000);
+      expect(connected).toBe(4);
+
+      // One loop at 50 messages/s makes about 100 in 2 s; two would make about 200.
+      const before = workload.status().produced;
+      await new Promise((r) => setTimeout(r, 2000));
+      const made = workload.status().produced - before;
+      expect(made).toBeGreaterThan(50);
+      expect(made).toBeLessThan(150);
+      clearInterval(watch);
+      expect(Math.max(mostLoops, workload.produceLoops)).toBe(1);
+
+      await workload.stop();
+      expect(workload.produceLoops).toBe(0);
+      expect(connected).toBe(0);
+    } finally {
+      await workload.stop();
+    }
+  }, 120_000);
 });

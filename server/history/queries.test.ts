@@ -1,0 +1,110 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HistoryStore } from "./history-store";
+import { clusterHistory, groupHistory, topicHistory } from "./queries";
+import { sampleOf } from "./sample-of";
+
+const SAMPLE_MS = 2000;
+
+/** A one-topic, one-group snapshot: `logEnd` null is a broker that timed out on ListOffsets. */
+const snap = (takenAt: number, logEnd: number | null, committed = 0) => ({
+  takenAt,
+  complete: logEnd !== null,
+  topics: [
+    {
+      name: "orders",
+      internal: false,
+      partitions: [
+        {
+          partition: 0,
+          leader: 1,
+          replicas: [1],
+          isr: [1],
+          offlineReplicas: [],
+          earliestOffset: 0,
+          latestOffset: logEnd,
+        },
+      ],
+    },
+  ],
+  groups: [
+    {
+      groupId: "billing",
+      state: "Stable",
+      protocolType: "consumer",
+      protocol: "range",
+      coordinator: 1,
+      complete: true,
+      members: [],
+      offsets: [
+        {
+          topic: "orders",
+          partition: 0,
+          committedOffset: committed,
+          logEndOffset: logEnd,
+          lag: logEnd === null ? null : logEnd - committed,
+        },
+      ],
+    },
+  ],
+});
+
+describe("history queries", () => {
+  let dir: string;
+  let store: HistoryStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-history-"));
+    store = new HistoryStore(path.join(dir, "history.sqlite"));
+  });
+  afterEach(() => {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a partial sample leaves no 0 and no spike; a long silence is a gap", () => {
+    const t0 = 1_000_000;
+    // 100 messages per second; the sample at t0+4s is partial; then nothing for a minute.
+    const offsets: [number, number | null][] = [
+      [t0, 1000],
+      [t0 + 2000, 1200],
+      [t0 + 4000, null],
+      [t0 + 6000, 1600],
+      [t0 + 8000, 1800],
+      [t0 + 68_000, 7800],
+      [t0 + 70_000, 8000],
+    ];
+    for (const [ts, end] of offsets) store.record("c", sampleOf(snap(ts, end, 900)));
+    const now = t0 + 71_000;
+
+    const topic = topicHistory(store, "c", "orders", 15, SAMPLE_MS, now).points;
+    expect(topic.map((p) => p.ts)).toEqual([
+      t0,
+      t0 + 2000,
+      t0 + 6000,
+      t0 + 8000,
+      t0 + 10_000,
+      t0 + 68_000,
+      t0 + 70_000,
+    ]);
+    expect(topic.map((p) => p.messages)).toEqual([1000, 1200, 1600, 1800, null, 7800, 8000]);
+    // Between adjacent real samples only: 4 s over the skipped one is still 100/s, never a spike.
+    expect(topic.map((p) => p.produceRate)).toEqual([null, 100, 100, 100, null, null, 100]);
+
+    const cluster = clusterHistory(store, "c", 15, SAMPLE_MS, now).points;
+    expect(cluster.map((p) => p.totalLag)).toEqual([100, 300, 700, 900, null, 6900, 7100]);
+    expect(Math.max(...cluster.map((p) => p.produceRate ?? 0))).toBe(100);
+
+    const group = groupHistory(store, "c", "billing", 15, SAMPLE_MS, now).points;
+    expect(group.map((p) => p.lag)).toEqual([100, 300, 700, 900, null, 6900, 7100]);
+    expect(group.some((p) => p.lag === 0)).toBe(false);
+  });
+
+  it("shows that nothing was sampled lately with a blank point at now", () => {
+    store.record("c", sampleOf(snap(0, 10)));
+    store.record("c", sampleOf(snap(2000, 20)));
+    const points = clusterHistory(store, "c", 15, SAMPLE_MS, 30_000).points;
+    expect(points.at(-1)).toEqual({ ts: 30_000, totalLag: null, produceRate: null });
+  });
+});
