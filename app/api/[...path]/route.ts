@@ -1,13 +1,13 @@
 import { AppError } from "@/server/errors";
-import { withRoute } from "@/server/http/with-route";
+import { toErrorResponse } from "@/server/http/with-route";
 
 export const dynamic = "force-dynamic";
 
 // Any method on /api/<anything no route serves> — 404 in the API's JSON shape (the proxy answers
 // first from its route table; this catches whatever reaches the router anyway).
-const notFound = withRoute((req) => {
-  throw new AppError("not_found", `No API route at ${new URL(req.url).pathname}`);
-});
+function notFound(req: Request): Response {
+  return toErrorResponse(new AppError("not_found", `No API route at ${new URL(req.url).pathname}`));
+}
 
 export const GET = notFound;
 export const HEAD = notFound;
