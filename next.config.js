@@ -6,6 +6,12 @@ const nextConfig = {
   serverExternalPackages: ["kafkajs", "pino", "get-port", "better-sqlite3"],
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // With proxy.ts, Next.js buffers each request body (10 MB by default) so both the proxy and
+    // the route can read it. Quorum reads at most 1 MiB (server/http/with-route.ts answers 413 past
+    // it); 2 MiB keeps a larger body visible as larger to the route while bounding that buffer.
+    proxyClientMaxBodySize: 2 * 1024 * 1024,
+  },
 };
 
 module.exports = nextConfig;

@@ -11,11 +11,11 @@ type LeaderChanged = Extract<ClusterEvent, { type: "leader-changed" }>;
  */
 export function FailoverSummary({ topic }: { topic?: string }) {
   const { events } = useClusterStream();
-  const down = [...events]
-    .reverse()
-    .find((e): e is ClusterEvent & { type: "broker-down"; broker: number } => e.type === "broker-down");
+  const at = events.findLastIndex((e) => e.type === "broker-down");
+  const down = events[at] as (ClusterEvent & { type: "broker-down"; broker: number }) | undefined;
   if (!down) return null;
-  const after = events.filter((e) => e.id > down.id && e.ts - down.ts <= 60_000);
+  // Events are in arrival order; ids of different server runs do not compare.
+  const after = events.slice(at + 1).filter((e) => e.ts - down.ts <= 60_000);
   const inScope = (e: ClusterEvent) => !topic || ("topic" in e && e.topic === topic);
   const moves = after.filter(
     (e): e is LeaderChanged =>

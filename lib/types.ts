@@ -214,8 +214,8 @@ export type ClusterEventData =
   | { type: "partitions-added"; topic: string; from: number; to: number }
   | { type: "cluster-unreachable" | "cluster-reachable" };
 
-/** One event: what changed, a rising id, and the server time (ms since epoch) it was seen. */
-export type ClusterEvent = ClusterEventData & { id: number; ts: number; cluster: string };
+/** One event: what changed, its id `<epoch>-<n>` (lib/event-id.ts), and the server time (ms since epoch) it was seen. */
+export type ClusterEvent = ClusterEventData & { id: string; ts: number; cluster: string };
 
 /** A failover drill's report (GET /api/clusters/:c/drills/:id). */
 export interface DrillReport {

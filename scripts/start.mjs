@@ -68,7 +68,7 @@ if (!dev && needsBuild()) {
   run([nextBin, "build"], "next build");
 }
 
-const env = { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1" };
+const env = { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1", QUORUM_PORT: String(port) };
 const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-H", host, "-p", String(port)], {
   cwd: root,
   stdio: "inherit",

@@ -66,6 +66,7 @@ const envSchema = z.object({
     .default(24),
   QUORUM_MONITOR_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
   QUORUM_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
+  QUORUM_SSE_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(10000).default(100),
 });
 
 export interface EmbeddedConfig {
@@ -94,6 +95,8 @@ export interface QuorumConfig {
   monitorIntervalMs: number;
   /** How often the event stream sends a heartbeat. */
   heartbeatMs: number;
+  /** Event streams one cluster serves at most (503 past it). */
+  maxStreams: number;
   /** The demo workload on the embedded cluster: on at start, and its rate in messages per second. */
   demo: { enabled: boolean; rate: number };
   /** Lag and throughput history: sampling pace and how long samples are kept. */
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     external: e.QUORUM_CLUSTERS,
     monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,
+    maxStreams: e.QUORUM_SSE_MAX_SUBSCRIBERS,
     demo: { enabled: e.QUORUM_DEMO, rate: e.QUORUM_DEMO_RATE },
     history: { sampleMs: e.QUORUM_HISTORY_SAMPLE_MS, retentionHours: e.QUORUM_HISTORY_RETENTION_HOURS },
   };

@@ -34,7 +34,7 @@ type WithQuorum = typeof globalThis & { [KEY]?: Quorum };
 export function createQuorum(config: QuorumConfig): Quorum {
   const embedded = config.embedded ? new EmbeddedCluster(config.embedded) : null;
   const clusters = new Map<string, ClusterService>();
-  const monitor = { ...DEFAULT_MONITOR_OPTIONS, intervalMs: config.monitorIntervalMs };
+  const monitor = { ...DEFAULT_MONITOR_OPTIONS, intervalMs: config.monitorIntervalMs, maxStreams: config.maxStreams };
   if (embedded)
     clusters.set(LOCAL_CLUSTER_ID, new ClusterService(LOCAL_CLUSTER_ID, "Local lab", [], embedded, monitor));
   for (const ext of config.external)

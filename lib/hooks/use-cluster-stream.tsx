@@ -37,7 +37,8 @@ const StreamContext = createContext<StreamState | null>(null);
 /**
  * One EventSource per cluster page tree. Each event lands in the timeline and marks every query of
  * the cluster stale (coalesced, so a burst of events costs one refetch of each visible query, served
- * from the server's shared snapshot). EventSource reconnects by itself, resuming after Last-Event-ID.
+ * from the server's shared snapshot). EventSource reconnects by itself, resuming after Last-Event-ID
+ * (`<epoch>-<n>`: after a server restart the id is another run's and the server replays its whole ring).
  */
 export function ClusterStreamProvider({ cluster, children }: { cluster: string; children: ReactNode }) {
   const qc = useQueryClient();
@@ -47,7 +48,7 @@ export function ClusterStreamProvider({ cluster, children }: { cluster: string; 
   const history = useQuery({
     queryKey: ["clusters", cluster, "events", "history"],
     queryFn: () =>
-      apiFetch<{ lastEventId: number; events: ClusterEvent[] }>(
+      apiFetch<{ lastEventId: string; events: ClusterEvent[] }>(
         `/api/clusters/${encodeURIComponent(cluster)}/events/history?limit=${MAX_EVENTS}`,
       ),
     staleTime: Number.POSITIVE_INFINITY,
@@ -108,9 +109,11 @@ export function ClusterStreamProvider({ cluster, children }: { cluster: string; 
   }, [cluster, qc]);
 
   const events = useMemo(() => {
+    // Live events the history already holds are dropped by id; ids are `<epoch>-<n>` and those of
+    // a restarted server (a new epoch) follow the older run's in arrival order.
     const past = history.data?.events ?? [];
-    const newest = past[past.length - 1]?.id ?? 0;
-    return [...past, ...live.filter((e) => e.id > newest)].slice(-MAX_EVENTS);
+    const known = new Set(past.map((e) => e.id));
+    return [...past, ...live.filter((e) => !known.has(e.id))].slice(-MAX_EVENTS);
   }, [history.data, live]);
 
   const value = useMemo(() => ({ connected, events }), [connected, events]);

@@ -9,19 +9,23 @@ export function formatEvent(e: ClusterEvent): string {
 }
 
 /**
- * A Server-Sent Events response fed by the cluster monitor: first the events after `lastEventId`
- * still in its ring (resume), then each new one as it happens, and a `heartbeat` event every
- * `heartbeatMs`. The listener is released when the client goes away.
+ * A Server-Sent Events response fed by the cluster monitor: first the events a client resuming
+ * after `lastEventId` missed (see `ClusterMonitor.since`), then each new one as it happens, and a
+ * `heartbeat` event every `heartbeatMs`. The listener is taken before the response exists, so a
+ * cluster at its stream cap throws 503 `too_many_subscribers` instead of opening a stream, and it
+ * is released when the client goes away.
  */
 export function eventStream(
   monitor: ClusterMonitor,
-  opts: { lastEventId: number | null; heartbeatMs: number; signal: AbortSignal },
+  opts: { lastEventId: string | null; heartbeatMs: number; signal: AbortSignal },
 ): Response {
-  let release = () => {};
+  let write: (text: string) => void = () => {};
+  const unsubscribe = monitor.subscribeStream((e) => write(formatEvent(e)));
+  let release = () => unsubscribe();
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       let open = true;
-      const write = (text: string) => {
+      write = (text: string) => {
         if (!open) return;
         try {
           controller.enqueue(encoder.encode(text));
@@ -31,8 +35,7 @@ export function eventStream(
       };
       write(`retry: 1000\n\n`);
       write(`event: hello\ndata: ${JSON.stringify({ ts: Date.now(), lastEventId: monitor.lastEventId })}\n\n`);
-      if (opts.lastEventId !== null) for (const e of monitor.since(opts.lastEventId)) write(formatEvent(e));
-      const unsubscribe = monitor.subscribe((e) => write(formatEvent(e)));
+      if (opts.lastEventId) for (const e of monitor.since(opts.lastEventId)) write(formatEvent(e));
       const heartbeat = setInterval(
         () => write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`),
         opts.heartbeatMs,

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { WireError } from "../kafka/wire";
-import { readBody, withRoute } from "./with-route";
+import { MAX_BODY_BYTES } from "./boundary";
+import { readBody, readText, withRoute } from "./with-route";
 
 const ctx = <P extends Record<string, string>>(params: P) => ({ params: Promise.resolve(params) });
 const req = (body?: string) => new Request("http://x/api", { method: "POST", body });
@@ -74,5 +75,56 @@ describe("readBody", () => {
     const r = await run('{"mode":"nicely"}');
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: "validation_failed", field: "mode" });
+  });
+});
+
+describe("readText's cap", () => {
+  const CHUNK = 64 * 1024;
+  /** A chunked body (no Content-Length) of `total` bytes of spaces; `pulled` counts the bytes handed out. */
+  function streamed(total: number) {
+    const state = { pulled: 0 };
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (state.pulled >= total) return controller.close();
+        const size = Math.min(CHUNK, total - state.pulled);
+        state.pulled += size;
+        controller.enqueue(new Uint8Array(size).fill(0x20));
+      },
+    });
+    const request = new Request("http://x/api", { method: "POST", body, duplex: "half" } as RequestInit);
+    return { request, state };
+  }
+
+  it("reads a chunked body of exactly 1 MiB", async () => {
+    const { request } = streamed(MAX_BODY_BYTES);
+    expect((await readText(request)).length).toBe(MAX_BODY_BYTES);
+  });
+
+  it("stops a chunked body past 1 MiB with 413, having read at most one chunk more", async () => {
+    const { request, state } = streamed(2 * MAX_BODY_BYTES);
+    const res = await withRoute(async (r) => readBody(r, z.object({})))(request, ctx({}));
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("payload_too_large");
+    expect(state.pulled).toBeLessThanOrEqual(MAX_BODY_BYTES + 2 * CHUNK);
+    expect(state.pulled).toBeLessThan(2 * MAX_BODY_BYTES);
+  });
+
+  it("refuses a declared Content-Length past 1 MiB without reading", async () => {
+    const { request, state } = streamed(2 * MAX_BODY_BYTES);
+    const declared = new Request(request, { headers: { "content-length": String(2 * MAX_BODY_BYTES) } });
+    await expect(readText(declared)).rejects.toMatchObject({ code: "payload_too_large" });
+    expect(state.pulled).toBeLessThanOrEqual(2 * CHUNK); // what the stream queues ahead by itself
+  });
+
+  it("reads multi-byte characters split across chunks", async () => {
+    const bytes = new TextEncoder().encode('{"name":"ü€"}');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const b of bytes) controller.enqueue(Uint8Array.of(b));
+        controller.close();
+      },
+    });
+    const request = new Request("http://x/api", { method: "POST", body, duplex: "half" } as RequestInit);
+    expect(await readText(request)).toBe('{"name":"ü€"}');
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import { ZodError, type z } from "zod";
 import { AppError, httpErrorOf } from "../errors";
 import { logger } from "../logger";
+import { MAX_BODY_BYTES } from "./boundary";
 
 type Params = Record<string, string>;
 type Handler<P extends Params> = (req: Request, params: P) => Promise<unknown> | unknown;
@@ -49,9 +50,43 @@ export function pathParam(value: string): string {
   }
 }
 
-/** Reads a JSON body and parses it with `schema`; an empty body counts as `{}`. */
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The request body is over ${MAX_BODY_BYTES} bytes (1 MiB)`);
+}
+
+/**
+ * The body as text, read chunk by chunk with a running total: a chunked body has no
+ * Content-Length, so the cap is enforced while reading, and never more than it is kept.
+ */
+export async function readText(req: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Reads a JSON body (at most 1 MiB) and parses it with `schema`; an empty body counts as `{}`. */
 export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const text = await req.text();
+  const text = await readText(req);
   let data: unknown = {};
   if (text.trim() !== "") {
     try {

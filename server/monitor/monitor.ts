@@ -1,5 +1,7 @@
 import "server-only";
+import { formatEventId, parseEventId } from "@/lib/event-id";
 import type { Broker, ClusterEvent, ClusterEventData } from "@/lib/types";
+import { AppError } from "../errors";
 import type { ClusterSnapshot } from "../kafka/snapshot";
 import { logger } from "../logger";
 import { diffViews, type MonitorView } from "./diff";
@@ -20,6 +22,10 @@ export interface MonitorOptions {
   /** Refresh pace with no listener. */
   idleIntervalMs: number;
   ringSize: number;
+  /** Event streams (browser tabs) one cluster serves at most; the next one answers 503. */
+  maxStreams: number;
+  /** The run's epoch in event ids; the construction time in base36 when absent. */
+  epoch?: string;
 }
 
 export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
@@ -28,12 +34,15 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   fastWindowMs: 10_000,
   idleIntervalMs: 2000,
   ringSize: 2000,
+  maxStreams: 100,
 };
 
 export interface MonitorStatus {
   running: boolean;
   subscribers: number;
-  lastEventId: number;
+  streams: number;
+  maxStreams: number;
+  lastEventId: string;
   events: number;
   intervalMs: number;
   ticks: number;
@@ -46,8 +55,11 @@ export interface MonitorStatus {
  */
 export class ClusterMonitor {
   private ring: ClusterEvent[] = [];
-  private nextId = 1;
+  /** This run's part of every event id. */
+  readonly epoch: string;
+  private nextSeq = 1;
   private listeners = new Set<(e: ClusterEvent) => void>();
+  private streams = 0;
   private view: MonitorView | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -59,7 +71,9 @@ export class ClusterMonitor {
   constructor(
     private readonly cluster: Watched,
     private readonly opts: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
-  ) {}
+  ) {
+    this.epoch = opts.epoch ?? Date.now().toString(36);
+  }
 
   start(): void {
     if (this.running) return;
@@ -94,23 +108,55 @@ export class ClusterMonitor {
     };
   }
 
-  /** Events after `id` still in the ring, oldest first. */
-  since(id: number): ClusterEvent[] {
-    return this.ring.filter((e) => e.id > id);
+  /**
+   * A listener for one event stream, counted against `maxStreams`: past it, 503
+   * `too_many_subscribers`. Internal listeners (drills) use `subscribe` and are not counted.
+   */
+  subscribeStream(listener: (e: ClusterEvent) => void): () => void {
+    if (this.streams >= this.opts.maxStreams) {
+      throw new AppError(
+        "too_many_subscribers",
+        `Cluster ${this.cluster.id} already serves ${this.opts.maxStreams} event streams (QUORUM_SSE_MAX_SUBSCRIBERS); close a tab and retry`,
+      );
+    }
+    this.streams++;
+    const unsubscribe = this.subscribe(listener);
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      this.streams--;
+      unsubscribe();
+    };
+  }
+
+  /**
+   * The events a stream resuming after `lastEventId` missed, oldest first. An id of this run:
+   * those after it still in the ring. An id of another run (or not an id of this format, like the
+   * bare numbers older versions sent): the whole ring, since every event in it happened after that
+   * browser last heard from this server, which restarted in between.
+   */
+  since(lastEventId: string): ClusterEvent[] {
+    const id = parseEventId(lastEventId);
+    if (id === null || id.epoch !== this.epoch) return [...this.ring];
+    return this.ring.filter((e) => (parseEventId(e.id)?.seq ?? 0) > id.seq);
   }
 
   recent(limit: number): ClusterEvent[] {
     return this.ring.slice(-limit);
   }
 
-  get lastEventId(): number {
-    return this.nextId - 1;
+  /** The id of the newest event, `<epoch>-0` before the first. */
+  get lastEventId(): string {
+    return formatEventId(this.epoch, this.nextSeq - 1);
   }
 
   status(): MonitorStatus {
     return {
       running: this.running,
       subscribers: this.listeners.size,
+      streams: this.streams,
+      maxStreams: this.opts.maxStreams,
       lastEventId: this.lastEventId,
       events: this.ring.length,
       intervalMs: this.currentInterval(),
@@ -172,7 +218,12 @@ export class ClusterMonitor {
 
   private emit(changes: ClusterEventData[], ts: number): void {
     for (const data of changes) {
-      const event = { ...data, id: this.nextId++, ts, cluster: this.cluster.id } as ClusterEvent;
+      const event = {
+        ...data,
+        id: formatEventId(this.epoch, this.nextSeq++),
+        ts,
+        cluster: this.cluster.id,
+      } as ClusterEvent;
       this.ring.push(event);
       for (const listener of this.listeners) {
         try {

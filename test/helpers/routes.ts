@@ -18,6 +18,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       external: [],
       monitorIntervalMs: 500,
       heartbeatMs: 200,
+      maxStreams: 100,
       demo: { enabled: false, rate: 20 },
       history: { sampleMs: 500, retentionHours: 1 },
     },

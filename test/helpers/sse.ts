@@ -1,3 +1,5 @@
+import { parseEventId } from "@/lib/event-id";
+
 export interface SseMessage {
   event: string;
   id: string | null;
@@ -72,4 +74,11 @@ export function readSse(res: Response) {
       await pump;
     },
   };
+}
+
+/** The run-local number of an SSE id `<epoch>-<n>`; throws for anything else. */
+export function eventSeq(id: string | null): number {
+  const parsed = id === null ? null : parseEventId(id);
+  if (!parsed) throw new Error(`not an event id: ${id}`);
+  return parsed.seq;
 }

@@ -7,14 +7,14 @@ import type { ClusterEvent } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
 import { startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { call, serveThroughRoutes } from "../helpers/routes";
-import { readSse } from "../helpers/sse";
+import { eventSeq, readSse } from "../helpers/sse";
 
 const local = { cluster: "local" };
 
 /** Opens the event stream as a browser would, optionally resuming after an id. */
-async function connect(lastEventId?: number) {
+async function connect(lastEventId?: string) {
   const abort = new AbortController();
-  const headers: Record<string, string> = lastEventId === undefined ? {} : { "last-event-id": String(lastEventId) };
+  const headers: Record<string, string> = lastEventId === undefined ? {} : { "last-event-id": lastEventId };
   const res = await eventsRoute.GET(
     new Request("http://127.0.0.1/api/clusters/local/events", { headers, signal: abort.signal }),
     {
@@ -59,7 +59,8 @@ describe("cluster events over SSE", () => {
       await client.sse.next((m) => m.event === "hello");
       await call(topicsRoute.POST, local, { body: { name: topic, partitions: 6, replicationFactor: 3 } });
       const created = await client.sse.next(isEvent("topic-created", (e) => "topic" in e && e.topic === topic));
-      expect(created.id).toMatch(/^\d+$/);
+      expect(created.id).toMatch(/^[0-9a-z]+-\d+$/);
+      expect(created.id).toBe((created.data as ClusterEvent).id);
       expect((created.data as ClusterEvent).ts).toBeGreaterThan(Date.now() - 60_000);
 
       const detail = await service.topic(topic);
@@ -84,7 +85,7 @@ describe("cluster events over SSE", () => {
       await client.sse.next(
         isEvent("isr-shrunk", (e) => e.type === "isr-shrunk" && e.topic === topic && !e.to.includes(victim)),
       );
-      const ids = client.sse.seen.filter((m) => m.id !== null).map((m) => Number(m.id));
+      const ids = client.sse.seen.filter((m) => m.id !== null).map((m) => eventSeq(m.id));
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     } finally {
       await client.close();
@@ -109,9 +110,9 @@ describe("cluster events over SSE", () => {
         isEvent("broker-up", (e) => "broker" in e && e.broker === down?.id),
         5000,
       );
-      expect(Number(up.id)).toBeGreaterThan(lastSeen);
-      const replayed = again.sse.seen.filter((m) => m.id !== null).map((m) => Number(m.id));
-      expect(replayed[0]).toBe(lastSeen + 1);
+      expect(eventSeq(up.id)).toBeGreaterThan(eventSeq(lastSeen));
+      const replayed = again.sse.seen.filter((m) => m.id !== null).map((m) => eventSeq(m.id));
+      expect(replayed[0]).toBe(eventSeq(lastSeen) + 1);
     } finally {
       await again.close();
     }

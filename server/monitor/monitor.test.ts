@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { ClusterEvent } from "@/lib/types";
+import { httpErrorOf } from "../errors";
+import type { ClusterSnapshot } from "../kafka/snapshot";
+import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS, type Watched } from "./monitor";
+
+const snapshot: ClusterSnapshot = {
+  takenAt: 0,
+  durationMs: 0,
+  requests: 0,
+  clusterId: null,
+  brokers: [],
+  quorum: null,
+  topics: [],
+  groups: [],
+  errors: [],
+  complete: true,
+  partial: { metadata: false, offsets: false, groups: false, quorum: false },
+};
+
+/** A cluster that is alternately reachable and not: every tick after the first is one event. */
+function flapping(): Watched {
+  let n = 0;
+  return {
+    id: "lab",
+    snapshot: async () => (n++ % 2 === 0 ? snapshot : null),
+    brokerStatuses: () => [],
+  };
+}
+
+const fast = { ...DEFAULT_MONITOR_OPTIONS, intervalMs: 1, fastIntervalMs: 1, idleIntervalMs: 1 };
+
+/** A monitor of run `epoch` that has emitted `count` events, stopped. */
+async function monitorWith(epoch: string, count: number, maxStreams = 100): Promise<ClusterMonitor> {
+  const monitor = new ClusterMonitor(flapping(), { ...fast, epoch, maxStreams });
+  const seen: ClusterEvent[] = [];
+  await new Promise<void>((resolve) => {
+    const off = monitor.subscribe((e) => {
+      seen.push(e);
+      if (seen.length === count) {
+        off();
+        monitor.stop();
+        resolve();
+      }
+    });
+  });
+  return monitor;
+}
+
+describe("event ids", () => {
+  it("are <epoch>-<n>, counting from 1 in each run", async () => {
+    const monitor = await monitorWith("k2f9a1", 3);
+    expect(monitor.recent(10).map((e) => e.id)).toEqual(["k2f9a1-1", "k2f9a1-2", "k2f9a1-3"]);
+    expect(monitor.lastEventId).toBe("k2f9a1-3");
+    expect(new ClusterMonitor(flapping(), { ...fast, epoch: "x" }).lastEventId).toBe("x-0");
+  });
+
+  it("default to an epoch of the monitor's start time in base36", () => {
+    const before = Date.now();
+    const epoch = Number.parseInt(new ClusterMonitor(flapping()).epoch, 36);
+    expect(epoch).toBeGreaterThanOrEqual(before);
+    expect(epoch).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("resume exactly after an id of the same run", async () => {
+    const monitor = await monitorWith("run1", 5);
+    expect(monitor.since("run1-2").map((e) => e.id)).toEqual(["run1-3", "run1-4", "run1-5"]);
+    expect(monitor.since("run1-5")).toEqual([]);
+  });
+
+  it("replay the whole ring for an id of an earlier run: a browser loses nothing across a restart", async () => {
+    const before = await monitorWith("run1", 7);
+    const lastSeen = before.lastEventId; // what the browser holds when the server restarts
+    const after = await monitorWith("run2", 3); // the new run has seen only 3 events so far
+    expect(after.since(lastSeen).map((e) => e.id)).toEqual(["run2-1", "run2-2", "run2-3"]);
+  });
+
+  it("treat a bare number of an older version as another run's id", async () => {
+    const monitor = await monitorWith("run2", 2);
+    expect(monitor.since("1").map((e) => e.id)).toEqual(["run2-1", "run2-2"]);
+  });
+});
+
+describe("event stream cap", () => {
+  it("refuses the stream past maxStreams with 503 too_many_subscribers, and counts releases once", () => {
+    const monitor = new ClusterMonitor(flapping(), { ...fast, maxStreams: 2 });
+    const offA = monitor.subscribeStream(() => {});
+    const offB = monitor.subscribeStream(() => {});
+    const internal = monitor.subscribe(() => {}); // a drill's listener is not a stream
+    let refused: unknown = null;
+    try {
+      monitor.subscribeStream(() => {});
+    } catch (err) {
+      refused = err;
+    }
+    expect(httpErrorOf(refused)).toMatchObject({ status: 503, code: "too_many_subscribers" });
+    expect(monitor.status()).toMatchObject({ streams: 2, maxStreams: 2, subscribers: 3 });
+
+    offA();
+    offA();
+    expect(monitor.status().streams).toBe(1);
+    const offC = monitor.subscribeStream(() => {});
+    expect(() => monitor.subscribeStream(() => {})).toThrow(/already serves 2 event streams/);
+    offB();
+    offC();
+    internal();
+    expect(monitor.status()).toMatchObject({ streams: 0, subscribers: 0 });
+    monitor.stop();
+  });
+});
