@@ -87,8 +87,10 @@ describe("failover drill", () => {
   });
 
   it("demo workload: start/stop/start/stop/start ten times without waiting runs one produce loop, and a stop leaves no client connected", async () => {
-    // Real kafkajs clients, counted by their own CONNECT/DISCONNECT instrumentation events.
-    let connected = 0;
+    // Real kafkajs clients, followed by their own CONNECT/DISCONNECT instrumentation events. A
+    // consumer says CONNECT twice (on connect, and again when run() joins its group), so clients
+    // are counted as a set, not by adding up events.
+    const connected = new Set<object>();
     const kafka: WorkloadKafka = {
       producer: (config) => {
         const p = new Kafka({
@@ -96,8 +98,8 @@ describe("failover drill", () => {
           brokers: service.bootstrap,
           logLevel: logLevel.NOTHING,
         }).producer(config);
-        p.on(p.events.CONNECT, () => connected++);
-        p.on(p.events.DISCONNECT, () => connected--);
+        p.on(p.events.CONNECT, () => connected.add(p));
+        p.on(p.events.DISCONNECT, () => connected.delete(p));
         return p;
       },
       consumer: (config) => {
@@ -106,8 +108,8 @@ describe("failover drill", () => {
           brokers: service.bootstrap,
           logLevel: logLevel.NOTHING,
         }).consumer(config);
-        c.on(c.events.CONNECT, () => connected++);
-        c.on(c.events.DISCONNECT, () => connected--);
+        c.on(c.events.CONNECT, () => connected.add(c));
+        c.on(c.events.DISCONNECT, () => connected.delete(c));
         return c;
       },
     };
@@ -122,20 +124,21 @@ describe("failover drill", () => {
         calls.push(workload.start(), workload.stop(), workload.start(), workload.stop(), workload.start());
       await Promise.all(calls);
       await eventually("the workload running", async () => workload.status().running || undefined, 60_000);
-      expect(connected).toBe(4);
+      expect(connected.size).toBe(4);
 
-      // One loop at 50 messages/s makes about 100 in 2 s; two would make about 200.
+      // One loop at 50 messages/s makes at most about 100 in 2 s (fewer while sends are slow on a
+      // busy machine); two would make about 200.
       const before = workload.status().produced;
       await new Promise((r) => setTimeout(r, 2000));
       const made = workload.status().produced - before;
-      expect(made).toBeGreaterThan(50);
-      expect(made).toBeLessThan(150);
+      expect(made).toBeGreaterThan(0);
+      expect(made).toBeLessThanOrEqual(110);
       clearInterval(watch);
       expect(Math.max(mostLoops, workload.produceLoops)).toBe(1);
 
       await workload.stop();
       expect(workload.produceLoops).toBe(0);
-      expect(connected).toBe(0);
+      expect(connected.size).toBe(0);
     } finally {
       await workload.stop();
     }
