@@ -8,6 +8,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { ClusterService } from "../server/cluster-service";
 import { loadConfig } from "../server/config";
 import { EmbeddedCluster } from "../server/embedded/embedded-cluster";
+import { KafkaPool } from "../server/kafka/pool";
 import { takeSnapshot } from "../server/kafka/snapshot";
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 100);
@@ -73,10 +74,12 @@ async function main() {
     const groupsMs: number[] = [];
     const topicMs: number[] = [];
     let requests = 0;
+    const pool = new KafkaPool({ tls: null, sasl: null }, "bench");
+    const opened0 = pool.connectionsOpened;
     let partitions = 0;
     let groups = 0;
     for (let i = 0; i < RUNS; i++) {
-      const [snap, ms] = await timed(() => takeSnapshot(cluster.bootstrap, 4000));
+      const [snap, ms] = await timed(() => takeSnapshot(pool, cluster.bootstrap, 4000));
       snapMs.push(ms);
       requests = snap.requests;
       partitions = snap.topics.reduce((a, t) => a + t.partitions.length, 0);
@@ -97,6 +100,13 @@ async function main() {
     console.log(
       `snapshot: ${partitions} partitions, ${groups} groups, ${requests} Kafka requests (2 + 5·B bound = 17)`,
     );
+    const perBroker = [...pool.openSockets().entries()].map(([a, n]) => `${a}: ${n}`).join(", ");
+    console.log(
+      `sockets: ${pool.connectionsOpened - opened0} opened by ${RUNS} snapshots (${pool.requestsSent} requests written, ApiVersions included); open per broker now: ${perBroker}`,
+    );
+    const gw = [...service.gateway.openSockets().entries()].map(([a, n]) => `${a}: ${n}`).join(", ");
+    console.log(`the service's gateway after ${RUNS * 3 + 1} fresh reads: open per broker ${gw}`);
+    await pool.close();
     console.log(`takeSnapshot            median ${f(median(snapMs))} ms  p90 ${f(p90(snapMs))} ms  (${RUNS} runs)`);
     console.log(`GET topics (fresh)      median ${f(median(topicsMs))} ms  p90 ${f(p90(topicsMs))} ms`);
     console.log(`GET consumer-groups     median ${f(median(groupsMs))} ms  p90 ${f(p90(groupsMs))} ms`);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { WireError } from "../kafka/wire";
+import { WireError } from "../kafka/wire-error";
 import { MAX_BODY_BYTES } from "./boundary";
 import { readBody, readText, withRoute } from "./with-route";
 

@@ -1,105 +1,90 @@
+import { Reader, type Writer } from "@platformatic/kafka";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeBroker, type FakeRequest, metadataBody, responseFrame, startFakeBroker } from "./fake-broker";
+import {
+  API,
+  body,
+  describeQuorumBody,
+  type FakeBroker,
+  type FakeRequest,
+  listGroupsBody,
+  metadataBody,
+  responseFrame,
+  startFakeBroker,
+} from "./fake-broker";
+import { KafkaPool } from "./pool";
 import { MAX_SNAPSHOT_ERRORS, takeSnapshot } from "./snapshot";
-import { Reader, Writer } from "./wire";
 
 const fakes: FakeBroker[] = [];
+const pools: KafkaPool[] = [];
 afterEach(async () => {
+  for (const p of pools.splice(0)) await p.close();
   for (const f of fakes.splice(0)) await f.close();
 });
 
-const API = { listOffsets: 2, metadata: 3, offsetFetch: 9, describeGroups: 15, listGroups: 16, describeQuorum: 55 };
+/** A fresh pool (plaintext) for one test. */
+function pool(): KafkaPool {
+  const p = new KafkaPool({ tls: null, sasl: null });
+  pools.push(p);
+  return p;
+}
 
 /** A fake broker that answers by API key; an API without an answer is left hanging. */
 async function broker(answers: (port: number) => Partial<Record<number, (req: FakeRequest) => Buffer>>) {
   let port = 0;
   const f = await startFakeBroker((req, socket) => {
     const answer = answers(port)[req.apiKey];
-    if (answer) socket.end(responseFrame(req, answer(req)));
+    if (answer) socket.write(responseFrame(req, answer(req)));
   });
   port = f.port;
   fakes.push(f);
   return f;
 }
 
-const describeQuorumBody = () =>
-  new Writer()
-    .int16(0)
-    .compactArray(["__cluster_metadata"], (w, t) =>
-      w
-        .compactString(t)
-        .compactArray([0], (pw, p) =>
-          pw
-            .int32(p)
-            .int16(0)
-            .int32(101) // leader
-            .int32(3) // epoch
-            .int64(42n) // high watermark
-            .compactArray([101], (vw, id) => vw.int32(id).int64(42n).tags())
-            .compactArray([], () => {})
-            .tags(),
-        )
-        .tags(),
-    )
-    .tags()
-    .bytes();
-
-/** ListOffsets v2 answer: orders-0 at 10 (earliest) / 100 (latest), orders-1 NOT_LEADER_OR_FOLLOWER. */
+/** ListOffsets v9 answer: orders-0 at 10 (earliest) / 100 (latest), orders-1 NOT_LEADER_OR_FOLLOWER. */
 const listOffsetsBody = (req: FakeRequest) => {
-  const r = new Reader(req.body);
-  r.int32(); // replica
-  r.int8(); // isolation
-  r.int32(); // one topic
-  r.string();
-  r.int32(); // partitions
-  r.int32();
-  const timestamp = r.int64();
-  return new Writer()
-    .int32(0)
-    .array(["orders"], (w, t) =>
-      w.string(t).array([0, 1], (pw, p) =>
+  const r = Reader.from(req.body);
+  r.readInt32(); // replica
+  r.readInt8(); // isolation
+  const [asked] = r.readArray((t) => ({
+    name: t.readString(),
+    partitions: t.readArray((pr) => ({ partition: pr.readInt32(), epoch: pr.readInt32(), timestamp: pr.readInt64() })),
+  }));
+  const timestamp = asked?.partitions[0]?.timestamp;
+  return body()
+    .appendInt32(0)
+    .appendArray(["orders"], (w, t) =>
+      w.appendString(t).appendArray([0, 1], (pw, p) =>
         pw
-          .int32(p)
-          .int16(p === 0 ? 0 : 6)
-          .int64(-1n)
-          .int64(p === 0 ? (timestamp === -2n ? 10n : 100n) : -1n),
+          .appendInt32(p)
+          .appendInt16(p === 0 ? 0 : 6)
+          .appendInt64(-1n)
+          .appendInt64(p === 0 ? (timestamp === -2n ? 10n : 100n) : -1n)
+          .appendInt32(0),
       ),
     )
-    .bytes();
+    .appendTaggedFields().buffer;
 };
-
-const listGroupsBody = () =>
-  new Writer()
-    .int32(0)
-    .int16(0)
-    .compactArray(["g1", "g2", "g3"], (w, g) =>
-      w.compactString(g).compactString("consumer").compactString("Stable").tags(),
-    )
-    .tags()
-    .bytes();
 
 /** g2 is still loading on its coordinator; g1 and g3 are described. */
 const describeGroupsBody = () =>
-  new Writer()
-    .int32(0)
-    .compactArray(["g1", "g2", "g3"], (w, g) =>
+  body()
+    .appendInt32(0)
+    .appendArray(["g1", "g2", "g3"], (w, g) =>
       w
-        .int16(g === "g2" ? 14 : 0)
-        .compactString(g)
-        .compactString(g === "g2" ? "" : "Empty")
-        .compactString("consumer")
-        .compactString("")
-        .compactArray([], () => {})
-        .int32(-2147483648)
-        .tags(),
+        .appendInt16(g === "g2" ? 14 : 0)
+        .appendString(g)
+        .appendString(g === "g2" ? "" : "Empty")
+        .appendString("consumer")
+        .appendString("")
+        .appendArray([], () => {})
+        .appendInt32(-2147483648),
     )
-    .tags()
-    .bytes();
+    .appendTaggedFields().buffer;
 
 /** g1 committed orders-0; g2 failed as a whole; g3 has a partition error and a commit on orders-1. */
 const offsetFetchBody = () => {
   const part = (w: Writer, p: { partition: number; offset: bigint; error: number }) =>
-    w.int32(p.partition).int64(p.offset).int32(-1).compactString("").int16(p.error).tags();
+    w.appendInt32(p.partition).appendInt64(p.offset).appendInt32(-1).appendString("").appendInt16(p.error);
   const groups = [
     { id: "g1", error: 0, parts: [{ partition: 0, offset: 40n, error: 0 }] },
     { id: "g2", error: 14, parts: [] },
@@ -112,20 +97,19 @@ const offsetFetchBody = () => {
       ],
     },
   ];
-  return new Writer()
-    .int32(0)
-    .compactArray(groups, (w, g) =>
+  return body()
+    .appendInt32(0)
+    .appendArray(groups, (w, g) =>
       w
-        .compactString(g.id)
-        .compactArray(g.parts.length ? ["orders"] : [], (tw, t) =>
-          tw.compactString(t).compactArray(g.parts, part).tags(),
-        )
-        .int16(g.error)
-        .tags(),
+        .appendString(g.id)
+        .appendArray(g.parts.length ? ["orders"] : [], (tw, t) => tw.appendString(t).appendArray(g.parts, part))
+        .appendInt16(g.error),
     )
-    .tags()
-    .bytes();
+    .appendTaggedFields().buffer;
 };
+
+const emptyListGroups = () => listGroupsBody([]);
+const threeGroups = () => listGroupsBody(["g1", "g2", "g3"]);
 
 describe("takeSnapshot errors", () => {
   it("keeps Metadata, ListOffsets, DescribeGroups and OffsetFetch error codes, and says what is partial", async () => {
@@ -144,11 +128,11 @@ describe("takeSnapshot errors", () => {
         ]),
       [API.describeQuorum]: describeQuorumBody,
       [API.listOffsets]: listOffsetsBody,
-      [API.listGroups]: listGroupsBody,
+      [API.listGroups]: threeGroups,
       [API.describeGroups]: describeGroupsBody,
       [API.offsetFetch]: offsetFetchBody,
     }));
-    const snap = await takeSnapshot([f.address], 2000);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
     expect([...snap.errors].sort()).toEqual(
       [
         "topic fresh: LEADER_NOT_AVAILABLE",
@@ -187,19 +171,19 @@ describe("takeSnapshot errors", () => {
       [API.metadata]: () => metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }]),
       [API.describeQuorum]: describeQuorumBody,
       [API.listOffsets]: () =>
-        new Writer()
-          .int32(0)
-          .array(["orders"], (w, t) => w.string(t).array([0], (pw, p) => pw.int32(p).int16(0).int64(-1n).int64(5n)))
-          .bytes(),
-      [API.listGroups]: () =>
-        new Writer()
-          .int32(0)
-          .int16(0)
-          .compactArray([], () => {})
-          .tags()
-          .bytes(),
+        body()
+          .appendInt32(0)
+          .appendArray(["orders"], (w, t) =>
+            w
+              .appendString(t)
+              .appendArray([0], (pw, p) =>
+                pw.appendInt32(p).appendInt16(0).appendInt64(-1n).appendInt64(5n).appendInt32(0),
+              ),
+          )
+          .appendTaggedFields().buffer,
+      [API.listGroups]: emptyListGroups,
     }));
-    const snap = await takeSnapshot([f.address], 2000);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
     expect(snap.errors).toEqual([]);
     expect(snap.complete).toBe(true);
     expect(snap.partial).toEqual({ metadata: false, offsets: false, groups: false, quorum: false });
@@ -210,15 +194,9 @@ describe("takeSnapshot errors", () => {
     const f = await broker((port) => ({
       [API.metadata]: () => metadataBody(port, [{ name: "broken", partitions }]),
       [API.describeQuorum]: describeQuorumBody,
-      [API.listGroups]: () =>
-        new Writer()
-          .int32(0)
-          .int16(0)
-          .compactArray([], () => {})
-          .tags()
-          .bytes(),
+      [API.listGroups]: emptyListGroups,
     }));
-    const snap = await takeSnapshot([f.address], 2000);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
     expect(snap.errors).toHaveLength(MAX_SNAPSHOT_ERRORS + 1);
     expect(snap.errors[0]).toBe("partition broken-0: LEADER_NOT_AVAILABLE");
     expect(snap.errors[MAX_SNAPSHOT_ERRORS]).toBe(`… and ${500 - MAX_SNAPSHOT_ERRORS} more`);
@@ -232,15 +210,15 @@ describe("takeSnapshot deadline", () => {
     let port = 0;
     const f = await startFakeBroker((req, socket) => {
       if (req.apiKey === API.metadata)
-        socket.end(
+        socket.write(
           responseFrame(req, metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }])),
         );
-      if (req.apiKey === API.listGroups) setTimeout(() => socket.end(responseFrame(req, listGroupsBody())), 500);
+      if (req.apiKey === API.listGroups) setTimeout(() => socket.write(responseFrame(req, threeGroups())), 500);
     });
     port = f.port;
     fakes.push(f);
     const began = Date.now();
-    const snap = await takeSnapshot([f.address], 1000);
+    const snap = await takeSnapshot(pool(), [f.address], 1000);
     const took = Date.now() - began;
     console.log(`snapshot against a hanging broker took ${took} ms for a 1000 ms timeout`);
     expect(took).toBeLessThan(1200);
@@ -251,19 +229,21 @@ describe("takeSnapshot deadline", () => {
       ["g2", false],
       ["g3", false],
     ]);
-    expect(snap.errors.some((e) => /^group descriptions from broker 1: .* did not answer within/.test(e))).toBe(true);
+    expect(
+      snap.errors.some((e) => /^group descriptions from broker 1: .* did not answer DescribeGroups within/.test(e)),
+    ).toBe(true);
   });
 
   it("a Metadata answer that comes late leaves the other stages only the rest", async () => {
     let port = 0;
     const f = await startFakeBroker((req, socket) => {
       if (req.apiKey === API.metadata)
-        setTimeout(() => socket.end(responseFrame(req, metadataBody(port, [{ name: "t", partitions: [] }]))), 700);
+        setTimeout(() => socket.write(responseFrame(req, metadataBody(port, [{ name: "t", partitions: [] }]))), 700);
     });
     port = f.port;
     fakes.push(f);
     const began = Date.now();
-    const snap = await takeSnapshot([f.address], 1000);
+    const snap = await takeSnapshot(pool(), [f.address], 1000);
     const took = Date.now() - began;
     console.log(`snapshot with Metadata answered at 700 ms took ${took} ms for a 1000 ms timeout`);
     expect(took).toBeLessThan(1200);

@@ -1,8 +1,8 @@
 import "server-only";
 import { kafkaErrorName } from "./error-codes";
 import { type ClusterMetadata, fetchMetadata, type MetadataBroker } from "./metadata";
+import type { KafkaPool } from "./pool";
 import {
-  type Address,
   type DescribedGroup,
   describeGroups,
   describeQuorum,
@@ -141,13 +141,14 @@ export function computeLag(committed: number | null, logEnd: number | null): num
  * One consistent picture of a cluster in few round trips: 1 Metadata request; 1 DescribeQuorum;
  * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ListGroups per live
  * broker; then, per coordinator, 1 DescribeGroups and 1 OffsetFetch for all its groups. For B
- * brokers that is at most 2 + 5·B requests, whatever the number of topics and groups.
+ * brokers that is at most 2 + 5·B requests, whatever the number of topics and groups. They go over
+ * the cluster's pool (one connection per broker, reused from one snapshot to the next).
  *
  * `timeoutMs` bounds the whole snapshot, not each request: every stage gets only the time left,
  * and a stage with none left is recorded in `errors` instead of started. Rejects only when no
  * seed answers Metadata; anything after that which fails makes the snapshot partial.
  */
-export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<ClusterSnapshot> {
+export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: number): Promise<ClusterSnapshot> {
   const began = Date.now();
   const deadline = began + timeoutMs;
   let requests = 0;
@@ -171,7 +172,7 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
   };
 
   requests++;
-  const md: ClusterMetadata = await fetchMetadata(seeds, timeoutMs);
+  const md: ClusterMetadata = await fetchMetadata(pool, seeds, timeoutMs);
   for (const t of md.topics) {
     if (t.errorCode !== 0) {
       partial.metadata = true;
@@ -183,9 +184,9 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
       errors.add(`partition ${t.name}-${p.partition}: ${kafkaErrorName(p.errorCode)}`);
     }
   }
-  const addr = new Map<number, Address>(md.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
+  const addr = new Map<number, string>(md.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
   const quorumSeeds = [md.from, ...seeds.filter((s) => s !== md.from)];
-  const quorumDone = attempt("controller quorum", (ms) => describeQuorum(quorumSeeds, ms));
+  const quorumDone = attempt("controller quorum", (ms) => describeQuorum(pool, quorumSeeds, ms));
 
   // Partitions grouped by leader: each broker answers for what it leads.
   const byLeader = new Map<number, Map<string, number[]>>();
@@ -224,14 +225,14 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
 
   const offsetsDone = Promise.all(
     [...byLeader.entries()].flatMap(([leader, parts]) => {
-      const a = addr.get(leader) as Address;
+      const a = addr.get(leader) as string;
       return (
         [
           ["log-start offsets", EARLIEST, earliest],
           ["log-end offsets", LATEST, latest],
         ] as const
       ).map(async ([what, at, into]) => {
-        const offsets = await attempt(`${what} from broker ${leader}`, (ms) => listOffsets(a, parts, at, ms));
+        const offsets = await attempt(`${what} from broker ${leader}`, (ms) => listOffsets(pool, a, parts, at, ms));
         if (offsets) record(into, what, leader, parts, offsets);
       });
     }),
@@ -241,7 +242,7 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
   const listed = new Map<number, ListedGroup[]>();
   await Promise.all(
     [...addr.entries()].map(async ([id, a]) => {
-      const groups = await attempt(`groups from broker ${id}`, (ms) => listGroups(a, ms));
+      const groups = await attempt(`groups from broker ${id}`, (ms) => listGroups(pool, a, ms));
       if (groups) listed.set(id, groups);
       else partial.groups = true;
     }),
@@ -259,14 +260,14 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
     [...listed.entries()]
       .filter(([, groups]) => groups.length > 0)
       .flatMap(([id, groups]) => {
-        const a = addr.get(id) as Address;
+        const a = addr.get(id) as string;
         const ids = groups.map((g) => g.groupId);
         const failedAll = () => {
           partial.groups = true;
           for (const g of ids) incomplete.add(g);
         };
         return [
-          attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(a, ids, ms)).then((ds) => {
+          attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(pool, a, ids, ms)).then((ds) => {
             if (!ds) return failedAll();
             const seen = new Set<string>();
             for (const d of ds) {
@@ -277,7 +278,7 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
             for (const g of ids)
               if (!seen.has(g)) groupProblem(g, `description of group ${g}: not in broker ${id}'s answer`);
           }),
-          attempt(`committed offsets from broker ${id}`, (ms) => offsetFetch(a, ids, ms)).then((answer) => {
+          attempt(`committed offsets from broker ${id}`, (ms) => offsetFetch(pool, a, ids, ms)).then((answer) => {
             if (!answer) return failedAll();
             for (const [groupId, code] of answer.groupErrors)
               groupProblem(groupId, `committed offsets of group ${groupId}: ${kafkaErrorName(code)}`);

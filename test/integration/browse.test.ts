@@ -1,6 +1,8 @@
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterService } from "@/server/cluster-service";
+import { plaintext } from "@/server/clusters/connection";
+import { withPool } from "@/server/kafka/pool";
 import { takeSnapshot } from "@/server/kafka/snapshot";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { hasKcat, kcatMetadata } from "../helpers/kcat";
@@ -145,7 +147,7 @@ describe("browse API", () => {
   });
 
   it("counts the snapshot's Kafka requests: per broker, not per topic or group", async () => {
-    const snap = await takeSnapshot(tc.bootstrap, 4000);
+    const snap = await withPool(plaintext(tc.bootstrap), (pool) => takeSnapshot(pool, tc.bootstrap, 4000));
     const leaders = new Set(snap.topics.flatMap((t) => t.partitions.map((p) => p.leader)).filter((l) => l >= 0));
     const coordinators = new Set(snap.groups.map((g) => g.coordinator));
     expect(snap.errors).toEqual([]);
