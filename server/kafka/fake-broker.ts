@@ -1,5 +1,6 @@
 import "server-only";
 import net from "node:net";
+import tls from "node:tls";
 import { Writer } from "@platformatic/kafka";
 
 /**
@@ -27,6 +28,7 @@ export const API = {
   offsetFetch: 9,
   describeGroups: 15,
   listGroups: 16,
+  saslHandshake: 17,
   apiVersions: 18,
   createTopics: 19,
   deleteTopics: 20,
@@ -35,7 +37,12 @@ export const API = {
   electLeaders: 43,
   incrementalAlterConfigs: 44,
   describeQuorum: 55,
+  saslAuthenticate: 36,
 } as const;
+
+/** Requests and responses whose headers carry no tagged fields (the rest Quorum sends are flexible). */
+const UNTAGGED_REQUEST = new Set<number>([API.saslHandshake]);
+const UNTAGGED_RESPONSE = new Set<number>([API.saslHandshake, API.apiVersions]);
 
 /** The version the fake advertises for each request: the newest Quorum speaks. */
 export const FAKE_VERSIONS: Record<number, number> = {
@@ -64,14 +71,20 @@ export interface FakeBroker {
   close(): Promise<void>;
 }
 
-export async function startFakeBroker(
-  respond: Respond,
-  opts: { answerApiVersions?: boolean } = {},
-): Promise<FakeBroker> {
+export interface FakeBrokerOptions {
+  /** Answer ApiVersions for the test (default true). */
+  answerApiVersions?: boolean;
+  /** Serve TLS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
+  /** Require SASL/PLAIN with these credentials before any other request. */
+  sasl?: { username: string; password: string };
+}
+
+export async function startFakeBroker(respond: Respond, opts: FakeBrokerOptions = {}): Promise<FakeBroker> {
   const answerApiVersions = opts.answerApiVersions ?? true;
   const sockets = new Set<net.Socket>();
   const fake: FakeBroker = { port: 0, address: "", received: 0, connections: 0, close: async () => {} };
-  const server = net.createServer((socket) => {
+  const onConnection = (socket: net.Socket) => {
     sockets.add(socket);
     fake.connections++;
     socket.on("close", () => sockets.delete(socket));
@@ -84,7 +97,7 @@ export async function startFakeBroker(
         buf = buf.subarray(4 + frame.length);
         const apiKey = frame.readInt16BE(0);
         const clientIdLength = frame.readInt16BE(8);
-        const bodyAt = 10 + Math.max(0, clientIdLength) + 1; // every request Quorum sends is flexible: empty tags
+        const bodyAt = 10 + Math.max(0, clientIdLength) + (UNTAGGED_REQUEST.has(apiKey) ? 0 : 1); // empty tags
         fake.received++;
         const req = {
           apiKey,
@@ -93,10 +106,35 @@ export async function startFakeBroker(
           body: frame.subarray(bodyAt),
         };
         if (apiKey === API.apiVersions && answerApiVersions) socket.write(responseFrame(req, apiVersionsBody()));
-        else respond(req, socket);
+        else if (apiKey === API.saslHandshake && opts.sasl)
+          socket.write(
+            responseFrame(
+              req,
+              body()
+                .appendInt16(0)
+                .appendArray(["PLAIN"], (w, m) => w.appendString(m, false), false, false).buffer,
+            ),
+          );
+        else if (apiKey === API.saslAuthenticate && opts.sasl) {
+          const { username, password } = opts.sasl;
+          const ok = saslMatches(req.body, username, password);
+          socket.write(
+            responseFrame(
+              req,
+              body()
+                .appendInt16(ok ? 0 : 58) // SASL_AUTHENTICATION_FAILED
+                .appendString(ok ? null : "Authentication failed: Invalid username or password")
+                .appendBytes(Buffer.alloc(0))
+                .appendInt64(0n)
+                .appendTaggedFields().buffer,
+            ),
+          );
+          if (!ok) socket.end();
+        } else respond(req, socket);
       }
     });
-  });
+  };
+  const server = opts.tls ? tls.createServer(opts.tls, onConnection) : net.createServer(onConnection);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   fake.port = (server.address() as net.AddressInfo).port;
   fake.address = `127.0.0.1:${fake.port}`;
@@ -108,10 +146,16 @@ export async function startFakeBroker(
   return fake;
 }
 
-/** A response header for `req` (correlation id, then empty tags except for ApiVersions). */
+/** SaslAuthenticate v2's body: auth bytes (compact: 1-byte length here, then "\0user\0password" for PLAIN), tags. */
+function saslMatches(requestBody: Buffer, username: string, password: string): boolean {
+  const expected = Buffer.from(`\0${username}\0${password}`);
+  return requestBody.length === expected.length + 2 && requestBody.subarray(1, 1 + expected.length).equals(expected);
+}
+
+/** A response header for `req` (correlation id, then empty tags except for ApiVersions and SaslHandshake). */
 export function responseHeader(req: Pick<FakeRequest, "apiKey" | "correlationId">): Buffer {
   const w = Writer.create().appendInt32(req.correlationId);
-  if (req.apiKey !== API.apiVersions) w.appendTaggedFields();
+  if (!UNTAGGED_RESPONSE.has(req.apiKey)) w.appendTaggedFields();
   return w.buffer;
 }
 

@@ -33,12 +33,35 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** The library's own request timeout stays out of the way: every request here has a shorter deadline. */
 const LIBRARY_REQUEST_TIMEOUT_MS = 120_000;
 
-const errorMessage = (err: unknown): string => {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? err.cause : null;
-  const deeper = cause?.cause instanceof Error ? `: ${cause.cause.message}` : "";
-  return cause ? `${err.message} (${cause.message}${deeper})` : err.message;
-};
+/**
+ * A library error in words: its message, then its causes' (the library wraps a SASL refusal as
+ * "Connection failed" ← "SASL authentication failed" ← the broker's answer), with the broker's own
+ * message where Kafka gave one.
+ */
+function errorMessage(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < 6; depth++) {
+    let text = e.message;
+    if (e instanceof AggregateError && e.errors.length > 0) {
+      text = e.errors
+        .map((x: unknown) => {
+          const server =
+            typeof x === "object" && x !== null && "serverErrorMessage" in x && typeof x.serverErrorMessage === "string"
+              ? x.serverErrorMessage
+              : null;
+          const own = x instanceof Error ? x.message : String(x);
+          return server ? server : own;
+        })
+        .join("; ");
+    }
+    text = text.replace(/\.$/, "");
+    const known = parts.some((x) => x.toLowerCase() === text.toLowerCase());
+    if (!/^Connection to .* failed$/.test(text) && !known) parts.push(text);
+    e = e.cause;
+  }
+  return parts.join(": ") || String(err);
+}
 const codeOf = (err: unknown): string | undefined =>
   typeof err === "object" && err !== null && "code" in err && typeof err.code === "string" ? err.code : undefined;
 
