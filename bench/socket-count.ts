@@ -17,13 +17,14 @@ let watching: Set<number> | null = null;
 dc.subscribe("net.client.socket", (message) => {
   const socket = (message as { socket: net.Socket }).socket;
   socket.once("connect", () => {
+    // Open sockets are tracked from the start (the lab's probes connect before counting begins).
     const port = socket.remotePort ?? 0;
-    if (!watching?.has(port)) return;
-    counts.opened.set(port, (counts.opened.get(port) ?? 0) + 1);
     const now = (open.get(port) ?? 0) + 1;
     open.set(port, now);
-    counts.maxOpen.set(port, Math.max(counts.maxOpen.get(port) ?? 0, now));
     socket.once("close", () => open.set(port, (open.get(port) ?? 1) - 1));
+    if (!watching?.has(port)) return;
+    counts.opened.set(port, (counts.opened.get(port) ?? 0) + 1);
+    counts.maxOpen.set(port, Math.max(counts.maxOpen.get(port) ?? 0, now));
   });
 });
 
