@@ -1,4 +1,5 @@
 import "server-only";
+import { isIP } from "node:net";
 import { type API, apiVersionsV3, Connection } from "@platformatic/kafka";
 import type { ClusterConnection } from "../clusters/connection";
 import { guardFrames } from "./frame-guard";
@@ -126,7 +127,13 @@ export class KafkaPool {
       maxInflights: 16,
       ...(tls
         ? {
-            tls: { ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.servername ?? host },
+            tls: {
+              ca: tls.ca,
+              cert: tls.cert,
+              key: tls.key,
+              // SNI takes names only (RFC 6066); an IP address is still checked against the certificate.
+              servername: tls.servername ?? (isIP(host) ? undefined : host),
+            },
           }
         : {}),
       ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } } : {}),
