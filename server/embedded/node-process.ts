@@ -33,6 +33,8 @@ export interface NodeProcessOptions {
    * closed first (bounded): a controller's brokers, so they finish their controlled shutdown.
    */
   awaitClosed?: string[];
+  /** The java executable (default: java on PATH). */
+  java?: string;
 }
 
 export interface ExitInfo {
@@ -230,7 +232,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     ];
     let child: ChildProcess;
     try {
-      child = spawn("java", args, { stdio: ["pipe", out, out], detached: true });
+      child = spawn(this.opts.java ?? "java", args, { stdio: ["pipe", out, out], detached: true });
     } finally {
       fs.closeSync(out);
     }
