@@ -136,6 +136,10 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
         log4jConfig: dist.log4jConfig,
         heapMb: spec.role === "broker" ? this.config.brokerHeapMb : this.config.controllerHeapMb,
         awaitClosed: spec.role === "controller" ? this.bootstrap : undefined,
+        stopPeers:
+          spec.role === "broker"
+            ? () => [...this.nodes.values()].filter((n) => n.spec.role === "controller")
+            : undefined,
       });
       node.on("exit", () => {
         this.answering.set(spec.id, false);

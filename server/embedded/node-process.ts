@@ -35,6 +35,11 @@ export interface NodeProcessOptions {
   awaitClosed?: string[];
   /** The java executable (default: java on PATH). */
   java?: string;
+  /**
+   * The nodes a graceful stop of this one waits on (a broker's controllers, which carry out its
+   * controlled shutdown): their new log lines and CPU work count as this stop's progress.
+   */
+  stopPeers?: () => NodeProcess[];
 }
 
 export interface ExitInfo {
@@ -204,6 +209,11 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     return path.join(this.opts.dir, "logs", "server.log");
   }
 
+  /** Where this node's output goes: Kafka's log and the JVM's own stdout/stderr. */
+  get logFiles(): string[] {
+    return [this.logFile, path.join(this.opts.dir, "logs", "stdout.log")];
+  }
+
   /** "broker 2", "controller 101": how the server log names this node. */
   get name(): string {
     return `${this.spec.role} ${this.spec.id}`;
@@ -282,7 +292,8 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     if (this.stopping) return exited;
     this.stopping = true;
     const limits = this.opts.stopLimits ?? DEFAULT_STOP_LIMITS;
-    const follower = new LogFollower([this.logFile, path.join(this.opts.dir, "logs", "stdout.log")]);
+    const peers = (this.opts.stopPeers?.() ?? []).filter((p) => p !== this);
+    const follower = new LogFollower([this, ...peers].flatMap((n) => n.logFiles));
     const fresh = new NewLineCounter();
     const began = Date.now();
     let progress = beginStop(began);
@@ -294,7 +305,11 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
       const pid = child.pid;
       progress = observeStop(
         progress,
-        { at: now, newLogLines: fresh.count(follower.read()), cpuMs: pid ? cpuTimeMs(pid) : null },
+        {
+          at: now,
+          newLogLines: fresh.count(follower.read()),
+          cpuMs: [pid ?? null, ...peers.map((p) => p.pid)].map((id) => (id ? cpuTimeMs(id) : null)),
+        },
         limits,
       );
       const verdict = stopVerdict(progress, now, limits);

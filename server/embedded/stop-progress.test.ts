@@ -20,7 +20,7 @@ function run(seconds: number, at: (s: number) => { lines?: number; cpuMs?: numbe
   for (let s = 1; s <= seconds; s++) {
     const { lines = 0, cpuMs = 0 } = at(s);
     cpu = cpuMs === null ? cpu : cpu + cpuMs;
-    const obs: StopObservation = { at: s * 1000, newLogLines: lines, cpuMs: cpuMs === null ? null : cpu };
+    const obs: StopObservation = { at: s * 1000, newLogLines: lines, cpuMs: [cpuMs === null ? null : cpu] };
     state = observeStop(state, obs, limits);
   }
   return state;
@@ -53,6 +53,19 @@ describe("stopVerdict", () => {
     expect(stopVerdict(state, 299_999, limits)).toEqual({ kill: false });
     const verdict = stopVerdict(state, 300_000, limits);
     expect(verdict).toEqual({ kill: true, reason: "still not stopped after 300 s" });
+  });
+
+  it("counts a busy controller as progress of the broker whose controlled shutdown it carries out", () => {
+    let state = beginStop(0);
+    for (let s = 1; s <= 30; s++)
+      state = observeStop(state, { at: s * 1000, newLogLines: 0, cpuMs: [s * 20, s * 600] }, limits);
+    expect(stopVerdict(state, 30_000, limits)).toEqual({ kill: false });
+    expect(state.cpuMs).toBe(29 * 20);
+    // The same quiet broker with an idle controller is given up.
+    let idle = beginStop(0);
+    for (let s = 1; s <= 30; s++)
+      idle = observeStop(idle, { at: s * 1000, newLogLines: 0, cpuMs: [s * 20, s * 20] }, limits);
+    expect(stopVerdict(idle, 30_000, limits).kill).toBe(true);
   });
 
   it("without readable CPU times, judges by the log alone", () => {

@@ -27,17 +27,21 @@ export const DEFAULT_STOP_LIMITS: StopLimits = {
 /** One look at a stopping node. */
 export interface StopObservation {
   at: number;
-  /** Log lines the node wrote since the last look that it had not written before during this stop. */
+  /** Log lines written since the last look, by the node or those it waits on, not written before during this stop. */
   newLogLines: number;
-  /** The node's CPU time so far (user + system), or null when it cannot be read. */
-  cpuMs: number | null;
+  /**
+   * CPU time so far (user + system) of the node and of the nodes its stop waits on (a broker's
+   * controllers, which carry out its controlled shutdown), always in the same order; null where
+   * it cannot be read.
+   */
+  cpuMs: (number | null)[];
 }
 
 export interface StopProgress {
   startedAt: number;
   lastProgressAt: number;
   last: StopObservation | null;
-  /** Totals since the stop began, for the progress report. */
+  /** Totals since the stop began, for the progress report (CPU: the node's own). */
   newLogLines: number;
   cpuMs: number;
 }
@@ -46,12 +50,19 @@ export function beginStop(at: number): StopProgress {
   return { startedAt: at, lastProgressAt: at, last: null, newLogLines: 0, cpuMs: 0 };
 }
 
-/** Folds one observation in: progress is new log output, or the node busy on the CPU since the last look. */
+/**
+ * Folds one observation in: progress is new log output, or the node (or a node its stop waits on)
+ * busy on the CPU since the last look.
+ */
 export function observeStop(state: StopProgress, obs: StopObservation, limits = DEFAULT_STOP_LIMITS): StopProgress {
   const prev = state.last;
   const span = Math.max(1, obs.at - (prev?.at ?? state.startedAt));
-  const cpu = prev?.cpuMs != null && obs.cpuMs != null ? Math.max(0, obs.cpuMs - prev.cpuMs) : 0;
-  const busy = cpu >= limits.busyCpuShare * span;
+  const used = obs.cpuMs.map((now, i) => {
+    const before = prev?.cpuMs[i];
+    return now != null && before != null ? Math.max(0, now - before) : 0;
+  });
+  const cpu = used[0] ?? 0;
+  const busy = used.some((ms) => ms >= limits.busyCpuShare * span);
   const progressed = obs.newLogLines > 0 || busy;
   return {
     startedAt: state.startedAt,
