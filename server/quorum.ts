@@ -1,9 +1,12 @@
 import "server-only";
+import { EventEmitter } from "node:events";
 import path from "node:path";
+import pino from "pino";
 import { ClusterService } from "./cluster-service";
 import { loadConfig, type QuorumConfig } from "./config";
 import { DrillRunner } from "./drill/drill";
 import { EmbeddedCluster } from "./embedded/embedded-cluster";
+import { STOP_CEILING_MS } from "./embedded/stop-progress";
 import { AppError } from "./errors";
 import { HistoryStore } from "./history/history-store";
 import { HistorySampler } from "./history/sampler";
@@ -107,22 +110,49 @@ export function stopQuorum(): Promise<void> {
   return stopping;
 }
 
+/** The signals that stop Quorum: a terminal's Ctrl-C, `kill`, systemd, a closed terminal. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** Exit anyway if stopping hangs: past the longest a broker stop and then a controller stop may take. */
+const STOP_HARD_EXIT_MS = 2 * STOP_CEILING_MS + 60_000;
+
 /**
- * Starts the embedded cluster in the background (the console serves meanwhile and shows the
- * progress) and makes SIGINT/SIGTERM stop every node before the process exits.
+ * Stops everything on the first of SIGINT, SIGTERM or SIGHUP, then exits. The handlers stay: a
+ * signal sent to the whole process group arrives more than once (directly, and passed on by
+ * `npm start`), and a repeat must not fall through to Node's default action, which would end this
+ * process at once and leave every node to its parent-gone watchdog in no particular order.
  */
-export function startQuorum(): void {
-  const q = getQuorum();
+function handleStopSignals(): void {
+  let first: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (first) {
+      logger.info({ signal }, `${signal} while stopping on ${first}: the stop goes on`);
+      return;
+    }
+    first = signal;
     logger.info({ signal }, "stopping the embedded cluster");
-    const hardExit = setTimeout(() => process.exit(1), 60_000);
+    // After a terminal hangs up, writing to it fails (EIO); that must not end the stop.
+    const logStream: unknown = Reflect.get(logger, pino.symbols.streamSym);
+    for (const stream of [process.stdout, process.stderr, logStream])
+      if (stream instanceof EventEmitter) stream.on("error", () => {});
+    const hardExit = setTimeout(() => {
+      logger.error({ ms: STOP_HARD_EXIT_MS }, "stopping took too long: exiting anyway");
+      process.exit(1);
+    }, STOP_HARD_EXIT_MS);
     hardExit.unref();
     stopQuorum()
       .catch((err: unknown) => logger.error({ err: String(err) }, "stopping the embedded cluster failed"))
-      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+      .finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGHUP" ? 1 : 15)));
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+}
+
+/**
+ * Starts the embedded cluster in the background (the console serves meanwhile and shows the
+ * progress) and makes SIGINT/SIGTERM/SIGHUP stop every node, in order, before the process exits.
+ */
+export function startQuorum(): void {
+  const q = getQuorum();
+  handleStopSignals();
   for (const cluster of q.clusters.values()) cluster.monitor.start();
   try {
     const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"));

@@ -99,7 +99,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       },
       (err: unknown) => {
         this.startPromise = null;
-        this.phase = "idle";
+        if (this.phase !== "stopped") this.phase = "idle";
         this.startError = err instanceof Error ? err.message : String(err);
         throw err;
       },
@@ -129,12 +129,17 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     }
     await this.format(all, dist.classpath);
     for (const spec of all) {
+      if (this.phase === "stopped") throw new Error("The embedded cluster was stopped while it was starting");
       const node = new NodeProcess(spec, {
         dir: this.nodeDir(spec),
         classpath: dist.classpath,
         log4jConfig: dist.log4jConfig,
         heapMb: spec.role === "broker" ? this.config.brokerHeapMb : this.config.controllerHeapMb,
-        stopTimeoutMs: 30_000,
+        awaitClosed: spec.role === "controller" ? this.bootstrap : undefined,
+        stopPeers:
+          spec.role === "broker"
+            ? () => [...this.nodes.values()].filter((n) => n.spec.role === "controller")
+            : undefined,
       });
       node.on("exit", () => {
         this.answering.set(spec.id, false);
@@ -303,8 +308,11 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.phase = "stopped";
     const brokers = [...this.nodes.values()].filter((n) => n.spec.role === "broker");
     const controllers = [...this.nodes.values()].filter((n) => n.spec.role === "controller");
+    const began = Date.now();
+    logger.info({ brokers: brokers.length, controllers: controllers.length }, "stopping brokers, then controllers");
     await Promise.all(brokers.map((n) => n.stop("graceful")));
     await Promise.all(controllers.map((n) => n.stop("graceful")));
+    logger.info({ ms: Date.now() - began }, "embedded cluster stopped");
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.probeTimer = null;
     this.publish();
