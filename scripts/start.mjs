@@ -48,6 +48,7 @@ function needsBuild() {
     "lib",
     "server",
     "instrumentation.ts",
+    "proxy.ts",
     "next.config.js",
     "postcss.config.mjs",
     "package-lock.json",
