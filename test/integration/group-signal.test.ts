@@ -5,6 +5,7 @@ import path from "node:path";
 import getPort from "get-port";
 import { afterAll, describe, expect, it } from "vitest";
 import { isAlive } from "@/server/embedded/node-process";
+import { appEnv } from "../helpers/app";
 import { eventually } from "../helpers/cluster";
 
 const root = path.resolve(__dirname, "../..");
@@ -64,14 +65,7 @@ describe("SIGTERM to the whole process group, twice", () => {
       cwd: root,
       detached: true,
       stdio: ["ignore", log, log],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        QUORUM_DATA_DIR: dataDir,
-        QUORUM_BROKER_PORTS: "auto",
-        QUORUM_CONTROLLER_PORTS: "auto",
-        QUORUM_LOG_LEVEL: "info",
-      },
+      env: appEnv(port, dataDir, { QUORUM_LOG_LEVEL: "info" }),
     });
     fs.closeSync(log);
     app = child;
