@@ -162,8 +162,14 @@ export function loadClusterConfigFile(
     if (seen.has(entry.id)) throw new Error(`${where}: id: another entry already has the id "${entry.id}"`);
     seen.add(entry.id);
     const def = definitionOf(entry, "config-file");
+    // TLS paths are relative to the file's directory: kept absolute, so they mean one thing later.
+    if (def.tls) {
+      const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(path.dirname(file), p));
+      def.tls = { ...def.tls, ca: abs(def.tls.ca), cert: abs(def.tls.cert), key: abs(def.tls.key) };
+      for (const k of ["ca", "cert", "key"] as const) if (def.tls[k] === undefined) delete def.tls[k];
+    }
     try {
-      resolveConnection(def, { env: opts.env, baseDir: path.dirname(file), readFile: read });
+      resolveConnection(def, { env: opts.env, readFile: read });
       refuseUnsupported(def);
     } catch (err) {
       throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`);

@@ -173,6 +173,11 @@ describe("withRoute on a read-only cluster", () => {
     expect(calls).toBe(2);
   });
 
+  it("serves a route without dynamic segments, which Next.js gives no params", async () => {
+    const res = await withRoute(handler)(req(), { params: undefined as unknown as Promise<Record<string, string>> });
+    expect(res.status).toBe(200);
+  });
+
   it("lets a route that changes only Quorum's list of clusters opt out", async () => {
     const res = await withRoute(handler, { changesCluster: false })(
       new Request("http://x/api", { method: "DELETE" }),

@@ -48,7 +48,8 @@ export interface RouteOptions {
 export function withRoute<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
-      const params = await ctx.params;
+      // A route without dynamic segments gets no params at all.
+      const params = ((await ctx.params) ?? {}) as P;
       if (opts.changesCluster !== false && !SAFE_METHODS.has(req.method) && typeof params.cluster === "string") {
         refuseIfReadOnly(pathParam(params.cluster));
       }
