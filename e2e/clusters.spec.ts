@@ -125,6 +125,7 @@ test("a read-only cluster refuses mutations with 403 and its page disables them"
     await expect(page.getByTestId("topic-link-orders")).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId("create-topic")).toBeDisabled();
     await expect(page.getByTestId("create-topic")).toHaveAttribute("title", /read-only/);
+    await page.screenshot({ path: `${SCREENS}/clusters-read-only-topics.png` });
     await page.getByTestId("topic-link-orders").click();
     await expect(page.getByTestId("delete-topic")).toBeDisabled();
     await expect(page.getByTestId("elect-topic")).toBeDisabled();

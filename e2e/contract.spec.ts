@@ -828,7 +828,7 @@ function clusterCases(prefix: string, t: string): Case[] {
     expectCode: "read_only",
   });
   return [
-    add("body not JSON", '{"id":', 400, "invalid_json"),
+    { ...add("body not JSON", "", 400, "invalid_json"), ...jsonText('{"id":') },
     add("no id", { bootstrap: good.bootstrap }, 400, "validation_failed", "id"),
     add("id with capitals", { ...good, id: "Prod" }, 400, "validation_failed", "id"),
     add("id with a slash", { ...good, id: "a/b" }, 400, "validation_failed", "id"),
