@@ -18,10 +18,16 @@ export interface NodeRuntime {
 }
 
 /** GET /api/clusters */
+/** Where a cluster comes from: Quorum's own lab, QUORUM_CLUSTERS, the config file, or added at run time. */
+export type ClusterOrigin = "embedded" | "env" | "config-file" | "runtime";
+
 export interface ClusterSummary {
   id: string;
   name: string;
   kind: "embedded" | "external";
+  origin: ClusterOrigin;
+  /** Every mutation answers 403 `read_only`: topics, configs, elections, brokers, drills, workload. */
+  readOnly: boolean;
   bootstrap: string[];
   status: ClusterStatus;
   /** Whether Quorum can stop and start this cluster's brokers. */
@@ -288,4 +294,19 @@ export interface TopicHistory {
 /** GET /api/clusters/:c/history */
 export interface ClusterHistory {
   points: { ts: number; totalLag: number | null; produceRate: number | null }[];
+}
+
+/** One step of POST /api/clusters/test, in the order they run. */
+export interface ConnectionTestStep {
+  step: "tcp" | "tls" | "sasl" | "api-versions" | "metadata";
+  ok: boolean;
+  ms: number;
+  /** In words: what was reached, or why the step failed ("TCP: connection refused by 127.0.0.1:1"). */
+  message: string;
+}
+
+/** POST /api/clusters/test */
+export interface ConnectionTestResult {
+  ok: boolean;
+  steps: ConnectionTestStep[];
 }
