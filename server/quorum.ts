@@ -1,5 +1,6 @@
 import "server-only";
 import path from "node:path";
+import type { ClusterSummary } from "@/lib/types";
 import { ClusterService } from "./cluster-service";
 import { loadConfig, type QuorumConfig } from "./config";
 import { DrillRunner } from "./drill/drill";
@@ -78,6 +79,13 @@ export function getWorkload(id: string): DemoWorkload {
   if (!workload)
     throw new AppError("not_controllable", `Cluster "${id}" has no demo workload: only the cluster Quorum runs does`);
   return workload;
+}
+
+/** A cluster's summary, with the lab's SASL_SSL listener for the cluster Quorum runs when it is on. */
+export async function clusterSummary(cluster: ClusterService): Promise<ClusterSummary> {
+  const summary = await cluster.summary();
+  const sasl = cluster.id === LOCAL_CLUSTER_ID ? getQuorum().embedded?.saslListener() : null;
+  return sasl ? { ...summary, sasl } : summary;
 }
 
 export function getCluster(id: string): ClusterService {

@@ -6,12 +6,21 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import getPort from "get-port";
-import type { NodeRuntime, NodeStatus } from "@/lib/types";
+import type { LabListener, NodeRuntime, NodeStatus } from "@/lib/types";
 import type { EmbeddedConfig } from "../config";
 import { AppError } from "../errors";
 import { probeApiVersions } from "../kafka/probe";
 import { logger } from "../logger";
 import { resolveKafkaDist } from "./kafka-dist";
+import {
+  credentialRecorded,
+  ensureLabSecurity,
+  type LabSecurity,
+  recordCredential,
+  redact,
+  scramConfigFile,
+  scramFormatArg,
+} from "./lab-security";
 import { CONTROLLER_ID_BASE, type NodeSpec, nodeProperties, toPropertiesFile } from "./node-config";
 import { NodeProcess, reapOrphan, type StopMode } from "./node-process";
 
@@ -20,7 +29,8 @@ const HOST = "127.0.0.1";
 
 interface Layout {
   clusterId: string;
-  brokers: { id: number; port: number }[];
+  /** saslPort: the broker's SASL_SSL listener, when QUORUM_LAB_SASL is (or was last) on. */
+  brokers: { id: number; port: number; saslPort?: number }[];
   controllers: { id: number; port: number }[];
 }
 
@@ -32,7 +42,7 @@ export function newClusterId(): string {
   }
 }
 
-async function pickPorts(wanted: number[] | "auto", count: number, stored: number[], taken: Set<number>) {
+async function pickPorts(wanted: number[] | "auto", count: number, stored: (number | undefined)[], taken: Set<number>) {
   if (wanted !== "auto") return wanted;
   const ports: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -60,6 +70,8 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   /** Why the last start failed, for the API and the page to say. */
   startError: string | null = null;
   private phase: "idle" | "starting" | "running" | "stopped" = "idle";
+  /** The lab's certificates and SCRAM credentials, when QUORUM_LAB_SASL is on (secrets: never log it). */
+  private security: LabSecurity | null = null;
 
   constructor(readonly config: EmbeddedConfig) {
     super();
@@ -71,6 +83,29 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
 
   get bootstrap(): string[] {
     return this.brokerSpecs().map((b) => `${b.host}:${b.port}`);
+  }
+
+  /** The brokers' SASL_SSL listeners (empty when QUORUM_LAB_SASL is off). */
+  get saslBootstrap(): string[] {
+    if (!this.config.sasl) return [];
+    return (this.layout?.brokers ?? []).flatMap((b) => (b.saslPort ? [`${HOST}:${b.saslPort}`] : []));
+  }
+
+  /** The SCRAM-SHA-512 user of the SASL_SSL listener, or null when it is off. */
+  get saslUser(): string | null {
+    return this.config.sasl?.user ?? null;
+  }
+
+  /** How a client reaches the SASL_SSL listener (nothing secret), or null when it is off or not started. */
+  saslListener(): LabListener | null {
+    if (!this.config.sasl || !this.security || this.saslBootstrap.length === 0) return null;
+    return {
+      bootstrap: this.saslBootstrap,
+      securityProtocol: "SASL_SSL",
+      mechanism: "SCRAM-SHA-512",
+      user: this.config.sasl.user,
+      caFile: this.security.caPem,
+    };
   }
 
   brokerSpecs(): NodeSpec[] {
@@ -113,19 +148,38 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.kafkaVersion = dist.version;
     fs.mkdirSync(this.config.dataDir, { recursive: true });
     this.layout = await this.prepareLayout();
+    if (this.config.sasl) {
+      const t = Date.now();
+      this.security = await ensureLabSecurity(this.config.dataDir, this.config.sasl);
+      logger.info({ ms: Date.now() - t }, "lab certificates ready");
+    }
+    const security = this.security;
     const controllers = this.controllerSpecs();
     const all = [...controllers, ...this.brokerSpecs()];
     await Promise.all(all.map((spec) => reapOrphan(this.nodeDir(spec))));
     for (const spec of all) {
       const dir = this.nodeDir(spec);
       fs.mkdirSync(dir, { recursive: true });
+      const saslPort = this.layout.brokers.find((b) => spec.role === "broker" && b.id === spec.id)?.saslPort;
       const props = nodeProperties(spec, {
         controllers,
         brokerCount: this.config.brokers,
         logDir: path.join(dir, "data"),
         timings: this.config,
+        sasl:
+          security && saslPort
+            ? {
+                port: saslPort,
+                keystore: security.keystore,
+                truststore: security.truststore,
+                storePassword: security.storePassword,
+              }
+            : null,
       });
-      fs.writeFileSync(path.join(dir, "server.properties"), toPropertiesFile(props));
+      // 0600: with SASL on it holds the keystore's password.
+      const file = path.join(dir, "server.properties");
+      fs.writeFileSync(file, toPropertiesFile(props), { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
     }
     await this.format(all, dist.classpath);
     for (const spec of all) {
@@ -147,6 +201,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.probeTimer = setInterval(() => void this.probe(), this.config.probeIntervalMs);
     this.probeTimer.unref();
     await this.waitUntil(() => this.nodeStates().every((n) => n.status === "up"), timeoutMs, "every node up");
+    if (security && !credentialRecorded(security)) await this.addScramUser(security, dist.classpath);
     logger.info({ ms: Date.now() - began, bootstrap: this.bootstrap.join(",") }, "embedded cluster up");
   }
 
@@ -176,9 +231,18 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       stored?.controllers.map((c) => c.port) ?? [],
       taken,
     );
+    for (const p of controllerPorts) taken.add(p);
+    const saslPorts = this.config.sasl
+      ? await pickPorts(
+          this.config.sasl.ports,
+          this.config.brokers,
+          stored?.brokers.map((b) => b.saslPort) ?? [],
+          taken,
+        )
+      : [];
     const layout: Layout = {
       clusterId: stored?.clusterId ?? newClusterId(),
-      brokers: brokerPorts.map((port, i) => ({ id: i + 1, port })),
+      brokers: brokerPorts.map((port, i) => ({ id: i + 1, port, ...(saslPorts[i] ? { saslPort: saslPorts[i] } : {}) })),
       controllers: controllerPorts.map((port, i) => ({ id: CONTROLLER_ID_BASE + i + 1, port })),
     };
     fs.writeFileSync(file, `${JSON.stringify(layout, null, 2)}\n`);
@@ -191,6 +255,14 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     if (todo.length === 0 || !this.layout) return;
     logger.info({ nodes: todo.map((s) => s.id) }, "formatting storage");
     const clusterId = this.layout.clusterId;
+    const security = this.security;
+    // The SCRAM user goes into the metadata log's bootstrap records, which the controllers hold: only
+    // when every controller is formatted now (a fresh cluster) is that where it can be created.
+    const controllers = specs.filter((s) => s.role === "controller");
+    const withScram =
+      security !== null && controllers.length > 0 && controllers.every((c) => todo.includes(c))
+        ? scramFormatArg(security.user, security.password)
+        : null;
     await Promise.all(
       todo.map((s) =>
         execFileAsync(
@@ -207,11 +279,61 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
             "-c",
             path.join(this.nodeDir(s), "server.properties"),
             "--ignore-formatted",
+            ...(withScram && s.role === "controller" ? ["--add-scram", withScram] : []),
           ],
           { timeout: 60_000 },
-        ),
+        ).catch((err: unknown) => {
+          // The command line (in the message) carries the salted password: never let it out.
+          const msg = err instanceof Error ? err.message : String(err);
+          throw new Error(`Formatting the storage of node ${s.id} failed: ${redact(msg, this.secrets())}`);
+        }),
       ),
     );
+    if (security && withScram) recordCredential(security);
+  }
+
+  private secrets(): string[] {
+    return this.security ? [this.security.password, this.security.storePassword] : [];
+  }
+
+  /**
+   * Gives the SCRAM user its password through Kafka's own kafka-configs (over the PLAINTEXT
+   * listener) when the storage was formatted without it: SASL turned on for an existing data
+   * directory, or another user or password asked for. The password goes in a 0600 file, not argv.
+   */
+  private async addScramUser(security: LabSecurity, classpath: string): Promise<void> {
+    logger.info({ user: security.user }, "adding the SCRAM user to an existing cluster");
+    const file = path.join(security.dir, `scram-${process.pid}.properties`);
+    fs.writeFileSync(file, scramConfigFile(security.password), { mode: 0o600 });
+    try {
+      await execFileAsync(
+        "java",
+        [
+          "-Xmx128m",
+          "-XX:TieredStopAtLevel=1",
+          "-cp",
+          classpath,
+          "org.apache.kafka.tools.ConfigCommand",
+          "--bootstrap-server",
+          this.bootstrap.join(","),
+          "--alter",
+          "--entity-type",
+          "users",
+          "--entity-name",
+          security.user,
+          "--add-config-file",
+          file,
+        ],
+        { timeout: 60_000 },
+      );
+    } catch (err) {
+      const e = err as { stderr?: string; message?: string };
+      const why = redact((e.stderr || e.message || String(err)).trim().split("\n").slice(-2).join(" "), this.secrets());
+      throw new Error(`Could not give the SCRAM user "${security.user}" its password: ${why}`);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    recordCredential(security);
   }
 
   private async probe(): Promise<void> {

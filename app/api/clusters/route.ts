@@ -1,7 +1,7 @@
 import { withRoute } from "@/server/http/with-route";
-import { getQuorum } from "@/server/quorum";
+import { clusterSummary, getQuorum } from "@/server/quorum";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/clusters
-export const GET = withRoute(() => Promise.all([...getQuorum().clusters.values()].map((c) => c.summary())));
+export const GET = withRoute(() => Promise.all([...getQuorum().clusters.values()].map((c) => clusterSummary(c))));

@@ -1,7 +1,7 @@
 import { withRoute } from "@/server/http/with-route";
-import { getCluster } from "@/server/quorum";
+import { clusterSummary, getCluster } from "@/server/quorum";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/clusters/:cluster
-export const GET = withRoute<{ cluster: string }>((_req, { cluster }) => getCluster(cluster).summary());
+export const GET = withRoute<{ cluster: string }>((_req, { cluster }) => clusterSummary(getCluster(cluster)));
