@@ -256,8 +256,9 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     logger.info({ nodes: todo.map((s) => s.id) }, "formatting storage");
     const clusterId = this.layout.clusterId;
     const security = this.security;
-    // The SCRAM user goes into the metadata log's bootstrap records, which the controllers hold: only
-    // when every controller is formatted now (a fresh cluster) is that where it can be created.
+    // The SCRAM user goes into the bootstrap snapshot every node starts from (the same arg, salt
+    // included, for all): only when every controller is formatted now (a fresh cluster) can it go there.
+    // The tool prints that snapshot (salt and keys) on stdout, which is never logged.
     const controllers = specs.filter((s) => s.role === "controller");
     const withScram =
       security !== null && controllers.length > 0 && controllers.every((c) => todo.includes(c))
@@ -279,7 +280,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
             "-c",
             path.join(this.nodeDir(s), "server.properties"),
             "--ignore-formatted",
-            ...(withScram && s.role === "controller" ? ["--add-scram", withScram] : []),
+            ...(withScram ? ["--add-scram", withScram] : []),
           ],
           { timeout: 60_000 },
         ).catch((err: unknown) => {

@@ -81,7 +81,7 @@ describe("SCRAM credentials", () => {
   });
 
   it("writes the kafka-configs file for a password", () => {
-    expect(scramConfigFile("pw-1")).toBe("SCRAM-SHA-512=[iterations=8192,password=pw-1]\n");
+    expect(scramConfigFile("pw-1")).toBe("SCRAM-SHA-512=iterations=8192,password=pw-1\n");
   });
 
   it("records a user and password and recognises only that pair", () => {

@@ -212,7 +212,8 @@ export function scramFormatArg(user: string, password: string, salt = randomByte
 
 /** The `kafka-configs --add-config-file` content that sets a user's SCRAM-SHA-512 password. */
 export function scramConfigFile(password: string): string {
-  return `${SCRAM_MECHANISM}=[iterations=${SCRAM_ITERATIONS},password=${password}]\n`;
+  // The file form takes the value without the brackets --add-config needs.
+  return `${SCRAM_MECHANISM}=iterations=${SCRAM_ITERATIONS},password=${password}\n`;
 }
 
 const MARKER = "sasl-user.json";
