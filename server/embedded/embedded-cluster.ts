@@ -14,8 +14,9 @@ import { logger } from "../logger";
 import { resolveKafkaDist } from "./kafka-dist";
 import {
   credentialRecorded,
-  ensureLabSecurity,
+  ensureCertificates,
   type LabSecurity,
+  labSecrets,
   recordCredential,
   redact,
   scramConfigFile,
@@ -108,6 +109,25 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     };
   }
 
+  /**
+   * The resolved connection to the SASL_SSL listener (CA as PEM contents, user and password), in
+   * the shape of server/clusters/connection.ts's ClusterConnection, for Quorum's own clients and the
+   * tests. Holds secrets: never log it or send it out.
+   */
+  saslConnection(): {
+    bootstrap: string[];
+    tls: { ca: string };
+    sasl: { mechanism: "SCRAM-SHA-512"; username: string; password: string };
+  } | null {
+    const security = this.security;
+    if (!security || this.saslBootstrap.length === 0) return null;
+    return {
+      bootstrap: this.saslBootstrap,
+      tls: { ca: fs.readFileSync(security.caPem, "utf8") },
+      sasl: { mechanism: "SCRAM-SHA-512", username: security.user, password: security.password },
+    };
+  }
+
   brokerSpecs(): NodeSpec[] {
     return (this.layout?.brokers ?? []).map((b) => ({ ...b, role: "broker" as const, host: HOST }));
   }
@@ -148,12 +168,10 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.kafkaVersion = dist.version;
     fs.mkdirSync(this.config.dataDir, { recursive: true });
     this.layout = await this.prepareLayout();
-    if (this.config.sasl) {
-      const t = Date.now();
-      this.security = await ensureLabSecurity(this.config.dataDir, this.config.sasl);
-      logger.info({ ms: Date.now() - t }, "lab certificates ready");
-    }
+    this.security = this.config.sasl ? labSecrets(this.config.dataDir, this.config.sasl) : null;
     const security = this.security;
+    // keytool's JVMs (first start only) run while the storage is formatted.
+    const certificates = security ? this.timed("lab certificates ready", ensureCertificates(security)) : null;
     const controllers = this.controllerSpecs();
     const all = [...controllers, ...this.brokerSpecs()];
     await Promise.all(all.map((spec) => reapOrphan(this.nodeDir(spec))));
@@ -181,7 +199,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       fs.writeFileSync(file, toPropertiesFile(props), { mode: 0o600 });
       fs.chmodSync(file, 0o600);
     }
-    await this.format(all, dist.classpath);
+    await Promise.all([this.format(all, dist.classpath), certificates]);
     for (const spec of all) {
       const node = new NodeProcess(spec, {
         dir: this.nodeDir(spec),
@@ -291,6 +309,12 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       ),
     );
     if (security && withScram) recordCredential(security);
+  }
+
+  private async timed(what: string, work: Promise<void>): Promise<void> {
+    const t = Date.now();
+    await work;
+    logger.info({ ms: Date.now() - t }, what);
   }
 
   private secrets(): string[] {

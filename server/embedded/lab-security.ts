@@ -181,24 +181,36 @@ async function makeCertificates(dir: string, storePassword: string): Promise<voi
   }
 }
 
-/** Makes (first start) or reuses the lab's certificates, stores and passwords. */
-export async function ensureLabSecurity(dataDir: string, sasl: LabSaslConfig): Promise<LabSecurity> {
+/**
+ * The lab's secrets folder and passwords (made on first use, then reused), and where its
+ * certificates go; `ensureCertificates` makes those, so that it can run beside storage formatting.
+ */
+export function labSecrets(dataDir: string, sasl: LabSaslConfig): LabSecurity {
   const dir = securityDir(dataDir);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dir, 0o700);
-  const storePassword = keptSecret(path.join(dir, "store.password"));
-  const password = sasl.password ?? keptSecret(path.join(dir, "sasl.password"));
-  const files = ["ca.p12", "broker.p12", "truststore.p12", "ca.pem"].map((f) => path.join(dir, f));
-  if (!files.every((f) => fs.existsSync(f))) await makeCertificates(dir, storePassword);
   return {
     dir,
     caPem: path.join(dir, "ca.pem"),
     keystore: path.join(dir, "broker.p12"),
     truststore: path.join(dir, "truststore.p12"),
-    storePassword,
+    storePassword: keptSecret(path.join(dir, "store.password")),
     user: sasl.user,
-    password,
+    password: sasl.password ?? keptSecret(path.join(dir, "sasl.password")),
   };
+}
+
+/** Makes the CA, the broker certificate and the stores on first start; reuses them after. */
+export async function ensureCertificates(security: LabSecurity): Promise<void> {
+  const files = [path.join(security.dir, "ca.p12"), security.keystore, security.truststore, security.caPem];
+  if (!files.every((f) => fs.existsSync(f))) await makeCertificates(security.dir, security.storePassword);
+}
+
+/** Makes (first start) or reuses the lab's certificates, stores and passwords. */
+export async function ensureLabSecurity(dataDir: string, sasl: LabSaslConfig): Promise<LabSecurity> {
+  const security = labSecrets(dataDir, sasl);
+  await ensureCertificates(security);
+  return security;
 }
 
 /**

@@ -6,6 +6,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as clusterRoute from "@/app/api/clusters/[cluster]/route";
 import type { ClusterSummary } from "@/lib/types";
+import type { ClusterConnection } from "@/server/clusters/connection";
 import { logger } from "@/server/logger";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { hasKcat } from "../helpers/kcat";
@@ -172,6 +173,11 @@ describe.skipIf(!hasKcat)("the lab's SASL_SSL listener", () => {
     });
     expect(sasl?.bootstrap).toHaveLength(3);
     expect(sasl?.bootstrap.some((b) => tc?.bootstrap.includes(b))).toBe(false);
+    // What Quorum's own clients will use: the same listener, with the secrets resolved.
+    const conn: ClusterConnection | null = tc?.cluster.saslConnection() ?? null;
+    expect(conn?.bootstrap).toEqual(sasl?.bootstrap);
+    expect(conn?.tls?.ca).toBe(fs.readFileSync(path.join(securityDir, "ca.pem"), "utf8"));
+    expect(conn?.sasl).toEqual({ mechanism: "SCRAM-SHA-512", username: "quorum", password });
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(password);
     expect(text).not.toContain(storePassword);
