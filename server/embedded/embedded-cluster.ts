@@ -92,11 +92,6 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     return (this.layout?.brokers ?? []).flatMap((b) => (b.saslPort ? [`${HOST}:${b.saslPort}`] : []));
   }
 
-  /** The SCRAM-SHA-512 user of the SASL_SSL listener, or null when it is off. */
-  get saslUser(): string | null {
-    return this.config.sasl?.user ?? null;
-  }
-
   /** How a client reaches the SASL_SSL listener (nothing secret), or null when it is off or not started. */
   saslListener(): LabListener | null {
     if (!this.config.sasl || !this.security || this.saslBootstrap.length === 0) return null;
@@ -129,7 +124,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   }
 
   brokerSpecs(): NodeSpec[] {
-    return (this.layout?.brokers ?? []).map((b) => ({ ...b, role: "broker" as const, host: HOST }));
+    return (this.layout?.brokers ?? []).map((b) => ({ id: b.id, port: b.port, role: "broker" as const, host: HOST }));
   }
 
   controllerSpecs(): NodeSpec[] {
@@ -172,6 +167,8 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     const security = this.security;
     // keytool's JVMs (first start only) run while the storage is formatted.
     const certificates = security ? this.timed("lab certificates ready", ensureCertificates(security)) : null;
+    // Awaited below; if something fails first, its failure must not be an unhandled rejection.
+    certificates?.catch(() => {});
     const controllers = this.controllerSpecs();
     const all = [...controllers, ...this.brokerSpecs()];
     await Promise.all(all.map((spec) => reapOrphan(this.nodeDir(spec))));

@@ -97,10 +97,13 @@ describe("SCRAM credentials", () => {
   });
 
   it("redacts secrets and salted passwords from a message", () => {
-    const msg = `Command failed: java x SCRAM-SHA-512=[name=q,salt="AA==",saltedpassword="QkJC"] pw=hunter22`;
+    const msg = `Command failed: java x SCRAM-SHA-512=[name=q,salt="AA==",saltedpassword="QkJC"] pw=hunter22
+UserScramCredentialRecord(name='q', mechanism=2, salt=[1, 2], storedKey=[0, 96, -41], serverKey=[-62, 17], iterations=8192)`;
     const out = redact(msg, ["hunter22"]);
     expect(out).not.toContain("hunter22");
     expect(out).not.toContain("QkJC");
     expect(out).toContain('saltedpassword="[redacted]"');
+    expect(out).toContain("storedKey=[redacted], serverKey=[redacted]");
+    expect(out).not.toMatch(/-41|-62/);
   });
 });

@@ -264,5 +264,8 @@ export function recordCredential(security: LabSecurity): void {
 export function redact(text: string, secrets: string[]): string {
   let out = text;
   for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
-  return out.replace(/saltedpassword="[^"]*"/g, 'saltedpassword="[redacted]"');
+  // kafka-storage's argument, and the bootstrap record it prints (salt and keys).
+  return out
+    .replace(/saltedpassword="[^"]*"/g, 'saltedpassword="[redacted]"')
+    .replace(/(storedKey|serverKey)=\[[^\]]*\]/g, "$1=[redacted]");
 }
