@@ -39,13 +39,21 @@ describe.skipIf(!hasKeytool)("ensureLabSecurity", () => {
     const dataDir = tempDir();
     const sec = await ensureLabSecurity(dataDir, { ports: "auto", user: "quorum", password: null });
     expect(mode(sec.dir)).toBe(0o700);
-    for (const f of ["store.password", "sasl.password", "ca.p12", "broker.p12", "truststore.p12"]) {
+    for (const f of ["store.password", "sasl.password", "ca.p12", "broker.p12"]) {
       expect(mode(path.join(sec.dir, f))).toBe(0o600);
     }
     expect(fs.readFileSync(path.join(sec.dir, "sasl.password"), "utf8").trim()).toBe(sec.password);
     expect(sec.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(sec.storePassword).not.toBe(sec.password);
     expect(fs.readFileSync(sec.caPem, "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(sec.truststore).toBe(sec.caPem);
+    expect(fs.readdirSync(sec.dir).sort()).toEqual([
+      "broker.p12",
+      "ca.p12",
+      "ca.pem",
+      "sasl.password",
+      "store.password",
+    ]);
     // The broker's entry: a key with its chain (broker certificate signed by the lab CA) and the SAN.
     const list = execFileSync(
       "keytool",

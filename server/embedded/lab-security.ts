@@ -17,7 +17,7 @@ const PASS_ENV = "QUORUM_LAB_STORE_PASS";
 
 /**
  * What the lab's SASL_SSL listener needs, all under `<data dir>/security` (mode 0700): a lab CA
- * (`ca.p12`, its certificate as `ca.pem` for clients), the brokers' PKCS12 keystore and truststore,
+ * (`ca.p12`, its certificate as `ca.pem` for clients and as the brokers' truststore), the brokers' PKCS12 keystore,
  * the stores' password (`store.password`) and, unless QUORUM_LAB_SASL_PASSWORD gives one, the SCRAM
  * user's password (`sasl.password`), each file mode 0600. Made once, reused on every later start.
  */
@@ -25,6 +25,7 @@ export interface LabSecurity {
   dir: string;
   caPem: string;
   keystore: string;
+  /** The brokers' truststore: the CA as PEM (Kafka reads PEM truststores), the same file clients use. */
   truststore: string;
   storePassword: string;
   user: string;
@@ -53,7 +54,9 @@ function keptSecret(file: string): string {
 }
 
 async function keytool(args: string[], storePassword: string, stdin?: string): Promise<string> {
-  const run = execFileAsync("keytool", args, {
+  // Short-lived JVMs: C1 only, serial GC and a small heap start and finish faster on a busy machine.
+  const jvm = ["-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xmx64m"];
+  const run = execFileAsync("keytool", [...args, ...jvm], {
     env: { ...process.env, [PASS_ENV]: storePassword },
     timeout: 60_000,
     encoding: "utf8",
@@ -71,7 +74,7 @@ async function keytool(args: string[], storePassword: string, stdin?: string): P
 
 /**
  * The lab CA and a broker certificate signed by it (SAN IP:127.0.0.1, DNS:localhost), with the
- * JDK's keytool: EC P-256 keys (fast to make), PKCS12 stores, the CA exported as PEM.
+ * JDK's keytool: EC P-256 keys (fast to make), PKCS12 keystores, the CA exported as PEM.
  */
 async function makeCertificates(dir: string, storePassword: string): Promise<void> {
   const pass = [`-storepass:env`, PASS_ENV];
@@ -137,40 +140,22 @@ async function makeCertificates(dir: string, storePassword: string): Promise<voi
     );
     // The signed certificate followed by the CA's: keytool installs the whole chain under "broker".
     fs.writeFileSync(at("chain.pem"), `${signed.trim()}\n${caPem.trim()}\n`);
-    await Promise.all([
-      keytool(
-        [
-          "-importcert",
-          "-noprompt",
-          "-alias",
-          "broker",
-          "-file",
-          at("chain.pem"),
-          "-keystore",
-          at("broker.p12"),
-          ...pass,
-          ...keypass,
-        ],
-        storePassword,
-      ),
-      keytool(
-        [
-          "-importcert",
-          "-noprompt",
-          "-alias",
-          "ca",
-          "-file",
-          at("ca.pem"),
-          "-storetype",
-          "PKCS12",
-          "-keystore",
-          at("truststore.p12"),
-          ...pass,
-        ],
-        storePassword,
-      ),
-    ]);
-    for (const f of ["ca.p12", "broker.p12", "truststore.p12"]) {
+    await keytool(
+      [
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "broker",
+        "-file",
+        at("chain.pem"),
+        "-keystore",
+        at("broker.p12"),
+        ...pass,
+        ...keypass,
+      ],
+      storePassword,
+    );
+    for (const f of ["ca.p12", "broker.p12"]) {
       fs.chmodSync(at(f), 0o600);
       fs.renameSync(at(f), path.join(dir, f));
     }
@@ -193,7 +178,7 @@ export function labSecrets(dataDir: string, sasl: LabSaslConfig): LabSecurity {
     dir,
     caPem: path.join(dir, "ca.pem"),
     keystore: path.join(dir, "broker.p12"),
-    truststore: path.join(dir, "truststore.p12"),
+    truststore: path.join(dir, "ca.pem"),
     storePassword: keptSecret(path.join(dir, "store.password")),
     user: sasl.user,
     password: sasl.password ?? keptSecret(path.join(dir, "sasl.password")),
@@ -202,7 +187,7 @@ export function labSecrets(dataDir: string, sasl: LabSaslConfig): LabSecurity {
 
 /** Makes the CA, the broker certificate and the stores on first start; reuses them after. */
 export async function ensureCertificates(security: LabSecurity): Promise<void> {
-  const files = [path.join(security.dir, "ca.p12"), security.keystore, security.truststore, security.caPem];
+  const files = [path.join(security.dir, "ca.p12"), security.keystore, security.caPem];
   if (!files.every((f) => fs.existsSync(f))) await makeCertificates(security.dir, security.storePassword);
 }
 

@@ -35,7 +35,7 @@ describe("nodeProperties", () => {
     const sasl = {
       port: 30092,
       keystore: "/d/security/broker.p12",
-      truststore: "/d/security/truststore.p12",
+      truststore: "/d/security/ca.pem",
       storePassword: "sp",
     };
     const p = nodeProperties(broker, { controllers, brokerCount: 3, logDir: "/d", timings, sasl });
@@ -53,8 +53,8 @@ describe("nodeProperties", () => {
       "listener.name.sasl_ssl.ssl.keystore.location": "/d/security/broker.p12",
       "listener.name.sasl_ssl.ssl.keystore.password": "sp",
       "listener.name.sasl_ssl.ssl.key.password": "sp",
-      "listener.name.sasl_ssl.ssl.truststore.location": "/d/security/truststore.p12",
-      "listener.name.sasl_ssl.ssl.truststore.password": "sp",
+      "listener.name.sasl_ssl.ssl.truststore.type": "PEM",
+      "listener.name.sasl_ssl.ssl.truststore.location": "/d/security/ca.pem",
     });
     // No credential in the broker's own settings: the SCRAM user lives in the cluster metadata.
     expect(Object.values(p).join("\n")).not.toMatch(/password=|username=/);

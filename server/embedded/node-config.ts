@@ -15,7 +15,7 @@ export interface LabTimings {
   autoLeaderRebalance: boolean;
 }
 
-/** A broker's second listener: SASL_SSL with SCRAM-SHA-512, TLS from the lab's PKCS12 stores. */
+/** A broker's second listener: SASL_SSL with SCRAM-SHA-512, TLS from the lab's PKCS12 keystore. */
 export interface SaslListener {
   port: number;
   keystore: string;
@@ -37,9 +37,9 @@ export function saslListenerProperties(sasl: SaslListener): Record<string, strin
     [`${prefix}.ssl.keystore.location`]: sasl.keystore,
     [`${prefix}.ssl.keystore.password`]: sasl.storePassword,
     [`${prefix}.ssl.key.password`]: sasl.storePassword,
-    [`${prefix}.ssl.truststore.type`]: "PKCS12",
+    // The lab CA as PEM (no password): only used if client certificates are ever asked for.
+    [`${prefix}.ssl.truststore.type`]: "PEM",
     [`${prefix}.ssl.truststore.location`]: sasl.truststore,
-    [`${prefix}.ssl.truststore.password`]: sasl.storePassword,
     [`${prefix}.ssl.client.auth`]: "none",
   };
 }

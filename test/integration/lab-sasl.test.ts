@@ -154,7 +154,7 @@ describe.skipIf(!hasKcat)("the lab's SASL_SSL listener", () => {
 
   it("keeps its secrets in a 0700 folder, in 0600 files", () => {
     expect(fs.statSync(securityDir).mode & 0o777).toBe(0o700);
-    for (const f of ["sasl.password", "store.password", "broker.p12", "truststore.p12", "ca.p12", "sasl-user.json"]) {
+    for (const f of ["sasl.password", "store.password", "broker.p12", "ca.p12", "sasl-user.json"]) {
       expect(fs.statSync(path.join(securityDir, f)).mode & 0o777).toBe(0o600);
     }
     expect(password.length).toBeGreaterThanOrEqual(32);
