@@ -38,6 +38,18 @@ export interface ClusterSummary {
   brokersTotal: number;
   /** Why the cluster is unreachable or stopped, when known. */
   message?: string | null;
+  /** The embedded lab's SASL_SSL listener, when QUORUM_LAB_SASL is on (the password is never here). */
+  sasl?: LabListener;
+}
+
+/** Where and how to reach the lab's SASL_SSL listener; its password lives in the data directory. */
+export interface LabListener {
+  bootstrap: string[];
+  securityProtocol: "SASL_SSL";
+  mechanism: "SCRAM-SHA-512";
+  user: string;
+  /** The lab CA's certificate (PEM) that clients trust, on the server's disk. */
+  caFile: string;
 }
 
 /** GET /api/clusters/:c/brokers */

@@ -115,6 +115,48 @@ describe("loadConfig", () => {
     expect(Array.isArray(ports) && new Set(ports).size).toBe(9);
   });
 
+  it("leaves the lab's SASL_SSL listener off unless QUORUM_LAB_SASL asks for it", () => {
+    expect(loadConfig({}).embedded?.sasl).toBeNull();
+    expect(loadConfig({ QUORUM_LAB_SASL: "false", QUORUM_LAB_SASL_PORTS: "9192,9193,9194" }).embedded?.sasl).toBeNull();
+  });
+
+  it("puts each SASL_SSL listener at its broker's port + 1000 by default, auto with auto ports", () => {
+    expect(loadConfig({ QUORUM_LAB_SASL: "true" }).embedded?.sasl).toEqual({
+      ports: [20092, 30092, 40092],
+      user: "quorum",
+      password: null,
+    });
+    expect(loadConfig({ QUORUM_LAB_SASL: "true", QUORUM_BROKERS: "9" }).embedded?.sasl?.ports).toEqual([
+      20092, 30092, 40092, 50092, 60092, 20094, 30094, 40094, 50094,
+    ]);
+    expect(loadConfig({ QUORUM_LAB_SASL: "1", QUORUM_BROKER_PORTS: "auto" }).embedded?.sasl?.ports).toBe("auto");
+    const given = loadConfig({
+      QUORUM_LAB_SASL: "yes",
+      QUORUM_LAB_SASL_PORTS: "9192,9193,9194",
+      QUORUM_LAB_SASL_USER: "alice.b",
+      QUORUM_LAB_SASL_PASSWORD: "Secret-pass_9",
+    }).embedded?.sasl;
+    expect(given).toEqual({ ports: [9192, 9193, 9194], user: "alice.b", password: "Secret-pass_9" });
+  });
+
+  it.each([
+    [{ QUORUM_LAB_SASL: "on" }, /QUORUM_LAB_SASL/],
+    [{ QUORUM_LAB_SASL: "true", QUORUM_LAB_SASL_PORTS: "9192" }, /lists 1 ports for 3 brokers/],
+    [{ QUORUM_LAB_SASL: "true", QUORUM_LAB_SASL_PORTS: "9192,29092,9194" }, /must all differ/],
+    [{ QUORUM_LAB_SASL: "true", QUORUM_BROKER_PORTS: "65000,29092,39092" }, /passes 65535/],
+    [{ QUORUM_LAB_SASL: "true", QUORUM_LAB_SASL_USER: "a,b" }, /QUORUM_LAB_SASL_USER/],
+    [{ QUORUM_LAB_SASL: "true", QUORUM_LAB_SASL_PASSWORD: "short" }, /QUORUM_LAB_SASL_PASSWORD/],
+    [{ QUORUM_LAB_SASL: "true", QUORUM_LAB_SASL_PASSWORD: "has,comma]x" }, /QUORUM_LAB_SASL_PASSWORD/],
+  ])("rejects SASL setting %o with one clear sentence", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("never repeats a rejected password in its message", () => {
+    expect(() => loadConfig({ QUORUM_LAB_SASL_PASSWORD: "bad pass word" })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("bad pass word") }),
+    );
+  });
+
   it("turns the embedded cluster off", () => {
     expect(loadConfig({ QUORUM_EMBEDDED: "false" }).embedded).toBeNull();
   });

@@ -58,6 +58,16 @@ const envSchema = z.object({
   QUORUM_HEARTBEAT_MS: z.coerce.number().int().min(250).max(10000).default(1000),
   QUORUM_AUTO_LEADER_REBALANCE: boolFlag.default(false),
   QUORUM_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(500),
+  QUORUM_LAB_SASL: boolFlag.default(false),
+  QUORUM_LAB_SASL_PORTS: ports.optional(),
+  QUORUM_LAB_SASL_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "1–64 letters, digits, '.', '_' or '-'")
+    .default("quorum"),
+  QUORUM_LAB_SASL_PASSWORD: z
+    .string()
+    .regex(/^[^\s,[\]"'=\\]{8,128}$/, "8–128 characters, no spaces, commas, brackets, quotes, '=' or '\\'")
+    .optional(),
   QUORUM_CLUSTERS: externalClusters.default([]),
   QUORUM_CONFIG: z.string().min(1).optional(),
   QUORUM_DEMO: boolFlag.default(true),
@@ -88,7 +98,20 @@ export interface EmbeddedConfig {
   heartbeatMs: number;
   autoLeaderRebalance: boolean;
   probeIntervalMs: number;
+  /** The lab's second listener, SASL_SSL with SCRAM-SHA-512 (QUORUM_LAB_SASL), or null when off. */
+  sasl: LabSaslConfig | null;
 }
+
+export interface LabSaslConfig {
+  /** One port per broker, or "auto" for free ports chosen at start (kept in the data directory). */
+  ports: number[] | "auto";
+  user: string;
+  /** From QUORUM_LAB_SASL_PASSWORD; null: generated once and kept under <data dir>/security. */
+  password: string | null;
+}
+
+/** Where each broker's SASL_SSL listener goes when its plaintext port is explicit and no list is given. */
+export const SASL_PORT_OFFSET = 1000;
 
 export interface QuorumConfig {
   /** Where Quorum keeps what it writes: the embedded cluster, lag history, drill reports. */
@@ -134,8 +157,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `QUORUM_CONTROLLER_PORTS lists ${controllerPorts.length} ports for ${e.QUORUM_CONTROLLERS} controllers`,
     );
   }
-  const all = [...(brokerPorts === "auto" ? [] : brokerPorts), ...(controllerPorts === "auto" ? [] : controllerPorts)];
-  if (new Set(all).size !== all.length) throw new ConfigError("Broker and controller ports must all differ");
+  let saslPorts: number[] | "auto" = "auto";
+  if (e.QUORUM_LAB_SASL) {
+    saslPorts =
+      e.QUORUM_LAB_SASL_PORTS ?? (brokerPorts === "auto" ? "auto" : brokerPorts.map((p) => p + SASL_PORT_OFFSET));
+    if (saslPorts !== "auto" && saslPorts.length !== e.QUORUM_BROKERS) {
+      throw new ConfigError(`QUORUM_LAB_SASL_PORTS lists ${saslPorts.length} ports for ${e.QUORUM_BROKERS} brokers`);
+    }
+    if (saslPorts !== "auto" && saslPorts.some((p) => p > 65535)) {
+      throw new ConfigError(
+        `QUORUM_LAB_SASL: broker port + ${SASL_PORT_OFFSET} passes 65535; set QUORUM_LAB_SASL_PORTS explicitly`,
+      );
+    }
+  }
+  const all = [
+    ...(brokerPorts === "auto" ? [] : brokerPorts),
+    ...(controllerPorts === "auto" ? [] : controllerPorts),
+    ...(e.QUORUM_LAB_SASL && saslPorts !== "auto" ? saslPorts : []),
+  ];
+  if (new Set(all).size !== all.length) throw new ConfigError("Broker, controller and SASL ports must all differ");
   if (e.QUORUM_HEARTBEAT_MS * 2 > e.QUORUM_SESSION_TIMEOUT_MS) {
     throw new ConfigError("QUORUM_SESSION_TIMEOUT_MS must be at least twice QUORUM_HEARTBEAT_MS");
   }
@@ -194,6 +234,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           heartbeatMs: e.QUORUM_HEARTBEAT_MS,
           autoLeaderRebalance: e.QUORUM_AUTO_LEADER_REBALANCE,
           probeIntervalMs: e.QUORUM_PROBE_INTERVAL_MS,
+          sasl: e.QUORUM_LAB_SASL
+            ? { ports: saslPorts, user: e.QUORUM_LAB_SASL_USER, password: e.QUORUM_LAB_SASL_PASSWORD ?? null }
+            : null,
         }
       : null,
     external: [...fromEnv, ...fromFile],

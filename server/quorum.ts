@@ -218,6 +218,7 @@ export function getWorkload(id: string): DemoWorkload {
   return workload;
 }
 
+/** A cluster's summary, with the lab's SASL_SSL listener for the cluster Quorum runs when it is on. */
 export function getCluster(id: string): ClusterService {
   const cluster = getQuorum().clusters.get(id);
   if (!cluster) throw new AppError("cluster_not_found", `No cluster "${id}": GET /api/clusters lists them`);

@@ -97,6 +97,7 @@ export class ReadModel {
     else if (sup?.nodeStates().every((n) => n.status === "down")) status = "stopped";
     else if (!snap || up === 0) status = "unreachable";
     else status = up < brokers.length || offline > 0 ? "degraded" : "ok";
+    const sasl = sup?.saslListener?.() ?? null;
     return {
       id: this.id,
       name: this.name,
@@ -110,6 +111,7 @@ export class ReadModel {
       kafkaVersion: sup?.kafkaVersion ?? null,
       brokersUp: up,
       brokersTotal: brokers.length,
+      ...(sasl ? { sasl } : {}),
       ...(status === "unreachable" || status === "stopped"
         ? { message: sup?.startError ?? this.cache.lastError?.message ?? null }
         : {}),
