@@ -104,9 +104,16 @@ export interface TopicDetail {
   configs: TopicConfigEntry[];
 }
 
+/**
+ * A group's protocol: `classic` (JoinGroup/SyncGroup, what kafkajs and pre-4.0 Java clients speak)
+ * or `consumer` (KIP-848, Java clients with group.protocol=consumer).
+ */
+export type GroupType = "classic" | "consumer";
+
 /** GET /api/clusters/:c/consumer-groups */
 export interface ConsumerGroupSummary {
   groupId: string;
+  type: GroupType;
   state: string;
   members: number;
   topics: string[];
@@ -123,6 +130,10 @@ export interface GroupMemberInfo {
   host: string;
   groupInstanceId: string | null;
   assignments: { topic: string; partitions: number[] }[];
+  /** Consumer-type groups: the member's epoch; null in a classic group. */
+  memberEpoch: number | null;
+  /** Consumer-type groups: what the assignor targets for this member; null in a classic group. */
+  targetAssignments: { topic: string; partitions: number[] }[] | null;
 }
 
 export interface GroupOffset {
@@ -136,10 +147,15 @@ export interface GroupOffset {
 /** GET /api/clusters/:c/consumer-groups/:g */
 export interface ConsumerGroupDetail {
   groupId: string;
+  type: GroupType;
   state: string;
   protocolType: string;
+  /** Classic: the protocol the members agreed on (for consumers, the assignor); consumer: the assignor. */
   protocol: string;
   coordinator: number;
+  /** Consumer-type groups: the group epoch and its target assignment's epoch; null for classic groups. */
+  groupEpoch: number | null;
+  assignmentEpoch: number | null;
   members: GroupMemberInfo[];
   offsets: GroupOffset[];
   totalLag: number | null;
