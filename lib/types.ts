@@ -279,7 +279,19 @@ export interface WorkloadStatus {
   producerErrors: number;
   lastError: string | null;
   topics: { topic: string; partitions: number; replicationFactor: number; configs: Record<string, string> }[];
-  groups: { groupId: string; topic: string; consumed: number; paused: boolean; pace: string }[];
+  /**
+   * The demo groups: kafkajs consumers (classic protocol, pausable) and Kafka's console consumer
+   * (a JVM, consumer protocol: KIP-848), whose `consumed` counts the lines it printed.
+   */
+  groups: {
+    groupId: string;
+    topic: string;
+    type: GroupType;
+    consumed: number;
+    paused: boolean;
+    pausable: boolean;
+    pace: string;
+  }[];
 }
 
 export type { LagStatus };
