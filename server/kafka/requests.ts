@@ -263,17 +263,20 @@ export function encodeConsumerGroupDescribe(groupIds: string[]): Buffer {
     .bytes();
 }
 
-/** An Assignment struct: [topic id, topic name, [partition]]. A deleted topic's name is empty: its id stands in. */
+/**
+ * An Assignment struct: [topic id, topic name, [partition]], sorted by topic and partition as
+ * kafka-consumer-groups prints them. A deleted topic's name is empty: its id stands in.
+ */
 function readAssignment(r: Reader): TopicPartitions[] {
   const topics = r.compactArray((t) => {
     const topicId = t.uuid();
     const name = t.compactString() ?? "";
-    const partitions = t.compactArray((p) => p.int32());
+    const partitions = t.compactArray((p) => p.int32()).sort((a, b) => a - b);
     t.tags();
     return { topic: name || topicId, partitions };
   });
   r.tags();
-  return topics;
+  return topics.sort((a, b) => a.topic.localeCompare(b.topic));
 }
 
 /** A DescribedGroup with the message Kafka gave with its error code, if any. */
