@@ -289,9 +289,10 @@ export class DemoWorkload {
       return "running";
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
-      this.failures++;
       logger.warn({ err: this.lastError }, "demo workload could not start yet: trying again");
       await this.teardown();
+      // Counted once cleaned up: a start() that answers on this failure finds nothing left connected.
+      this.failures++;
       return "failed";
     }
   }
