@@ -95,7 +95,7 @@ async function main() {
     const f = (x: number) => x.toFixed(1);
     console.log(`cluster: 3 brokers, ${TOPICS} topics × ${PARTITIONS} partitions (RF 3) + internal, ${GROUPS} groups`);
     console.log(
-      `snapshot: ${partitions} partitions, ${groups} groups, ${requests} Kafka requests (2 + 5·B bound = 17)`,
+      `snapshot: ${partitions} partitions, ${groups} groups, ${requests} Kafka requests (2 + 6·B bound = 20 once the API versions are known)`,
     );
     console.log(`takeSnapshot            median ${f(median(snapMs))} ms  p90 ${f(p90(snapMs))} ms  (${RUNS} runs)`);
     console.log(`GET topics (fresh)      median ${f(median(topicsMs))} ms  p90 ${f(p90(topicsMs))} ms`);

@@ -5,7 +5,7 @@ import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { usePauseGroupMutation, useWorkloadMutation, useWorkloadQuery } from "@/lib/hooks/api/workload";
 import { formatNumber } from "./format";
 
-/** The demo workload: producer rate, groups (one slow, one pausable), start/stop. */
+/** The demo workload: producer rate, groups (one slow, one pausable, one on the KIP-848 protocol), start/stop. */
 export function WorkloadPanel({ cluster }: { cluster: string }) {
   const workload = useWorkloadQuery(cluster);
   const toggle = useWorkloadMutation(cluster);
@@ -63,7 +63,7 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
             <span className="text-xs text-slate-500">
               {g.topic} · {g.paused ? "paused" : g.pace}
             </span>
-            {w.running && (
+            {w.running && g.pausable && (
               <button
                 type="button"
                 data-testid={`workload-pause-${g.groupId}`}

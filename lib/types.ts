@@ -122,9 +122,16 @@ export interface TopicDetail {
   configs: TopicConfigEntry[];
 }
 
+/**
+ * A group's protocol: `classic` (JoinGroup/SyncGroup, what kafkajs and pre-4.0 Java clients speak)
+ * or `consumer` (KIP-848, Java clients with group.protocol=consumer).
+ */
+export type GroupType = "classic" | "consumer";
+
 /** GET /api/clusters/:c/consumer-groups */
 export interface ConsumerGroupSummary {
   groupId: string;
+  type: GroupType;
   state: string;
   members: number;
   topics: string[];
@@ -141,6 +148,10 @@ export interface GroupMemberInfo {
   host: string;
   groupInstanceId: string | null;
   assignments: { topic: string; partitions: number[] }[];
+  /** Consumer-type groups: the member's epoch; null in a classic group. */
+  memberEpoch: number | null;
+  /** Consumer-type groups: what the assignor targets for this member; null in a classic group. */
+  targetAssignments: { topic: string; partitions: number[] }[] | null;
 }
 
 export interface GroupOffset {
@@ -154,10 +165,15 @@ export interface GroupOffset {
 /** GET /api/clusters/:c/consumer-groups/:g */
 export interface ConsumerGroupDetail {
   groupId: string;
+  type: GroupType;
   state: string;
   protocolType: string;
+  /** Classic: the protocol the members agreed on (for consumers, the assignor); consumer: the assignor. */
   protocol: string;
   coordinator: number;
+  /** Consumer-type groups: the group epoch and its target assignment's epoch; null for classic groups. */
+  groupEpoch: number | null;
+  assignmentEpoch: number | null;
   members: GroupMemberInfo[];
   offsets: GroupOffset[];
   totalLag: number | null;
@@ -281,7 +297,19 @@ export interface WorkloadStatus {
   producerErrors: number;
   lastError: string | null;
   topics: { topic: string; partitions: number; replicationFactor: number; configs: Record<string, string> }[];
-  groups: { groupId: string; topic: string; consumed: number; paused: boolean; pace: string }[];
+  /**
+   * The demo groups: kafkajs consumers (classic protocol, pausable) and Kafka's console consumer
+   * (a JVM, consumer protocol: KIP-848), whose `consumed` counts the lines it printed.
+   */
+  groups: {
+    groupId: string;
+    topic: string;
+    type: GroupType;
+    consumed: number;
+    paused: boolean;
+    pausable: boolean;
+    pace: string;
+  }[];
 }
 
 export type { LagStatus };

@@ -19,7 +19,7 @@ export interface FakeRequest {
 export type Respond = (req: FakeRequest, socket: net.Socket) => void;
 
 /** Requests Quorum sends in a flexible version, whose headers carry a tagged-field section. */
-const FLEXIBLE = new Set([9, 15, 16, 55]);
+const FLEXIBLE = new Set([9, 15, 16, 55, 69]);
 
 export interface FakeBroker {
   port: number;
@@ -87,6 +87,22 @@ export interface FakeTopic {
   internal?: boolean;
   partitions: FakePartition[];
 }
+
+/**
+ * An ApiVersions v0 response body: the versions of each API the fake serves. By default what
+ * Kafka 3.7 serves of the group APIs Quorum asks for: ListGroups 0–4, ConsumerGroupDescribe 0.
+ */
+export function apiVersionsBody(ranges: [apiKey: number, min: number, max: number][] = OLD_GROUP_APIS): Buffer {
+  return new Writer()
+    .int16(0)
+    .array(ranges, (w, [key, min, max]) => w.int16(key).int16(min).int16(max))
+    .bytes();
+}
+const OLD_GROUP_APIS: [number, number, number][] = [
+  [15, 0, 5],
+  [16, 0, 4],
+  [69, 0, 0],
+];
 
 /** A Metadata v6 response body naming one broker (id 1 at `port`) and the given topics. */
 export function metadataBody(port: number, topics: FakeTopic[]): Buffer {

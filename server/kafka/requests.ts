@@ -4,9 +4,11 @@ import { Reader, sendRequest, sendToAny, Writer } from "./wire";
 
 /**
  * Batched read requests, one per broker whatever the number of topics or groups: ListOffsets for
- * every partition a broker leads, ListGroups, DescribeGroups and OffsetFetch (KIP-709: many
- * groups in one request) for every group a broker coordinates. Versions are within what
- * Kafka 3.0 through 4.x serve.
+ * every partition a broker leads, ListGroups, DescribeGroups (classic groups),
+ * ConsumerGroupDescribe (KIP-848 consumer groups) and OffsetFetch (KIP-709: many groups in one
+ * request) for every group a broker coordinates. Versions are within what Kafka 3.0 through 4.x
+ * serve; the two that depend on the broker (ListGroups v5, ConsumerGroupDescribe) are chosen from
+ * its ApiVersions answer.
  */
 
 export interface Address {
@@ -14,7 +16,42 @@ export interface Address {
   port: number;
 }
 
-const API = { listOffsets: 2, offsetFetch: 9, describeGroups: 15, listGroups: 16 } as const;
+const API = {
+  listOffsets: 2,
+  offsetFetch: 9,
+  describeGroups: 15,
+  listGroups: 16,
+  apiVersions: 18,
+  consumerGroupDescribe: 69,
+} as const;
+
+/** The versions of each API a broker serves: api key → [min, max]. */
+export type ApiVersionRanges = Map<number, { min: number; max: number }>;
+
+/** ApiVersions v0 (every Kafka answers it): which versions of which APIs `broker` serves. */
+export async function apiVersions(broker: Address, timeoutMs: number): Promise<ApiVersionRanges> {
+  const r = await sendRequest(
+    broker.host,
+    broker.port,
+    { apiKey: API.apiVersions, version: 0, body: Buffer.alloc(0) },
+    timeoutMs,
+  );
+  const errorCode = r.int16();
+  const ranges: ApiVersionRanges = new Map();
+  for (const [key, min, max] of r.array((a) => [a.int16(), a.int16(), a.int16()] as const))
+    ranges.set(key, { min, max });
+  r.end();
+  if (errorCode !== 0) throw new KafkaError(errorCode, null, "ApiVersions");
+  return ranges;
+}
+
+/** The highest version of `apiKey` both Quorum (up to `upTo`) and the broker serve, or null. */
+export function pickVersion(ranges: ApiVersionRanges, apiKey: number, from: number, upTo: number): number | null {
+  const r = ranges.get(apiKey);
+  if (!r) return null;
+  const v = Math.min(upTo, r.max);
+  return v >= Math.max(from, r.min) ? v : null;
+}
 
 /** ListOffsets timestamps: the log-start offset and the log-end offset (high watermark). */
 export const EARLIEST = -2n;
@@ -58,39 +95,54 @@ export async function listOffsets(
   return offsets;
 }
 
+/** A group's protocol (KIP-848): `classic` (JoinGroup/SyncGroup) or `consumer` (ConsumerGroupHeartbeat). */
+export type GroupType = "classic" | "consumer";
+
 export interface ListedGroup {
   groupId: string;
   protocolType: string;
   state: string;
+  /** From ListGroups v5; v4 (Kafka before 3.8) does not say, and there every group is classic. */
+  type: GroupType;
 }
 
-/** ListGroups v4: the groups `broker` coordinates, with their state. */
-export async function listGroups(broker: Address, timeoutMs: number): Promise<ListedGroup[]> {
-  const body = new Writer()
-    .compactArray([], () => {}) // states_filter: all
-    .tags()
-    .bytes();
-  const r = await sendRequest(
-    broker.host,
-    broker.port,
-    { apiKey: API.listGroups, version: 4, flexible: true, body },
-    timeoutMs,
-  );
+/** The group types Quorum lists (share and streams groups are described by other APIs). */
+const LISTED_TYPES: GroupType[] = ["classic", "consumer"];
+
+/** The ListGroups request body: v4 filters by state only, v5 also by type. */
+export function encodeListGroups(version: 4 | 5): Buffer {
+  const w = new Writer().compactArray([], () => {}); // states_filter: all
+  if (version >= 5) w.compactArray(LISTED_TYPES, (x, t) => x.compactString(t)); // types_filter
+  return w.tags().bytes();
+}
+
+export function decodeListGroups(r: Reader, version: 4 | 5): ListedGroup[] {
   r.int32(); // throttle_time_ms
   const errorCode = r.int16();
-  if (errorCode !== 0) throw new KafkaError(errorCode, null, "ListGroups");
   const groups = r.compactArray((g) => {
-    const group = {
-      groupId: g.compactString() ?? "",
-      protocolType: g.compactString() ?? "",
-      state: g.compactString() ?? "",
-    };
+    const groupId = g.compactString() ?? "";
+    const protocolType = g.compactString() ?? "";
+    const state = g.compactString() ?? "";
+    const type = version >= 5 ? (g.compactString() ?? "") : "classic";
     g.tags();
-    return group;
+    // Kafka names types "Classic" and "Consumer" in its answer and takes either case in the filter.
+    return { groupId, protocolType, state, type: type.toLowerCase() === "consumer" ? "consumer" : "classic" } as const;
   });
   r.tags();
   r.end();
+  if (errorCode !== 0) throw new KafkaError(errorCode, null, "ListGroups");
   return groups;
+}
+
+/** ListGroups v4 or v5 (Kafka 3.8+, with each group's type): the groups `broker` coordinates, with their state. */
+export async function listGroups(broker: Address, timeoutMs: number, version: 4 | 5 = 4): Promise<ListedGroup[]> {
+  const r = await sendRequest(
+    broker.host,
+    broker.port,
+    { apiKey: API.listGroups, version, flexible: true, body: encodeListGroups(version) },
+    timeoutMs,
+  );
+  return decodeListGroups(r, version);
 }
 
 export interface GroupMember {
@@ -99,7 +151,19 @@ export interface GroupMember {
   clientId: string;
   clientHost: string;
   /** Partitions assigned to this member (consumer protocol only). */
-  assignments: { topic: string; partitions: number[] }[];
+  assignments: TopicPartitions[];
+  /** Consumer-type groups: the member's epoch; null in a classic group. */
+  memberEpoch: number | null;
+  /**
+   * Consumer-type groups: the partitions the group's assignor targets for this member (it owns
+   * `assignments` until it has revoked and taken up what differs); null in a classic group.
+   */
+  targetAssignments: TopicPartitions[] | null;
+}
+
+export interface TopicPartitions {
+  topic: string;
+  partitions: number[];
 }
 
 export interface DescribedGroup {
@@ -107,8 +171,12 @@ export interface DescribedGroup {
   errorCode: number;
   state: string;
   protocolType: string;
+  /** Classic groups: the protocol the members agreed on (the assignor); consumer groups: the assignor. */
   protocol: string;
   members: GroupMember[];
+  /** Consumer-type groups: the group epoch and the epoch of its target assignment; null for classic groups. */
+  groupEpoch: number | null;
+  assignmentEpoch: number | null;
 }
 
 /** The consumer protocol's assignment: version, [topic, [partition]], user data. */
@@ -123,23 +191,16 @@ export function parseConsumerAssignment(bytes: Buffer | null): { topic: string; 
   }
 }
 
-/** DescribeGroups v5 for groups coordinated by `broker`, in one request. */
-export async function describeGroups(
-  broker: Address,
-  groupIds: string[],
-  timeoutMs: number,
-): Promise<DescribedGroup[]> {
-  const body = new Writer()
+/** The DescribeGroups v5 request body. */
+export function encodeDescribeGroups(groupIds: string[]): Buffer {
+  return new Writer()
     .compactArray(groupIds, (w, g) => w.compactString(g))
     .bool(false) // include_authorized_operations
     .tags()
     .bytes();
-  const r = await sendRequest(
-    broker.host,
-    broker.port,
-    { apiKey: API.describeGroups, version: 5, flexible: true, body },
-    timeoutMs,
-  );
+}
+
+export function decodeDescribeGroups(r: Reader): DescribedGroup[] {
   r.int32(); // throttle_time_ms
   const groups = r.compactArray((g) => {
     const errorCode = g.int16();
@@ -161,15 +222,129 @@ export async function describeGroups(
         clientId,
         clientHost,
         assignments: protocolType === "consumer" ? parseConsumerAssignment(assignment) : [],
+        memberEpoch: null,
+        targetAssignments: null,
       };
     });
     g.int32(); // authorized_operations
     g.tags();
-    return { groupId, errorCode, state, protocolType, protocol, members };
+    return { groupId, errorCode, state, protocolType, protocol, members, groupEpoch: null, assignmentEpoch: null };
   });
   r.tags();
   r.end();
   return groups;
+}
+
+/**
+ * DescribeGroups v5 for classic groups coordinated by `broker`, in one request. (Kafka answers a
+ * consumer-type group here without an error, as "Dead" with no members: ConsumerGroupDescribe
+ * describes those.)
+ */
+export async function describeGroups(
+  broker: Address,
+  groupIds: string[],
+  timeoutMs: number,
+): Promise<DescribedGroup[]> {
+  const r = await sendRequest(
+    broker.host,
+    broker.port,
+    { apiKey: API.describeGroups, version: 5, flexible: true, body: encodeDescribeGroups(groupIds) },
+    timeoutMs,
+  );
+  return decodeDescribeGroups(r);
+}
+
+/** The ConsumerGroupDescribe request body (v0 and v1 are alike). */
+export function encodeConsumerGroupDescribe(groupIds: string[]): Buffer {
+  return new Writer()
+    .compactArray(groupIds, (w, g) => w.compactString(g))
+    .bool(false) // include_authorized_operations
+    .tags()
+    .bytes();
+}
+
+/**
+ * An Assignment struct: [topic id, topic name, [partition]], sorted by topic and partition as
+ * kafka-consumer-groups prints them. A deleted topic's name is empty: its id stands in.
+ */
+function readAssignment(r: Reader): TopicPartitions[] {
+  const topics = r.compactArray((t) => {
+    const topicId = t.uuid();
+    const name = t.compactString() ?? "";
+    const partitions = t.compactArray((p) => p.int32()).sort((a, b) => a - b);
+    t.tags();
+    return { topic: name || topicId, partitions };
+  });
+  r.tags();
+  return topics.sort((a, b) => a.topic.localeCompare(b.topic));
+}
+
+/** A DescribedGroup with the message Kafka gave with its error code, if any. */
+export type ConsumerDescribedGroup = DescribedGroup & { errorMessage: string | null };
+
+export function decodeConsumerGroupDescribe(r: Reader, version: 0 | 1): ConsumerDescribedGroup[] {
+  r.int32(); // throttle_time_ms
+  const groups = r.compactArray((g) => {
+    const errorCode = g.int16();
+    const errorMessage = g.compactString();
+    const groupId = g.compactString() ?? "";
+    const state = g.compactString() ?? "";
+    const groupEpoch = g.int32();
+    const assignmentEpoch = g.int32();
+    const assignor = g.compactString() ?? "";
+    const members = g.compactArray((m): GroupMember => {
+      const memberId = m.compactString() ?? "";
+      const groupInstanceId = m.compactString();
+      m.compactString(); // rack_id
+      const memberEpoch = m.int32();
+      const clientId = m.compactString() ?? "";
+      const clientHost = m.compactString() ?? "";
+      m.compactArray((t) => t.compactString()); // subscribed_topic_names
+      m.compactString(); // subscribed_topic_regex
+      const assignments = readAssignment(m);
+      const targetAssignments = readAssignment(m);
+      if (version >= 1) m.int8(); // member_type: classic or consumer member
+      m.tags();
+      return { memberId, groupInstanceId, clientId, clientHost, assignments, memberEpoch, targetAssignments };
+    });
+    g.int32(); // authorized_operations
+    g.tags();
+    return {
+      groupId,
+      errorCode,
+      errorMessage,
+      state,
+      protocolType: "consumer",
+      protocol: assignor,
+      members,
+      groupEpoch,
+      assignmentEpoch,
+    };
+  });
+  r.tags();
+  r.end();
+  return groups;
+}
+
+/** ConsumerGroupDescribe v0 or v1 (Kafka 3.7+) for KIP-848 groups coordinated by `broker`, in one request. */
+export async function consumerGroupDescribe(
+  broker: Address,
+  groupIds: string[],
+  timeoutMs: number,
+  version: 0 | 1,
+): Promise<ConsumerDescribedGroup[]> {
+  const r = await sendRequest(
+    broker.host,
+    broker.port,
+    {
+      apiKey: API.consumerGroupDescribe,
+      version,
+      flexible: true,
+      body: encodeConsumerGroupDescribe(groupIds),
+    },
+    timeoutMs,
+  );
+  return decodeConsumerGroupDescribe(r, version);
 }
 
 export interface CommittedOffset {

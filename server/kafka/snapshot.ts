@@ -3,16 +3,21 @@ import { kafkaErrorName } from "./error-codes";
 import { type ClusterMetadata, fetchMetadata, type MetadataBroker } from "./metadata";
 import {
   type Address,
+  type ApiVersionRanges,
+  apiVersions,
+  consumerGroupDescribe,
   type DescribedGroup,
   describeGroups,
   describeQuorum,
   EARLIEST,
+  type GroupType,
   LATEST,
   type ListedGroup,
   listGroups,
   listOffsets,
   offsetFetch,
   type PartitionOffset,
+  pickVersion,
   type QuorumInfo,
 } from "./requests";
 
@@ -45,10 +50,19 @@ export interface SnapshotGroupOffset {
 
 export interface SnapshotGroup {
   groupId: string;
+  /**
+   * The group's protocol: `classic` (JoinGroup/SyncGroup, described by DescribeGroups) or
+   * `consumer` (KIP-848, group.protocol=consumer, described by ConsumerGroupDescribe).
+   */
+  type: GroupType;
   state: string;
   protocolType: string;
+  /** Classic: the protocol the members agreed on (for consumers, the assignor); consumer: the assignor. */
   protocol: string;
   coordinator: number;
+  /** Consumer-type groups: the group epoch and its target assignment's epoch; null for classic groups. */
+  groupEpoch: number | null;
+  assignmentEpoch: number | null;
   members: DescribedGroup["members"];
   offsets: SnapshotGroupOffset[];
   /**
@@ -107,6 +121,20 @@ export interface ClusterSnapshot {
   partial: SnapshotPartial;
 }
 
+const API_KEY = { listGroups: 16, consumerGroupDescribe: 69 } as const;
+
+/**
+ * The API versions each broker serves, by address, asked again after VERSIONS_TTL_MS or when a
+ * group listing from it fails (it may have restarted as another Kafka version).
+ */
+const knownVersions = new Map<string, { at: number; ranges: ApiVersionRanges }>();
+const VERSIONS_TTL_MS = 60_000;
+
+/** Forgets every broker's API versions (for tests). */
+export function forgetApiVersions(): void {
+  knownVersions.clear();
+}
+
 /** How many error lines a snapshot keeps: a broken cluster of 40,000 partitions gives 21, not 40,000. */
 export const MAX_SNAPSHOT_ERRORS = 20;
 
@@ -139,9 +167,12 @@ export function computeLag(committed: number | null, logEnd: number | null): num
 
 /**
  * One consistent picture of a cluster in few round trips: 1 Metadata request; 1 DescribeQuorum;
- * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ListGroups per live
- * broker; then, per coordinator, 1 DescribeGroups and 1 OffsetFetch for all its groups. For B
- * brokers that is at most 2 + 5·B requests, whatever the number of topics and groups.
+ * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ApiVersions per live
+ * broker (at most once a minute: it picks ListGroups v5, which names each group's type, where the
+ * broker serves it) and 1 ListGroups per live broker; then, per coordinator, 1 DescribeGroups for
+ * all its classic groups, 1 ConsumerGroupDescribe for all its consumer-type (KIP-848) groups and
+ * 1 OffsetFetch for all its groups. For B brokers that is at most 2 + 7·B requests (2 + 6·B once
+ * the versions are known), whatever the number of topics and groups.
  *
  * `timeoutMs` bounds the whole snapshot, not each request: every stage gets only the time left,
  * and a stage with none left is recorded in `errors` instead of started. Rejects only when no
@@ -239,11 +270,33 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
 
   // Each broker lists the groups it coordinates, so no FindCoordinator round trips are needed.
   const listed = new Map<number, ListedGroup[]>();
+  const versions = new Map<number, ApiVersionRanges>();
   await Promise.all(
     [...addr.entries()].map(async ([id, a]) => {
-      const groups = await attempt(`groups from broker ${id}`, (ms) => listGroups(a, ms));
+      const where = `${a.host}:${a.port}`;
+      const known = knownVersions.get(where);
+      const ranges =
+        known && Date.now() - known.at < VERSIONS_TTL_MS
+          ? known.ranges
+          : await attempt(`API versions of broker ${id}`, (ms) => apiVersions(a, ms));
+      if (!ranges) {
+        partial.groups = true;
+        return;
+      }
+      if (ranges !== known?.ranges) knownVersions.set(where, { at: Date.now(), ranges });
+      versions.set(id, ranges);
+      const version = pickVersion(ranges, API_KEY.listGroups, 4, 5);
+      if (version === null) {
+        partial.groups = true;
+        errors.add(`groups from broker ${id}: it does not serve ListGroups v4 or v5`);
+        return;
+      }
+      const groups = await attempt(`groups from broker ${id}`, (ms) => listGroups(a, ms, version as 4 | 5));
       if (groups) listed.set(id, groups);
-      else partial.groups = true;
+      else {
+        partial.groups = true;
+        knownVersions.delete(where);
+      }
     }),
   );
   const described = new Map<string, DescribedGroup & { coordinator: number }>();
@@ -255,30 +308,61 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
     partial.groups = true;
     errors.add(line);
   };
+  const failedAll = (ids: string[]) => {
+    partial.groups = true;
+    for (const g of ids) incomplete.add(g);
+  };
+  /** Keeps the descriptions of the groups asked about; an error code or a missing group is a problem. */
+  const recordDescriptions = (
+    id: number,
+    ids: string[],
+    ds: (DescribedGroup & { errorMessage?: string | null })[] | null,
+  ) => {
+    if (!ds) return failedAll(ids);
+    const seen = new Set<string>();
+    for (const d of ds) {
+      seen.add(d.groupId);
+      if (d.errorCode === 0) described.set(d.groupId, { ...d, coordinator: id });
+      else
+        groupProblem(
+          d.groupId,
+          `description of group ${d.groupId}: ${kafkaErrorName(d.errorCode)}${d.errorMessage ? ` (${d.errorMessage})` : ""}`,
+        );
+    }
+    for (const g of ids) if (!seen.has(g)) groupProblem(g, `description of group ${g}: not in broker ${id}'s answer`);
+  };
   await Promise.all(
     [...listed.entries()]
       .filter(([, groups]) => groups.length > 0)
       .flatMap(([id, groups]) => {
         const a = addr.get(id) as Address;
         const ids = groups.map((g) => g.groupId);
-        const failedAll = () => {
-          partial.groups = true;
-          for (const g of ids) incomplete.add(g);
-        };
-        return [
-          attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(a, ids, ms)).then((ds) => {
-            if (!ds) return failedAll();
-            const seen = new Set<string>();
-            for (const d of ds) {
-              seen.add(d.groupId);
-              if (d.errorCode === 0) described.set(d.groupId, { ...d, coordinator: id });
-              else groupProblem(d.groupId, `description of group ${d.groupId}: ${kafkaErrorName(d.errorCode)}`);
-            }
-            for (const g of ids)
-              if (!seen.has(g)) groupProblem(g, `description of group ${g}: not in broker ${id}'s answer`);
-          }),
+        const classic = groups.filter((g) => g.type === "classic").map((g) => g.groupId);
+        const consumer = groups.filter((g) => g.type === "consumer").map((g) => g.groupId);
+        const work: Promise<void>[] = [];
+        if (classic.length > 0)
+          work.push(
+            attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(a, classic, ms)).then((ds) =>
+              recordDescriptions(id, classic, ds),
+            ),
+          );
+        if (consumer.length > 0) {
+          const ranges = versions.get(id) as ApiVersionRanges;
+          const version = pickVersion(ranges, API_KEY.consumerGroupDescribe, 0, 1);
+          if (version === null) {
+            for (const g of consumer)
+              groupProblem(g, `description of group ${g}: broker ${id} does not serve ConsumerGroupDescribe`);
+          } else {
+            work.push(
+              attempt(`consumer group descriptions from broker ${id}`, (ms) =>
+                consumerGroupDescribe(a, consumer, ms, version as 0 | 1),
+              ).then((ds) => recordDescriptions(id, consumer, ds)),
+            );
+          }
+        }
+        work.push(
           attempt(`committed offsets from broker ${id}`, (ms) => offsetFetch(a, ids, ms)).then((answer) => {
-            if (!answer) return failedAll();
+            if (!answer) return failedAll(ids);
             for (const [groupId, code] of answer.groupErrors)
               groupProblem(groupId, `committed offsets of group ${groupId}: ${kafkaErrorName(code)}`);
             for (const o of answer.committed) {
@@ -294,7 +378,8 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
               committed.set(o.groupId, m);
             }
           }),
-        ];
+        );
+        return work;
       }),
   );
   await offsetsDone;
@@ -343,10 +428,13 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
         .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
       groups.push({
         groupId: g.groupId,
+        type: g.type,
         state: d?.state || g.state || "Unknown",
         protocolType: d?.protocolType ?? g.protocolType,
         protocol: d?.protocol ?? "",
         coordinator,
+        groupEpoch: d?.groupEpoch ?? null,
+        assignmentEpoch: d?.assignmentEpoch ?? null,
         members: d?.members ?? [],
         offsets,
         complete:

@@ -11,7 +11,16 @@ import {
 import { KafkaError } from "./error-codes";
 import { type FakeBroker, type FakeRequest, startFakeBroker } from "./fake-broker";
 import { fetchMetadata } from "./metadata";
-import { describeGroups, describeQuorum, LATEST, listGroups, listOffsets, offsetFetch } from "./requests";
+import {
+  apiVersions,
+  consumerGroupDescribe,
+  describeGroups,
+  describeQuorum,
+  LATEST,
+  listGroups,
+  listOffsets,
+  offsetFetch,
+} from "./requests";
 import { takeSnapshot } from "./snapshot";
 import { MAX_FRAME_BYTES, WireError, Writer } from "./wire";
 
@@ -40,7 +49,7 @@ const SEED = 0x9e3779b9;
 const random = prng(SEED);
 const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
 const int32 = (v: number) => new Writer().int32(v).bytes();
-const FLEXIBLE = new Set([9, 15, 16, 55]);
+const FLEXIBLE = new Set([9, 15, 16, 55, 69]);
 /** A response header for `req` as a broker writes it (correlation id, plus tags when flexible). */
 const header = (req: FakeRequest) =>
   Buffer.concat([int32(req.correlationId), FLEXIBLE.has(req.apiKey) ? Buffer.from([0]) : Buffer.alloc(0)]);
@@ -98,6 +107,13 @@ const CALLS: Call[] = [
     run: (_a, p) => listOffsets(local(p), new Map([["t", [0, 1]]]), LATEST, READ_TIMEOUT_MS),
   },
   { name: "listGroups", timeoutMs: READ_TIMEOUT_MS, run: (_a, p) => listGroups(local(p), READ_TIMEOUT_MS) },
+  { name: "listGroups v5", timeoutMs: READ_TIMEOUT_MS, run: (_a, p) => listGroups(local(p), READ_TIMEOUT_MS, 5) },
+  { name: "apiVersions", timeoutMs: READ_TIMEOUT_MS, run: (_a, p) => apiVersions(local(p), READ_TIMEOUT_MS) },
+  {
+    name: "consumerGroupDescribe",
+    timeoutMs: READ_TIMEOUT_MS,
+    run: (_a, p) => consumerGroupDescribe(local(p), ["g"], READ_TIMEOUT_MS, 1),
+  },
   {
     name: "describeGroups",
     timeoutMs: READ_TIMEOUT_MS,
@@ -162,7 +178,7 @@ describe("hostile broker fuzz", () => {
       for (;;) {
         const i = next++;
         if (i >= FRAMES) return;
-        // calls rotate by 13 and malformations by 15 (coprime), so every API meets every malformation
+        // calls rotate by 16 and malformations by 15 (coprime), so every API meets every malformation
         const call = CALLS[i % CALLS.length] as Call;
         const began = Date.now();
         const outcome = await call.run(fake.address, fake.port).then(
@@ -197,7 +213,8 @@ describe("hostile broker fuzz", () => {
     expect(uncaught).toEqual([]);
     // each call is one request on one connection: the fake saw exactly the frames sent
     expect(frames).toBe(FRAMES);
-    const apiKeys = 12; // 13 calls; fetchMetadata and takeSnapshot both start with Metadata
+    // 16 calls; fetchMetadata and takeSnapshot both start with Metadata, listGroups v4 and v5 share a key
+    const apiKeys = 14;
     expect(met.size).toBe(apiKeys * CASES.length);
     expect(after.rss - before.rss).toBeLessThan(64 * 1024 * 1024);
     expect(after.heapUsed - before.heapUsed).toBeLessThan(64 * 1024 * 1024);

@@ -71,6 +71,13 @@ export class Writer {
     return this;
   }
 
+  compactBytes(v: Buffer | null): this {
+    if (v === null) return this.uvarint(0);
+    this.uvarint(v.length + 1);
+    this.parts.push(v);
+    return this;
+  }
+
   compactArray<T>(items: T[] | null, each: (w: Writer, item: T) => void): this {
     if (items === null) return this.uvarint(0);
     this.uvarint(items.length + 1);
@@ -167,6 +174,12 @@ export class Reader {
 
   bool(): boolean {
     return this.int8() !== 0;
+  }
+
+  /** A UUID (16 bytes), in Kafka's own text form: URL-safe base64 without padding (as topic ids print). */
+  uuid(): string {
+    const at = this.take(16, "uuid");
+    return this.buf.subarray(at, at + 16).toString("base64url");
   }
 
   uvarint(): number {
