@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useClustersQuery } from "@/lib/hooks/api/clusters";
+import { ReadOnlyBadge } from "./read-only-badge";
 import { StatusBadge } from "./status-badge";
 
 export function AppHeader() {
@@ -21,9 +22,17 @@ export function AppHeader() {
             >
               {c.name}
               <StatusBadge status={c.status} />
+              {c.readOnly && <ReadOnlyBadge />}
             </Link>
           ))}
         </nav>
+        <Link
+          href="/clusters/new"
+          data-testid="add-cluster-link"
+          className="ml-auto rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
+        >
+          Clusters…
+        </Link>
       </div>
     </header>
   );

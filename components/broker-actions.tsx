@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { fetchStopImpact, useStartBrokerMutation, useStopBrokerMutation } from "@/lib/hooks/api/brokers";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { sh, verbatim } from "@/lib/shell-quote";
 import type { Broker, StopImpact } from "@/lib/types";
 import { CliCommand } from "./cli-command";
@@ -23,11 +24,17 @@ export function BrokerActions({
 }) {
   const stop = useStopBrokerMutation(cluster);
   const start = useStartBrokerMutation(cluster);
+  const { readOnly, reason } = useReadOnly(cluster);
   const [lastAction, setLastAction] = useState<Mode | "start" | null>(null);
   const [confirming, setConfirming] = useState<{ mode: Mode; impact: StopImpact } | null>(null);
   const [checking, setChecking] = useState(false);
   const busy =
-    stop.isPending || start.isPending || checking || broker.status === "starting" || broker.status === "stopping";
+    readOnly ||
+    stop.isPending ||
+    start.isPending ||
+    checking ||
+    broker.status === "starting" ||
+    broker.status === "stopping";
   const error = stop.error ?? start.error;
   const size = compact ? "px-2 py-0.5 text-xs" : "px-3 py-1.5 text-sm";
 
@@ -60,6 +67,7 @@ export function BrokerActions({
             type="button"
             data-testid={`broker-start-${broker.id}`}
             disabled={busy}
+            title={reason}
             onClick={() => {
               setLastAction("start");
               start.mutate({ id: broker.id });
@@ -74,6 +82,7 @@ export function BrokerActions({
               type="button"
               data-testid={`broker-stop-${broker.id}`}
               disabled={busy}
+              title={reason}
               onClick={() => void requestStop("graceful")}
               className={`rounded-md border border-slate-300 bg-white font-medium hover:bg-slate-50 disabled:opacity-50 ${size}`}
             >
@@ -83,6 +92,7 @@ export function BrokerActions({
               type="button"
               data-testid={`broker-kill-${broker.id}`}
               disabled={busy}
+              title={reason}
               onClick={() => void requestStop("kill")}
               className={`rounded-md border border-rose-300 bg-white font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-50 ${size}`}
             >

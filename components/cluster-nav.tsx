@@ -1,7 +1,9 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
+import { ReadOnlyBadge } from "./read-only-badge";
 
 const sections = [
   { href: "", label: "Overview" },
@@ -14,6 +16,7 @@ const sections = [
 export function ClusterNav({ cluster }: { cluster: string }) {
   const pathname = usePathname();
   const { connected } = useClusterStream();
+  const { readOnly, reason } = useReadOnly(cluster);
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   return (
     <nav className="flex gap-1 border-b border-slate-200" aria-label="Cluster sections">
@@ -33,8 +36,13 @@ export function ClusterNav({ cluster }: { cluster: string }) {
           </Link>
         );
       })}
+      {readOnly && (
+        <span className="ml-auto self-center" title={reason} data-testid="cluster-read-only">
+          <ReadOnlyBadge />
+        </span>
+      )}
       <span
-        className={`ml-auto flex items-center gap-1.5 self-center text-xs ${connected ? "text-emerald-700" : "text-amber-700"}`}
+        className={`${readOnly ? "ml-3" : "ml-auto"} flex items-center gap-1.5 self-center text-xs ${connected ? "text-emerald-700" : "text-amber-700"}`}
         data-testid="stream-status"
         data-connected={connected}
         title={

@@ -9,8 +9,18 @@ import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
+import { GroupTypeBadge } from "./group-type-badge";
 import { HistoryChart } from "./history-chart";
 import { LagStatusBadge } from "./lag-status-badge";
+
+type Assignments = { topic: string; partitions: number[] }[];
+const assignmentKey = (a: Assignments) =>
+  a
+    .flatMap((t) => t.partitions.map((p) => `${t.topic}-${p}`))
+    .sort()
+    .join(",");
+/** A consumer-protocol member still reconciling owns other partitions than its target. */
+const sameAssignments = (a: Assignments, b: Assignments) => assignmentKey(a) === assignmentKey(b);
 
 export function ConsumerGroupView({ cluster, group }: { cluster: string; group: string }) {
   const detail = useConsumerGroupQuery(cluster, group);
@@ -32,6 +42,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         <h1 className="font-mono text-2xl font-semibold tracking-tight" data-testid="group-id">
           {group}
         </h1>
+        {g && <GroupTypeBadge type={g.type} testId="group-type" />}
         {g && <GroupStateBadge state={g.state} />}
         {history.data && (
           <LagStatusBadge status={history.data.status} reason={history.data.reason} testId="lag-status" />
@@ -55,6 +66,17 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           {g.protocol && (
             <span>
               Assignor <b>{g.protocol}</b>
+            </span>
+          )}
+          {g.groupEpoch !== null && (
+            <span title="The group epoch, and the epoch of the target assignment the members reconcile to">
+              Group epoch{" "}
+              <b className="tabular-nums" data-testid="group-epoch">
+                {g.groupEpoch}
+              </b>
+              {g.assignmentEpoch !== null && g.assignmentEpoch !== g.groupEpoch && (
+                <span className="text-slate-500"> (assignment {g.assignmentEpoch})</span>
+              )}
             </span>
           )}
         </div>
@@ -129,14 +151,32 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         {g && g.members.length === 0 ? (
           <p className="text-sm text-slate-500">No active member: the group is {g.state.toLowerCase()}.</p>
         ) : (
-          <DataTable testId="group-members-table" columns={["Client id", "Host", "Member id", "Assigned partitions"]}>
+          <DataTable
+            testId="group-members-table"
+            columns={[
+              "Client id",
+              "Host",
+              "Member id",
+              "Instance id",
+              ...(g?.type === "consumer" ? [{ label: "Epoch", numeric: true }] : []),
+              "Assigned partitions",
+            ]}
+          >
             {g?.members.map((m) => (
-              <tr key={m.memberId}>
+              <tr key={m.memberId} data-testid={`member-row-${m.memberId}`}>
                 <td className="px-4 py-2 font-medium">{m.clientId}</td>
                 <td className="px-4 py-2 font-mono text-xs">{m.host}</td>
                 <td className="px-4 py-2 font-mono text-xs text-slate-500">{m.memberId}</td>
-                <td className="px-4 py-2 font-mono text-xs">
+                <td className="px-4 py-2 font-mono text-xs">{m.groupInstanceId ?? "—"}</td>
+                {g.type === "consumer" && <td className="px-4 py-2 text-right tabular-nums">{m.memberEpoch ?? "—"}</td>}
+                <td className="px-4 py-2 font-mono text-xs" data-testid="member-assignments">
                   {m.assignments.map((a) => `${a.topic}: ${a.partitions.join(",")}`).join("; ") || "—"}
+                  {m.targetAssignments && !sameAssignments(m.assignments, m.targetAssignments) && (
+                    <span className="text-slate-500">
+                      {" "}
+                      → {m.targetAssignments.map((a) => `${a.topic}: ${a.partitions.join(",")}`).join("; ") || "—"}
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

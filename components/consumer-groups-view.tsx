@@ -6,6 +6,7 @@ import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
+import { GroupTypeBadge } from "./group-type-badge";
 import { LagStatusBadge } from "./lag-status-badge";
 
 export function ConsumerGroupsView({ cluster }: { cluster: string }) {
@@ -43,6 +44,7 @@ export function ConsumerGroupsView({ cluster }: { cluster: string }) {
           testId="groups-table"
           columns={[
             "Group",
+            "Protocol",
             "State",
             "Lag status",
             { label: "Members", numeric: true },
@@ -59,6 +61,9 @@ export function ConsumerGroupsView({ cluster }: { cluster: string }) {
                 >
                   {g.groupId}
                 </Link>
+              </td>
+              <td className="px-4 py-2">
+                <GroupTypeBadge type={g.type} testId={`group-type-${g.groupId}`} />
               </td>
               <td className="px-4 py-2">
                 <GroupStateBadge state={g.state} />

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
 import { ApiError } from "@/lib/api-client";
-import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
+import { useBrokersQuery, useClusterQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import { useCreateTopicMutation, useTopicsQuery } from "@/lib/hooks/api/topics";
 import { type CreateTopicInput, collidingTopic, createTopicSchema } from "@/lib/schemas/topics";
 import { sh, verbatim } from "@/lib/shell-quote";
@@ -44,6 +44,7 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
   const brokers = useBrokersQuery(cluster);
   const topics = useTopicsQuery(cluster);
   const create = useCreateTopicMutation(cluster);
+  const { readOnly, reason } = useReadOnly(cluster);
   const brokersUp = brokers.data?.filter((b) => b.status === "up").length ?? 3;
   const [fields, setFields] = useState<Fields>({
     name: "",
@@ -208,7 +209,8 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
       <div className="flex gap-3">
         <button
           type="submit"
-          disabled={create.isPending}
+          disabled={create.isPending || readOnly}
+          title={reason}
           data-testid="create-topic-submit"
           className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
         >

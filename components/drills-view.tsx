@@ -1,5 +1,6 @@
 "use client";
 import { type FormEvent, useState } from "react";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useDrillsQuery, useStartDrillMutation } from "@/lib/hooks/api/drills";
 import { useTopicsQuery } from "@/lib/hooks/api/topics";
 import type { DrillReport } from "@/lib/types";
@@ -11,6 +12,7 @@ export function DrillsView({ cluster }: { cluster: string }) {
   const drills = useDrillsQuery(cluster);
   const topics = useTopicsQuery(cluster);
   const start = useStartDrillMutation(cluster);
+  const { readOnly, reason } = useReadOnly(cluster);
   const candidates = (topics.data ?? []).filter((t) => !t.internal && t.replicationFactor >= 2);
   const [topic, setTopic] = useState("");
   const [mode, setMode] = useState<"graceful" | "kill">("graceful");
@@ -96,7 +98,8 @@ export function DrillsView({ cluster }: { cluster: string }) {
         </label>
         <button
           type="submit"
-          disabled={!chosen || Boolean(running) || start.isPending}
+          disabled={!chosen || Boolean(running) || start.isPending || readOnly}
+          title={reason}
           data-testid="drill-start"
           className="rounded-md bg-violet-600 px-4 py-2 text-sm font-medium text-white hover:bg-violet-700 disabled:opacity-50"
         >

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { ElectionReport } from "@/lib/types";
 import { CliCommand } from "./cli-command";
@@ -8,13 +9,15 @@ import { CliCommand } from "./cli-command";
 /** Preferred leader election over every partition: leadership back to each partition's first replica. */
 export function ElectAllButton({ cluster, bootstrap }: { cluster: string; bootstrap: string | Verbatim }) {
   const elect = useElectLeadersMutation(cluster);
+  const { readOnly, reason } = useReadOnly(cluster);
   const [report, setReport] = useState<ElectionReport | null>(null);
   return (
     <div className="space-y-2">
       <button
         type="button"
         data-testid="elect-all"
-        disabled={elect.isPending}
+        disabled={elect.isPending || readOnly}
+        title={reason}
         onClick={() => elect.mutate(undefined, { onSuccess: setReport })}
         className="rounded-md border border-violet-300 bg-white px-3 py-1.5 text-sm font-medium text-violet-800 hover:bg-violet-50 disabled:opacity-50"
       >

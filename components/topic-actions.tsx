@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useAddPartitionsMutation, useDeleteTopicMutation } from "@/lib/hooks/api/topics";
 import { MAX_PARTITIONS } from "@/lib/schemas/topics";
 import { sh, type Verbatim } from "@/lib/shell-quote";
@@ -23,6 +24,7 @@ export function TopicActions({
   bootstrap: string | Verbatim;
 }) {
   const router = useRouter();
+  const { readOnly, reason } = useReadOnly(cluster);
   const [dialog, setDialog] = useState<"partitions" | "delete" | null>(null);
   const [count, setCount] = useState(String(topic.partitions.length + 1));
   const [typed, setTyped] = useState("");
@@ -50,7 +52,14 @@ export function TopicActions({
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
         {!topic.internal && (
-          <button type="button" className={button} data-testid="add-partitions" onClick={() => setDialog("partitions")}>
+          <button
+            type="button"
+            className={button}
+            data-testid="add-partitions"
+            disabled={readOnly}
+            title={reason}
+            onClick={() => setDialog("partitions")}
+          >
             Add partitions
           </button>
         )}
@@ -58,7 +67,8 @@ export function TopicActions({
           type="button"
           className={button}
           data-testid="elect-topic"
-          disabled={elect.isPending}
+          disabled={elect.isPending || readOnly}
+          title={reason}
           onClick={() => elect.mutate(topic.name, { onSuccess: setReport })}
         >
           {elect.isPending ? "Electing…" : "Elect preferred leaders"}
@@ -68,6 +78,8 @@ export function TopicActions({
             type="button"
             className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}
             data-testid="delete-topic"
+            disabled={readOnly}
+            title={reason}
             onClick={() => setDialog("delete")}
           >
             Delete

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useAlterTopicConfigsMutation } from "@/lib/hooks/api/topics";
 import { checkTopicConfig, TOPIC_CONFIGS } from "@/lib/schemas/topics";
 import { sh, type Verbatim } from "@/lib/shell-quote";
@@ -24,6 +25,7 @@ export function TopicConfigs({
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
   const [lastCommand, setLastCommand] = useState<string | null>(null);
   const alter = useAlterTopicConfigsMutation(cluster, detail.name);
+  const { readOnly } = useReadOnly(cluster);
   const rows = detail.configs.filter((c) => !onlyChanged || !c.isDefault);
   const check = editing ? checkTopicConfig(editing.name, editing.value) : null;
   const base = sh`kafka-configs.sh --bootstrap-server ${bootstrap} --entity-type topics --entity-name ${detail.name} --alter`;
@@ -54,7 +56,7 @@ export function TopicConfigs({
       {lastCommand && <CliCommand command={lastCommand} />}
       <DataTable testId="configs-table" columns={["Name", "Value", "Source", ""]}>
         {rows.map((c) => {
-          const editable = Boolean(TOPIC_CONFIGS[c.name]) && !c.readOnly;
+          const editable = Boolean(TOPIC_CONFIGS[c.name]) && !c.readOnly && !readOnly;
           const isEditing = editing?.name === c.name;
           return (
             <tr key={c.name} data-testid={`config-${c.name}`}>

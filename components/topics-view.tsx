@@ -10,6 +10,7 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useMemo, useRef, useState } from "react";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useTopicsQuery } from "@/lib/hooks/api/topics";
 import type { TopicSummary } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
@@ -19,6 +20,7 @@ const ROW_HEIGHT = 41;
 
 export function TopicsView({ cluster }: { cluster: string }) {
   const topics = useTopicsQuery(cluster);
+  const { readOnly, reason } = useReadOnly(cluster);
   const [search, setSearch] = useState("");
   const [showInternal, setShowInternal] = useState(false);
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
@@ -116,13 +118,25 @@ export function TopicsView({ cluster }: { cluster: string }) {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Topics</h1>
         <div className="flex items-center gap-4">
-          <Link
-            href={`${root}/topics/new`}
-            data-testid="create-topic"
-            className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700"
-          >
-            Create topic
-          </Link>
+          {readOnly ? (
+            <button
+              type="button"
+              disabled
+              title={reason}
+              data-testid="create-topic"
+              className="cursor-not-allowed rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white opacity-50"
+            >
+              Create topic
+            </button>
+          ) : (
+            <Link
+              href={`${root}/topics/new`}
+              data-testid="create-topic"
+              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700"
+            >
+              Create topic
+            </Link>
+          )}
           <input
             type="search"
             placeholder="Search topics"

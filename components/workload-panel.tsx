@@ -1,14 +1,16 @@
 "use client";
 import Link from "next/link";
 import { ApiError } from "@/lib/api-client";
+import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { usePauseGroupMutation, useWorkloadMutation, useWorkloadQuery } from "@/lib/hooks/api/workload";
 import { formatNumber } from "./format";
 
-/** The demo workload: producer rate, groups (one slow, one pausable), start/stop. */
+/** The demo workload: producer rate, groups (one slow, one pausable, one on the KIP-848 protocol), start/stop. */
 export function WorkloadPanel({ cluster }: { cluster: string }) {
   const workload = useWorkloadQuery(cluster);
   const toggle = useWorkloadMutation(cluster);
   const pause = usePauseGroupMutation(cluster);
+  const { readOnly, reason } = useReadOnly(cluster);
   if (workload.error instanceof ApiError && workload.error.status === 409) return null;
   const w = workload.data;
   if (!w) return null;
@@ -28,7 +30,8 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
         <button
           type="button"
           data-testid="workload-toggle"
-          disabled={toggle.isPending}
+          disabled={toggle.isPending || readOnly}
+          title={reason}
           onClick={() => toggle.mutate(w.running || w.starting ? "stop" : "start")}
           className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
         >
@@ -60,10 +63,12 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
             <span className="text-xs text-slate-500">
               {g.topic} · {g.paused ? "paused" : g.pace}
             </span>
-            {w.running && (
+            {w.running && g.pausable && (
               <button
                 type="button"
                 data-testid={`workload-pause-${g.groupId}`}
+                disabled={readOnly}
+                title={reason}
                 onClick={() => pause.mutate({ group: g.groupId, paused: !g.paused })}
                 className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-white"
               >

@@ -3,6 +3,7 @@ import { type ClusterShape, clusterShape, shapeChanges, stableClusterShape } fro
 import { kafkaTopicConfigs } from "../test/helpers/kafka-configs";
 import { hasKcat } from "../test/helpers/kcat";
 import { type RawResponse, rawRequest } from "../test/helpers/raw-http";
+import { CONFIG_FILE_CLUSTER } from "./fixtures/clusters";
 import { labKafka, uniqueName } from "./fixtures/kafka";
 import { baseURL } from "./pages/overview-page";
 
@@ -758,6 +759,9 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
       expectCode: "cluster_not_found",
     },
 
+    // Clusters: added at run time, tested, removed; a read-only cluster refuses every mutation.
+    ...clusterCases(prefix, t),
+
     // Internal topics (last: on a server that lets them through they change the cluster for good).
     {
       name: "internal: config change on __consumer_offsets",
@@ -784,6 +788,141 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
       expectCode: "internal_topic",
       after: waitOutDrill,
     },
+  ];
+}
+
+/** Bad cluster definitions, removals Quorum cannot make, and mutations of a read-only cluster. */
+function clusterCases(prefix: string, t: string): Case[] {
+  const id = `${prefix}-c`
+    .slice(0, 41)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-");
+  const good = { id, bootstrap: ["127.0.0.1:1"] };
+  const add = (name: string, body: object | string, expectStatus: number, expectCode: string, expectField?: string) =>
+    ({
+      name: `clusters: add, ${name}`,
+      method: "POST",
+      path: "/api/clusters",
+      body,
+      expectStatus,
+      expectCode,
+      expectField,
+    }) as Case;
+  const tryIt = (name: string, body: object, expectStatus: number, expectCode: string, expectField?: string) =>
+    ({
+      name: `clusters: test, ${name}`,
+      method: "POST",
+      path: "/api/clusters/test",
+      body,
+      expectStatus,
+      expectCode,
+      expectField,
+    }) as Case;
+  const ro = `/api/clusters/${CONFIG_FILE_CLUSTER}`;
+  const readOnly = (name: string, method: Method, path: string, body?: object): Case => ({
+    name: `read-only: ${name}`,
+    method,
+    path: `${ro}${path}`,
+    body,
+    expectStatus: 403,
+    expectCode: "read_only",
+  });
+  return [
+    { ...add("body not JSON", "", 400, "invalid_json"), ...jsonText('{"id":') },
+    add("no id", { bootstrap: good.bootstrap }, 400, "validation_failed", "id"),
+    add("id with capitals", { ...good, id: "Prod" }, 400, "validation_failed", "id"),
+    add("id with a slash", { ...good, id: "a/b" }, 400, "validation_failed", "id"),
+    add("id of 42 characters", { ...good, id: "x".repeat(42) }, 400, "validation_failed", "id"),
+    add('id "local"', { ...good, id: "local" }, 400, "validation_failed", "id"),
+    add('id "test"', { ...good, id: "test" }, 400, "validation_failed", "id"),
+    add("id of the config file's cluster", { ...good, id: CONFIG_FILE_CLUSTER }, 409, "conflict", "id"),
+    add("no bootstrap", { id }, 400, "validation_failed", "bootstrap"),
+    add("empty bootstrap", { id, bootstrap: [] }, 400, "validation_failed", "bootstrap"),
+    add("bootstrap a string", { id, bootstrap: "127.0.0.1:1" }, 400, "validation_failed", "bootstrap"),
+    add("bootstrap without a port", { id, bootstrap: ["kafka"] }, 400, "validation_failed", "bootstrap.0"),
+    add("bootstrap port 70000", { id, bootstrap: ["kafka:70000"] }, 400, "validation_failed", "bootstrap.0"),
+    add("readOnly a string", { ...good, readOnly: "yes" }, 400, "validation_failed", "readOnly"),
+    add("unknown field", { ...good, colour: "red" }, 400, "validation_failed"),
+    add("TLS asked for", { ...good, tls: {} }, 400, "plaintext_only", "tls"),
+    add("TLS CA file missing", { ...good, tls: { ca: "/nonexistent/ca.pem" } }, 400, "validation_failed", "tls.ca"),
+    add(
+      "SASL password variable not set",
+      { ...good, sasl: { mechanism: "PLAIN", username: "u", passwordEnv: "QUORUM_E2E_UNSET_PASSWORD" } },
+      400,
+      "validation_failed",
+      "sasl.passwordEnv",
+    ),
+    add(
+      "SASL asked for",
+      { ...good, sasl: { mechanism: "SCRAM-SHA-512", username: "u", passwordEnv: "PATH" } },
+      400,
+      "plaintext_only",
+      "sasl",
+    ),
+    add(
+      "SASL password inline",
+      { ...good, sasl: { mechanism: "PLAIN", username: "u", password: "hunter2" } },
+      400,
+      "validation_failed",
+      "sasl.password",
+    ),
+    add(
+      "SASL mechanism GSSAPI",
+      { ...good, sasl: { mechanism: "GSSAPI", username: "u", passwordEnv: "P" } },
+      400,
+      "validation_failed",
+      "sasl.mechanism",
+    ),
+    {
+      ...add("text/plain", JSON.stringify(good), 415, "unsupported_media_type"),
+      headers: { "Content-Type": "text/plain" },
+    },
+    {
+      ...add("cross-site", good, 403, "cross_origin"),
+      headers: { ...jsonType, Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+    },
+    tryIt("no bootstrap", { id }, 400, "validation_failed", "bootstrap"),
+    tryIt('id "local"', { ...good, id: "local" }, 400, "validation_failed", "id"),
+    tryIt("TLS asked for", { ...good, tls: { servername: "kafka" } }, 400, "plaintext_only", "tls"),
+    {
+      name: "clusters: test, GET",
+      method: "GET",
+      path: "/api/clusters/test",
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+    {
+      name: "clusters: remove the config file's cluster",
+      method: "DELETE",
+      path: ro,
+      expectStatus: 409,
+      expectCode: "conflict",
+    },
+    {
+      name: "clusters: remove local",
+      method: "DELETE",
+      path: "/api/clusters/local",
+      expectStatus: 409,
+      expectCode: "conflict",
+    },
+    {
+      name: "clusters: remove nope",
+      method: "DELETE",
+      path: "/api/clusters/nope",
+      expectStatus: 404,
+      expectCode: "cluster_not_found",
+    },
+    readOnly("create topic", "POST", "/topics", { name: `${prefix}-ro`, partitions: 1, replicationFactor: 1 }),
+    readOnly("create topic, bad body too", "POST", "/topics", { name: "a b" }),
+    readOnly("delete topic", "DELETE", `/topics/${t}`),
+    readOnly("add partitions", "POST", `/topics/${t}/partitions`, { count: 9 }),
+    readOnly("alter configs", "PATCH", `/topics/${t}/configs`, { configs: { "retention.ms": 1 } }),
+    readOnly("elect leaders", "POST", "/elect-leaders", {}),
+    readOnly("stop broker", "POST", "/brokers/1/stop", { mode: "kill", confirm: true }),
+    readOnly("start broker", "POST", "/brokers/1/start"),
+    readOnly("drill", "POST", "/drills", { topic: "orders" }),
+    readOnly("workload", "POST", "/workload", { action: "start" }),
+    readOnly("workload group", "POST", "/workload/groups/billing", { paused: true }),
   ];
 }
 

@@ -25,3 +25,22 @@ test("the demo workload makes throughput and the slow group's lag chart move", a
   await expect(page.locator(".recharts-line").first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("lag-chart.png"), fullPage: true });
 });
+
+test("the demo's KIP-848 group (Kafka's console consumer) shows its protocol, member and assignment", async ({
+  page,
+}, testInfo) => {
+  const overview = new OverviewPage(page);
+  await overview.open("/clusters/local/consumer-groups");
+  await expect(page.getByTestId("group-type-shipping")).toHaveText("consumer", { timeout: 90_000 });
+  await expect(page.getByTestId("group-type-billing")).toHaveText("classic");
+  await page.getByRole("link", { name: "shipping", exact: true }).click();
+  await expect(page.getByTestId("group-id")).toHaveText("shipping");
+  await expect(page.getByTestId("group-type")).toHaveText("consumer");
+  // One console consumer owns all six partitions of orders once it has reconciled.
+  const members = page.getByTestId("group-members-table");
+  await expect(members.locator("tbody tr")).toHaveCount(1, { timeout: 60_000 });
+  await expect(members.getByTestId("member-assignments")).toHaveText("orders: 0,1,2,3,4,5", { timeout: 60_000 });
+  await expect(members).toContainText("quorum-demo-shipping");
+  await expect(page.getByTestId("group-epoch")).toHaveText(/^\d+$/);
+  await page.screenshot({ path: testInfo.outputPath("kip848-group.png"), fullPage: true });
+});

@@ -18,10 +18,16 @@ export interface NodeRuntime {
 }
 
 /** GET /api/clusters */
+/** Where a cluster comes from: Quorum's own lab, QUORUM_CLUSTERS, the config file, or added at run time. */
+export type ClusterOrigin = "embedded" | "env" | "config-file" | "runtime";
+
 export interface ClusterSummary {
   id: string;
   name: string;
   kind: "embedded" | "external";
+  origin: ClusterOrigin;
+  /** Every mutation answers 403 `read_only`: topics, configs, elections, brokers, drills, workload. */
+  readOnly: boolean;
   bootstrap: string[];
   status: ClusterStatus;
   /** Whether Quorum can stop and start this cluster's brokers. */
@@ -32,6 +38,18 @@ export interface ClusterSummary {
   brokersTotal: number;
   /** Why the cluster is unreachable or stopped, when known. */
   message?: string | null;
+  /** The embedded lab's SASL_SSL listener, when QUORUM_LAB_SASL is on (the password is never here). */
+  sasl?: LabListener;
+}
+
+/** Where and how to reach the lab's SASL_SSL listener; its password lives in the data directory. */
+export interface LabListener {
+  bootstrap: string[];
+  securityProtocol: "SASL_SSL";
+  mechanism: "SCRAM-SHA-512";
+  user: string;
+  /** The lab CA's certificate (PEM) that clients trust, on the server's disk. */
+  caFile: string;
 }
 
 /** GET /api/clusters/:c/brokers */
@@ -104,9 +122,16 @@ export interface TopicDetail {
   configs: TopicConfigEntry[];
 }
 
+/**
+ * A group's protocol: `classic` (JoinGroup/SyncGroup, what kafkajs and pre-4.0 Java clients speak)
+ * or `consumer` (KIP-848, Java clients with group.protocol=consumer).
+ */
+export type GroupType = "classic" | "consumer";
+
 /** GET /api/clusters/:c/consumer-groups */
 export interface ConsumerGroupSummary {
   groupId: string;
+  type: GroupType;
   state: string;
   members: number;
   topics: string[];
@@ -123,6 +148,10 @@ export interface GroupMemberInfo {
   host: string;
   groupInstanceId: string | null;
   assignments: { topic: string; partitions: number[] }[];
+  /** Consumer-type groups: the member's epoch; null in a classic group. */
+  memberEpoch: number | null;
+  /** Consumer-type groups: what the assignor targets for this member; null in a classic group. */
+  targetAssignments: { topic: string; partitions: number[] }[] | null;
 }
 
 export interface GroupOffset {
@@ -136,10 +165,15 @@ export interface GroupOffset {
 /** GET /api/clusters/:c/consumer-groups/:g */
 export interface ConsumerGroupDetail {
   groupId: string;
+  type: GroupType;
   state: string;
   protocolType: string;
+  /** Classic: the protocol the members agreed on (for consumers, the assignor); consumer: the assignor. */
   protocol: string;
   coordinator: number;
+  /** Consumer-type groups: the group epoch and its target assignment's epoch; null for classic groups. */
+  groupEpoch: number | null;
+  assignmentEpoch: number | null;
   members: GroupMemberInfo[];
   offsets: GroupOffset[];
   totalLag: number | null;
@@ -263,7 +297,19 @@ export interface WorkloadStatus {
   producerErrors: number;
   lastError: string | null;
   topics: { topic: string; partitions: number; replicationFactor: number; configs: Record<string, string> }[];
-  groups: { groupId: string; topic: string; consumed: number; paused: boolean; pace: string }[];
+  /**
+   * The demo groups: kafkajs consumers (classic protocol, pausable) and Kafka's console consumer
+   * (a JVM, consumer protocol: KIP-848), whose `consumed` counts the lines it printed.
+   */
+  groups: {
+    groupId: string;
+    topic: string;
+    type: GroupType;
+    consumed: number;
+    paused: boolean;
+    pausable: boolean;
+    pace: string;
+  }[];
 }
 
 export type { LagStatus };
@@ -288,4 +334,19 @@ export interface TopicHistory {
 /** GET /api/clusters/:c/history */
 export interface ClusterHistory {
   points: { ts: number; totalLag: number | null; produceRate: number | null }[];
+}
+
+/** One step of POST /api/clusters/test, in the order they run. */
+export interface ConnectionTestStep {
+  step: "tcp" | "tls" | "sasl" | "api-versions" | "metadata";
+  ok: boolean;
+  ms: number;
+  /** In words: what was reached, or why the step failed ("TCP: connection refused by 127.0.0.1:1"). */
+  message: string;
+}
+
+/** POST /api/clusters/test */
+export interface ConnectionTestResult {
+  ok: boolean;
+  steps: ConnectionTestStep[];
 }

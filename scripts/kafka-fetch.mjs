@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prepares the Apache Kafka jars that Quorum's embedded cluster runs on.
-// Idempotent: does nothing when .cache/kafka already matches kafka/pom.xml and the launcher source.
+// Idempotent: does nothing when .cache/kafka already matches kafka/pom.xml and the launcher sources.
 // With KAFKA_HOME set, its libs/ are used instead of fetching from Maven Central.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,7 +12,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kafkaDir = path.join(root, "kafka");
 const cacheDir = path.join(root, ".cache", "kafka");
 const pom = path.join(kafkaDir, "pom.xml");
-const launcher = path.join(kafkaDir, "src", "QuorumNode.java");
+// QuorumNode runs a node; QuorumChild runs any Kafka tool (the demo's console consumer). Both exit
+// when their stdin, held open by Quorum, closes.
+const launchers = ["QuorumNode.java", "QuorumChild.java"].map((f) => path.join(kafkaDir, "src", f));
 
 function fail(sentence) {
   console.error(`kafka:fetch: ${sentence}`);
@@ -48,7 +50,7 @@ const kafkaHome = process.env.KAFKA_HOME ? path.resolve(process.env.KAFKA_HOME) 
 const kafkaVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(pom, "utf8"))?.[1] ?? "unknown";
 const stamp = createHash("sha256")
   .update(readFileSync(pom))
-  .update(readFileSync(launcher))
+  .update(Buffer.concat(launchers.map((f) => readFileSync(f))))
   .update(kafkaHome ?? "")
   .digest("hex");
 const stampFile = path.join(cacheDir, "stamp");
@@ -86,7 +88,7 @@ try {
     );
   }
   const classes = path.join(staging, "classes");
-  execFileSync("javac", ["-nowarn", "-cp", `${libs}/*`, "-d", classes, launcher], { stdio: "inherit" });
+  execFileSync("javac", ["-nowarn", "-cp", `${libs}/*`, "-d", classes, ...launchers], { stdio: "inherit" });
   writeFileSync(path.join(staging, "dist.json"), `${JSON.stringify({ version: kafkaVersion, kafkaHome }, null, 2)}\n`);
   writeFileSync(path.join(staging, "stamp"), `${stamp}\n`);
   rmSync(cacheDir, { recursive: true, force: true });

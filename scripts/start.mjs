@@ -48,6 +48,7 @@ function needsBuild() {
     "lib",
     "server",
     "instrumentation.ts",
+    "proxy.ts",
     "next.config.js",
     "postcss.config.mjs",
     "package-lock.json",
@@ -75,6 +76,10 @@ const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-H", ho
   env,
 });
 
+// The server stops the cluster in order (brokers, then controllers) on its first SIGINT, SIGTERM
+// or SIGHUP and ignores repeats. A signal sent to this process alone is passed on once; one sent
+// to the whole process group (Ctrl-C, `kill -- -PGID`, systemd) reaches the server directly as
+// well, and possibly again through npm: this process then only waits for the server to finish.
 let exiting = false;
 function shutdown(reason, signal = "SIGTERM") {
   if (exiting) return;
@@ -85,6 +90,8 @@ function shutdown(reason, signal = "SIGTERM") {
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => shutdown(signal, signal === "SIGINT" ? "SIGINT" : "SIGTERM"));
 }
+// After a terminal hangs up, writing to it fails: that must not end this process before the server.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 // npm does not always pass its SIGTERM on to the script it runs: when the process that started
 // this one goes away, stop as if signalled.
 const parent = process.ppid;

@@ -65,6 +65,11 @@ export class ClusterService implements ClusterContext {
     return this.read.bootstrap;
   }
 
+  /** Every mutation of this cluster answers 403 `read_only` (enforced by the route wrapper). */
+  get readOnly(): boolean {
+    return this.read.access.readOnly;
+  }
+
   /** Forgets the cached snapshot, so the next read sees the effect of an action, and has the monitor look. */
   invalidate(): void {
     this.read.cache.invalidate();

@@ -1,6 +1,9 @@
 import "server-only";
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { PATH_CLUSTER_IDS, RESERVED_CLUSTER_ID } from "@/lib/schemas/clusters";
+import { type ClusterDefinition, loadClusterConfigFile } from "./clusters/cluster-config";
 
 /** Ports of the seeds' docker-compose clusters for brokers 1–3, then more of the same pattern. */
 export const DEFAULT_BROKER_PORTS = [19092, 29092, 39092, 49092, 59092, 19094, 29094, 39094, 49094] as const;
@@ -55,7 +58,18 @@ const envSchema = z.object({
   QUORUM_HEARTBEAT_MS: z.coerce.number().int().min(250).max(10000).default(1000),
   QUORUM_AUTO_LEADER_REBALANCE: boolFlag.default(false),
   QUORUM_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(500),
+  QUORUM_LAB_SASL: boolFlag.default(false),
+  QUORUM_LAB_SASL_PORTS: ports.optional(),
+  QUORUM_LAB_SASL_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "1–64 letters, digits, '.', '_' or '-'")
+    .default("quorum"),
+  QUORUM_LAB_SASL_PASSWORD: z
+    .string()
+    .regex(/^[^\s,[\]"'=\\]{8,128}$/, "8–128 characters, no spaces, commas, brackets, quotes, '=' or '\\'")
+    .optional(),
   QUORUM_CLUSTERS: externalClusters.default([]),
+  QUORUM_CONFIG: z.string().min(1).optional(),
   QUORUM_DEMO: boolFlag.default(true),
   QUORUM_DEMO_RATE: z.coerce.number().int().min(1).max(5000).default(20),
   QUORUM_HISTORY_SAMPLE_MS: z.coerce.number().int().min(250).max(60000).default(2000),
@@ -84,13 +98,29 @@ export interface EmbeddedConfig {
   heartbeatMs: number;
   autoLeaderRebalance: boolean;
   probeIntervalMs: number;
+  /** The lab's second listener, SASL_SSL with SCRAM-SHA-512 (QUORUM_LAB_SASL), or null when off. */
+  sasl: LabSaslConfig | null;
 }
+
+export interface LabSaslConfig {
+  /** One port per broker, or "auto" for free ports chosen at start (kept in the data directory). */
+  ports: number[] | "auto";
+  user: string;
+  /** From QUORUM_LAB_SASL_PASSWORD; null: generated once and kept under <data dir>/security. */
+  password: string | null;
+}
+
+/** Where each broker's SASL_SSL listener goes when its plaintext port is explicit and no list is given. */
+export const SASL_PORT_OFFSET = 1000;
 
 export interface QuorumConfig {
   /** Where Quorum keeps what it writes: the embedded cluster, lag history, drill reports. */
   dataDir: string;
   embedded: EmbeddedConfig | null;
-  external: { id: string; bootstrap: string[] }[];
+  /** Clusters reached by bootstrap servers: QUORUM_CLUSTERS, then the config file's. */
+  external: ClusterDefinition[];
+  /** The config file that was read, if any. */
+  configFile: string | null;
   /** How often the cluster monitor refreshes its snapshot while someone listens. */
   monitorIntervalMs: number;
   /** How often the event stream sends a heartbeat. */
@@ -104,6 +134,9 @@ export interface QuorumConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** The config file read from the working directory when QUORUM_CONFIG does not name one. */
+export const DEFAULT_CONFIG_FILE = "quorum.config.json";
 
 /** Reads Quorum's configuration from environment variables; a bad value gives one clear sentence. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): QuorumConfig {
@@ -124,13 +157,67 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `QUORUM_CONTROLLER_PORTS lists ${controllerPorts.length} ports for ${e.QUORUM_CONTROLLERS} controllers`,
     );
   }
-  const all = [...(brokerPorts === "auto" ? [] : brokerPorts), ...(controllerPorts === "auto" ? [] : controllerPorts)];
-  if (new Set(all).size !== all.length) throw new ConfigError("Broker and controller ports must all differ");
+  let saslPorts: number[] | "auto" = "auto";
+  if (e.QUORUM_LAB_SASL) {
+    saslPorts =
+      e.QUORUM_LAB_SASL_PORTS ?? (brokerPorts === "auto" ? "auto" : brokerPorts.map((p) => p + SASL_PORT_OFFSET));
+    if (saslPorts !== "auto" && saslPorts.length !== e.QUORUM_BROKERS) {
+      throw new ConfigError(`QUORUM_LAB_SASL_PORTS lists ${saslPorts.length} ports for ${e.QUORUM_BROKERS} brokers`);
+    }
+    if (saslPorts !== "auto" && saslPorts.some((p) => p > 65535)) {
+      throw new ConfigError(
+        `QUORUM_LAB_SASL: broker port + ${SASL_PORT_OFFSET} passes 65535; set QUORUM_LAB_SASL_PORTS explicitly`,
+      );
+    }
+  }
+  const all = [
+    ...(brokerPorts === "auto" ? [] : brokerPorts),
+    ...(controllerPorts === "auto" ? [] : controllerPorts),
+    ...(e.QUORUM_LAB_SASL && saslPorts !== "auto" ? saslPorts : []),
+  ];
+  if (new Set(all).size !== all.length) throw new ConfigError("Broker, controller and SASL ports must all differ");
   if (e.QUORUM_HEARTBEAT_MS * 2 > e.QUORUM_SESSION_TIMEOUT_MS) {
     throw new ConfigError("QUORUM_SESSION_TIMEOUT_MS must be at least twice QUORUM_HEARTBEAT_MS");
   }
-  if (e.QUORUM_CLUSTERS.some((c) => c.id === "local")) {
+  if (e.QUORUM_CLUSTERS.some((c) => c.id === RESERVED_CLUSTER_ID)) {
     throw new ConfigError('QUORUM_CLUSTERS: the id "local" is the embedded cluster\'s');
+  }
+  const pathId = e.QUORUM_CLUSTERS.find((c) => (PATH_CLUSTER_IDS as readonly string[]).includes(c.id));
+  if (pathId) throw new ConfigError(`QUORUM_CLUSTERS: the id "${pathId.id}" is taken by Quorum's own paths`);
+  const fromEnv: ClusterDefinition[] = e.QUORUM_CLUSTERS.map((c) => ({
+    id: c.id,
+    name: c.id,
+    bootstrap: c.bootstrap,
+    readOnly: false,
+    tls: null,
+    sasl: null,
+    origin: "env",
+  }));
+  const envIds = new Set<string>();
+  for (const c of fromEnv) {
+    if (envIds.has(c.id)) throw new ConfigError(`QUORUM_CLUSTERS: the id "${c.id}" appears twice`);
+    envIds.add(c.id);
+  }
+  // The config file: QUORUM_CONFIG names it (and must exist), else quorum.config.json when present.
+  const configFile = e.QUORUM_CONFIG
+    ? path.resolve(cwd, e.QUORUM_CONFIG)
+    : fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE))
+      ? path.join(cwd, DEFAULT_CONFIG_FILE)
+      : null;
+  let fromFile: ClusterDefinition[] = [];
+  if (configFile) {
+    try {
+      fromFile = loadClusterConfigFile(configFile, { env });
+    } catch (err) {
+      throw new ConfigError(err instanceof Error ? err.message : String(err));
+    }
+    fromFile.forEach((c, i) => {
+      if (envIds.has(c.id)) {
+        throw new ConfigError(
+          `${configFile}: clusters[${i}] ("${c.id}"): id: QUORUM_CLUSTERS already has a cluster "${c.id}"; ids must be unique`,
+        );
+      }
+    });
   }
   return {
     dataDir: path.resolve(cwd, e.QUORUM_DATA_DIR),
@@ -147,9 +234,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           heartbeatMs: e.QUORUM_HEARTBEAT_MS,
           autoLeaderRebalance: e.QUORUM_AUTO_LEADER_REBALANCE,
           probeIntervalMs: e.QUORUM_PROBE_INTERVAL_MS,
+          sasl: e.QUORUM_LAB_SASL
+            ? { ports: saslPorts, user: e.QUORUM_LAB_SASL_USER, password: e.QUORUM_LAB_SASL_PASSWORD ?? null }
+            : null,
         }
       : null,
-    external: e.QUORUM_CLUSTERS,
+    external: [...fromEnv, ...fromFile],
+    configFile,
     monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,
     maxStreams: e.QUORUM_SSE_MAX_SUBSCRIBERS,

@@ -1,5 +1,5 @@
 import "server-only";
-import type { NodeRuntime } from "@/lib/types";
+import type { LabListener, NodeRuntime } from "@/lib/types";
 import type { StopMode } from "../embedded/node-process";
 import {
   alterTopicConfigs,
@@ -76,6 +76,8 @@ export interface NodeSupervisor {
   /** Returns once the broker's process is started (status "starting"). */
   startBroker(id: number): void | Promise<void>;
   on(event: "change", listener: () => void): unknown;
+  /** The lab's SASL_SSL listener, when it has one (nothing secret). */
+  saslListener?(): LabListener | null;
 }
 
 /** The brokers a supervisor reports as answering Kafka requests now. */

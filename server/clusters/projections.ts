@@ -108,6 +108,7 @@ export function configEntries(entries: RawConfigEntry[]): TopicConfigEntry[] {
 export function groupSummary(g: SnapshotGroup): ConsumerGroupSummary {
   return {
     groupId: g.groupId,
+    type: g.type,
     state: g.state,
     members: g.members.length,
     topics: [...new Set(g.offsets.map((o) => o.topic))].sort(),
@@ -118,16 +119,21 @@ export function groupSummary(g: SnapshotGroup): ConsumerGroupSummary {
 export function groupDetail(g: SnapshotGroup): ConsumerGroupDetail {
   return {
     groupId: g.groupId,
+    type: g.type,
     state: g.state,
     protocolType: g.protocolType,
     protocol: g.protocol,
     coordinator: g.coordinator,
+    groupEpoch: g.groupEpoch,
+    assignmentEpoch: g.assignmentEpoch,
     members: g.members.map((m) => ({
       memberId: m.memberId,
       clientId: m.clientId,
       host: m.clientHost,
       groupInstanceId: m.groupInstanceId,
       assignments: m.assignments,
+      memberEpoch: m.memberEpoch,
+      targetAssignments: m.targetAssignments,
     })),
     offsets: g.offsets,
     totalLag: totalLag(g.offsets),

@@ -1,6 +1,7 @@
 import "server-only";
 import type {
   Broker,
+  ClusterOrigin,
   ClusterOverview,
   ClusterStatus,
   ClusterSummary,
@@ -25,6 +26,8 @@ import { KAFKA_TIMEOUT_MS, SnapshotCache } from "./snapshot-cache";
  */
 export class ReadModel {
   readonly cache: SnapshotCache;
+  /** Where the cluster comes from and whether it refuses mutations (set by whoever makes the cluster). */
+  access: { origin: ClusterOrigin; readOnly: boolean };
 
   constructor(
     readonly id: string,
@@ -34,6 +37,7 @@ export class ReadModel {
     readonly gateway: KafkaGateway,
   ) {
     this.cache = new SnapshotCache(id, () => this.bootstrap, gateway, supervisor);
+    this.access = { origin: supervisor ? "embedded" : "env", readOnly: false };
   }
 
   get kind(): "embedded" | "external" {
@@ -93,10 +97,13 @@ export class ReadModel {
     else if (sup?.nodeStates().every((n) => n.status === "down")) status = "stopped";
     else if (!snap || up === 0) status = "unreachable";
     else status = up < brokers.length || offline > 0 ? "degraded" : "ok";
+    const sasl = sup?.saslListener?.() ?? null;
     return {
       id: this.id,
       name: this.name,
       kind: this.kind,
+      origin: this.access.origin,
+      readOnly: this.access.readOnly,
       bootstrap: this.bootstrap,
       status,
       controllable: sup !== null,
@@ -104,6 +111,7 @@ export class ReadModel {
       kafkaVersion: sup?.kafkaVersion ?? null,
       brokersUp: up,
       brokersTotal: brokers.length,
+      ...(sasl ? { sasl } : {}),
       ...(status === "unreachable" || status === "stopped"
         ? { message: sup?.startError ?? this.cache.lastError?.message ?? null }
         : {}),

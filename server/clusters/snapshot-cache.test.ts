@@ -30,7 +30,11 @@ describe("snapshot cache", () => {
 
   it("joins fresh requests made while one is in flight to the single one queued behind it", async () => {
     const gateway = new FakeGateway(state());
-    gateway.takeMs = 60;
+    // The first snapshot stays in flight until the test lets it end, however slow the machine.
+    let release = () => {};
+    gateway.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const ctx = fakeContext(gateway);
     const first = ctx.read.snapshot(0);
     await new Promise((r) => setTimeout(r, 5)); // the first is in flight now
@@ -42,6 +46,8 @@ describe("snapshot cache", () => {
       await new Promise((r) => setTimeout(r, 1));
     }
     expect(gateway.takes).toBe(1); // the queued one waits for the one in flight
+    gateway.gate = null;
+    release();
     expect((await first)?.requests).toBe(1);
     for (const { asked, requests } of await Promise.all(later)) {
       expect(requests).toBe(2);

@@ -6,12 +6,22 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import getPort from "get-port";
-import type { NodeRuntime, NodeStatus } from "@/lib/types";
+import type { LabListener, NodeRuntime, NodeStatus } from "@/lib/types";
 import type { EmbeddedConfig } from "../config";
 import { AppError } from "../errors";
 import { probeApiVersions } from "../kafka/probe";
 import { logger } from "../logger";
 import { resolveKafkaDist } from "./kafka-dist";
+import {
+  credentialRecorded,
+  ensureCertificates,
+  type LabSecurity,
+  labSecrets,
+  recordCredential,
+  redact,
+  scramConfigFile,
+  scramFormatArg,
+} from "./lab-security";
 import { CONTROLLER_ID_BASE, type NodeSpec, nodeProperties, toPropertiesFile } from "./node-config";
 import { NodeProcess, reapOrphan, type StopMode } from "./node-process";
 
@@ -20,7 +30,8 @@ const HOST = "127.0.0.1";
 
 interface Layout {
   clusterId: string;
-  brokers: { id: number; port: number }[];
+  /** saslPort: the broker's SASL_SSL listener, when QUORUM_LAB_SASL is (or was last) on. */
+  brokers: { id: number; port: number; saslPort?: number }[];
   controllers: { id: number; port: number }[];
 }
 
@@ -32,7 +43,7 @@ export function newClusterId(): string {
   }
 }
 
-async function pickPorts(wanted: number[] | "auto", count: number, stored: number[], taken: Set<number>) {
+async function pickPorts(wanted: number[] | "auto", count: number, stored: (number | undefined)[], taken: Set<number>) {
   if (wanted !== "auto") return wanted;
   const ports: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -60,6 +71,8 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   /** Why the last start failed, for the API and the page to say. */
   startError: string | null = null;
   private phase: "idle" | "starting" | "running" | "stopped" = "idle";
+  /** The lab's certificates and SCRAM credentials, when QUORUM_LAB_SASL is on (secrets: never log it). */
+  private security: LabSecurity | null = null;
 
   constructor(readonly config: EmbeddedConfig) {
     super();
@@ -73,8 +86,45 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     return this.brokerSpecs().map((b) => `${b.host}:${b.port}`);
   }
 
+  /** The brokers' SASL_SSL listeners (empty when QUORUM_LAB_SASL is off). */
+  get saslBootstrap(): string[] {
+    if (!this.config.sasl) return [];
+    return (this.layout?.brokers ?? []).flatMap((b) => (b.saslPort ? [`${HOST}:${b.saslPort}`] : []));
+  }
+
+  /** How a client reaches the SASL_SSL listener (nothing secret), or null when it is off or not started. */
+  saslListener(): LabListener | null {
+    if (!this.config.sasl || !this.security || this.saslBootstrap.length === 0) return null;
+    return {
+      bootstrap: this.saslBootstrap,
+      securityProtocol: "SASL_SSL",
+      mechanism: "SCRAM-SHA-512",
+      user: this.config.sasl.user,
+      caFile: this.security.caPem,
+    };
+  }
+
+  /**
+   * The resolved connection to the SASL_SSL listener (CA as PEM contents, user and password), in
+   * the shape of server/clusters/connection.ts's ClusterConnection, for Quorum's own clients and the
+   * tests. Holds secrets: never log it or send it out.
+   */
+  saslConnection(): {
+    bootstrap: string[];
+    tls: { ca: string };
+    sasl: { mechanism: "SCRAM-SHA-512"; username: string; password: string };
+  } | null {
+    const security = this.security;
+    if (!security || this.saslBootstrap.length === 0) return null;
+    return {
+      bootstrap: this.saslBootstrap,
+      tls: { ca: fs.readFileSync(security.caPem, "utf8") },
+      sasl: { mechanism: "SCRAM-SHA-512", username: security.user, password: security.password },
+    };
+  }
+
   brokerSpecs(): NodeSpec[] {
-    return (this.layout?.brokers ?? []).map((b) => ({ ...b, role: "broker" as const, host: HOST }));
+    return (this.layout?.brokers ?? []).map((b) => ({ id: b.id, port: b.port, role: "broker" as const, host: HOST }));
   }
 
   controllerSpecs(): NodeSpec[] {
@@ -99,7 +149,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       },
       (err: unknown) => {
         this.startPromise = null;
-        this.phase = "idle";
+        if (this.phase !== "stopped") this.phase = "idle";
         this.startError = err instanceof Error ? err.message : String(err);
         throw err;
       },
@@ -113,28 +163,52 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.kafkaVersion = dist.version;
     fs.mkdirSync(this.config.dataDir, { recursive: true });
     this.layout = await this.prepareLayout();
+    this.security = this.config.sasl ? labSecrets(this.config.dataDir, this.config.sasl) : null;
+    const security = this.security;
+    // keytool's JVMs (first start only) run while the storage is formatted.
+    const certificates = security ? this.timed("lab certificates ready", ensureCertificates(security)) : null;
+    // Awaited below; if something fails first, its failure must not be an unhandled rejection.
+    certificates?.catch(() => {});
     const controllers = this.controllerSpecs();
     const all = [...controllers, ...this.brokerSpecs()];
     await Promise.all(all.map((spec) => reapOrphan(this.nodeDir(spec))));
     for (const spec of all) {
       const dir = this.nodeDir(spec);
       fs.mkdirSync(dir, { recursive: true });
+      const saslPort = this.layout.brokers.find((b) => spec.role === "broker" && b.id === spec.id)?.saslPort;
       const props = nodeProperties(spec, {
         controllers,
         brokerCount: this.config.brokers,
         logDir: path.join(dir, "data"),
         timings: this.config,
+        sasl:
+          security && saslPort
+            ? {
+                port: saslPort,
+                keystore: security.keystore,
+                truststore: security.truststore,
+                storePassword: security.storePassword,
+              }
+            : null,
       });
-      fs.writeFileSync(path.join(dir, "server.properties"), toPropertiesFile(props));
+      // 0600: with SASL on it holds the keystore's password.
+      const file = path.join(dir, "server.properties");
+      fs.writeFileSync(file, toPropertiesFile(props), { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
     }
-    await this.format(all, dist.classpath);
+    await Promise.all([this.format(all, dist.classpath), certificates]);
     for (const spec of all) {
+      if (this.phase === "stopped") throw new Error("The embedded cluster was stopped while it was starting");
       const node = new NodeProcess(spec, {
         dir: this.nodeDir(spec),
         classpath: dist.classpath,
         log4jConfig: dist.log4jConfig,
         heapMb: spec.role === "broker" ? this.config.brokerHeapMb : this.config.controllerHeapMb,
-        stopTimeoutMs: 30_000,
+        awaitClosed: spec.role === "controller" ? this.bootstrap : undefined,
+        stopPeers:
+          spec.role === "broker"
+            ? () => [...this.nodes.values()].filter((n) => n.spec.role === "controller")
+            : undefined,
       });
       node.on("exit", () => {
         this.answering.set(spec.id, false);
@@ -147,6 +221,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.probeTimer = setInterval(() => void this.probe(), this.config.probeIntervalMs);
     this.probeTimer.unref();
     await this.waitUntil(() => this.nodeStates().every((n) => n.status === "up"), timeoutMs, "every node up");
+    if (security && !credentialRecorded(security)) await this.addScramUser(security, dist.classpath);
     logger.info({ ms: Date.now() - began, bootstrap: this.bootstrap.join(",") }, "embedded cluster up");
   }
 
@@ -176,9 +251,18 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       stored?.controllers.map((c) => c.port) ?? [],
       taken,
     );
+    for (const p of controllerPorts) taken.add(p);
+    const saslPorts = this.config.sasl
+      ? await pickPorts(
+          this.config.sasl.ports,
+          this.config.brokers,
+          stored?.brokers.map((b) => b.saslPort) ?? [],
+          taken,
+        )
+      : [];
     const layout: Layout = {
       clusterId: stored?.clusterId ?? newClusterId(),
-      brokers: brokerPorts.map((port, i) => ({ id: i + 1, port })),
+      brokers: brokerPorts.map((port, i) => ({ id: i + 1, port, ...(saslPorts[i] ? { saslPort: saslPorts[i] } : {}) })),
       controllers: controllerPorts.map((port, i) => ({ id: CONTROLLER_ID_BASE + i + 1, port })),
     };
     fs.writeFileSync(file, `${JSON.stringify(layout, null, 2)}\n`);
@@ -191,6 +275,15 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     if (todo.length === 0 || !this.layout) return;
     logger.info({ nodes: todo.map((s) => s.id) }, "formatting storage");
     const clusterId = this.layout.clusterId;
+    const security = this.security;
+    // The SCRAM user goes into the bootstrap snapshot every node starts from (the same arg, salt
+    // included, for all): only when every controller is formatted now (a fresh cluster) can it go there.
+    // The tool prints that snapshot (salt and keys) on stdout, which is never logged.
+    const controllers = specs.filter((s) => s.role === "controller");
+    const withScram =
+      security !== null && controllers.length > 0 && controllers.every((c) => todo.includes(c))
+        ? scramFormatArg(security.user, security.password)
+        : null;
     await Promise.all(
       todo.map((s) =>
         execFileAsync(
@@ -207,11 +300,67 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
             "-c",
             path.join(this.nodeDir(s), "server.properties"),
             "--ignore-formatted",
+            ...(withScram ? ["--add-scram", withScram] : []),
           ],
           { timeout: 60_000 },
-        ),
+        ).catch((err: unknown) => {
+          // The command line (in the message) carries the salted password: never let it out.
+          const msg = err instanceof Error ? err.message : String(err);
+          throw new Error(`Formatting the storage of node ${s.id} failed: ${redact(msg, this.secrets())}`);
+        }),
       ),
     );
+    if (security && withScram) recordCredential(security);
+  }
+
+  private async timed(what: string, work: Promise<void>): Promise<void> {
+    const t = Date.now();
+    await work;
+    logger.info({ ms: Date.now() - t }, what);
+  }
+
+  private secrets(): string[] {
+    return this.security ? [this.security.password, this.security.storePassword] : [];
+  }
+
+  /**
+   * Gives the SCRAM user its password through Kafka's own kafka-configs (over the PLAINTEXT
+   * listener) when the storage was formatted without it: SASL turned on for an existing data
+   * directory, or another user or password asked for. The password goes in a 0600 file, not argv.
+   */
+  private async addScramUser(security: LabSecurity, classpath: string): Promise<void> {
+    logger.info({ user: security.user }, "adding the SCRAM user to an existing cluster");
+    const file = path.join(security.dir, `scram-${process.pid}.properties`);
+    fs.writeFileSync(file, scramConfigFile(security.password), { mode: 0o600 });
+    try {
+      await execFileAsync(
+        "java",
+        [
+          "-Xmx128m",
+          "-XX:TieredStopAtLevel=1",
+          "-cp",
+          classpath,
+          "org.apache.kafka.tools.ConfigCommand",
+          "--bootstrap-server",
+          this.bootstrap.join(","),
+          "--alter",
+          "--entity-type",
+          "users",
+          "--entity-name",
+          security.user,
+          "--add-config-file",
+          file,
+        ],
+        { timeout: 60_000 },
+      );
+    } catch (err) {
+      const e = err as { stderr?: string; message?: string };
+      const why = redact((e.stderr || e.message || String(err)).trim().split("\n").slice(-2).join(" "), this.secrets());
+      throw new Error(`Could not give the SCRAM user "${security.user}" its password: ${why}`);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    recordCredential(security);
   }
 
   private async probe(): Promise<void> {
@@ -303,8 +452,11 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.phase = "stopped";
     const brokers = [...this.nodes.values()].filter((n) => n.spec.role === "broker");
     const controllers = [...this.nodes.values()].filter((n) => n.spec.role === "controller");
+    const began = Date.now();
+    logger.info({ brokers: brokers.length, controllers: controllers.length }, "stopping brokers, then controllers");
     await Promise.all(brokers.map((n) => n.stop("graceful")));
     await Promise.all(controllers.map((n) => n.stop("graceful")));
+    logger.info({ ms: Date.now() - began }, "embedded cluster stopped");
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.probeTimer = null;
     this.publish();

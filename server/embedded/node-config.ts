@@ -15,6 +15,35 @@ export interface LabTimings {
   autoLeaderRebalance: boolean;
 }
 
+/** A broker's second listener: SASL_SSL with SCRAM-SHA-512, TLS from the lab's PKCS12 keystore. */
+export interface SaslListener {
+  port: number;
+  keystore: string;
+  truststore: string;
+  storePassword: string;
+}
+
+/** Listener name of the lab's SASL_SSL listener (its per-listener settings are `listener.name.sasl_ssl.*`). */
+export const SASL_LISTENER = "SASL_SSL";
+
+/** The broker settings that add the SASL_SSL listener; inter-broker and controller traffic stay PLAINTEXT. */
+export function saslListenerProperties(sasl: SaslListener): Record<string, string> {
+  const prefix = `listener.name.${SASL_LISTENER.toLowerCase()}`;
+  return {
+    "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+    [`${prefix}.sasl.enabled.mechanisms`]: "SCRAM-SHA-512",
+    [`${prefix}.scram-sha-512.sasl.jaas.config`]: "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+    [`${prefix}.ssl.keystore.type`]: "PKCS12",
+    [`${prefix}.ssl.keystore.location`]: sasl.keystore,
+    [`${prefix}.ssl.keystore.password`]: sasl.storePassword,
+    [`${prefix}.ssl.key.password`]: sasl.storePassword,
+    // The lab CA as PEM (no password): only used if client certificates are ever asked for.
+    [`${prefix}.ssl.truststore.type`]: "PEM",
+    [`${prefix}.ssl.truststore.location`]: sasl.truststore,
+    [`${prefix}.ssl.client.auth`]: "none",
+  };
+}
+
 /** Node ids: brokers 1…n as in the seeds' clusters, controllers 101, 102, 103. */
 export const CONTROLLER_ID_BASE = 100;
 
@@ -29,7 +58,14 @@ export function quorumVoters(controllers: NodeSpec[]): string {
  */
 export function nodeProperties(
   node: NodeSpec,
-  cluster: { controllers: NodeSpec[]; brokerCount: number; logDir: string; timings: LabTimings },
+  cluster: {
+    controllers: NodeSpec[];
+    brokerCount: number;
+    logDir: string;
+    timings: LabTimings;
+    /** Brokers only: the lab's SASL_SSL listener, when QUORUM_LAB_SASL is on. */
+    sasl?: SaslListener | null;
+  },
 ): Record<string, string> {
   const common: Record<string, string> = {
     "node.id": String(node.id),
@@ -49,11 +85,16 @@ export function nodeProperties(
   }
   const rf = Math.min(3, cluster.brokerCount);
   const minIsr = Math.min(2, rf);
+  const sasl = cluster.sasl;
+  const listeners = [
+    `PLAINTEXT://${node.host}:${node.port}`,
+    ...(sasl ? [`${SASL_LISTENER}://${node.host}:${sasl.port}`] : []),
+  ].join(",");
   return {
     ...common,
-    listeners: `PLAINTEXT://${node.host}:${node.port}`,
-    "advertised.listeners": `PLAINTEXT://${node.host}:${node.port}`,
-    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    listeners,
+    "advertised.listeners": listeners,
+    "listener.security.protocol.map": `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${sasl ? `,${SASL_LISTENER}:SASL_SSL` : ""}`,
     "inter.broker.listener.name": "PLAINTEXT",
     "default.replication.factor": String(rf),
     "num.partitions": "1",
@@ -71,6 +112,7 @@ export function nodeProperties(
     // Off by default so that, as in the seeds, a returning broker does not take its leaderships back
     // until a preferred leader election runs.
     "auto.leader.rebalance.enable": String(cluster.timings.autoLeaderRebalance),
+    ...(sasl ? saslListenerProperties(sasl) : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAlive, reapOrphan } from "./node-process";
+import { cpuTimeMs, isAlive, LogFollower, NodeProcess, reapOrphan } from "./node-process";
 
 const dirs: string[] = [];
 const pids: number[] = [];
@@ -69,4 +69,101 @@ describe("reapOrphan", () => {
   it("does nothing without a pid file", async () => {
     expect(await reapOrphan(nodeDir(), 2000)).toBeNull();
   });
+});
+
+describe("LogFollower", () => {
+  it("returns only complete lines appended since the last read, and rereads a file that rolled over", () => {
+    const dir = nodeDir();
+    const file = path.join(dir, "server.log");
+    fs.writeFileSync(file, "before the stop\n");
+    const follower = new LogFollower([file, path.join(dir, "missing.log")]);
+    expect(follower.read()).toEqual([]);
+    fs.appendFileSync(file, "one\ntw");
+    expect(follower.read()).toEqual(["one"]);
+    fs.appendFileSync(file, "o\nthree\n");
+    expect(follower.read()).toEqual(["two", "three"]);
+    fs.writeFileSync(file, "after rollover\n");
+    expect(follower.read()).toEqual(["after rollover"]);
+  });
+});
+
+describe("cpuTimeMs", () => {
+  it("reads a live process's CPU time and gives null for a pid that does not exist", () => {
+    const own = cpuTimeMs(process.pid);
+    expect(own).not.toBeNull();
+    expect(own).toBeGreaterThan(0);
+    expect(cpuTimeMs(999_999_999)).toBeNull();
+  });
+});
+
+/**
+ * A stand-in for java: ignores SIGTERM (as a node busy in its shutdown would), prints a new line
+ * every 200 ms for `busySeconds`, then goes quiet, and exits by itself after `exitAfterSeconds`.
+ */
+function fakeJava(dir: string, busySeconds: number, exitAfterSeconds: number): string {
+  const file = path.join(dir, "fake-java.sh");
+  fs.writeFileSync(
+    file,
+    `#!/bin/sh
+trap '' TERM
+i=0
+while [ $i -lt ${busySeconds * 5} ]; do echo "closing log $i"; i=$((i+1)); sleep 0.2; done
+exec sleep ${exitAfterSeconds - busySeconds}
+`,
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+/** Resolves once the stand-in has printed its first line (its SIGTERM trap is set by then). */
+async function printing(dir: string): Promise<void> {
+  const out = path.join(dir, "logs", "stdout.log");
+  for (let i = 0; i < 200; i++) {
+    if (fs.existsSync(out) && fs.statSync(out).size > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("the stand-in never printed");
+}
+
+function stoppable(java: string, dir: string): NodeProcess {
+  return new NodeProcess(
+    { id: 7, role: "broker", host: "127.0.0.1", port: 1 },
+    {
+      dir,
+      classpath: "",
+      log4jConfig: "",
+      heapMb: 64,
+      java,
+      stopLimits: { idleMs: 2_000, ceilingMs: 30_000, busyCpuShare: 0.5 },
+    },
+  );
+}
+
+describe("NodeProcess graceful stop", () => {
+  it("waits while the node keeps logging, and kills it once it has been quiet for the idle limit", async () => {
+    const dir = nodeDir();
+    const node = stoppable(fakeJava(dir, 4, 60), dir);
+    node.start();
+    const pid = node.pid;
+    if (pid) pids.push(pid);
+    await printing(dir);
+    const began = Date.now();
+    const exit = await node.stop("graceful");
+    const took = Date.now() - began;
+    expect(exit?.signal).toBe("SIGKILL");
+    // Past 4 s of output plus the 2 s idle limit, well before the stand-in's own 60 s.
+    expect(took).toBeGreaterThanOrEqual(5_500);
+    expect(took).toBeLessThan(10_000);
+  }, 20_000);
+
+  it("does not kill a node that finishes by itself while it shows progress", async () => {
+    const dir = nodeDir();
+    const node = stoppable(fakeJava(dir, 5, 5), dir);
+    node.start();
+    const pid = node.pid;
+    if (pid) pids.push(pid);
+    await printing(dir);
+    const exit = await node.stop("graceful");
+    expect(exit).toMatchObject({ code: 0, signal: null });
+  }, 20_000);
 });

@@ -5,6 +5,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { logger } from "../logger";
 import type { NodeSpec } from "./node-config";
+import {
+  beginStop,
+  DEFAULT_STOP_LIMITS,
+  describeStop,
+  NewLineCounter,
+  observeStop,
+  STOP_REPORT_MS,
+  STOP_SAMPLE_MS,
+  type StopLimits,
+  stopVerdict,
+} from "./stop-progress";
 
 export type StopMode = "graceful" | "kill";
 export type ProcessState = "stopped" | "running" | "stopping";
@@ -15,8 +26,20 @@ export interface NodeProcessOptions {
   classpath: string;
   log4jConfig: string;
   heapMb: number;
-  /** How long a graceful stop may take before the node is killed. */
-  stopTimeoutMs: number;
+  /** When a graceful stop that shows no progress is given up (default: DEFAULT_STOP_LIMITS). */
+  stopLimits?: StopLimits;
+  /**
+   * host:port addresses this node, when Quorum is gone and it shuts itself down, waits to see
+   * closed first (bounded): a controller's brokers, so they finish their controlled shutdown.
+   */
+  awaitClosed?: string[];
+  /** The java executable (default: java on PATH). */
+  java?: string;
+  /**
+   * The nodes a graceful stop of this one waits on (a broker's controllers, which carry out its
+   * controlled shutdown): their new log lines and CPU work count as this stop's progress.
+   */
+  stopPeers?: () => NodeProcess[];
 }
 
 export interface ExitInfo {
@@ -47,6 +70,75 @@ function cmdlineHas(pid: number, marker: string): boolean {
     return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(marker);
   } catch {
     return false;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, from /proc; null where it cannot be read. */
+export function cpuTimeMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime
+    // are fields 14 and 15 of the line, in clock ticks (100 a second on Linux).
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(rest[11]) + Number(rest[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads what is appended to a few log files, from where they ended when it was made; a file that
+ * shrank (rolled over) is read again from its start. At most `maxBytes` a file per read.
+ */
+export class LogFollower {
+  private readonly offsets = new Map<string, number>();
+  private readonly partial = new Map<string, string>();
+
+  constructor(
+    private readonly files: string[],
+    private readonly maxBytes = 1 << 20,
+  ) {
+    for (const f of files) this.offsets.set(f, this.size(f));
+  }
+
+  private size(file: string): number {
+    try {
+      return fs.statSync(file).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The complete lines appended since the last read. */
+  read(): string[] {
+    const lines: string[] = [];
+    for (const file of this.files) {
+      const size = this.size(file);
+      let from = this.offsets.get(file) ?? 0;
+      if (size < from) {
+        from = 0;
+        this.partial.set(file, "");
+      }
+      if (size === from) continue;
+      const start = Math.max(from, size - this.maxBytes);
+      const buf = Buffer.alloc(size - start);
+      let fd: number | null = null;
+      try {
+        fd = fs.openSync(file, "r");
+        fs.readSync(fd, buf, 0, buf.length, start);
+      } catch {
+        continue;
+      } finally {
+        if (fd !== null) fs.closeSync(fd);
+      }
+      this.offsets.set(file, size);
+      const text = (start === from ? (this.partial.get(file) ?? "") : "") + buf.toString("utf8");
+      const parts = text.split("\n");
+      this.partial.set(file, parts.pop() ?? "");
+      lines.push(...parts);
+    }
+    return lines;
   }
 }
 
@@ -117,6 +209,16 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     return path.join(this.opts.dir, "logs", "server.log");
   }
 
+  /** Where this node's output goes: Kafka's log and the JVM's own stdout/stderr. */
+  get logFiles(): string[] {
+    return [this.logFile, path.join(this.opts.dir, "logs", "stdout.log")];
+  }
+
+  /** "broker 2", "controller 101": how the server log names this node. */
+  get name(): string {
+    return `${this.spec.role} ${this.spec.id}`;
+  }
+
   start(): void {
     if (this.child) return;
     const logsDir = path.join(this.opts.dir, "logs");
@@ -132,6 +234,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
       `-Dkafka.logs.dir=${logsDir}`,
       `-Dlog4j2.configurationFile=${this.opts.log4jConfig}`,
       markerFor(this.opts.dir),
+      ...(this.opts.awaitClosed?.length ? [`-Dquorum.awaitClosed=${this.opts.awaitClosed.join(",")}`] : []),
       "-cp",
       this.opts.classpath,
       "QuorumNode",
@@ -139,7 +242,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     ];
     let child: ChildProcess;
     try {
-      child = spawn("java", args, { stdio: ["pipe", out, out], detached: true });
+      child = spawn(this.opts.java ?? "java", args, { stdio: ["pipe", out, out], detached: true });
     } finally {
       fs.closeSync(out);
     }
@@ -172,27 +275,77 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
   }
 
   /**
-   * graceful: SIGTERM, Kafka's controlled shutdown (leaderships handed over first), killed if it
-   * takes longer than stopTimeoutMs. kill: SIGKILL, a crash as the cluster sees it.
+   * graceful: SIGTERM, Kafka's controlled shutdown (leaderships handed over first). The node is
+   * killed only when it shows no progress — no new log output, no CPU work — for the idle limit,
+   * or at the ceiling (DEFAULT_STOP_LIMITS); meanwhile the server log says how it is going.
+   * kill: SIGKILL, a crash as the cluster sees it.
    */
   async stop(mode: StopMode): Promise<ExitInfo | null> {
     const child = this.child;
     const exited = this.exitPromise;
     if (!child || !exited) return this.lastExit;
-    this.stopping = true;
     if (mode === "kill") {
+      this.stopping = true;
       child.kill("SIGKILL");
       return exited;
     }
+    if (this.stopping) return exited;
+    this.stopping = true;
+    const limits = this.opts.stopLimits ?? DEFAULT_STOP_LIMITS;
+    const peers = (this.opts.stopPeers?.() ?? []).filter((p) => p !== this);
+    const follower = new LogFollower([this, ...peers].flatMap((n) => n.logFiles));
+    const fresh = new NewLineCounter();
+    const began = Date.now();
+    let progress = beginStop(began);
+    let lastReport = began;
+    let killedFor: string | null = null;
     child.kill("SIGTERM");
-    const timer = setTimeout(() => {
-      logger.warn({ node: this.spec.id }, "graceful stop timed out: killing the node");
-      child.kill("SIGKILL");
-    }, this.opts.stopTimeoutMs);
+    const timer = setInterval(() => {
+      const now = Date.now();
+      const pid = child.pid;
+      progress = observeStop(
+        progress,
+        {
+          at: now,
+          newLogLines: fresh.count(follower.read()),
+          cpuMs: [pid ?? null, ...peers.map((p) => p.pid)].map((id) => (id ? cpuTimeMs(id) : null)),
+        },
+        limits,
+      );
+      const verdict = stopVerdict(progress, now, limits);
+      if (verdict.kill) {
+        clearInterval(timer);
+        killedFor = verdict.reason;
+        logger.warn(
+          { node: this.spec.id, role: this.spec.role },
+          `${this.name} graceful stop given up (${verdict.reason}): killing it (SIGKILL)`,
+        );
+        child.kill("SIGKILL");
+      } else if (now - lastReport >= STOP_REPORT_MS) {
+        lastReport = now;
+        logger.info(
+          { node: this.spec.id, role: this.spec.role },
+          `${this.name} still stopping: ${describeStop(progress, now)}`,
+        );
+      }
+    }, STOP_SAMPLE_MS);
     try {
-      return await exited;
+      const info = await exited;
+      const secs = ((info.at - began) / 1000).toFixed(1);
+      if (killedFor === null && info.signal !== "SIGKILL") {
+        logger.info(
+          { node: this.spec.id, role: this.spec.role, ms: info.at - began, code: info.code },
+          `${this.name} stopped cleanly in ${secs} s`,
+        );
+      } else {
+        logger.warn(
+          { node: this.spec.id, role: this.spec.role, ms: info.at - began, signal: info.signal },
+          `${this.name} was killed after ${secs} s${killedFor ? `: ${killedFor}` : ""}`,
+        );
+      }
+      return info;
     } finally {
-      clearTimeout(timer);
+      clearInterval(timer);
     }
   }
 }

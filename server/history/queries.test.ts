@@ -36,6 +36,9 @@ const snap = (takenAt: number, logEnd: number | null, committed = 0) => ({
       protocolType: "consumer",
       protocol: "range",
       coordinator: 1,
+      type: "classic" as const,
+      groupEpoch: null,
+      assignmentEpoch: null,
       complete: true,
       members: [],
       offsets: [

@@ -30,12 +30,17 @@ const group = (
   protocolType: "consumer",
   protocol: "range",
   coordinator: 1,
+  type: "classic",
+  groupEpoch: null,
+  assignmentEpoch: null,
   members: Array.from({ length: members }, (_, i) => ({
     memberId: `m${i}`,
     clientId: "c",
     clientHost: "/127.0.0.1",
     groupInstanceId: null,
     assignments: [],
+    memberEpoch: null,
+    targetAssignments: null,
   })),
   offsets: offsets.map((o) => ({
     topic: o.topic,

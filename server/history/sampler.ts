@@ -22,6 +22,11 @@ export class HistorySampler {
     private readonly retentionMs: number,
   ) {}
 
+  /** The cluster this sampler records. */
+  get clusterId(): string {
+    return this.cluster.id;
+  }
+
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.sample(), this.sampleMs);

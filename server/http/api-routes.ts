@@ -7,8 +7,9 @@ import "server-only";
  * and the files disagree.
  */
 export const API_ROUTES: readonly { pattern: string; methods: readonly string[] }[] = [
-  { pattern: "/api/clusters", methods: ["GET"] },
-  { pattern: "/api/clusters/[cluster]", methods: ["GET"] },
+  { pattern: "/api/clusters", methods: ["GET", "POST"] },
+  { pattern: "/api/clusters/test", methods: ["POST"] },
+  { pattern: "/api/clusters/[cluster]", methods: ["DELETE", "GET"] },
   { pattern: "/api/clusters/[cluster]/brokers", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/brokers/[broker]/impact", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/brokers/[broker]/start", methods: ["POST"] },

@@ -20,7 +20,10 @@ export function eventStream(
   opts: { lastEventId: string | null; heartbeatMs: number; signal: AbortSignal },
 ): Response {
   let write: (text: string) => void = () => {};
-  const unsubscribe = monitor.subscribeStream((e) => write(formatEvent(e)));
+  const unsubscribe = monitor.subscribeStream(
+    (e) => write(formatEvent(e)),
+    () => release(),
+  );
   let release = () => unsubscribe();
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {

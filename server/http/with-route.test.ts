@@ -1,7 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { ClusterService } from "../cluster-service";
 import { AppError } from "../errors";
 import { WireError } from "../kafka/wire-error";
+import type { Quorum } from "../quorum";
 import { MAX_BODY_BYTES } from "./boundary";
 import { readBody, readText, withRoute } from "./with-route";
 
@@ -126,5 +128,61 @@ describe("readText's cap", () => {
     });
     const request = new Request("http://x/api", { method: "POST", body, duplex: "half" } as RequestInit);
     expect(await readText(request)).toBe('{"name":"ü€"}');
+  });
+});
+
+describe("withRoute on a read-only cluster", () => {
+  const KEY = Symbol.for("quorum.instance");
+  let calls = 0;
+  const handler = () => {
+    calls++;
+    return { done: true };
+  };
+
+  beforeAll(() => {
+    const ro = new ClusterService("ro", "ro", ["127.0.0.1:1"], null);
+    ro.read.access = { origin: "runtime", readOnly: true };
+    const rw = new ClusterService("rw", "rw", ["127.0.0.1:1"], null);
+    const clusters = new Map([
+      ["ro", ro],
+      ["rw", rw],
+    ]);
+    (globalThis as Record<symbol, unknown>)[KEY] = { clusters } as unknown as Quorum;
+  });
+  afterAll(() => {
+    delete (globalThis as Record<symbol, unknown>)[KEY];
+  });
+
+  it.each(["POST", "PUT", "PATCH", "DELETE"])(
+    "refuses %s with 403 read_only before the handler runs",
+    async (method) => {
+      calls = 0;
+      const res = await withRoute(handler)(new Request("http://x/api", { method }), ctx({ cluster: "ro", topic: "t" }));
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe("read_only");
+      expect(calls).toBe(0);
+    },
+  );
+
+  it("serves reads of a read-only cluster and mutations of a writable one", async () => {
+    calls = 0;
+    const get = await withRoute(handler)(new Request("http://x/api"), ctx({ cluster: "ro" }));
+    expect(get.status).toBe(200);
+    const post = await withRoute(handler)(req(), ctx({ cluster: "rw" }));
+    expect(post.status).toBe(200);
+    expect(calls).toBe(2);
+  });
+
+  it("serves a route without dynamic segments, which Next.js gives no params", async () => {
+    const res = await withRoute(handler)(req(), { params: undefined as unknown as Promise<Record<string, string>> });
+    expect(res.status).toBe(200);
+  });
+
+  it("lets a route that changes only Quorum's list of clusters opt out", async () => {
+    const res = await withRoute(handler, { changesCluster: false })(
+      new Request("http://x/api", { method: "DELETE" }),
+      ctx({ cluster: "ro" }),
+    );
+    expect(res.status).toBe(200);
   });
 });

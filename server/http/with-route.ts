@@ -2,6 +2,7 @@ import "server-only";
 import { ZodError, type z } from "zod";
 import { AppError, httpErrorOf } from "../errors";
 import { logger } from "../logger";
+import { refuseIfReadOnly } from "../quorum";
 import { MAX_BODY_BYTES } from "./boundary";
 
 type Params = Record<string, string>;
@@ -28,11 +29,31 @@ export function toErrorResponse(err: unknown): Response {
   return errorJson(500, "internal", "Something went wrong inside Quorum; the server log has the details.");
 }
 
-/** The one wrapper of every route handler: awaits params, returns JSON, maps errors. */
-export function withRoute<P extends Params = Params>(handler: Handler<P>) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export interface RouteOptions {
+  /**
+   * Whether a mutating method (anything but GET, HEAD, OPTIONS) on a route with a `:cluster`
+   * param is a change to that cluster, refused with 403 `read_only` on a read-only cluster.
+   * On by default, so no future command can forget it; off only for a route that changes
+   * Quorum's own list of clusters rather than the cluster (DELETE /api/clusters/:c).
+   */
+  changesCluster?: boolean;
+}
+
+/**
+ * The one wrapper of every route handler: awaits params, refuses a mutation of a read-only
+ * cluster (403 `read_only`) before the handler reads anything, returns JSON, maps errors.
+ */
+export function withRoute<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
-      const out = await handler(req, await ctx.params);
+      // A route without dynamic segments gets no params at all.
+      const params = ((await ctx.params) ?? {}) as P;
+      if (opts.changesCluster !== false && !SAFE_METHODS.has(req.method) && typeof params.cluster === "string") {
+        refuseIfReadOnly(pathParam(params.cluster));
+      }
+      const out = await handler(req, params);
       if (out instanceof Response) return out;
       return Response.json(out ?? { ok: true });
     } catch (err) {

@@ -2,7 +2,6 @@ import "server-only";
 import {
   type API,
   apiVersionsV3,
-  consumerGroupDescribeV0,
   createAPI,
   createPartitionsV3,
   createTopicsV7,
@@ -60,28 +59,46 @@ function skipTaggedFields(reader: Reader): void {
 }
 
 /**
- * The module's API with a stricter parser: an answer longer than its version's fields is not what
- * was asked (the library ignores bytes left over), so it fails like any malformed answer. Flexible
- * request and response headers, as every request here but ApiVersions' response has.
+ * The first flexible version (tagged fields in headers and bodies) of each request here whose
+ * oldest version Quorum speaks is not flexible; every other request here is flexible in all the
+ * versions Quorum speaks (ApiVersions, whose response header is never flexible, is not wrapped).
+ */
+const FIRST_FLEXIBLE: Record<number, number> = { 2: 6 }; // ListOffsets v6 (Kafka 2.8)
+
+/**
+ * The module's API with a stricter parser: an answer longer or shorter than its version's fields
+ * is not what was asked (the library ignores bytes left over, and leaves a flexible answer's
+ * closing tagged-field section unread), so it fails like any malformed answer. Headers are
+ * flexible from the request's first flexible version on.
  */
 function strict<A extends unknown[], R>(m: Module<A, R>): API<A, R> {
+  const flexible = m.api.version >= (FIRST_FLEXIBLE[m.api.key] ?? 0);
   const check = (reader: Reader) => {
-    // The library's parsers leave the response's closing tagged-field section unread.
-    if (reader.remaining > 0) skipTaggedFields(reader);
+    if (flexible) {
+      if (reader.remaining === 0) throw new Error("the answer ends before its closing tagged-field section");
+      skipTaggedFields(reader);
+    }
     if (reader.remaining !== 0) throw new Error(`${reader.remaining} bytes left over after the last field`);
   };
-  return createAPI<A, R>(m.api.key, m.api.version, m.createRequest, (correlationId, apiKey, apiVersion, reader) => {
-    let answer: R;
-    try {
-      answer = m.parseResponse(correlationId, apiKey, apiVersion, reader);
-    } catch (err) {
-      // An answer carrying Kafka error codes was read to its end first: it must end there too.
+  return createAPI<A, R>(
+    m.api.key,
+    m.api.version,
+    m.createRequest,
+    (correlationId, apiKey, apiVersion, reader) => {
+      let answer: R;
+      try {
+        answer = m.parseResponse(correlationId, apiKey, apiVersion, reader);
+      } catch (err) {
+        // An answer carrying Kafka error codes was read to its end first: it must end there too.
+        check(reader);
+        throw err;
+      }
       check(reader);
-      throw err;
-    }
-    check(reader);
-    return answer;
-  });
+      return answer;
+    },
+    flexible,
+    flexible,
+  );
 }
 
 const negotiated = <A extends unknown[], R>(name: string, modules: Module<A, R>[]): Negotiated<A, R> => ({
@@ -105,7 +122,6 @@ export const LIST_OFFSETS = negotiated("ListOffsets", [
 ]);
 export const LIST_GROUPS = negotiated("ListGroups", [listGroupsV5, listGroupsV4]);
 export const DESCRIBE_GROUPS = negotiated("DescribeGroups", [describeGroupsV5]);
-export const CONSUMER_GROUP_DESCRIBE = negotiated("ConsumerGroupDescribe", [consumerGroupDescribeV0]);
 export const OFFSET_FETCH = negotiated("OffsetFetch", [offsetFetchV9, offsetFetchV8]);
 export const DESCRIBE_QUORUM = negotiated("DescribeQuorum", [describeQuorumV2]);
 export const CREATE_TOPICS = negotiated("CreateTopics", [createTopicsV7]);
@@ -148,3 +164,148 @@ const electLeadersV2: Module<
   },
 };
 export const ELECT_LEADERS = negotiated("ElectLeaders", [electLeadersV2]);
+
+/** One Assignment struct of ConsumerGroupDescribe: [topic id, topic name, [partition]]. */
+export interface CgdTopicPartitions {
+  /** Kafka's text form of the topic id: URL-safe base64 without padding, as topic ids print. */
+  topicId: string;
+  topicName: string;
+  partitions: number[];
+}
+
+export interface CgdMember {
+  memberId: string;
+  instanceId: string | null;
+  rackId: string | null;
+  memberEpoch: number;
+  clientId: string;
+  clientHost: string;
+  subscribedTopicNames: string[];
+  subscribedTopicRegex: string | null;
+  assignment: CgdTopicPartitions[];
+  targetAssignment: CgdTopicPartitions[];
+  /** v1: 0 classic member (upgraded group), 1 consumer member; -1 in v0. */
+  memberType: number;
+}
+
+export interface CgdGroup {
+  errorCode: number;
+  errorMessage: string | null;
+  groupId: string;
+  groupState: string;
+  groupEpoch: number;
+  assignmentEpoch: number;
+  assignorName: string;
+  members: CgdMember[];
+  authorizedOperations: number;
+}
+
+export interface ConsumerGroupDescribeResponse {
+  throttleTimeMs: number;
+  groups: CgdGroup[];
+}
+
+/** The ConsumerGroupDescribe request body (v0 and v1 are alike). */
+export function encodeConsumerGroupDescribe(groupIds: string[], includeAuthorizedOperations: boolean): Writer {
+  return Writer.create()
+    .appendArray(groupIds, (w, g) => w.appendString(g), true, false)
+    .appendBoolean(includeAuthorizedOperations)
+    .appendTaggedFields();
+}
+
+/** A UUID as Kafka prints topic ids (URL-safe base64, no padding); the library gives hex with dashes. */
+const uuidText = (r: Reader) => Buffer.from(r.readUUID().replaceAll("-", ""), "hex").toString("base64url");
+
+/** An Assignment struct: its topics, then its own tagged fields (the library's reader would skip neither right). */
+function readCgdAssignment(r: Reader): CgdTopicPartitions[] {
+  const topics = r.readArray(
+    (t) => {
+      const topicId = uuidText(t);
+      const topicName = t.readString();
+      const partitions = t.readArray((p) => p.readInt32(), true, false);
+      skipTaggedFields(t);
+      return { topicId, topicName, partitions };
+    },
+    true,
+    false,
+  );
+  skipTaggedFields(r);
+  return topics;
+}
+
+/**
+ * ConsumerGroupDescribe (KIP-848, Kafka 3.7+), v0 and v1 (v1 adds each member's type). Its own
+ * parser: the library's v0 reads subscribed_topic_names as one string and leaves each Assignment
+ * struct's tagged fields unread, so it misreads every member Kafka sends.
+ */
+const consumerGroupDescribe = (
+  version: 0 | 1,
+): Module<[groupIds: string[], includeAuthorizedOperations: boolean], ConsumerGroupDescribeResponse> => ({
+  api: { key: 69, version },
+  createRequest: encodeConsumerGroupDescribe,
+  parseResponse: (_correlationId, _apiKey, _apiVersion, r) => {
+    const throttleTimeMs = r.readInt32();
+    const groups = r.readArray(
+      (g): CgdGroup => {
+        const errorCode = g.readInt16();
+        const errorMessage = g.readNullableString();
+        const groupId = g.readString();
+        const groupState = g.readString();
+        const groupEpoch = g.readInt32();
+        const assignmentEpoch = g.readInt32();
+        const assignorName = g.readString();
+        const members = g.readArray(
+          (m): CgdMember => {
+            const memberId = m.readString();
+            const instanceId = m.readNullableString();
+            const rackId = m.readNullableString();
+            const memberEpoch = m.readInt32();
+            const clientId = m.readString();
+            const clientHost = m.readString();
+            const subscribedTopicNames = m.readArray((t) => t.readString(), true, false);
+            const subscribedTopicRegex = m.readNullableString();
+            const assignment = readCgdAssignment(m);
+            const targetAssignment = readCgdAssignment(m);
+            const memberType = version >= 1 ? m.readInt8() : -1;
+            skipTaggedFields(m);
+            return {
+              memberId,
+              instanceId,
+              rackId,
+              memberEpoch,
+              clientId,
+              clientHost,
+              subscribedTopicNames,
+              subscribedTopicRegex,
+              assignment,
+              targetAssignment,
+              memberType,
+            };
+          },
+          true,
+          false,
+        );
+        const authorizedOperations = g.readInt32();
+        skipTaggedFields(g);
+        return {
+          errorCode,
+          errorMessage,
+          groupId,
+          groupState,
+          groupEpoch,
+          assignmentEpoch,
+          assignorName,
+          members,
+          authorizedOperations,
+        };
+      },
+      true,
+      false,
+    );
+    return { throttleTimeMs, groups };
+  },
+});
+export const CONSUMER_GROUP_DESCRIBE = negotiated("ConsumerGroupDescribe", [
+  consumerGroupDescribe(1),
+  consumerGroupDescribe(0),
+]);

@@ -38,6 +38,7 @@ export const API = {
   incrementalAlterConfigs: 44,
   describeQuorum: 55,
   saslAuthenticate: 36,
+  consumerGroupDescribe: 69,
 } as const;
 
 /** Requests and responses whose headers carry no tagged fields (the rest Quorum sends are flexible). */
@@ -59,6 +60,7 @@ export const FAKE_VERSIONS: Record<number, number> = {
   [API.electLeaders]: 2,
   [API.incrementalAlterConfigs]: 1,
   [API.describeQuorum]: 2,
+  [API.consumerGroupDescribe]: 1,
 };
 
 export interface FakeBroker {

@@ -20,6 +20,8 @@ type Served = Map<number, [number, number]>;
 
 interface Pooled {
   conn: Connection;
+  /** Resolves once TCP, TLS and SASL are done. */
+  connected: Promise<void>;
   /** Resolves once TCP, TLS, SASL and ApiVersions are done. */
   ready: Promise<Served>;
   /** Why the frame guard closed the connection, if it did. */
@@ -138,7 +140,14 @@ export class KafkaPool {
         : {}),
       ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } } : {}),
     });
-    const p: Pooled = { conn, ready: Promise.resolve(new Map()), bad: null, closed: false, timedOut: false };
+    const p: Pooled = {
+      conn,
+      connected: Promise.resolve(),
+      ready: Promise.resolve(new Map()),
+      bad: null,
+      closed: false,
+      timedOut: false,
+    };
     this.conns.set(address, p);
     this.connectionsOpened++;
     // Without a listener, the library's "error" event (a wrong correlation id, a reset) would be thrown.
@@ -152,6 +161,8 @@ export class KafkaPool {
         p.bad = `${address} ${reason}`;
       }),
     );
+    p.connected = connected;
+    connected.catch(() => {}); // failures are reported through `ready`
     p.ready = connected.then(async () => {
       this.requestsSent++;
       const answer = await apiVersionsV3.api.async(conn, "quorum", "1").catch((err: unknown) => {
@@ -170,6 +181,57 @@ export class KafkaPool {
     return p;
   }
 
+  /** The broker's connection, once TCP, TLS, SASL and ApiVersions are done; a WireError if they fail. */
+  private async ready(address: string, timeoutMs: number, mutation: boolean): Promise<{ p: Pooled; served: Served }> {
+    const p = this.open(address, timeoutMs);
+    try {
+      const served = await within(p.ready, timeoutMs, () => {
+        this.drop(address, p);
+        this.destroy(p);
+        return new WireError(`${address} could not be reached within ${timeoutMs} ms`, "timeout", { mutation });
+      });
+      return { p, served };
+    } catch (err) {
+      if (err instanceof WireError) throw err;
+      throw new WireError(`${address}: ${errorMessage(err)}`, p.bad ? "protocol" : "connection", { mutation });
+    }
+  }
+
+  /**
+   * Resolves once a connection to `address` is open and, as the cluster's settings ask, its TLS
+   * handshake and SASL authentication are done (ApiVersions may still be under way); rejects with a
+   * WireError saying why not. For a connection test's steps.
+   */
+  async connect(address: string, timeoutMs: number): Promise<void> {
+    const p = this.open(address, timeoutMs);
+    try {
+      await within(p.connected, timeoutMs, () => {
+        this.drop(address, p);
+        this.destroy(p);
+        return new WireError(`${address} could not be reached within ${timeoutMs} ms`, "timeout");
+      });
+    } catch (err) {
+      if (err instanceof WireError) throw err;
+      throw new WireError(`${address}: ${errorMessage(err)}`, "connection");
+    }
+  }
+
+  /**
+   * The version of `request` that `send` would use with `address` (the newest both sides speak,
+   * from the broker's ApiVersions answer, asked once per connection), or null when the broker serves
+   * none of Quorum's. Connects first if needed; rejects like `send` when that fails.
+   */
+  async versionFor<A extends unknown[], R>(
+    address: string,
+    request: Negotiated<A, R>,
+    timeoutMs: number,
+  ): Promise<number | null> {
+    const { served } = await this.ready(address, timeoutMs, false);
+    const range = served.get(request.key);
+    const api = range && request.versions.find((v) => v.version >= range[0] && v.version <= range[1]);
+    return api ? api.version : null;
+  }
+
   /**
    * Sends one request to `address` and resolves with its answer (also when the answer carries Kafka
    * error codes). Rejects with a WireError: "connection" when the request never left (TCP, TLS,
@@ -185,18 +247,7 @@ export class KafkaPool {
   ): Promise<R> {
     const deadline = Date.now() + timeoutMs;
     const mutation = opts.mutation ?? false;
-    const p = this.open(address, timeoutMs);
-    let served: Served;
-    try {
-      served = await within(p.ready, timeoutMs, () => {
-        this.drop(address, p);
-        this.destroy(p);
-        return new WireError(`${address} could not be reached within ${timeoutMs} ms`, "timeout", { mutation });
-      });
-    } catch (err) {
-      if (err instanceof WireError) throw err;
-      throw new WireError(`${address}: ${errorMessage(err)}`, p.bad ? "protocol" : "connection", { mutation });
-    }
+    const { p, served } = await this.ready(address, timeoutMs, mutation);
     const range = served.get(request.key);
     const api = range && request.versions.find((v) => v.version >= range[0] && v.version <= range[1]);
     if (!api) {

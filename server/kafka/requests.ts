@@ -1,15 +1,25 @@
 import "server-only";
 import { Reader } from "@platformatic/kafka";
-import { DESCRIBE_GROUPS, DESCRIBE_QUORUM, LIST_GROUPS, LIST_OFFSETS, OFFSET_FETCH } from "./apis";
+import {
+  type CgdTopicPartitions,
+  CONSUMER_GROUP_DESCRIBE,
+  DESCRIBE_GROUPS,
+  DESCRIBE_QUORUM,
+  LIST_GROUPS,
+  LIST_OFFSETS,
+  OFFSET_FETCH,
+} from "./apis";
 import { KafkaError } from "./error-codes";
 import type { KafkaPool } from "./pool";
 import { WireError } from "./wire-error";
 
 /**
  * Batched read requests, one per broker whatever the number of topics or groups: ListOffsets for
- * every partition a broker leads, ListGroups, DescribeGroups and OffsetFetch (KIP-709: many
- * groups in one request) for every group a broker coordinates. Each goes to one broker ("host:port")
- * over the cluster's pool, in the newest version both sides speak (see apis.ts).
+ * every partition a broker leads, ListGroups, DescribeGroups (classic groups),
+ * ConsumerGroupDescribe (KIP-848 consumer groups) and OffsetFetch (KIP-709: many groups in one
+ * request) for every group a broker coordinates. Each goes to one broker ("host:port") over the
+ * cluster's pool, in the newest version both sides speak (see apis.ts): ListGroups v5 (each group's
+ * type) and ConsumerGroupDescribe v1 where the broker's ApiVersions answer says it serves them.
  */
 
 /** ListOffsets timestamps: the log-start offset and the log-end offset (high watermark). */
@@ -42,17 +52,40 @@ export async function listOffsets(
   );
 }
 
+/** A group's protocol (KIP-848): `classic` (JoinGroup/SyncGroup) or `consumer` (ConsumerGroupHeartbeat). */
+export type GroupType = "classic" | "consumer";
+
 export interface ListedGroup {
   groupId: string;
   protocolType: string;
   state: string;
+  /** From ListGroups v5; v4 (Kafka before 3.8) does not say, and there every group is classic. */
+  type: GroupType;
 }
 
-/** ListGroups: the groups `broker` coordinates, with their state. */
-export async function listGroups(pool: KafkaPool, broker: string, timeoutMs: number): Promise<ListedGroup[]> {
-  const answer = await pool.send(broker, LIST_GROUPS, [[], []], timeoutMs);
+/** The group types Quorum lists (share and streams groups are described by other APIs). */
+export const LISTED_TYPES: GroupType[] = ["classic", "consumer"];
+
+/** The groups of a ListGroups answer; v4's have no type (every group there is classic). */
+export function listedGroups(answer: {
+  errorCode: number;
+  groups: { groupId: string | null; protocolType: string; groupState: string; groupType?: string }[];
+}): ListedGroup[] {
   if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, null, "ListGroups");
-  return answer.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState }));
+  return answer.groups.map((g) => ({
+    groupId: g.groupId ?? "",
+    protocolType: g.protocolType,
+    state: g.groupState,
+    // Kafka names types "Classic" and "Consumer" in its answer and takes either case in the filter.
+    type: g.groupType?.toLowerCase() === "consumer" ? "consumer" : "classic",
+  }));
+}
+
+/** ListGroups v5 (Kafka 3.8+, classic and consumer groups, each with its type) or v4: the groups `broker` coordinates. */
+export async function listGroups(pool: KafkaPool, broker: string, timeoutMs: number): Promise<ListedGroup[]> {
+  // v4 ignores the types filter (the library's v4 encoder writes states only).
+  const answer = await pool.send(broker, LIST_GROUPS, [[], LISTED_TYPES], timeoutMs);
+  return listedGroups(answer);
 }
 
 export interface GroupMember {
@@ -61,7 +94,19 @@ export interface GroupMember {
   clientId: string;
   clientHost: string;
   /** Partitions assigned to this member (consumer protocol only). */
-  assignments: { topic: string; partitions: number[] }[];
+  assignments: TopicPartitions[];
+  /** Consumer-type groups: the member's epoch; null in a classic group. */
+  memberEpoch: number | null;
+  /**
+   * Consumer-type groups: the partitions the group's assignor targets for this member (it owns
+   * `assignments` until it has revoked and taken up what differs); null in a classic group.
+   */
+  targetAssignments: TopicPartitions[] | null;
+}
+
+export interface TopicPartitions {
+  topic: string;
+  partitions: number[];
 }
 
 export interface DescribedGroup {
@@ -69,12 +114,16 @@ export interface DescribedGroup {
   errorCode: number;
   state: string;
   protocolType: string;
+  /** Classic groups: the protocol the members agreed on (the assignor); consumer groups: the assignor. */
   protocol: string;
   members: GroupMember[];
+  /** Consumer-type groups: the group epoch and the epoch of its target assignment; null for classic groups. */
+  groupEpoch: number | null;
+  assignmentEpoch: number | null;
 }
 
 /** The consumer protocol's assignment: version, [topic, [partition]], user data. */
-export function parseConsumerAssignment(bytes: Buffer | null | undefined): { topic: string; partitions: number[] }[] {
+export function parseConsumerAssignment(bytes: Buffer | null | undefined): TopicPartitions[] {
   if (!bytes || bytes.length < 6) return [];
   try {
     const r = Reader.from(bytes);
@@ -89,14 +138,10 @@ export function parseConsumerAssignment(bytes: Buffer | null | undefined): { top
   }
 }
 
-/** DescribeGroups for groups coordinated by `broker`, in one request. */
-export async function describeGroups(
-  pool: KafkaPool,
-  broker: string,
-  groupIds: string[],
-  timeoutMs: number,
-): Promise<DescribedGroup[]> {
-  const answer = await pool.send(broker, DESCRIBE_GROUPS, [groupIds, false], timeoutMs);
+/** The groups of a DescribeGroups answer. */
+export function describedGroups(
+  answer: Awaited<ReturnType<(typeof DESCRIBE_GROUPS.versions)[number]["async"]>>,
+): DescribedGroup[] {
   return answer.groups.map((g) => ({
     groupId: g.groupId,
     errorCode: g.errorCode,
@@ -109,8 +154,76 @@ export async function describeGroups(
       clientId: m.clientId,
       clientHost: m.clientHost,
       assignments: g.protocolType === "consumer" ? parseConsumerAssignment(m.memberAssignment) : [],
+      memberEpoch: null,
+      targetAssignments: null,
     })),
+    groupEpoch: null,
+    assignmentEpoch: null,
   }));
+}
+
+/**
+ * DescribeGroups for classic groups coordinated by `broker`, in one request. (Kafka answers a
+ * consumer-type group here without an error, as "Dead" with no members: ConsumerGroupDescribe
+ * describes those.)
+ */
+export async function describeGroups(
+  pool: KafkaPool,
+  broker: string,
+  groupIds: string[],
+  timeoutMs: number,
+): Promise<DescribedGroup[]> {
+  return describedGroups(await pool.send(broker, DESCRIBE_GROUPS, [groupIds, false], timeoutMs));
+}
+
+/**
+ * An Assignment struct as kafka-consumer-groups prints it: sorted by topic and partition. A
+ * deleted topic's name is empty: its id stands in.
+ */
+function assignmentOf(topics: CgdTopicPartitions[]): TopicPartitions[] {
+  return topics
+    .map((t) => ({ topic: t.topicName || t.topicId, partitions: [...t.partitions].sort((a, b) => a - b) }))
+    .sort((a, b) => a.topic.localeCompare(b.topic));
+}
+
+/** A DescribedGroup with the message Kafka gave with its error code, if any. */
+export type ConsumerDescribedGroup = DescribedGroup & { errorMessage: string | null };
+
+/** The groups of a ConsumerGroupDescribe answer. */
+export function consumerDescribedGroups(
+  answer: Awaited<ReturnType<(typeof CONSUMER_GROUP_DESCRIBE.versions)[number]["async"]>>,
+): ConsumerDescribedGroup[] {
+  return answer.groups.map((g) => ({
+    groupId: g.groupId,
+    errorCode: g.errorCode,
+    errorMessage: g.errorMessage,
+    state: g.groupState,
+    protocolType: "consumer",
+    protocol: g.assignorName,
+    members: g.members.map(
+      (m): GroupMember => ({
+        memberId: m.memberId,
+        groupInstanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignments: assignmentOf(m.assignment),
+        memberEpoch: m.memberEpoch,
+        targetAssignments: assignmentOf(m.targetAssignment),
+      }),
+    ),
+    groupEpoch: g.groupEpoch,
+    assignmentEpoch: g.assignmentEpoch,
+  }));
+}
+
+/** ConsumerGroupDescribe v1 or v0 (Kafka 3.7+) for KIP-848 groups coordinated by `broker`, in one request. */
+export async function consumerGroupDescribe(
+  pool: KafkaPool,
+  broker: string,
+  groupIds: string[],
+  timeoutMs: number,
+): Promise<ConsumerDescribedGroup[]> {
+  return consumerDescribedGroups(await pool.send(broker, CONSUMER_GROUP_DESCRIBE, [groupIds, false], timeoutMs));
 }
 
 export interface CommittedOffset {

@@ -1,9 +1,11 @@
-import { Reader, type Writer } from "@platformatic/kafka";
+import { Reader, Writer } from "@platformatic/kafka";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   API,
+  apiVersionsBody,
   body,
   describeQuorumBody,
+  FAKE_VERSIONS,
   type FakeBroker,
   type FakeRequest,
   listGroupsBody,
@@ -247,6 +249,266 @@ describe("takeSnapshot deadline", () => {
     const took = Date.now() - began;
     console.log(`snapshot with Metadata answered at 700 ms took ${took} ms for a 1000 ms timeout`);
     expect(took).toBeLessThan(1200);
+    expect(snap.partial.groups).toBe(true);
+  });
+});
+
+describe("takeSnapshot with KIP-848 consumer groups", () => {
+  /** A consumer-protocol assignment (classic groups): version, [topic, [partition]], user data. */
+  const classicAssignment = (topic: string, partitions: number[]) =>
+    Writer.create()
+      .appendInt16(0)
+      .appendArray(
+        [topic],
+        (w, t) => w.appendString(t, false).appendArray(partitions, (pw, p) => pw.appendInt32(p), false, false),
+        false,
+        false,
+      )
+      .appendInt32(-1).buffer;
+  /** An Assignment struct: [topic id, name, [partition]], then its own tagged fields. */
+  const assignment = (w: Writer, topic: string, partitions: number[]) =>
+    w
+      .appendArray([topic], (tw, t) =>
+        tw
+          .appendUUID("01234567-89ab-cdef-0fed-cba987654321")
+          .appendString(t)
+          .appendArray(partitions, (pw, p) => pw.appendInt32(p), true, false),
+      )
+      .appendTaggedFields();
+  const groupIdsOf = (req: FakeRequest) => Reader.from(req.body).readArray((g) => g.readString(), true, false);
+
+  /** Every request the fake saw, ApiVersions included (the fake answers it itself). */
+  async function recordingBroker(
+    answers: (port: number) => Partial<Record<number, (req: FakeRequest) => Buffer>>,
+    versions: Record<number, number> = FAKE_VERSIONS,
+  ) {
+    const seen: FakeRequest[] = [];
+    let port = 0;
+    const f = await startFakeBroker(
+      (req, socket) => {
+        seen.push(req);
+        if (req.apiKey === API.apiVersions) return void socket.write(responseFrame(req, apiVersionsBody(versions)));
+        const answer = answers(port)[req.apiKey];
+        if (answer) socket.write(responseFrame(req, answer(req)));
+      },
+      { answerApiVersions: false },
+    );
+    port = f.port;
+    fakes.push(f);
+    return { f, seen };
+  }
+
+  it("describes consumer-type groups with one ConsumerGroupDescribe and classic ones with one DescribeGroups per coordinator", async () => {
+    const { f, seen } = await recordingBroker((port) => ({
+      [API.metadata]: () => metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }]),
+      [API.describeQuorum]: describeQuorumBody,
+      [API.listOffsets]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["orders"], (w, t) =>
+            w
+              .appendString(t)
+              .appendArray([0], (pw, p) =>
+                pw.appendInt32(p).appendInt16(0).appendInt64(-1n).appendInt64(5n).appendInt32(0),
+              ),
+          )
+          .appendTaggedFields().buffer,
+      [API.listGroups]: () =>
+        body()
+          .appendInt32(0)
+          .appendInt16(0)
+          .appendArray(
+            [
+              ["c1", "Consumer"],
+              ["c2", "Consumer"],
+              ["k1", "Classic"],
+            ],
+            (w, [g, type]) =>
+              w
+                .appendString(g as string)
+                .appendString("consumer")
+                .appendString("Stable")
+                .appendString(type as string),
+          )
+          .appendTaggedFields().buffer,
+      [API.describeGroups]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["k1"], (w, g) =>
+            w
+              .appendInt16(0)
+              .appendString(g)
+              .appendString("Stable")
+              .appendString("consumer")
+              .appendString("range")
+              .appendArray(["k1-m"], (mw, m) =>
+                mw
+                  .appendString(m)
+                  .appendString(null)
+                  .appendString("kafkajs")
+                  .appendString("/127.0.0.1")
+                  .appendBytes(Buffer.alloc(0)) // member_metadata
+                  .appendBytes(classicAssignment("orders", [0])),
+              )
+              .appendInt32(-2147483648),
+          )
+          .appendTaggedFields().buffer,
+      [API.consumerGroupDescribe]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["c1", "c2"], (w, g) =>
+            w
+              .appendInt16(g === "c2" ? 69 : 0)
+              .appendString(g === "c2" ? "Group c2 not found." : null)
+              .appendString(g)
+              .appendString(g === "c2" ? "" : "Stable")
+              .appendInt32(7) // group epoch
+              .appendInt32(6) // assignment epoch
+              .appendString("uniform")
+              .appendArray(g === "c2" ? [] : ["c1-m"], (mw, m) => {
+                mw.appendString(m)
+                  .appendString("static-1")
+                  .appendString(null) // rack
+                  .appendInt32(6)
+                  .appendString("console-consumer")
+                  .appendString("/127.0.0.1")
+                  .appendArray(["orders"], (tw, t) => tw.appendString(t), true, false)
+                  .appendString(null);
+                assignment(mw, "orders", [0]);
+                assignment(mw, "orders", [0]);
+                mw.appendInt8(1); // member_type (v1): consumer
+              })
+              .appendInt32(-2147483648),
+          )
+          .appendTaggedFields().buffer,
+      [API.offsetFetch]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["c1", "c2", "k1"], (w, g) =>
+            w
+              .appendString(g)
+              .appendArray([], () => {})
+              .appendInt16(0),
+          )
+          .appendTaggedFields().buffer,
+    }));
+    const p = pool();
+    const snap = await takeSnapshot(p, [f.address], 2000);
+    const of = (k: number) =>
+      seen
+        .filter((r) => r.apiKey === k)
+        .map((r) => ({
+          version: r.version,
+          ...(k === API.describeGroups || k === API.consumerGroupDescribe ? { groups: groupIdsOf(r) } : {}),
+        }));
+    expect(of(API.apiVersions)).toHaveLength(1);
+    expect(of(API.listGroups)).toEqual([{ version: 5 }]);
+    expect(of(API.describeGroups)).toEqual([{ version: 5, groups: ["k1"] }]);
+    expect(of(API.consumerGroupDescribe)).toEqual([{ version: 1, groups: ["c1", "c2"] }]);
+    expect(snap.errors).toEqual(["description of group c2: GROUP_ID_NOT_FOUND (Group c2 not found.)"]);
+    const byId = new Map(snap.groups.map((g) => [g.groupId, g]));
+    expect(byId.get("c1")).toMatchObject({
+      type: "consumer",
+      state: "Stable",
+      protocol: "uniform",
+      groupEpoch: 7,
+      assignmentEpoch: 6,
+      complete: true,
+      members: [
+        {
+          memberId: "c1-m",
+          groupInstanceId: "static-1",
+          clientId: "console-consumer",
+          clientHost: "/127.0.0.1",
+          memberEpoch: 6,
+          assignments: [{ topic: "orders", partitions: [0] }],
+          targetAssignments: [{ topic: "orders", partitions: [0] }],
+        },
+      ],
+    });
+    // An assigned partition without a commit still shows, with its log-end offset.
+    expect(byId.get("c1")?.offsets).toEqual([
+      { topic: "orders", partition: 0, committedOffset: null, logEndOffset: 5, lag: null },
+    ]);
+    expect(byId.get("k1")).toMatchObject({
+      type: "classic",
+      protocol: "range",
+      groupEpoch: null,
+      complete: true,
+      members: [{ memberId: "k1-m", memberEpoch: null, assignments: [{ topic: "orders", partitions: [0] }] }],
+    });
+    expect(byId.get("c2")).toMatchObject({ type: "consumer", complete: false, members: [] });
+    expect(snap.partial.groups).toBe(true);
+
+    // The broker's versions are known on the pooled connection: the next snapshot does not ask again.
+    const before = seen.length;
+    const again = await takeSnapshot(p, [f.address], 2000);
+    const next = seen.slice(before);
+    expect(next.filter((r) => r.apiKey === API.apiVersions)).toHaveLength(0);
+    expect(again.requests).toBe(snap.requests);
+    expect(next).toHaveLength(again.requests);
+  });
+
+  it("a broker before Kafka 3.8 is asked ListGroups v4, and its groups are classic", async () => {
+    const { f, seen } = await recordingBroker(
+      (port) => ({
+        [API.metadata]: () => metadataBody(port, []),
+        [API.describeQuorum]: describeQuorumBody,
+        // ListGroups v4: no group_type.
+        [API.listGroups]: () =>
+          body()
+            .appendInt32(0)
+            .appendInt16(0)
+            .appendArray(["g1", "g2", "g3"], (w, g) =>
+              w.appendString(g).appendString("consumer").appendString("Stable"),
+            )
+            .appendTaggedFields().buffer,
+        [API.describeGroups]: describeGroupsBody,
+        [API.offsetFetch]: offsetFetchBody,
+      }),
+      { ...FAKE_VERSIONS, [API.listGroups]: 4, [API.consumerGroupDescribe]: 0 },
+    );
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(seen.filter((r) => r.apiKey === API.listGroups).map((r) => r.version)).toEqual([4]);
+    expect(snap.groups.map((g) => [g.groupId, g.type])).toEqual([
+      ["g1", "classic"],
+      ["g2", "classic"],
+      ["g3", "classic"],
+    ]);
+  });
+
+  it("a broker that serves no ConsumerGroupDescribe marks its consumer-type groups incomplete, with a reason each", async () => {
+    const versions: Record<number, number> = { ...FAKE_VERSIONS };
+    delete versions[API.consumerGroupDescribe];
+    const { f, seen } = await recordingBroker(
+      (port) => ({
+        [API.metadata]: () => metadataBody(port, []),
+        [API.describeQuorum]: describeQuorumBody,
+        [API.listGroups]: () =>
+          body()
+            .appendInt32(0)
+            .appendInt16(0)
+            .appendArray(["c1"], (w, g) =>
+              w.appendString(g).appendString("consumer").appendString("Stable").appendString("Consumer"),
+            )
+            .appendTaggedFields().buffer,
+        [API.offsetFetch]: () =>
+          body()
+            .appendInt32(0)
+            .appendArray(["c1"], (w, g) =>
+              w
+                .appendString(g)
+                .appendArray([], () => {})
+                .appendInt16(0),
+            )
+            .appendTaggedFields().buffer,
+      }),
+      versions,
+    );
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(seen.some((r) => r.apiKey === API.consumerGroupDescribe)).toBe(false);
+    expect(snap.errors).toEqual(["description of group c1: broker 1 does not serve ConsumerGroupDescribe"]);
+    expect(snap.groups).toMatchObject([{ groupId: "c1", type: "consumer", complete: false }]);
     expect(snap.partial.groups).toBe(true);
   });
 });

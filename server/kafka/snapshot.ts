@@ -1,12 +1,15 @@
 import "server-only";
+import { CONSUMER_GROUP_DESCRIBE } from "./apis";
 import { kafkaErrorName } from "./error-codes";
 import { type ClusterMetadata, fetchMetadata, type MetadataBroker } from "./metadata";
 import type { KafkaPool } from "./pool";
 import {
+  consumerGroupDescribe,
   type DescribedGroup,
   describeGroups,
   describeQuorum,
   EARLIEST,
+  type GroupType,
   LATEST,
   type ListedGroup,
   listGroups,
@@ -45,10 +48,19 @@ export interface SnapshotGroupOffset {
 
 export interface SnapshotGroup {
   groupId: string;
+  /**
+   * The group's protocol: `classic` (JoinGroup/SyncGroup, described by DescribeGroups) or
+   * `consumer` (KIP-848, group.protocol=consumer, described by ConsumerGroupDescribe).
+   */
+  type: GroupType;
   state: string;
   protocolType: string;
+  /** Classic: the protocol the members agreed on (for consumers, the assignor); consumer: the assignor. */
   protocol: string;
   coordinator: number;
+  /** Consumer-type groups: the group epoch and its target assignment's epoch; null for classic groups. */
+  groupEpoch: number | null;
+  assignmentEpoch: number | null;
   members: DescribedGroup["members"];
   offsets: SnapshotGroupOffset[];
   /**
@@ -140,9 +152,12 @@ export function computeLag(committed: number | null, logEnd: number | null): num
 /**
  * One consistent picture of a cluster in few round trips: 1 Metadata request; 1 DescribeQuorum;
  * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ListGroups per live
- * broker; then, per coordinator, 1 DescribeGroups and 1 OffsetFetch for all its groups. For B
- * brokers that is at most 2 + 5·B requests, whatever the number of topics and groups. They go over
- * the cluster's pool (one connection per broker, reused from one snapshot to the next).
+ * broker (v5, which names each group's type, where the broker serves it); then, per coordinator,
+ * 1 DescribeGroups for all its classic groups, 1 ConsumerGroupDescribe for all its consumer-type
+ * (KIP-848) groups and 1 OffsetFetch for all its groups. For B brokers that is at most 2 + 6·B
+ * requests, whatever the number of topics and groups. They go over the cluster's pool (one
+ * connection per broker, reused from one snapshot to the next; the versions each broker serves are
+ * asked once per connection, with ApiVersions, and not counted here).
  *
  * `timeoutMs` bounds the whole snapshot, not each request: every stage gets only the time left,
  * and a stage with none left is recorded in `errors` instead of started. Rejects only when no
@@ -256,30 +271,65 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
     partial.groups = true;
     errors.add(line);
   };
+  const failedAll = (ids: string[]) => {
+    partial.groups = true;
+    for (const g of ids) incomplete.add(g);
+  };
+  /** Keeps the descriptions of the groups asked about; an error code or a missing group is a problem. */
+  const recordDescriptions = (
+    id: number,
+    ids: string[],
+    ds: (DescribedGroup & { errorMessage?: string | null })[] | null,
+  ) => {
+    if (!ds) return failedAll(ids);
+    const seen = new Set<string>();
+    for (const d of ds) {
+      seen.add(d.groupId);
+      if (d.errorCode === 0) described.set(d.groupId, { ...d, coordinator: id });
+      else
+        groupProblem(
+          d.groupId,
+          `description of group ${d.groupId}: ${kafkaErrorName(d.errorCode)}${d.errorMessage ? ` (${d.errorMessage})` : ""}`,
+        );
+    }
+    for (const g of ids) if (!seen.has(g)) groupProblem(g, `description of group ${g}: not in broker ${id}'s answer`);
+  };
   await Promise.all(
     [...listed.entries()]
       .filter(([, groups]) => groups.length > 0)
       .flatMap(([id, groups]) => {
         const a = addr.get(id) as string;
         const ids = groups.map((g) => g.groupId);
-        const failedAll = () => {
-          partial.groups = true;
-          for (const g of ids) incomplete.add(g);
-        };
-        return [
-          attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(pool, a, ids, ms)).then((ds) => {
-            if (!ds) return failedAll();
-            const seen = new Set<string>();
-            for (const d of ds) {
-              seen.add(d.groupId);
-              if (d.errorCode === 0) described.set(d.groupId, { ...d, coordinator: id });
-              else groupProblem(d.groupId, `description of group ${d.groupId}: ${kafkaErrorName(d.errorCode)}`);
-            }
-            for (const g of ids)
-              if (!seen.has(g)) groupProblem(g, `description of group ${g}: not in broker ${id}'s answer`);
-          }),
+        const classic = groups.filter((g) => g.type === "classic").map((g) => g.groupId);
+        const consumer = groups.filter((g) => g.type === "consumer").map((g) => g.groupId);
+        const work: Promise<void>[] = [];
+        if (classic.length > 0)
+          work.push(
+            attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(pool, a, classic, ms)).then((ds) =>
+              recordDescriptions(id, classic, ds),
+            ),
+          );
+        if (consumer.length > 0)
+          work.push(
+            (async () => {
+              // Known from the broker's ApiVersions answer, already had for ListGroups on this connection.
+              const version = await pool
+                .versionFor(a, CONSUMER_GROUP_DESCRIBE, Math.max(1, deadline - Date.now()))
+                .catch(() => undefined);
+              if (version === null) {
+                for (const g of consumer)
+                  groupProblem(g, `description of group ${g}: broker ${id} does not serve ConsumerGroupDescribe`);
+                return;
+              }
+              const ds = await attempt(`consumer group descriptions from broker ${id}`, (ms) =>
+                consumerGroupDescribe(pool, a, consumer, ms),
+              );
+              recordDescriptions(id, consumer, ds);
+            })(),
+          );
+        work.push(
           attempt(`committed offsets from broker ${id}`, (ms) => offsetFetch(pool, a, ids, ms)).then((answer) => {
-            if (!answer) return failedAll();
+            if (!answer) return failedAll(ids);
             for (const [groupId, code] of answer.groupErrors)
               groupProblem(groupId, `committed offsets of group ${groupId}: ${kafkaErrorName(code)}`);
             for (const o of answer.committed) {
@@ -295,7 +345,8 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
               committed.set(o.groupId, m);
             }
           }),
-        ];
+        );
+        return work;
       }),
   );
   await offsetsDone;
@@ -344,10 +395,13 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
         .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
       groups.push({
         groupId: g.groupId,
+        type: g.type,
         state: d?.state || g.state || "Unknown",
         protocolType: d?.protocolType ?? g.protocolType,
         protocol: d?.protocol ?? "",
         coordinator,
+        groupEpoch: d?.groupEpoch ?? null,
+        assignmentEpoch: d?.assignmentEpoch ?? null,
         members: d?.members ?? [],
         offsets,
         complete:

@@ -12,7 +12,15 @@ import { KafkaError } from "./error-codes";
 import { type FakeBroker, type FakeRequest, startFakeBroker } from "./fake-broker";
 import { fetchMetadata } from "./metadata";
 import { KafkaPool } from "./pool";
-import { describeGroups, describeQuorum, LATEST, listGroups, listOffsets, offsetFetch } from "./requests";
+import {
+  consumerGroupDescribe,
+  describeGroups,
+  describeQuorum,
+  LATEST,
+  listGroups,
+  listOffsets,
+  offsetFetch,
+} from "./requests";
 import { takeSnapshot } from "./snapshot";
 import { MAX_FRAME_BYTES, WireError } from "./wire-error";
 
@@ -104,6 +112,11 @@ const CALLS: Call[] = [
   },
   { name: "listGroups", timeoutMs: READ_TIMEOUT_MS, run: (pool, a) => listGroups(pool, a, READ_TIMEOUT_MS) },
   {
+    name: "consumerGroupDescribe",
+    timeoutMs: READ_TIMEOUT_MS,
+    run: (pool, a) => consumerGroupDescribe(pool, a, ["g"], READ_TIMEOUT_MS),
+  },
+  {
     name: "describeGroups",
     timeoutMs: READ_TIMEOUT_MS,
     run: (pool, a) => describeGroups(pool, a, ["g"], READ_TIMEOUT_MS),
@@ -171,7 +184,7 @@ describe("hostile broker fuzz", () => {
       for (;;) {
         const i = next++;
         if (i >= FRAMES) return;
-        // calls rotate by 13 and malformations by 15 (coprime), so every API meets every malformation
+        // calls rotate by 14 and malformations by 15 (coprime), so every API meets every malformation
         const call = CALLS[i % CALLS.length] as Call;
         const began = Date.now();
         const pool = new KafkaPool({ tls: null, sasl: null }, "fuzz");
@@ -208,7 +221,7 @@ describe("hostile broker fuzz", () => {
     expect(uncaught).toEqual([]);
     // each call is one request (after ApiVersions) on a connection of its own: the fake saw exactly the frames sent
     expect(frames).toBe(FRAMES);
-    const apiKeys = 12; // 13 calls; fetchMetadata and takeSnapshot both start with Metadata
+    const apiKeys = 13; // 14 calls; fetchMetadata and takeSnapshot both start with Metadata
     expect(met.size).toBe(apiKeys * CASES.length);
     expect(after.rss - before.rss).toBeLessThan(64 * 1024 * 1024);
     expect(after.heapUsed - before.heapUsed).toBeLessThan(64 * 1024 * 1024);

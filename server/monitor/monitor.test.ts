@@ -108,3 +108,49 @@ describe("event stream cap", () => {
     monitor.stop();
   });
 });
+
+describe("close (a removed cluster)", () => {
+  it("ends every event stream, drops listeners, and cannot be started or subscribed again", async () => {
+    let ticks = 0;
+    const cluster: Watched = {
+      id: "gone",
+      snapshot: async () => {
+        ticks++;
+        return snapshot;
+      },
+      brokerStatuses: () => [],
+    };
+    const monitor = new ClusterMonitor(cluster, { ...fast, epoch: "c" });
+    const closed: string[] = [];
+    monitor.subscribeStream(
+      () => {},
+      () => closed.push("a"),
+    );
+    const offB = monitor.subscribeStream(
+      () => {},
+      () => closed.push("b"),
+    );
+    offB(); // a stream its client already closed is not closed again
+    monitor.close();
+    expect(closed).toEqual(["a"]);
+    expect(monitor.status().subscribers).toBe(0);
+    const after = ticks;
+    monitor.start();
+    monitor.subscribe(() => {});
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ticks).toBe(after);
+    expect(httpErrorOf(captureError(() => monitor.subscribeStream(() => {})))).toMatchObject({
+      status: 404,
+      code: "cluster_not_found",
+    });
+  });
+});
+
+function captureError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return null;
+}

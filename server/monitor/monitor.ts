@@ -60,6 +60,9 @@ export class ClusterMonitor {
   private nextSeq = 1;
   private listeners = new Set<(e: ClusterEvent) => void>();
   private streams = 0;
+  /** How each open event stream is ended when the cluster goes away. */
+  private streamClosers = new Set<() => void>();
+  private closed = false;
   private view: MonitorView | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -76,7 +79,7 @@ export class ClusterMonitor {
   }
 
   start(): void {
-    if (this.running) return;
+    if (this.running || this.closed) return;
     this.running = true;
     void this.tick();
   }
@@ -85,6 +88,19 @@ export class ClusterMonitor {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * For a cluster that is removed: stops looking for good, ends every event stream (each client's
+   * stream closes) and drops every listener. The monitor cannot be started again.
+   */
+  close(): void {
+    this.closed = true;
+    this.stop();
+    const closers = [...this.streamClosers];
+    this.streamClosers.clear();
+    for (const close of closers) close();
+    this.listeners.clear();
   }
 
   /** Look now, and keep looking fast for a while: something is about to change. */
@@ -112,7 +128,8 @@ export class ClusterMonitor {
    * A listener for one event stream, counted against `maxStreams`: past it, 503
    * `too_many_subscribers`. Internal listeners (drills) use `subscribe` and are not counted.
    */
-  subscribeStream(listener: (e: ClusterEvent) => void): () => void {
+  subscribeStream(listener: (e: ClusterEvent) => void, onClose?: () => void): () => void {
+    if (this.closed) throw new AppError("cluster_not_found", `Cluster ${this.cluster.id} was removed`);
     if (this.streams >= this.opts.maxStreams) {
       throw new AppError(
         "too_many_subscribers",
@@ -122,10 +139,13 @@ export class ClusterMonitor {
     this.streams++;
     const unsubscribe = this.subscribe(listener);
     let open = true;
+    const closer = () => onClose?.();
+    this.streamClosers.add(closer);
     return () => {
       if (!open) return;
       open = false;
       this.streams--;
+      this.streamClosers.delete(closer);
       unsubscribe();
     };
   }

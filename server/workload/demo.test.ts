@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { ConsoleConsumerSpec, WorkloadProcess } from "./console-consumer";
 import { DemoWorkload, type WorkloadCluster, type WorkloadDeps, type WorkloadKafka } from "./demo";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -52,12 +53,35 @@ class FakeKafka implements WorkloadKafka {
   }
 }
 
+/** Console consumer processes that only count: started, and stopped (each stop taking a few ms). */
+class FakeProcesses {
+  readonly started: { spec: Omit<ConsoleConsumerSpec, "bootstrap">; running: boolean; stops: number }[] = [];
+
+  start = (spec: Omit<ConsoleConsumerSpec, "bootstrap">): WorkloadProcess => {
+    const p = { spec, running: true, stops: 0 };
+    this.started.push(p);
+    return {
+      pid: 1000 + this.started.length,
+      stop: async () => {
+        await jitter();
+        p.stops++;
+        p.running = false;
+      },
+    };
+  };
+
+  running() {
+    return this.started.filter((p) => p.running).length;
+  }
+}
+
 const cluster: WorkloadCluster = { id: "test", bootstrap: [], embedded: null, awaitMetadata: async () => true };
 
 function workload(retryMs = 50) {
   const kafka = new FakeKafka();
-  const deps: WorkloadDeps = { prepareTopics: jitter, kafka: () => kafka };
-  return { kafka, w: new DemoWorkload(cluster, true, 100, deps, retryMs) };
+  const processes = new FakeProcesses();
+  const deps: WorkloadDeps = { prepareTopics: jitter, kafka: () => kafka, consoleConsumer: processes.start };
+  return { kafka, processes, w: new DemoWorkload(cluster, true, 100, deps, retryMs) };
 }
 
 /** Samples the number of produce loops every few ms until stopped; returns the most seen at once. */
@@ -80,7 +104,7 @@ describe("demo workload start and stop", () => {
   });
 
   it("start/stop/start/stop/start ten times without waiting leaves one produce loop, and a stop leaves no client connected", async () => {
-    const { kafka, w } = workload();
+    const { kafka, processes, w } = workload();
     current = w;
     const most = watchLoops(w);
     const calls: Promise<unknown>[] = [];
@@ -94,6 +118,7 @@ describe("demo workload start and stop", () => {
     expect(w.produceLoops).toBe(1);
     expect(kafka.connected("producer")).toBe(1);
     expect(kafka.connected("consumer")).toBe(3);
+    expect(processes.running()).toBe(1);
 
     // One loop sends a batch every 100 ms: about 10 in a second, not 20 or more.
     const before = kafka.sends;
@@ -107,13 +132,15 @@ describe("demo workload start and stop", () => {
     expect(w.status()).toMatchObject({ running: false, starting: false });
     expect(kafka.connected()).toBe(0);
     for (const c of kafka.clients) expect(c.disconnects).toBe(c.connects);
+    expect(processes.running()).toBe(0);
+    for (const p of processes.started) expect(p.stops).toBe(1);
     const after = kafka.sends;
     await sleep(300);
     expect(kafka.sends).toBe(after);
   });
 
   it("a stop during a start waits for it, then stops: nothing runs or stays connected", async () => {
-    const { kafka, w } = workload();
+    const { kafka, processes, w } = workload();
     current = w;
     const started = w.start();
     await sleep(5);
@@ -123,10 +150,11 @@ describe("demo workload start and stop", () => {
     expect(w.produceLoops).toBe(0);
     expect(w.status().running).toBe(false);
     expect(kafka.connected()).toBe(0);
+    expect(processes.running()).toBe(0);
   });
 
   it("a start during a stop runs once the stop is done", async () => {
-    const { kafka, w } = workload();
+    const { kafka, processes, w } = workload();
     current = w;
     await w.start();
     expect(w.status().running).toBe(true);
@@ -143,6 +171,29 @@ describe("demo workload start and stop", () => {
     expect(w.produceLoops).toBe(1);
     expect(kafka.connected()).toBe(4);
     expect(kafka.clients).toHaveLength(8);
+    expect(processes.started).toHaveLength(2);
+    expect(processes.running()).toBe(1);
+  });
+
+  it("runs the shipping group in Kafka's console consumer with group.protocol=consumer, counting what it reads", async () => {
+    const { processes, w } = workload();
+    current = w;
+    await w.start();
+    expect(processes.started.map((p) => [p.spec.groupId, p.spec.topic, p.spec.protocol])).toEqual([
+      ["shipping", "orders", "consumer"],
+    ]);
+    for (let i = 0; i < 3; i++) processes.started[0]?.spec.onMessage?.();
+    const shipping = w.status().groups.find((g) => g.groupId === "shipping");
+    expect(shipping).toMatchObject({ type: "consumer", consumed: 3, pausable: false });
+    expect(
+      w
+        .status()
+        .groups.filter((g) => g.type === "classic")
+        .map((g) => g.groupId),
+    ).toEqual(["billing", "analytics", "audit"]);
+    expect(() => w.setPaused("shipping", true)).toThrow(/cannot be paused/);
+    processes.started[0]?.spec.onExit?.({ code: 1, signal: null, lastError: "OutOfMemoryError" });
+    expect(w.status().lastError).toBe("the shipping console consumer exited (code 1): OutOfMemoryError");
   });
 
   it("a client whose disconnect fails at first is disconnected on a later try", async () => {
@@ -164,7 +215,7 @@ describe("demo workload start and stop", () => {
   });
 
   it("clients of a failed attempt are disconnected, and a stop ends the retries at once", async () => {
-    const { kafka, w } = workload(60_000);
+    const { kafka, processes, w } = workload(60_000);
     current = w;
     // The producer connects, then the first consumer's connect fails.
     const original = kafka.consumer.bind(kafka);
@@ -172,6 +223,7 @@ describe("demo workload start and stop", () => {
     const status = await w.start();
     expect(status).toMatchObject({ running: false, starting: true, lastError: "coordinator not available" });
     expect(kafka.clients.map((c) => c.kind)).toEqual(["producer", "consumer"]);
+    expect(processes.started).toHaveLength(0);
     expect(kafka.clients[0]).toMatchObject({ connects: 1, disconnects: 1 });
     expect(kafka.connected()).toBe(0);
     const began = Date.now();

@@ -15,6 +15,7 @@ import { createTopic } from "../kafka/admin-requests";
 import { KafkaCode, KafkaError } from "../kafka/error-codes";
 import { withPool } from "../kafka/pool";
 import { logger } from "../logger";
+import { type ConsoleConsumerSpec, startConsoleConsumer, type WorkloadProcess } from "./console-consumer";
 
 const TOPICS: {
   topic: string;
@@ -38,6 +39,19 @@ const GROUPS = [
   { groupId: "audit", topic: "payments", perSecond: null, pace: "keeps up until paused" },
 ] as const;
 
+/**
+ * Groups run by Kafka's own console consumer, a JVM child process: kafkajs speaks only the classic
+ * group protocol, and these use the KIP-848 one (group.protocol=consumer).
+ */
+const CONSOLE_GROUPS = [
+  {
+    groupId: "shipping",
+    topic: "orders",
+    protocol: "consumer",
+    pace: "keeps up: Kafka's console consumer, group.protocol=consumer",
+  },
+] as const;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the workload needs of a kafkajs client (the real `Kafka` has it; tests pass a fake). */
@@ -46,10 +60,14 @@ export interface WorkloadKafka {
   consumer(config: ConsumerConfig): Pick<Consumer, "connect" | "disconnect" | "subscribe" | "run" | "pause" | "resume">;
 }
 
-/** The seams to the cluster: make sure the demo topics exist with leaders, and make a client. */
+/**
+ * The seams to the cluster: make sure the demo topics exist with leaders, make a client, and run
+ * Kafka's console consumer (a JVM that exits when Quorum does, see console-consumer.ts).
+ */
 export interface WorkloadDeps {
   prepareTopics(): Promise<void>;
   kafka(): WorkloadKafka;
+  consoleConsumer(spec: Omit<ConsoleConsumerSpec, "bootstrap">): WorkloadProcess;
 }
 
 export type WorkloadCluster = Pick<ClusterService, "id" | "bootstrap" | "embedded" | "awaitMetadata">;
@@ -91,6 +109,7 @@ export function clusterDeps(cluster: WorkloadCluster): WorkloadDeps {
         logLevel: logLevel.NOTHING,
         retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3000 },
       }),
+    consoleConsumer: (spec) => startConsoleConsumer({ ...spec, bootstrap: cluster.bootstrap }),
   };
 }
 
@@ -99,13 +118,15 @@ type State = "stopped" | "starting" | "running" | "stopping";
 
 /**
  * Demo traffic for the embedded cluster: a producer at a modest keyed rate over orders, payments
- * and clicks, and three consumer groups. It rides out brokers stopping (the clients retry) and
+ * and clicks, three kafkajs consumer groups (classic protocol) and one group of Kafka's console
+ * consumer (KIP-848 consumer protocol). It rides out brokers stopping (the clients retry) and
  * never takes the app down with it.
  *
  * Start and stop are serialised: each call says what is wanted and queues one step that brings the
  * workload there (`stopped → starting → running → stopping → stopped`), so however fast they come
  * there is at most one produce loop, a start during a stop runs once the stop is done, a stop
- * during a start waits for it and then stops, and every client made is disconnected on stop.
+ * during a start waits for it and then stops, and every client made is disconnected (and every
+ * console consumer ended, by its pid) on stop.
  */
 export class DemoWorkload {
   private state: State = "stopped";
@@ -117,6 +138,8 @@ export class DemoWorkload {
   private wake: (() => void) | null = null;
   /** Every client made by the current run, connected or not: all are disconnected on stop. */
   private clients: Client[] = [];
+  /** Every console consumer started by the current run: all are ended on stop. */
+  private processes: WorkloadProcess[] = [];
   private producer: Pick<Producer, "sendBatch"> | null = null;
   private consumers = new Map<string, Pick<Consumer, "pause" | "resume">>();
   private paused = new Set<string>();
@@ -152,13 +175,26 @@ export class DemoWorkload {
       producerErrors: this.producerErrors,
       lastError: this.lastError,
       topics: TOPICS.map(({ share: _share, ...t }) => t),
-      groups: GROUPS.map((g) => ({
-        groupId: g.groupId,
-        topic: g.topic,
-        consumed: this.consumed.get(g.groupId) ?? 0,
-        paused: this.paused.has(g.groupId),
-        pace: g.pace,
-      })),
+      groups: [
+        ...GROUPS.map((g) => ({
+          groupId: g.groupId,
+          topic: g.topic,
+          type: "classic" as const,
+          consumed: this.consumed.get(g.groupId) ?? 0,
+          paused: this.paused.has(g.groupId),
+          pausable: true,
+          pace: g.pace,
+        })),
+        ...CONSOLE_GROUPS.map((g) => ({
+          groupId: g.groupId,
+          topic: g.topic,
+          type: g.protocol,
+          consumed: this.consumed.get(g.groupId) ?? 0,
+          paused: false,
+          pausable: false,
+          pace: g.pace,
+        })),
+      ],
     };
   }
 
@@ -244,6 +280,10 @@ export class DemoWorkload {
         if (!this.wanted) break;
         await this.startConsumer(kafka, g);
       }
+      for (const g of CONSOLE_GROUPS) {
+        if (!this.wanted) break;
+        this.startConsoleConsumer(g);
+      }
       if (!this.wanted) {
         await this.teardown();
         return "abandoned";
@@ -252,23 +292,49 @@ export class DemoWorkload {
       return "running";
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
-      this.failures++;
       logger.warn({ err: this.lastError }, "demo workload could not start yet: trying again");
       await this.teardown();
+      // Counted once cleaned up: a start() that answers on this failure finds nothing left connected.
+      this.failures++;
       return "failed";
     }
   }
 
-  /** Ends the produce loop, then disconnects every client this run made. */
+  /** Ends the produce loop, then disconnects every client and ends every process this run made. */
   private async teardown(): Promise<void> {
     await this.loop?.catch(() => {});
     this.loop = null;
     const clients = this.clients;
+    const processes = this.processes;
     this.clients = [];
+    this.processes = [];
     this.producer = null;
     this.consumers.clear();
     this.paused.clear();
-    await Promise.all(clients.map((c) => this.disconnect(c)));
+    await Promise.all([
+      ...clients.map((c) => this.disconnect(c)),
+      ...processes.map((p) =>
+        p.stop().catch((err: unknown) => {
+          this.lastError = `a console consumer did not stop: ${err instanceof Error ? err.message : String(err)}`;
+        }),
+      ),
+    ]);
+  }
+
+  /** Starts Kafka's console consumer in a group; it counts what it reads, and an early exit is reported. */
+  private startConsoleConsumer(g: (typeof CONSOLE_GROUPS)[number]): void {
+    const child = this.deps.consoleConsumer({
+      topic: g.topic,
+      groupId: g.groupId,
+      protocol: g.protocol,
+      clientId: `quorum-demo-${g.groupId}`,
+      onMessage: () => this.consumed.set(g.groupId, (this.consumed.get(g.groupId) ?? 0) + 1),
+      onExit: ({ code, signal, lastError }) => {
+        this.lastError = `the ${g.groupId} console consumer exited (${signal ?? `code ${code}`})${lastError ? `: ${lastError}` : ""}`;
+        logger.warn({ cluster: this.cluster.id, group: g.groupId, err: this.lastError }, "demo workload");
+      },
+    });
+    this.processes.push(child);
   }
 
   /**
@@ -292,6 +358,12 @@ export class DemoWorkload {
   }
 
   setPaused(groupId: string, paused: boolean): WorkloadStatus {
+    if (CONSOLE_GROUPS.some((g) => g.groupId === groupId)) {
+      throw new AppError(
+        "conflict",
+        `The demo group "${groupId}" is Kafka's console consumer, a separate JVM: it cannot be paused`,
+      );
+    }
     const group = GROUPS.find((g) => g.groupId === groupId);
     if (!group) throw new AppError("group_not_found", `The demo workload has no group "${groupId}"`);
     const consumer = this.state === "running" ? this.consumers.get(groupId) : undefined;

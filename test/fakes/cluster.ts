@@ -51,6 +51,8 @@ export class FakeGateway implements KafkaGateway {
     );
   /** Runs after each snapshot is taken, to change the cluster between snapshots. */
   afterTake: (n: number) => void = () => {};
+  /** When set, every snapshot waits for it to resolve (after `takeMs`): a test decides when takes end. */
+  gate: Promise<void> | null = null;
 
   constructor(public state: FakeState) {}
 
@@ -63,6 +65,7 @@ export class FakeGateway implements KafkaGateway {
     const n = this.takesBegan.length;
     const state = structuredClone(this.state);
     await sleep(this.takeMs);
+    await this.gate;
     this.afterTake(n);
     return {
       takenAt: Date.now(),

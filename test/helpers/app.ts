@@ -12,6 +12,18 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** The environment of a Quorum started for a test: port, data dir, and the cluster on free ports. */
+export function appEnv(port: number, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    QUORUM_DATA_DIR: dataDir,
+    QUORUM_BROKER_PORTS: "auto",
+    QUORUM_CONTROLLER_PORTS: "auto",
+    ...extra,
+  };
+}
+
 /**
  * Starts Quorum exactly as `npm start` does, on a free port, with its embedded cluster on free
  * ports in a temp dir, and waits until every broker is up. `stop` ends it by pid (SIGTERM: nodes
@@ -24,14 +36,7 @@ export async function startApp(opts: { logFile: string; env?: Record<string, str
   const log = fs.openSync(opts.logFile, "w");
   const server: ChildProcess = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      QUORUM_DATA_DIR: dataDir,
-      QUORUM_BROKER_PORTS: "auto",
-      QUORUM_CONTROLLER_PORTS: "auto",
-      ...opts.env,
-    },
+    env: appEnv(port, dataDir, opts.env),
     stdio: ["ignore", log, log],
   });
   fs.closeSync(log);

@@ -14,9 +14,22 @@ export interface TestCluster {
 }
 
 /** A real cluster on free ports in a fresh temp dir, for one test file. */
-export async function startTestCluster(opts: { brokers?: number; controllers?: 1 | 3 } = {}): Promise<TestCluster> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-it-"));
+export async function startTestCluster(
+  opts: {
+    brokers?: number;
+    controllers?: 1 | 3;
+    /** Adds the SASL_SSL (SCRAM-SHA-512) listener on auto ports, as QUORUM_LAB_SASL=true does. */
+    sasl?: boolean;
+    /** Reuses this data directory (a restart) instead of a fresh one; the caller removes it. */
+    dataDir?: string;
+    /** More QUORUM_* settings. */
+    env?: Record<string, string>;
+  } = {},
+): Promise<TestCluster> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "quorum-it-"));
   const config = loadConfig({
+    ...opts.env,
+    ...(opts.sasl ? { QUORUM_LAB_SASL: "true", QUORUM_LAB_SASL_PORTS: "auto" } : {}),
     QUORUM_DATA_DIR: dataDir,
     QUORUM_BROKERS: String(opts.brokers ?? 3),
     QUORUM_CONTROLLERS: String(opts.controllers ?? 1),
@@ -28,7 +41,7 @@ export async function startTestCluster(opts: { brokers?: number; controllers?: 1
   const cluster = new EmbeddedCluster(config.embedded);
   const stop = async () => {
     await cluster.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     await cluster.start();

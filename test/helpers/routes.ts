@@ -16,6 +16,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       dataDir: cluster.config.dataDir,
       embedded: cluster.config,
       external: [],
+      configFile: null,
       monitorIntervalMs: 500,
       heartbeatMs: 200,
       maxStreams: 100,

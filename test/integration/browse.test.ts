@@ -1,9 +1,13 @@
+import { execFileSync } from "node:child_process";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterService } from "@/server/cluster-service";
 import { plaintext } from "@/server/clusters/connection";
+import { resolveKafkaDist } from "@/server/embedded/kafka-dist";
+import { isAlive } from "@/server/embedded/node-process";
 import { withPool } from "@/server/kafka/pool";
 import { takeSnapshot } from "@/server/kafka/snapshot";
+import { startConsoleConsumer } from "@/server/workload/console-consumer";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { hasKcat, kcatMetadata } from "../helpers/kcat";
 
@@ -108,6 +112,7 @@ describe("browse API", () => {
     const groups = await service.consumerGroups();
     expect(groups.find((g) => g.groupId === group)).toEqual({
       groupId: group,
+      type: "classic",
       state: "Empty",
       members: 0,
       topics: [orders],
@@ -146,13 +151,122 @@ describe("browse API", () => {
     }
   });
 
+  it("describes a group.protocol=consumer group (KIP-848) as kafka-consumer-groups does, and classic groups still with members", async () => {
+    const shipping = uniqueName("shipping");
+    const classicGroup = uniqueName("classic");
+    const classic = kafka.consumer({ groupId: classicGroup, sessionTimeout: 10_000 });
+    let read = 0;
+    const java = startConsoleConsumer({
+      bootstrap: tc.bootstrap,
+      topic: orders,
+      groupId: shipping,
+      protocol: "consumer",
+      clientId: "quorum-it-kip848",
+      onMessage: () => void read++,
+    });
+    try {
+      expect(java.pid).toBeGreaterThan(0);
+      await classic.connect();
+      await classic.subscribe({ topic: orders, fromBeginning: true });
+      await classic.run({ eachMessage: async () => {} });
+      const settled = async () => {
+        service.invalidate();
+        const [s, c] = await Promise.all([service.consumerGroup(shipping), service.consumerGroup(classicGroup)]);
+        const owned = (d: typeof s) => d.members.flatMap((m) => m.assignments.flatMap((a) => a.partitions)).length;
+        return s.state === "Stable" && owned(s) === 3 && c.state === "Stable" && owned(c) === 3 ? { s, c } : undefined;
+      };
+      const { s: detail, c: classicDetail } = await eventually(
+        "both groups Stable, owning orders' 3 partitions",
+        settled,
+        90_000,
+      );
+
+      expect(detail).toMatchObject({ type: "consumer", protocolType: "consumer", protocol: "uniform" });
+      expect(detail.groupEpoch).toBeGreaterThanOrEqual(1);
+      expect(detail.members).toHaveLength(1);
+      expect(detail.members[0]).toMatchObject({
+        clientId: "quorum-it-kip848",
+        groupInstanceId: null,
+        assignments: [{ topic: orders, partitions: [0, 1, 2] }],
+        targetAssignments: [{ topic: orders, partitions: [0, 1, 2] }],
+      });
+
+      // Kafka's own tool, on the same group: same member, host, client id, epoch and assignment.
+      const cli = execFileSync(
+        "java",
+        [
+          "-Xmx128m",
+          "-cp",
+          resolveKafkaDist().classpath,
+          "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+          "--bootstrap-server",
+          tc.bootstrap.join(","),
+          "--describe",
+          "--group",
+          shipping,
+          "--members",
+          "--verbose",
+        ],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+      );
+      const [head = "", ...rows] = cli.split("\n").filter((l) => l.trim() !== "");
+      const columns = head.trim().split(/\s+/);
+      const cliMembers = rows.map((r) =>
+        Object.fromEntries(
+          r
+            .trim()
+            .split(/\s+/)
+            .map((v, i) => [columns[i], v]),
+        ),
+      );
+      const now = await settled();
+      const member = now?.s.members[0];
+      expect(cliMembers).toEqual([
+        {
+          GROUP: shipping,
+          "CONSUMER-ID": member?.memberId,
+          HOST: member?.host,
+          "CLIENT-ID": "quorum-it-kip848",
+          "#PARTITIONS": "3",
+          "CURRENT-EPOCH": String(member?.memberEpoch),
+          "CURRENT-ASSIGNMENT": `${orders}:0,1,2`,
+          "TARGET-EPOCH": String(now?.s.assignmentEpoch),
+          "TARGET-ASSIGNMENT": `${orders}:0,1,2`,
+        },
+      ]);
+
+      // The classic group (kafkajs) is still described by DescribeGroups, with its member.
+      expect(classicDetail).toMatchObject({ type: "classic", groupEpoch: null });
+      expect(classicDetail.members).toHaveLength(1);
+      expect(classicDetail.members[0]).toMatchObject({
+        clientId: "quorum-it",
+        memberEpoch: null,
+        assignments: [{ topic: orders, partitions: [0, 1, 2] }],
+      });
+      const list = await service.consumerGroups();
+      expect(list.find((g) => g.groupId === shipping)).toMatchObject({ type: "consumer", members: 1, state: "Stable" });
+      expect(list.find((g) => g.groupId === classicGroup)).toMatchObject({ type: "classic", members: 1 });
+      expect(list.find((g) => g.groupId === group)).toMatchObject({ type: "classic", members: 0 });
+      console.log(`console consumer (pid ${java.pid}) read ${read} messages`);
+    } finally {
+      await java.stop();
+      await classic.disconnect();
+    }
+    expect(java.pid !== null && isAlive(java.pid)).toBe(false);
+  });
+
   it("counts the snapshot's Kafka requests: per broker, not per topic or group", async () => {
+    // The pool asks each broker's versions once per connection (ApiVersions), not counted in the snapshot's requests.
     const snap = await withPool(plaintext(tc.bootstrap), (pool) => takeSnapshot(pool, tc.bootstrap, 4000));
     const leaders = new Set(snap.topics.flatMap((t) => t.partitions.map((p) => p.leader)).filter((l) => l >= 0));
-    const coordinators = new Set(snap.groups.map((g) => g.coordinator));
+    const coordinators = (type?: string) =>
+      new Set(snap.groups.filter((g) => !type || g.type === type).map((g) => g.coordinator)).size;
     expect(snap.errors).toEqual([]);
-    expect(snap.requests).toBe(2 + 2 * leaders.size + snap.brokers.length + 2 * coordinators.size);
-    expect(snap.requests).toBeLessThanOrEqual(2 + 5 * 3);
+    expect(coordinators("consumer")).toBeGreaterThan(0); // the KIP-848 group above, now Empty
+    expect(snap.requests).toBe(
+      2 + 2 * leaders.size + snap.brokers.length + coordinators("classic") + coordinators("consumer") + coordinators(),
+    );
+    expect(snap.requests).toBeLessThanOrEqual(2 + 6 * 3);
     expect(snap.quorum?.leaderId).toBe(101);
     expect(snap.quorum?.voters.map((v) => v.id)).toEqual([101]);
   });

@@ -6,6 +6,7 @@ import * as drillsRoute from "@/app/api/clusters/[cluster]/drills/route";
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
 import type { DrillReport } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
+import { isAlive } from "@/server/embedded/node-process";
 import { clusterDeps, DemoWorkload, type WorkloadKafka } from "@/server/workload/demo";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { call, serveThroughRoutes } from "../helpers/routes";
@@ -113,7 +114,18 @@ describe("failover drill", () => {
         return c;
       },
     };
-    const workload = new DemoWorkload(service, true, 50, { ...clusterDeps(service), kafka: () => kafka });
+    // Kafka's console consumer (the KIP-848 group shipping) is real too: each one started is followed by pid.
+    const real = clusterDeps(service);
+    const javaPids: number[] = [];
+    const workload = new DemoWorkload(service, true, 50, {
+      ...real,
+      kafka: () => kafka,
+      consoleConsumer: (spec) => {
+        const p = real.consoleConsumer(spec);
+        if (p.pid !== null) javaPids.push(p.pid);
+        return p;
+      },
+    });
     try {
       let mostLoops = 0;
       const watch = setInterval(() => {
@@ -136,11 +148,16 @@ describe("failover drill", () => {
       clearInterval(watch);
       expect(Math.max(mostLoops, workload.produceLoops)).toBe(1);
 
+      expect(javaPids.filter(isAlive)).toHaveLength(1);
+
       await workload.stop();
       expect(workload.produceLoops).toBe(0);
       expect(connected.size).toBe(0);
+      expect(javaPids.length).toBeGreaterThan(0);
+      expect(javaPids.filter(isAlive)).toEqual([]);
     } finally {
       await workload.stop();
+      for (const pid of javaPids) if (isAlive(pid)) process.kill(pid, "SIGKILL");
     }
   }, 120_000);
 });

@@ -8,10 +8,17 @@ import { isAlive } from "@/server/embedded/node-process";
 import { eventually } from "../helpers/cluster";
 
 /** Runs the fixture that holds a 1-broker cluster and resolves with its node pids once it is up. */
-function holdCluster(dataDir: string) {
+function holdCluster(dataDir: string, ...extra: string[]) {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(__dirname, "../fixtures/hold-cluster.ts"), dataDir],
+    [
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      path.join(__dirname, "../fixtures/hold-cluster.ts"),
+      dataDir,
+      ...extra,
+    ],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, QUORUM_LOG_LEVEL: "warn" } },
   );
   const pids = new Promise<number[]>((resolve, reject) => {
@@ -24,7 +31,7 @@ function holdCluster(dataDir: string) {
   return { child, pids };
 }
 
-describe("node JVMs never outlive Quorum", () => {
+describe("node and console consumer JVMs never outlive Quorum", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-orphan-"));
   const started: number[] = [];
 
@@ -33,11 +40,11 @@ describe("node JVMs never outlive Quorum", () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("ends every node after the owning process is SIGKILLed, and the data dir starts again", async () => {
-    const first = holdCluster(dataDir);
+  it("ends every node and the demo's console consumer after the owning process is SIGKILLed, and the data dir starts again", async () => {
+    const first = holdCluster(dataDir, "with-console-consumer");
     const pids = await first.pids;
     started.push(...pids);
-    expect(pids).toHaveLength(2);
+    expect(pids).toHaveLength(3); // controller, broker, console consumer
     for (const pid of pids) expect(isAlive(pid)).toBe(true);
 
     const killedAt = Date.now();

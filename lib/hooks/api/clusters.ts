@@ -1,8 +1,9 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
-import type { Broker, ClusterOverview, ClusterSummary, Controller } from "@/lib/types";
+import type { ClusterEntryInput } from "@/lib/schemas/clusters";
+import type { Broker, ClusterOverview, ClusterSummary, ConnectionTestResult, Controller } from "@/lib/types";
 
 export const clusterKeys = {
   all: ["clusters"] as const,
@@ -50,5 +51,47 @@ export function useControllersQuery(cluster: string) {
     queryKey: clusterKeys.controllers(cluster),
     queryFn: () => apiFetch<Controller[]>(`/api/clusters/${encodeURIComponent(cluster)}/controllers`),
     refetchInterval: useLiveRefetchInterval(),
+  });
+}
+
+/**
+ * Whether the cluster refuses changes, and why in words: mutating buttons are disabled with it as
+ * their title. Unknown (still loading) counts as writable; the server refuses anyway.
+ */
+export function useReadOnly(cluster: string): { readOnly: boolean; reason: string | undefined } {
+  const summary = useClusterQuery(cluster);
+  const readOnly = summary.data?.readOnly ?? false;
+  return {
+    readOnly,
+    reason: readOnly ? `Cluster "${cluster}" is read-only: Quorum makes no change to it` : undefined,
+  };
+}
+
+/** POST /api/clusters/test: each step of reaching the cluster, in words. */
+export function useTestClusterMutation() {
+  return useMutation({
+    mutationFn: (entry: ClusterEntryInput) =>
+      apiFetch<ConnectionTestResult>("/api/clusters/test", { method: "POST", body: entry }),
+  });
+}
+
+export function useAddClusterMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (entry: ClusterEntryInput) =>
+      apiFetch<ClusterEntryInput & { origin: string }>("/api/clusters", { method: "POST", body: entry }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: clusterKeys.all, exact: true }),
+  });
+}
+
+export function useRemoveClusterMutation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiFetch<{ removed: string }>(`/api/clusters/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSuccess: (_out, id) => {
+      qc.removeQueries({ queryKey: clusterKeys.detail(id) });
+      return qc.invalidateQueries({ queryKey: clusterKeys.all, exact: true });
+    },
   });
 }

@@ -1,0 +1,12 @@
+/** Marks a cluster that refuses every change (`readOnly` in its definition). */
+export function ReadOnlyBadge() {
+  return (
+    <span
+      className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800"
+      data-testid="read-only-badge"
+      title="Read-only: Quorum makes no change to this cluster"
+    >
+      read-only
+    </span>
+  );
+}
