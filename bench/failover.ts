@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { fetchMetadata } from "../server/kafka/metadata";
+import { KafkaPool } from "../server/kafka/pool";
 import { startApp } from "../test/helpers/app";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -89,10 +90,11 @@ async function main() {
       let kafkaAt: number | null = null;
       let to = -1;
       let polling = true;
+      const outside = new KafkaPool({ tls: null, sasl: null }, "bench-outside");
       const poller = (async () => {
         while (polling && kafkaAt === null) {
           try {
-            const md = await fetchMetadata(survivors, 1000, [TOPIC]);
+            const md = await fetchMetadata(outside, survivors, 1000, [TOPIC]);
             const leader = md.topics[0]?.partitions[0]?.leader ?? -1;
             if (leader >= 0 && leader !== from) {
               kafkaAt = Date.now();
@@ -114,6 +116,7 @@ async function main() {
       await waitFor(async () => (kafkaAt !== null ? kafkaAt : undefined), 30_000);
       polling = false;
       await poller;
+      await outside.close();
       await stop;
       const run: Run = { mode, from, to, kafkaMs: (kafkaAt ?? 0) - t0, screenMs: Math.round(shownAt - t0) };
       runs.push(run);

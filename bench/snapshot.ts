@@ -8,7 +8,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { ClusterService } from "../server/cluster-service";
 import { loadConfig } from "../server/config";
 import { EmbeddedCluster } from "../server/embedded/embedded-cluster";
-import { takeSnapshot } from "../server/kafka/snapshot";
+import { perPort, resetSocketCounts, socketCounts } from "./socket-count";
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 100);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 10);
@@ -73,10 +73,12 @@ async function main() {
     const groupsMs: number[] = [];
     const topicMs: number[] = [];
     let requests = 0;
+    const ports = cluster.bootstrap.map((a) => Number(a.slice(a.lastIndexOf(":") + 1)));
+    resetSocketCounts(ports);
     let partitions = 0;
     let groups = 0;
     for (let i = 0; i < RUNS; i++) {
-      const [snap, ms] = await timed(() => takeSnapshot(cluster.bootstrap, 4000));
+      const [snap, ms] = await timed(() => service.gateway.takeSnapshot(cluster.bootstrap, 4000));
       snapMs.push(ms);
       requests = snap.requests;
       partitions = snap.topics.reduce((a, t) => a + t.partitions.length, 0);
@@ -97,11 +99,28 @@ async function main() {
     console.log(
       `snapshot: ${partitions} partitions, ${groups} groups, ${requests} Kafka requests (2 + 6·B bound = 20 once the API versions are known)`,
     );
+    const during = socketCounts();
+    const readsOpened = new Map(during.opened);
+    const readsMax = new Map(during.maxOpen);
+
+    // A page watching: the monitor refreshes every QUORUM_MONITOR_INTERVAL_MS (500) for 10 s.
+    resetSocketCounts(ports);
+    const unsubscribe = service.monitor.subscribe(() => {});
+    await new Promise((r) => setTimeout(r, 10_000));
+    unsubscribe();
+    const watching = socketCounts();
     console.log(`takeSnapshot            median ${f(median(snapMs))} ms  p90 ${f(p90(snapMs))} ms  (${RUNS} runs)`);
     console.log(`GET topics (fresh)      median ${f(median(topicsMs))} ms  p90 ${f(p90(topicsMs))} ms`);
     console.log(`GET consumer-groups     median ${f(median(groupsMs))} ms  p90 ${f(p90(groupsMs))} ms`);
     console.log(`GET topic (+configs)    median ${f(median(topicMs))} ms  p90 ${f(p90(topicMs))} ms`);
     console.log(`20 concurrent GET topics: ${f(concurrentMs)} ms in all (one shared snapshot)`);
+    console.log(`sockets per broker port (this process: the cluster's gateway and the lab's node probes):`);
+    console.log(
+      `  ${RUNS} snapshots + ${RUNS * 3} fresh reads: opened ${perPort(readsOpened, ports)}; most open at once ${perPort(readsMax, ports)}`,
+    );
+    console.log(
+      `  a page watching for 10 s: opened ${perPort(watching.opened, ports)}; most open at once ${perPort(watching.maxOpen, ports)}`,
+    );
   } finally {
     await cluster.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

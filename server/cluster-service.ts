@@ -15,8 +15,9 @@ import type {
 } from "@/lib/types";
 import * as brokerCommands from "./clusters/broker-commands";
 import { ClusterLock } from "./clusters/cluster-lock";
+import { plaintext } from "./clusters/connection";
 import type { ClusterContext } from "./clusters/context";
-import { type KafkaGateway, kafkaGateway } from "./clusters/gateway";
+import { createKafkaGateway, type KafkaGateway } from "./clusters/gateway";
 import * as leaderCommands from "./clusters/leader-commands";
 import { ReadModel } from "./clusters/read-model";
 import * as topicCommands from "./clusters/topic-commands";
@@ -42,7 +43,8 @@ export class ClusterService implements ClusterContext {
     staticBootstrap: string[],
     readonly embedded: EmbeddedCluster | null,
     monitorOptions: MonitorOptions = DEFAULT_MONITOR_OPTIONS,
-    readonly gateway: KafkaGateway = kafkaGateway,
+    /** The cluster's own gateway (its pool of connections): plaintext to `staticBootstrap` unless given. */
+    readonly gateway: KafkaGateway = createKafkaGateway(plaintext(staticBootstrap)),
   ) {
     this.lock = new ClusterLock(id);
     this.read = new ReadModel(id, name, staticBootstrap, embedded, gateway);

@@ -1,6 +1,11 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
-import { describe, expect, it } from "vitest";
-import { plaintext } from "./connection";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API, metadataBody, responseFrame, startFakeBroker } from "../kafka/fake-broker";
+import { type ClusterConnection, plaintext } from "./connection";
 import { type ConnectionProbes, kafkaProbes, testConnection } from "./connection-test";
 
 /** A port on loopback that nothing listens on: a server is opened there and closed again. */
@@ -14,7 +19,9 @@ async function closedPort(): Promise<number> {
 
 const probes = (over: Partial<ConnectionProbes>): ConnectionProbes => ({
   tcp: async () => {},
-  apiVersions: async () => true,
+  tls: async () => "TLSv1.3 verified",
+  authenticate: async () => {},
+  apiVersions: async () => 60,
   metadata: async () => ({ clusterId: "abc", brokers: ["1 at k1:9092", "2 at k2:9092"], topics: 3 }),
   ...over,
 });
@@ -54,19 +61,23 @@ describe("testConnection", () => {
     expect(r.ok).toBe(true);
     expect(r.steps.map((s) => s.step)).toEqual(["tcp", "api-versions", "metadata"]);
     expect(r.steps[0]?.message).toBe("TCP: connected to up:2 (connection refused by down:1)");
-    expect(r.steps[1]?.message).toBe("ApiVersions: up:2 answered");
+    expect(r.steps[1]?.message).toBe("ApiVersions: up:2 answered (60 APIs)");
     expect(r.steps[2]?.message).toBe("Metadata: cluster abc, 2 live brokers (1 at k1:9092, 2 at k2:9092), 3 topics");
   });
 
   it("says a listener that accepts TCP but does not speak Kafka fails at ApiVersions", async () => {
-    const r = await testConnection(plaintext(["k:9093"]), probes({ apiVersions: async () => false }), 500);
+    const r = await testConnection(
+      plaintext(["k:9093"]),
+      probes({ apiVersions: () => Promise.reject(new Error("k:9093 did not answer ApiVersions within 500 ms")) }),
+      500,
+    );
     expect(r.ok).toBe(false);
     expect(r.steps.map((s) => [s.step, s.ok])).toEqual([
       ["tcp", true],
       ["api-versions", false],
     ]);
     expect(r.steps[1]?.message).toMatch(
-      /^ApiVersions: k:9093 accepted the connection but did not answer ApiVersions within 500 ms/,
+      /^ApiVersions: k:9093 accepted the connection but did not answer ApiVersions \(k:9093 did not answer ApiVersions within 500 ms\): is it a Kafka PLAINTEXT listener/,
     );
   });
 
@@ -80,6 +91,113 @@ describe("testConnection", () => {
       step: "metadata",
       ok: false,
       message: "Metadata: k:9092 did not answer within 500 ms",
+    });
+  });
+});
+
+/** A self-signed certificate for 127.0.0.1 (and another one, to be the wrong CA), made with openssl. */
+let pem: { key: string; cert: string };
+let otherCert: string;
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-conn-test-"));
+  const make = (name: string) => {
+    const key = path.join(dir, `${name}.key`);
+    const crt = path.join(dir, `${name}.crt`);
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"].concat([
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        key,
+        "-out",
+        crt,
+      ]),
+      { stdio: "ignore" },
+    );
+    return { key: fs.readFileSync(key, "utf8"), cert: fs.readFileSync(crt, "utf8") };
+  };
+  pem = make("broker");
+  otherCert = make("other").cert;
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("testConnection over TLS and SASL (a fake broker on loopback)", () => {
+  const user = { username: "quorum", password: "s3cret-pw" };
+  const secured = async (run: (address: string) => Promise<void>) => {
+    let port = 0;
+    const f = await startFakeBroker(
+      (req, socket) => {
+        if (req.apiKey === API.metadata)
+          socket.write(
+            responseFrame(req, metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }])),
+          );
+      },
+      { tls: pem, sasl: user },
+    );
+    port = f.port;
+    try {
+      await run(f.address);
+    } finally {
+      await f.close();
+    }
+  };
+  const conn = (address: string, over: Partial<ClusterConnection> = {}): ClusterConnection => ({
+    bootstrap: [address],
+    tls: { ca: pem.cert },
+    sasl: { mechanism: "PLAIN", ...user },
+    ...over,
+  });
+
+  it("runs every step: TCP, TLS (CA checked), SASL, ApiVersions, Metadata", async () => {
+    await secured(async (address) => {
+      const r = await testConnection(conn(address), kafkaProbes, 2000);
+      expect(r.steps.map((s) => [s.step, s.ok])).toEqual([
+        ["tcp", true],
+        ["tls", true],
+        ["sasl", true],
+        ["api-versions", true],
+        ["metadata", true],
+      ]);
+      expect(r.ok).toBe(true);
+      expect(r.steps[1]?.message).toMatch(/^TLS: 127\.0\.0\.1:\d+: TLSv1\.[23], certificate of 127\.0\.0\.1 verified$/);
+      expect(r.steps[2]?.message).toBe(`SASL: ${address} accepted quorum (PLAIN)`);
+      expect(r.steps[4]?.message).toBe(
+        `Metadata: cluster fake-cluster, 1 live broker (1 at 127.0.0.1:${address.split(":")[1]}), 1 topic`,
+      );
+    });
+  });
+
+  it("stops at TLS when the broker's certificate is not signed by the given CA", async () => {
+    await secured(async (address) => {
+      const r = await testConnection(conn(address, { tls: { ca: otherCert } }), kafkaProbes, 2000);
+      expect(r.ok).toBe(false);
+      expect(r.steps.map((s) => [s.step, s.ok])).toEqual([
+        ["tcp", true],
+        ["tls", false],
+      ]);
+      expect(r.steps[1]?.message).toMatch(/^TLS: 127\.0\.0\.1:\d+: .*certificate/i);
+    });
+  });
+
+  it("stops at SASL on a wrong password, and never shows the password", async () => {
+    await secured(async (address) => {
+      const r = await testConnection(
+        conn(address, { sasl: { mechanism: "PLAIN", username: "quorum", password: "wrong-pw" } }),
+        kafkaProbes,
+        2000,
+      );
+      expect(r.ok).toBe(false);
+      expect(r.steps.map((s) => [s.step, s.ok])).toEqual([
+        ["tcp", true],
+        ["tls", true],
+        ["sasl", false],
+      ]);
+      expect(r.steps[2]?.message).toMatch(/^SASL: .*SASL/);
+      expect(JSON.stringify(r)).not.toContain("wrong-pw");
     });
   });
 });

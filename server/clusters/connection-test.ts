@@ -1,22 +1,33 @@
 import "server-only";
 import net from "node:net";
+import tls from "node:tls";
 import type { ConnectionTestResult, ConnectionTestStep } from "@/lib/types";
+import { API_VERSIONS } from "../kafka/apis";
 import { fetchMetadata } from "../kafka/metadata";
-import { probeApiVersions } from "../kafka/probe";
-import { splitHostPort } from "../kafka/wire";
+import { type KafkaPool, withPool } from "../kafka/pool";
+import { splitHostPort } from "../kafka/wire-error";
 import type { ClusterConnection } from "./connection";
 
 /** Each step's deadline: a test answers within a few seconds whatever the network does. */
 export const STEP_TIMEOUT_MS = 2500;
 
-/** The Kafka requests a connection test makes, replaceable in tests and by the next protocol layer. */
+/**
+ * The steps of a connection test, replaceable in tests. The Kafka steps go over one pool of the
+ * test's own (closed afterwards), with the connection's TLS and SASL settings: the same layer the
+ * cluster's snapshots and admin requests use.
+ */
 export interface ConnectionProbes {
   /** Resolves once a TCP connection to host:port is open (and closes it); rejects with why not. */
   tcp(host: string, port: number, timeoutMs: number): Promise<void>;
-  /** True when the node answered ApiVersions without error in time. */
-  apiVersions(host: string, port: number, timeoutMs: number): Promise<boolean>;
+  /** A TLS handshake with host:port, the broker's certificate checked; resolves with what was agreed. */
+  tls(host: string, port: number, settings: NonNullable<ClusterConnection["tls"]>, timeoutMs: number): Promise<string>;
+  /** Opens the pool's connection to `address` (TCP, TLS and SASL as configured); rejects with why not. */
+  authenticate(pool: KafkaPool, address: string, timeoutMs: number): Promise<void>;
+  /** How many APIs `address` serves, from its ApiVersions answer; rejects when it gives none in time. */
+  apiVersions(pool: KafkaPool, address: string, timeoutMs: number): Promise<number>;
   /** The cluster's id, live brokers and topic count, read from `address`. */
   metadata(
+    pool: KafkaPool,
     address: string,
     timeoutMs: number,
   ): Promise<{ clusterId: string | null; brokers: string[]; topics: number }>;
@@ -48,11 +59,52 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<void
   });
 }
 
+/** A TLS handshake with the pool's settings (CA, client certificate, SNI for names only), then closed. */
+function tlsHandshake(
+  host: string,
+  port: number,
+  settings: NonNullable<ClusterConnection["tls"]>,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host,
+      port,
+      ca: settings.ca,
+      cert: settings.cert,
+      key: settings.key,
+      servername: settings.servername ?? (net.isIP(host) ? undefined : host),
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${host}:${port} did not complete a TLS handshake within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      const subject = socket.getPeerCertificate().subject?.CN;
+      const agreed = `${socket.getProtocol() ?? "TLS"}${subject ? `, certificate of ${subject}` : ""} verified`;
+      socket.destroy();
+      resolve(agreed);
+    });
+    socket.once("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(`${host}:${port}: ${err.message}${err.code ? ` (${err.code})` : ""}`));
+    });
+  });
+}
+
 export const kafkaProbes: ConnectionProbes = {
   tcp: tcpConnect,
-  apiVersions: (host, port, timeoutMs) => probeApiVersions(host, port, timeoutMs),
-  metadata: async (address, timeoutMs) => {
-    const md = await fetchMetadata([address], timeoutMs);
+  tls: tlsHandshake,
+  authenticate: (pool, address, timeoutMs) => pool.connect(address, timeoutMs),
+  apiVersions: async (pool, address, timeoutMs) => {
+    const answer = await pool.send(address, API_VERSIONS, ["quorum", "1"], timeoutMs);
+    if (answer.errorCode !== 0) throw new Error(`${address} answered ApiVersions with error code ${answer.errorCode}`);
+    return answer.apiKeys.length;
+  },
+  metadata: async (pool, address, timeoutMs) => {
+    const md = await fetchMetadata(pool, [address], timeoutMs);
     return {
       clusterId: md.clusterId,
       brokers: md.brokers.map((b) => `${b.nodeId} at ${b.host}:${b.port}`),
@@ -65,8 +117,8 @@ const errText = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /**
  * Tests a connection step by step and says in words which step failed: TCP to the first
- * bootstrap server that accepts one, then (when asked for) the TLS handshake and SASL, then
- * ApiVersions and Metadata from that server. A failed step ends the test: the steps after it are
+ * bootstrap server that accepts one, then (when configured) the TLS handshake and SASL
+ * authentication, then ApiVersions and Metadata from that server. A failed step ends the test: the steps after it are
  * not listed. Never throws; messages carry no secret.
  */
 export async function testConnection(
@@ -105,21 +157,43 @@ export async function testConnection(
   if (!tcpOk || !reached) return { ok: false, steps };
   const target: { address: string; host: string; port: number } = reached;
 
-  // The "tls" and "sasl" steps go here once the protocol layer speaks them; until then a
-  // connection that asks for either is refused before it is tested (refuseUnsupported).
+  if (conn.tls) {
+    const settings = conn.tls;
+    const tlsOk = await run("tls", "TLS", async () => {
+      const agreed = await probes.tls(target.host, target.port, settings, timeoutMs);
+      return `${target.address}: ${agreed}`;
+    });
+    if (!tlsOk) return { ok: false, steps };
+  }
 
-  const versionsOk = await run("api-versions", "ApiVersions", async () => {
-    if (await probes.apiVersions(target.host, target.port, timeoutMs)) return `${target.address} answered`;
-    throw new Error(
-      `${target.address} accepted the connection but did not answer ApiVersions within ${timeoutMs} ms: is it a Kafka PLAINTEXT listener (not TLS or SASL)?`,
-    );
-  });
-  if (!versionsOk) return { ok: false, steps };
+  return withPool(conn, async (pool) => {
+    if (conn.sasl) {
+      const { mechanism, username } = conn.sasl;
+      const saslOk = await run("sasl", "SASL", async () => {
+        await probes.authenticate(pool, target.address, timeoutMs);
+        return `${target.address} accepted ${username} (${mechanism})`;
+      });
+      if (!saslOk) return { ok: false, steps };
+    }
 
-  const metadataOk = await run("metadata", "Metadata", async () => {
-    const md = await probes.metadata(target.address, timeoutMs);
-    const brokers = md.brokers.length;
-    return `cluster ${md.clusterId ?? "(no id)"}, ${brokers} live broker${brokers === 1 ? "" : "s"} (${md.brokers.join(", ")}), ${md.topics} topic${md.topics === 1 ? "" : "s"}`;
+    const versionsOk = await run("api-versions", "ApiVersions", async () => {
+      try {
+        const apis = await probes.apiVersions(pool, target.address, timeoutMs);
+        return `${target.address} answered (${apis} APIs)`;
+      } catch (err) {
+        const listener = conn.tls || conn.sasl ? "" : ": is it a Kafka PLAINTEXT listener (not TLS or SASL)?";
+        throw new Error(
+          `${target.address} accepted the connection but did not answer ApiVersions (${errText(err)})${listener}`,
+        );
+      }
+    });
+    if (!versionsOk) return { ok: false, steps };
+
+    const metadataOk = await run("metadata", "Metadata", async () => {
+      const md = await probes.metadata(pool, target.address, timeoutMs);
+      const brokers = md.brokers.length;
+      return `cluster ${md.clusterId ?? "(no id)"}, ${brokers} live broker${brokers === 1 ? "" : "s"} (${md.brokers.join(", ")}), ${md.topics} topic${md.topics === 1 ? "" : "s"}`;
+    });
+    return { ok: metadataOk, steps };
   });
-  return { ok: metadataOk, steps };
 }

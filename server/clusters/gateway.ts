@@ -12,7 +12,9 @@ import {
   type NewTopic,
   type RawConfigEntry,
 } from "../kafka/admin-requests";
+import { KafkaPool } from "../kafka/pool";
 import { type ClusterSnapshot, takeSnapshot } from "../kafka/snapshot";
+import type { ClusterConnection } from "./connection";
 
 /**
  * The seams between the cluster modules and the outside world: Kafka's requests (the gateway) and
@@ -20,7 +22,10 @@ import { type ClusterSnapshot, takeSnapshot } from "../kafka/snapshot";
  * these interfaces, so their policies are unit-tested with fakes; the real ones are below.
  */
 
-/** Every Kafka request the cluster modules make, each sent to the first of `seeds` that answers. */
+/**
+ * Every Kafka request the cluster modules make for one cluster, each sent to the first of `seeds`
+ * (that cluster's bootstrap servers, the one that answered last first) that answers.
+ */
 export interface KafkaGateway {
   takeSnapshot(seeds: string[], timeoutMs: number): Promise<ClusterSnapshot>;
   describeTopicConfigs(seeds: string[], topic: string, timeoutMs: number): Promise<RawConfigEntry[]>;
@@ -30,18 +35,30 @@ export interface KafkaGateway {
   alterTopicConfigs(seeds: string[], topic: string, changes: Record<string, string | null>): Promise<void>;
   /** Preferred election for exactly the given partitions (topic → partition numbers). */
   electPreferredLeaders(seeds: string[], partitions: Map<string, number[]>): Promise<ElectionResult[]>;
+  /** Open connections per broker address ("host:port" → count). */
+  openSockets(): Map<string, number>;
+  /** Closes the gateway's connections. */
+  close(): Promise<void>;
 }
 
-/** The gateway that speaks Kafka's wire protocol (server/kafka). */
-export const kafkaGateway: KafkaGateway = {
-  takeSnapshot,
-  describeTopicConfigs,
-  createTopic: (seeds, topic) => createTopic(seeds, topic),
-  createPartitions,
-  deleteTopic,
-  alterTopicConfigs: (seeds, topic, changes) => alterTopicConfigs(seeds, topic, changes),
-  electPreferredLeaders,
-};
+/**
+ * The gateway that speaks Kafka's protocol (server/kafka) to one cluster: a pool of at most one
+ * connection per broker, opened with the cluster's TLS and SASL settings and kept across requests.
+ */
+export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "sasl">): KafkaGateway {
+  const pool = new KafkaPool(connection);
+  return {
+    takeSnapshot: (seeds, timeoutMs) => takeSnapshot(pool, seeds, timeoutMs),
+    describeTopicConfigs: (seeds, topic, timeoutMs) => describeTopicConfigs(pool, seeds, topic, timeoutMs),
+    createTopic: (seeds, topic) => createTopic(pool, seeds, topic),
+    createPartitions: (seeds, topic, count) => createPartitions(pool, seeds, topic, count),
+    deleteTopic: (seeds, topic) => deleteTopic(pool, seeds, topic),
+    alterTopicConfigs: (seeds, topic, changes) => alterTopicConfigs(pool, seeds, topic, changes),
+    electPreferredLeaders: (seeds, partitions) => electPreferredLeaders(pool, seeds, partitions),
+    openSockets: () => pool.openSockets(),
+    close: () => pool.close(),
+  };
+}
 
 /** What the cluster modules read of one node Quorum runs. */
 export type SupervisedNode = Pick<NodeRuntime, "id" | "role" | "host" | "port" | "status" | "pid">;

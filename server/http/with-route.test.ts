@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { ClusterService } from "../cluster-service";
 import { AppError } from "../errors";
-import { WireError } from "../kafka/wire";
+import { WireError } from "../kafka/wire-error";
 import type { Quorum } from "../quorum";
 import { MAX_BODY_BYTES } from "./boundary";
 import { readBody, readText, withRoute } from "./with-route";

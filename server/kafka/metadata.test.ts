@@ -1,105 +1,94 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { API, body, type FakeBroker, responseFrame, startFakeBroker } from "./fake-broker";
 import { fetchMetadata } from "./metadata";
-import { Reader, splitHostPort, WireError, Writer } from "./wire";
+import { KafkaPool } from "./pool";
+import { splitHostPort, WireError } from "./wire-error";
 
-/** A Metadata v6 response body as a broker encodes it (after the correlation id). */
+/** A Metadata v12 response body as a broker encodes it (after the response header). */
 function metadataResponse(): Buffer {
-  const ints = (w: Writer, xs: number[]) => w.array(xs, (x, v) => x.int32(v));
-  return new Writer()
-    .int32(0) // throttle
-    .array(
+  const ints = (xs: number[]) => (w: ReturnType<typeof body>) =>
+    w.appendArray(xs, (x, v) => x.appendInt32(v), true, false);
+  return body()
+    .appendInt32(0) // throttle
+    .appendArray(
       [
         { id: 2, port: 29092, rack: "r2" },
         { id: 1, port: 19092, rack: null },
       ],
-      (w, b) => w.int32(b.id).string("127.0.0.1").int32(b.port).string(b.rack),
+      (w, b) => w.appendInt32(b.id).appendString("127.0.0.1").appendInt32(b.port).appendString(b.rack),
     )
-    .string("cluster-x")
-    .int32(1)
-    .array(
+    .appendString("cluster-x")
+    .appendInt32(1)
+    .appendArray(
       [
-        { name: "orders", internal: false, parts: [1, 0] },
-        { name: "__consumer_offsets", internal: true, parts: [0] },
+        { name: "orders", internal: false, parts: [1, 0], id: "6b1d5a0e-7c55-4d3b-a9a4-3f1b2c3d4e5f" },
+        { name: "__consumer_offsets", internal: true, parts: [0], id: "00000000-0000-0000-0000-00000000000a" },
       ],
       (w, t) =>
         w
-          .int16(0)
-          .string(t.name)
-          .int8(t.internal ? 1 : 0)
-          .array(t.parts, (pw, p) => {
-            pw.int16(0)
-              .int32(p)
-              .int32(p === 1 ? -1 : 2);
-            ints(pw, [2, 1]);
-            ints(pw, p === 1 ? [] : [2, 1]);
-            ints(pw, p === 1 ? [2, 1] : []);
-          }),
+          .appendInt16(0)
+          .appendString(t.name)
+          .appendUUID(t.id)
+          .appendBoolean(t.internal)
+          .appendArray(t.parts, (pw, p) => {
+            pw.appendInt16(0)
+              .appendInt32(p)
+              .appendInt32(p === 1 ? -1 : 2)
+              .appendInt32(p === 1 ? 4 : 7);
+            ints([2, 1])(pw);
+            ints(p === 1 ? [] : [2, 1])(pw);
+            ints(p === 1 ? [2, 1] : [])(pw);
+          })
+          .appendInt32(-2147483648),
     )
-    .bytes();
+    .appendTaggedFields().buffer;
 }
 
+const fakes: FakeBroker[] = [];
 const servers: net.Server[] = [];
-afterEach(() => {
+const pool = new KafkaPool({ tls: null, sasl: null });
+afterEach(async () => {
+  await pool.close();
+  for (const f of fakes.splice(0)) await f.close();
   for (const s of servers.splice(0)) s.close();
 });
 
-/** A TCP peer that answers one request with `body`, echoing the request's correlation id. */
-async function fakeBroker(body: Buffer): Promise<number> {
-  const server = net.createServer((socket) => {
-    socket.once("data", (req) => {
-      const correlationId = req.readInt32BE(8);
-      const head = Buffer.alloc(8);
-      head.writeInt32BE(4 + body.length, 0);
-      head.writeInt32BE(correlationId, 4);
-      socket.end(Buffer.concat([head, body]));
-    });
+/** A fake broker that answers Metadata with `answer`. */
+async function fakeBroker(answer: Buffer): Promise<FakeBroker> {
+  const f = await startFakeBroker((req, socket) => {
+    if (req.apiKey === API.metadata) socket.write(responseFrame(req, answer));
   });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return (server.address() as net.AddressInfo).port;
+  fakes.push(f);
+  return f;
 }
 
-describe("wire", () => {
-  it("reads back what it writes, including null strings and arrays", () => {
-    const buf = new Writer()
-      .int8(-1)
-      .int16(300)
-      .int32(-5)
-      .string("héllo")
-      .string(null)
-      .array([7, 8], (w, x) => w.int32(x))
-      .bytes();
-    const r = new Reader(buf);
-    expect([r.int8(), r.int16(), r.int32(), r.string(), r.string()]).toEqual([-1, 300, -5, "héllo", null]);
-    expect(r.array((x) => x.int32())).toEqual([7, 8]);
-    expect(
-      new Writer()
-        .array(null, () => {})
-        .bytes()
-        .readInt32BE(0),
-    ).toBe(-1);
-  });
-});
-
 describe("fetchMetadata", () => {
-  it("parses brokers, internal flags, offline partitions and sorts them", async () => {
-    const port = await fakeBroker(metadataResponse());
-    const md = await fetchMetadata([`127.0.0.1:${port}`], 2000);
+  it("parses brokers, internal flags, topic ids, leader epochs, offline partitions and sorts them", async () => {
+    const f = await fakeBroker(metadataResponse());
+    const md = await fetchMetadata(pool, [f.address], 2000);
     expect(md.clusterId).toBe("cluster-x");
-    expect(md.from).toBe(`127.0.0.1:${port}`);
+    expect(md.from).toBe(f.address);
     expect(md.brokers).toEqual([
       { nodeId: 1, host: "127.0.0.1", port: 19092, rack: null },
       { nodeId: 2, host: "127.0.0.1", port: 29092, rack: "r2" },
     ]);
-    expect(md.topics.map((t) => [t.name, t.internal])).toEqual([
-      ["__consumer_offsets", true],
-      ["orders", false],
+    expect(md.topics.map((t) => [t.name, t.internal, t.topicId])).toEqual([
+      ["__consumer_offsets", true, "00000000-0000-0000-0000-00000000000a"],
+      ["orders", false, "6b1d5a0e-7c55-4d3b-a9a4-3f1b2c3d4e5f"],
     ]);
     expect(md.topics[1]?.partitions).toEqual([
-      { errorCode: 0, partition: 0, leader: 2, replicas: [2, 1], isr: [2, 1], offlineReplicas: [] },
-      { errorCode: 0, partition: 1, leader: -1, replicas: [2, 1], isr: [], offlineReplicas: [2, 1] },
+      { errorCode: 0, partition: 0, leader: 2, leaderEpoch: 7, replicas: [2, 1], isr: [2, 1], offlineReplicas: [] },
+      { errorCode: 0, partition: 1, leader: -1, leaderEpoch: 4, replicas: [2, 1], isr: [], offlineReplicas: [2, 1] },
     ]);
+  });
+
+  it("reuses one connection per broker: ApiVersions once, then one frame per request", async () => {
+    const f = await fakeBroker(metadataResponse());
+    for (let i = 0; i < 5; i++) await fetchMetadata(pool, [f.address], 2000);
+    expect(f.connections).toBe(1);
+    expect(f.received).toBe(1 + 5);
+    expect(pool.openSockets()).toEqual(new Map([[f.address, 1]]));
   });
 
   it("falls over to the next bootstrap server when the first refuses", async () => {
@@ -107,9 +96,9 @@ describe("fetchMetadata", () => {
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const deadPort = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const port = await fakeBroker(metadataResponse());
-    const md = await fetchMetadata([`127.0.0.1:${deadPort}`, `127.0.0.1:${port}`], 2000);
-    expect(md.from).toBe(`127.0.0.1:${port}`);
+    const f = await fakeBroker(metadataResponse());
+    const md = await fetchMetadata(pool, [`127.0.0.1:${deadPort}`, f.address], 2000);
+    expect(md.from).toBe(f.address);
   });
 
   it("gives up within the timeout when nothing answers", async () => {
@@ -118,10 +107,36 @@ describe("fetchMetadata", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as net.AddressInfo).port;
     const began = Date.now();
-    const err = await fetchMetadata([`127.0.0.1:${port}`], 300).catch((e: unknown) => e);
+    const err = await fetchMetadata(pool, [`127.0.0.1:${port}`], 300).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WireError);
     expect((err as WireError).kind).toBe("timeout");
     expect(Date.now() - began).toBeLessThan(2000);
+  });
+
+  it("refuses a broker that serves no Metadata version Quorum speaks, without sending it", async () => {
+    const f = await startFakeBroker(
+      (req, socket) => {
+        if (req.apiKey === API.apiVersions)
+          socket.write(
+            responseFrame(
+              req,
+              body()
+                .appendInt16(0)
+                .appendArray([[18, 0, 3] as const, [3, 0, 8] as const], (w, [k, min, max]) =>
+                  w.appendInt16(k).appendInt16(min).appendInt16(max),
+                )
+                .appendInt32(0)
+                .appendTaggedFields().buffer,
+            ),
+          );
+      },
+      { answerApiVersions: false },
+    );
+    fakes.push(f);
+    const err = await fetchMetadata(pool, [f.address], 2000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WireError);
+    expect((err as WireError).message).toBe(`${f.address} serves Metadata v0–v8; Quorum speaks v12, 11, 10, 9`);
+    expect(f.received).toBe(1); // ApiVersions only
   });
 
   it("splits host and port, IPv6 included", () => {

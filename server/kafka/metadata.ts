@@ -1,8 +1,6 @@
 import "server-only";
-import { type Reader, sendToAnyFrom, Writer } from "./wire";
-
-const METADATA = 3;
-const VERSION = 6;
+import { METADATA } from "./apis";
+import type { KafkaPool } from "./pool";
 
 export interface MetadataBroker {
   nodeId: number;
@@ -15,6 +13,8 @@ export interface MetadataPartition {
   partition: number;
   errorCode: number;
   leader: number;
+  /** Bumped by every leader change, also one to the same broker (-1 when the broker does not say). */
+  leaderEpoch: number;
   replicas: number[];
   isr: number[];
   offlineReplicas: number[];
@@ -22,6 +22,8 @@ export interface MetadataPartition {
 
 export interface MetadataTopic {
   name: string;
+  /** Kafka's topic id: a topic deleted and re-created under the same name gets a new one. */
+  topicId: string;
   errorCode: number;
   internal: boolean;
   partitions: MetadataPartition[];
@@ -36,45 +38,43 @@ export interface ClusterMetadata {
   topics: MetadataTopic[];
 }
 
-function parse(r: Reader, from: string): ClusterMetadata {
-  r.int32(); // throttle_time_ms
-  const brokers = r.array((b) => ({ nodeId: b.int32(), host: b.string() ?? "", port: b.int32(), rack: b.string() }));
-  const clusterId = r.string();
-  r.int32(); // controller_id: in KRaft a random live broker, not the controller
-  const ints = (x: Reader) => x.array((y) => y.int32());
-  const topics = r.array((t) => ({
-    errorCode: t.int16(),
-    name: t.string() ?? "",
-    internal: t.bool(),
-    partitions: t.array((p) => ({
-      errorCode: p.int16(),
-      partition: p.int32(),
-      leader: p.int32(),
-      replicas: ints(p),
-      isr: ints(p),
-      offlineReplicas: ints(p),
-    })),
-  }));
-  r.end();
-  for (const t of topics) t.partitions.sort((a, b) => a.partition - b.partition);
-  topics.sort((a, b) => a.name.localeCompare(b.name));
-  return { from, clusterId, brokers: brokers.sort((a, b) => a.nodeId - b.nodeId), topics };
-}
-
 /**
  * One Metadata request (all topics, or the named ones) to the first of `bootstrap` that answers,
  * within `timeoutMs` in all. Throws a WireError of kind "timeout" or "connection" when none does,
- * "protocol" when the answer is not a valid Metadata v6 response.
+ * "protocol" when the answer is not a valid Metadata response.
  */
 export async function fetchMetadata(
+  pool: KafkaPool,
   bootstrap: string[],
   timeoutMs: number,
   topics: string[] | null = null,
 ): Promise<ClusterMetadata> {
-  const body = new Writer()
-    .array(topics, (w, name) => w.string(name))
-    .int8(0) // allow_auto_topic_creation: never
-    .bytes();
-  const { reader, from } = await sendToAnyFrom(bootstrap, { apiKey: METADATA, version: VERSION, body }, timeoutMs);
-  return parse(reader, from);
+  // allow_auto_topic_creation: never; no authorized operations
+  const { answer, from } = await pool.sendToAny(bootstrap, METADATA, [topics, false, false], timeoutMs);
+  const out: MetadataTopic[] = answer.topics.map((t) => ({
+    name: t.name ?? "",
+    topicId: t.topicId,
+    errorCode: t.errorCode,
+    internal: t.isInternal,
+    partitions: t.partitions
+      .map((p) => ({
+        partition: p.partitionIndex,
+        errorCode: p.errorCode,
+        leader: p.leaderId,
+        leaderEpoch: p.leaderEpoch,
+        replicas: p.replicaNodes,
+        isr: p.isrNodes,
+        offlineReplicas: p.offlineReplicas,
+      }))
+      .sort((a, b) => a.partition - b.partition),
+  }));
+  out.sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    from,
+    clusterId: answer.clusterId ?? null,
+    brokers: answer.brokers
+      .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null }))
+      .sort((a, b) => a.nodeId - b.nodeId),
+    topics: out,
+  };
 }

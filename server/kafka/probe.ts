@@ -1,17 +1,22 @@
 import "server-only";
-import { sendRequest } from "./wire";
-
-const API_VERSIONS = 18;
+import { API_VERSIONS } from "./apis";
+import { KafkaPool } from "./pool";
 
 /**
- * Asks one Kafka node for its API versions (ApiVersions v0, which every Kafka version answers,
- * brokers and KRaft controllers alike). True when the node answered without error within
- * `timeoutMs`: its request handlers are serving, not merely its process alive.
+ * The nodes of the embedded lab are asked every QUORUM_PROBE_INTERVAL_MS whether they answer:
+ * over one pooled plaintext connection per node, not a new one per probe.
+ */
+const probes = new KafkaPool({ tls: null, sasl: null }, "quorum-probe");
+
+/**
+ * Asks one Kafka node for its API versions (ApiVersions, which brokers and KRaft controllers alike
+ * answer). True when the node answered without error within `timeoutMs`: its request handlers are
+ * serving, not merely its process alive.
  */
 export async function probeApiVersions(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   try {
-    const r = await sendRequest(host, port, { apiKey: API_VERSIONS, version: 0, body: Buffer.alloc(0) }, timeoutMs);
-    return r.int16() === 0;
+    const answer = await probes.send(`${host}:${port}`, API_VERSIONS, ["quorum", "1"], timeoutMs);
+    return answer.errorCode === 0;
   } catch {
     return false;
   }

@@ -1,57 +1,26 @@
 import "server-only";
+import { Reader } from "@platformatic/kafka";
+import {
+  type CgdTopicPartitions,
+  CONSUMER_GROUP_DESCRIBE,
+  DESCRIBE_GROUPS,
+  DESCRIBE_QUORUM,
+  LIST_GROUPS,
+  LIST_OFFSETS,
+  OFFSET_FETCH,
+} from "./apis";
 import { KafkaError } from "./error-codes";
-import { Reader, sendRequest, sendToAny, Writer } from "./wire";
+import type { KafkaPool } from "./pool";
+import { WireError } from "./wire-error";
 
 /**
  * Batched read requests, one per broker whatever the number of topics or groups: ListOffsets for
  * every partition a broker leads, ListGroups, DescribeGroups (classic groups),
  * ConsumerGroupDescribe (KIP-848 consumer groups) and OffsetFetch (KIP-709: many groups in one
- * request) for every group a broker coordinates. Versions are within what Kafka 3.0 through 4.x
- * serve; the two that depend on the broker (ListGroups v5, ConsumerGroupDescribe) are chosen from
- * its ApiVersions answer.
+ * request) for every group a broker coordinates. Each goes to one broker ("host:port") over the
+ * cluster's pool, in the newest version both sides speak (see apis.ts): ListGroups v5 (each group's
+ * type) and ConsumerGroupDescribe v1 where the broker's ApiVersions answer says it serves them.
  */
-
-export interface Address {
-  host: string;
-  port: number;
-}
-
-const API = {
-  listOffsets: 2,
-  offsetFetch: 9,
-  describeGroups: 15,
-  listGroups: 16,
-  apiVersions: 18,
-  consumerGroupDescribe: 69,
-} as const;
-
-/** The versions of each API a broker serves: api key → [min, max]. */
-export type ApiVersionRanges = Map<number, { min: number; max: number }>;
-
-/** ApiVersions v0 (every Kafka answers it): which versions of which APIs `broker` serves. */
-export async function apiVersions(broker: Address, timeoutMs: number): Promise<ApiVersionRanges> {
-  const r = await sendRequest(
-    broker.host,
-    broker.port,
-    { apiKey: API.apiVersions, version: 0, body: Buffer.alloc(0) },
-    timeoutMs,
-  );
-  const errorCode = r.int16();
-  const ranges: ApiVersionRanges = new Map();
-  for (const [key, min, max] of r.array((a) => [a.int16(), a.int16(), a.int16()] as const))
-    ranges.set(key, { min, max });
-  r.end();
-  if (errorCode !== 0) throw new KafkaError(errorCode, null, "ApiVersions");
-  return ranges;
-}
-
-/** The highest version of `apiKey` both Quorum (up to `upTo`) and the broker serve, or null. */
-export function pickVersion(ranges: ApiVersionRanges, apiKey: number, from: number, upTo: number): number | null {
-  const r = ranges.get(apiKey);
-  if (!r) return null;
-  const v = Math.min(upTo, r.max);
-  return v >= Math.max(from, r.min) ? v : null;
-}
 
 /** ListOffsets timestamps: the log-start offset and the log-end offset (high watermark). */
 export const EARLIEST = -2n;
@@ -64,35 +33,23 @@ export interface PartitionOffset {
   offset: bigint;
 }
 
-/** ListOffsets v2 for the given partitions (all led by `broker`) at one timestamp. */
+/** ListOffsets for the given partitions (all led by `broker`) at one timestamp. */
 export async function listOffsets(
-  broker: Address,
+  pool: KafkaPool,
+  broker: string,
   partitions: Map<string, number[]>,
   timestamp: bigint,
   timeoutMs: number,
 ): Promise<PartitionOffset[]> {
-  const body = new Writer()
-    .int32(-1) // replica_id: a client
-    .int8(0) // isolation_level: read uncommitted, i.e. the high watermark
-    .array([...partitions.entries()], (w, [topic, parts]) =>
-      w.string(topic).array(parts, (pw, p) => pw.int32(p).int64(timestamp)),
-    )
-    .bytes();
-  const r = await sendRequest(broker.host, broker.port, { apiKey: API.listOffsets, version: 2, body }, timeoutMs);
-  r.int32(); // throttle_time_ms
-  const offsets = r
-    .array((t) => {
-      const topic = t.string() ?? "";
-      return t.array((p) => {
-        const partition = p.int32();
-        const errorCode = p.int16();
-        p.int64(); // timestamp
-        return { topic, partition, errorCode, offset: p.int64() };
-      });
-    })
-    .flat();
-  r.end();
-  return offsets;
+  const topics = [...partitions.entries()].map(([name, parts]) => ({
+    name,
+    partitions: parts.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })),
+  }));
+  // replica -1: a client; isolation 0: read uncommitted, i.e. the high watermark
+  const answer = await pool.send(broker, LIST_OFFSETS, [-1, 0, topics], timeoutMs);
+  return answer.topics.flatMap((t) =>
+    t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, errorCode: p.errorCode, offset: p.offset })),
+  );
 }
 
 /** A group's protocol (KIP-848): `classic` (JoinGroup/SyncGroup) or `consumer` (ConsumerGroupHeartbeat). */
@@ -107,42 +64,28 @@ export interface ListedGroup {
 }
 
 /** The group types Quorum lists (share and streams groups are described by other APIs). */
-const LISTED_TYPES: GroupType[] = ["classic", "consumer"];
+export const LISTED_TYPES: GroupType[] = ["classic", "consumer"];
 
-/** The ListGroups request body: v4 filters by state only, v5 also by type. */
-export function encodeListGroups(version: 4 | 5): Buffer {
-  const w = new Writer().compactArray([], () => {}); // states_filter: all
-  if (version >= 5) w.compactArray(LISTED_TYPES, (x, t) => x.compactString(t)); // types_filter
-  return w.tags().bytes();
-}
-
-export function decodeListGroups(r: Reader, version: 4 | 5): ListedGroup[] {
-  r.int32(); // throttle_time_ms
-  const errorCode = r.int16();
-  const groups = r.compactArray((g) => {
-    const groupId = g.compactString() ?? "";
-    const protocolType = g.compactString() ?? "";
-    const state = g.compactString() ?? "";
-    const type = version >= 5 ? (g.compactString() ?? "") : "classic";
-    g.tags();
+/** The groups of a ListGroups answer; v4's have no type (every group there is classic). */
+export function listedGroups(answer: {
+  errorCode: number;
+  groups: { groupId: string | null; protocolType: string; groupState: string; groupType?: string }[];
+}): ListedGroup[] {
+  if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, null, "ListGroups");
+  return answer.groups.map((g) => ({
+    groupId: g.groupId ?? "",
+    protocolType: g.protocolType,
+    state: g.groupState,
     // Kafka names types "Classic" and "Consumer" in its answer and takes either case in the filter.
-    return { groupId, protocolType, state, type: type.toLowerCase() === "consumer" ? "consumer" : "classic" } as const;
-  });
-  r.tags();
-  r.end();
-  if (errorCode !== 0) throw new KafkaError(errorCode, null, "ListGroups");
-  return groups;
+    type: g.groupType?.toLowerCase() === "consumer" ? "consumer" : "classic",
+  }));
 }
 
-/** ListGroups v4 or v5 (Kafka 3.8+, with each group's type): the groups `broker` coordinates, with their state. */
-export async function listGroups(broker: Address, timeoutMs: number, version: 4 | 5 = 4): Promise<ListedGroup[]> {
-  const r = await sendRequest(
-    broker.host,
-    broker.port,
-    { apiKey: API.listGroups, version, flexible: true, body: encodeListGroups(version) },
-    timeoutMs,
-  );
-  return decodeListGroups(r, version);
+/** ListGroups v5 (Kafka 3.8+, classic and consumer groups, each with its type) or v4: the groups `broker` coordinates. */
+export async function listGroups(pool: KafkaPool, broker: string, timeoutMs: number): Promise<ListedGroup[]> {
+  // v4 ignores the types filter (the library's v4 encoder writes states only).
+  const answer = await pool.send(broker, LIST_GROUPS, [[], LISTED_TYPES], timeoutMs);
+  return listedGroups(answer);
 }
 
 export interface GroupMember {
@@ -180,171 +123,107 @@ export interface DescribedGroup {
 }
 
 /** The consumer protocol's assignment: version, [topic, [partition]], user data. */
-export function parseConsumerAssignment(bytes: Buffer | null): { topic: string; partitions: number[] }[] {
+export function parseConsumerAssignment(bytes: Buffer | null | undefined): TopicPartitions[] {
   if (!bytes || bytes.length < 6) return [];
   try {
-    const r = new Reader(bytes);
-    r.int16(); // version
-    return r.array((t) => ({ topic: t.string() ?? "", partitions: t.array((p) => p.int32()) }));
+    const r = Reader.from(bytes);
+    r.readInt16(); // version
+    return r.readArray(
+      (t) => ({ topic: t.readString(false), partitions: t.readArray((p) => p.readInt32(), false, false) }),
+      false,
+      false,
+    );
   } catch {
     return [];
   }
 }
 
-/** The DescribeGroups v5 request body. */
-export function encodeDescribeGroups(groupIds: string[]): Buffer {
-  return new Writer()
-    .compactArray(groupIds, (w, g) => w.compactString(g))
-    .bool(false) // include_authorized_operations
-    .tags()
-    .bytes();
-}
-
-export function decodeDescribeGroups(r: Reader): DescribedGroup[] {
-  r.int32(); // throttle_time_ms
-  const groups = r.compactArray((g) => {
-    const errorCode = g.int16();
-    const groupId = g.compactString() ?? "";
-    const state = g.compactString() ?? "";
-    const protocolType = g.compactString() ?? "";
-    const protocol = g.compactString() ?? "";
-    const members = g.compactArray((m) => {
-      const memberId = m.compactString() ?? "";
-      const groupInstanceId = m.compactString();
-      const clientId = m.compactString() ?? "";
-      const clientHost = m.compactString() ?? "";
-      m.compactBytes(); // member_metadata
-      const assignment = m.compactBytes();
-      m.tags();
-      return {
-        memberId,
-        groupInstanceId,
-        clientId,
-        clientHost,
-        assignments: protocolType === "consumer" ? parseConsumerAssignment(assignment) : [],
-        memberEpoch: null,
-        targetAssignments: null,
-      };
-    });
-    g.int32(); // authorized_operations
-    g.tags();
-    return { groupId, errorCode, state, protocolType, protocol, members, groupEpoch: null, assignmentEpoch: null };
-  });
-  r.tags();
-  r.end();
-  return groups;
+/** The groups of a DescribeGroups answer. */
+export function describedGroups(
+  answer: Awaited<ReturnType<(typeof DESCRIBE_GROUPS.versions)[number]["async"]>>,
+): DescribedGroup[] {
+  return answer.groups.map((g) => ({
+    groupId: g.groupId,
+    errorCode: g.errorCode,
+    state: g.groupState,
+    protocolType: g.protocolType,
+    protocol: g.protocolData,
+    members: g.members.map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId ?? null,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      assignments: g.protocolType === "consumer" ? parseConsumerAssignment(m.memberAssignment) : [],
+      memberEpoch: null,
+      targetAssignments: null,
+    })),
+    groupEpoch: null,
+    assignmentEpoch: null,
+  }));
 }
 
 /**
- * DescribeGroups v5 for classic groups coordinated by `broker`, in one request. (Kafka answers a
+ * DescribeGroups for classic groups coordinated by `broker`, in one request. (Kafka answers a
  * consumer-type group here without an error, as "Dead" with no members: ConsumerGroupDescribe
  * describes those.)
  */
 export async function describeGroups(
-  broker: Address,
+  pool: KafkaPool,
+  broker: string,
   groupIds: string[],
   timeoutMs: number,
 ): Promise<DescribedGroup[]> {
-  const r = await sendRequest(
-    broker.host,
-    broker.port,
-    { apiKey: API.describeGroups, version: 5, flexible: true, body: encodeDescribeGroups(groupIds) },
-    timeoutMs,
-  );
-  return decodeDescribeGroups(r);
-}
-
-/** The ConsumerGroupDescribe request body (v0 and v1 are alike). */
-export function encodeConsumerGroupDescribe(groupIds: string[]): Buffer {
-  return new Writer()
-    .compactArray(groupIds, (w, g) => w.compactString(g))
-    .bool(false) // include_authorized_operations
-    .tags()
-    .bytes();
+  return describedGroups(await pool.send(broker, DESCRIBE_GROUPS, [groupIds, false], timeoutMs));
 }
 
 /**
- * An Assignment struct: [topic id, topic name, [partition]], sorted by topic and partition as
- * kafka-consumer-groups prints them. A deleted topic's name is empty: its id stands in.
+ * An Assignment struct as kafka-consumer-groups prints it: sorted by topic and partition. A
+ * deleted topic's name is empty: its id stands in.
  */
-function readAssignment(r: Reader): TopicPartitions[] {
-  const topics = r.compactArray((t) => {
-    const topicId = t.uuid();
-    const name = t.compactString() ?? "";
-    const partitions = t.compactArray((p) => p.int32()).sort((a, b) => a - b);
-    t.tags();
-    return { topic: name || topicId, partitions };
-  });
-  r.tags();
-  return topics.sort((a, b) => a.topic.localeCompare(b.topic));
+function assignmentOf(topics: CgdTopicPartitions[]): TopicPartitions[] {
+  return topics
+    .map((t) => ({ topic: t.topicName || t.topicId, partitions: [...t.partitions].sort((a, b) => a - b) }))
+    .sort((a, b) => a.topic.localeCompare(b.topic));
 }
 
 /** A DescribedGroup with the message Kafka gave with its error code, if any. */
 export type ConsumerDescribedGroup = DescribedGroup & { errorMessage: string | null };
 
-export function decodeConsumerGroupDescribe(r: Reader, version: 0 | 1): ConsumerDescribedGroup[] {
-  r.int32(); // throttle_time_ms
-  const groups = r.compactArray((g) => {
-    const errorCode = g.int16();
-    const errorMessage = g.compactString();
-    const groupId = g.compactString() ?? "";
-    const state = g.compactString() ?? "";
-    const groupEpoch = g.int32();
-    const assignmentEpoch = g.int32();
-    const assignor = g.compactString() ?? "";
-    const members = g.compactArray((m): GroupMember => {
-      const memberId = m.compactString() ?? "";
-      const groupInstanceId = m.compactString();
-      m.compactString(); // rack_id
-      const memberEpoch = m.int32();
-      const clientId = m.compactString() ?? "";
-      const clientHost = m.compactString() ?? "";
-      m.compactArray((t) => t.compactString()); // subscribed_topic_names
-      m.compactString(); // subscribed_topic_regex
-      const assignments = readAssignment(m);
-      const targetAssignments = readAssignment(m);
-      if (version >= 1) m.int8(); // member_type: classic or consumer member
-      m.tags();
-      return { memberId, groupInstanceId, clientId, clientHost, assignments, memberEpoch, targetAssignments };
-    });
-    g.int32(); // authorized_operations
-    g.tags();
-    return {
-      groupId,
-      errorCode,
-      errorMessage,
-      state,
-      protocolType: "consumer",
-      protocol: assignor,
-      members,
-      groupEpoch,
-      assignmentEpoch,
-    };
-  });
-  r.tags();
-  r.end();
-  return groups;
+/** The groups of a ConsumerGroupDescribe answer. */
+export function consumerDescribedGroups(
+  answer: Awaited<ReturnType<(typeof CONSUMER_GROUP_DESCRIBE.versions)[number]["async"]>>,
+): ConsumerDescribedGroup[] {
+  return answer.groups.map((g) => ({
+    groupId: g.groupId,
+    errorCode: g.errorCode,
+    errorMessage: g.errorMessage,
+    state: g.groupState,
+    protocolType: "consumer",
+    protocol: g.assignorName,
+    members: g.members.map(
+      (m): GroupMember => ({
+        memberId: m.memberId,
+        groupInstanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignments: assignmentOf(m.assignment),
+        memberEpoch: m.memberEpoch,
+        targetAssignments: assignmentOf(m.targetAssignment),
+      }),
+    ),
+    groupEpoch: g.groupEpoch,
+    assignmentEpoch: g.assignmentEpoch,
+  }));
 }
 
-/** ConsumerGroupDescribe v0 or v1 (Kafka 3.7+) for KIP-848 groups coordinated by `broker`, in one request. */
+/** ConsumerGroupDescribe v1 or v0 (Kafka 3.7+) for KIP-848 groups coordinated by `broker`, in one request. */
 export async function consumerGroupDescribe(
-  broker: Address,
+  pool: KafkaPool,
+  broker: string,
   groupIds: string[],
   timeoutMs: number,
-  version: 0 | 1,
 ): Promise<ConsumerDescribedGroup[]> {
-  const r = await sendRequest(
-    broker.host,
-    broker.port,
-    {
-      apiKey: API.consumerGroupDescribe,
-      version,
-      flexible: true,
-      body: encodeConsumerGroupDescribe(groupIds),
-    },
-    timeoutMs,
-  );
-  return decodeConsumerGroupDescribe(r, version);
+  return consumerDescribedGroups(await pool.send(broker, CONSUMER_GROUP_DESCRIBE, [groupIds, false], timeoutMs));
 }
 
 export interface CommittedOffset {
@@ -356,52 +235,29 @@ export interface CommittedOffset {
   errorCode: number;
 }
 
-/** OffsetFetch v8: every committed offset of many groups (all coordinated by `broker`) in one request. */
+/** OffsetFetch: every committed offset of many groups (all coordinated by `broker`) in one request. */
 export async function offsetFetch(
-  broker: Address,
+  pool: KafkaPool,
+  broker: string,
   groupIds: string[],
   timeoutMs: number,
 ): Promise<{ committed: CommittedOffset[]; groupErrors: Map<string, number> }> {
-  const body = new Writer()
-    .compactArray(groupIds, (w, g) =>
-      w
-        .compactString(g)
-        .compactArray(null, () => {})
-        .tags(),
-    ) // topics: all
-    .bool(false) // require_stable
-    .tags()
-    .bytes();
-  const r = await sendRequest(
-    broker.host,
-    broker.port,
-    { apiKey: API.offsetFetch, version: 8, flexible: true, body },
-    timeoutMs,
-  );
-  r.int32(); // throttle_time_ms
+  const groups = groupIds.map((groupId) => ({ groupId, memberId: null, memberEpoch: -1, topics: null }));
+  const answer = await pool.send(broker, OFFSET_FETCH, [groups, false], timeoutMs);
   const committed: CommittedOffset[] = [];
   const groupErrors = new Map<string, number>();
-  r.compactArray((g) => {
-    const groupId = g.compactString() ?? "";
-    g.compactArray((t) => {
-      const topic = t.compactString() ?? "";
-      t.compactArray((p) => {
-        const partition = p.int32();
-        const offset = p.int64();
-        p.int32(); // committed_leader_epoch
-        p.compactString(); // metadata
-        const errorCode = p.int16();
-        p.tags();
-        committed.push({ groupId, topic, partition, offset, errorCode });
-      });
-      t.tags();
-    });
-    const errorCode = g.int16();
-    if (errorCode !== 0) groupErrors.set(groupId, errorCode);
-    g.tags();
-  });
-  r.tags();
-  r.end();
+  for (const g of answer.groups) {
+    if (g.errorCode !== 0) groupErrors.set(g.groupId, g.errorCode);
+    for (const t of g.topics)
+      for (const p of t.partitions)
+        committed.push({
+          groupId: g.groupId,
+          topic: t.name,
+          partition: p.partitionIndex,
+          offset: p.committedOffset,
+          errorCode: p.errorCode,
+        });
+  }
   return { committed, groupErrors };
 }
 
@@ -414,44 +270,30 @@ export interface QuorumInfo {
   observers: { id: number; logEndOffset: number }[];
 }
 
-/** DescribeQuorum v0 on the metadata log; a broker forwards it to the controllers. */
-export async function describeQuorum(seeds: string[], timeoutMs: number): Promise<QuorumInfo> {
-  const body = new Writer()
-    .compactArray(["__cluster_metadata"], (w, t) =>
-      w
-        .compactString(t)
-        .compactArray([0], (pw, p) => pw.int32(p).tags())
-        .tags(),
-    )
-    .tags()
-    .bytes();
-  const r = await sendToAny(seeds, { apiKey: 55, version: 0, flexible: true, body }, timeoutMs);
-  const errorCode = r.int16();
-  if (errorCode !== 0) throw new KafkaError(errorCode, null, "DescribeQuorum");
-  const replicas = (x: Reader) =>
-    x.compactArray((rr) => {
-      const state = { id: rr.int32(), logEndOffset: Number(rr.int64()) };
-      rr.tags();
-      return state;
-    });
-  const [info] = r.compactArray((t) => {
-    t.compactString();
-    const parts = t.compactArray((p) => {
-      p.int32(); // partition_index
-      const code = p.int16();
-      const q = { leaderId: p.int32(), leaderEpoch: p.int32(), highWatermark: Number(p.int64()) };
-      const voters = replicas(p);
-      const observers = replicas(p);
-      p.tags();
-      return { code, ...q, voters, observers };
-    });
-    t.tags();
-    return parts[0];
-  });
-  r.tags();
-  r.end();
-  if (!info) throw r.malformed("DescribeQuorum named no partition of __cluster_metadata");
-  if (info.code !== 0) throw new KafkaError(info.code, null, "DescribeQuorum");
-  const { code: _code, ...quorum } = info;
-  return quorum;
+/** DescribeQuorum on the metadata log; a broker forwards it to the controllers. */
+export async function describeQuorum(pool: KafkaPool, seeds: string[], timeoutMs: number): Promise<QuorumInfo> {
+  const { answer, from } = await pool.sendToAny(
+    seeds,
+    DESCRIBE_QUORUM,
+    [[{ topicName: "__cluster_metadata", partitions: [{ partitionIndex: 0 }] }]],
+    timeoutMs,
+  );
+  if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, answer.errorMessage ?? null, "DescribeQuorum");
+  const info = answer.topics[0]?.partitions[0];
+  if (!info)
+    throw new WireError(
+      `${from} sent a malformed response: DescribeQuorum named no partition of __cluster_metadata`,
+      "protocol",
+      { sent: true },
+    );
+  if (info.errorCode !== 0) throw new KafkaError(info.errorCode, info.errorMessage ?? null, "DescribeQuorum");
+  const replicas = (xs: { replicaId: number; logEndOffset: bigint }[]) =>
+    xs.map((x) => ({ id: x.replicaId, logEndOffset: Number(x.logEndOffset) }));
+  return {
+    leaderId: info.leaderId,
+    leaderEpoch: info.leaderEpoch,
+    highWatermark: Number(info.highWatermark),
+    voters: replicas(info.currentVoters),
+    observers: replicas(info.observers),
+  };
 }

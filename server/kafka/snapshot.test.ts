@@ -1,129 +1,92 @@
+import { Reader, Writer } from "@platformatic/kafka";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  API,
   apiVersionsBody,
+  body,
+  describeQuorumBody,
+  FAKE_VERSIONS,
   type FakeBroker,
   type FakeRequest,
+  listGroupsBody,
   metadataBody,
   responseFrame,
   startFakeBroker,
 } from "./fake-broker";
-import { forgetApiVersions, MAX_SNAPSHOT_ERRORS, takeSnapshot } from "./snapshot";
-import { Reader, Writer } from "./wire";
+import { KafkaPool } from "./pool";
+import { MAX_SNAPSHOT_ERRORS, takeSnapshot } from "./snapshot";
 
 const fakes: FakeBroker[] = [];
+const pools: KafkaPool[] = [];
 afterEach(async () => {
+  for (const p of pools.splice(0)) await p.close();
   for (const f of fakes.splice(0)) await f.close();
-  forgetApiVersions();
 });
 
-const API = {
-  listOffsets: 2,
-  metadata: 3,
-  offsetFetch: 9,
-  describeGroups: 15,
-  listGroups: 16,
-  apiVersions: 18,
-  describeQuorum: 55,
-  consumerGroupDescribe: 69,
-};
+/** A fresh pool (plaintext) for one test. */
+function pool(): KafkaPool {
+  const p = new KafkaPool({ tls: null, sasl: null });
+  pools.push(p);
+  return p;
+}
 
-/**
- * A fake broker that answers by API key; an API without an answer is left hanging. ApiVersions
- * says what Kafka 3.7 serves (ListGroups up to v4) unless the test answers it.
- */
-async function broker(
-  answers: (port: number) => Partial<Record<number, (req: FakeRequest) => Buffer>>,
-  seen: FakeRequest[] = [],
-) {
+/** A fake broker that answers by API key; an API without an answer is left hanging. */
+async function broker(answers: (port: number) => Partial<Record<number, (req: FakeRequest) => Buffer>>) {
   let port = 0;
   const f = await startFakeBroker((req, socket) => {
-    seen.push(req);
-    const answer = answers(port)[req.apiKey] ?? (req.apiKey === API.apiVersions ? () => apiVersionsBody() : undefined);
-    if (answer) socket.end(responseFrame(req, answer(req)));
+    const answer = answers(port)[req.apiKey];
+    if (answer) socket.write(responseFrame(req, answer(req)));
   });
   port = f.port;
   fakes.push(f);
   return f;
 }
 
-const describeQuorumBody = () =>
-  new Writer()
-    .int16(0)
-    .compactArray(["__cluster_metadata"], (w, t) =>
-      w
-        .compactString(t)
-        .compactArray([0], (pw, p) =>
-          pw
-            .int32(p)
-            .int16(0)
-            .int32(101) // leader
-            .int32(3) // epoch
-            .int64(42n) // high watermark
-            .compactArray([101], (vw, id) => vw.int32(id).int64(42n).tags())
-            .compactArray([], () => {})
-            .tags(),
-        )
-        .tags(),
-    )
-    .tags()
-    .bytes();
-
-/** ListOffsets v2 answer: orders-0 at 10 (earliest) / 100 (latest), orders-1 NOT_LEADER_OR_FOLLOWER. */
+/** ListOffsets v9 answer: orders-0 at 10 (earliest) / 100 (latest), orders-1 NOT_LEADER_OR_FOLLOWER. */
 const listOffsetsBody = (req: FakeRequest) => {
-  const r = new Reader(req.body);
-  r.int32(); // replica
-  r.int8(); // isolation
-  r.int32(); // one topic
-  r.string();
-  r.int32(); // partitions
-  r.int32();
-  const timestamp = r.int64();
-  return new Writer()
-    .int32(0)
-    .array(["orders"], (w, t) =>
-      w.string(t).array([0, 1], (pw, p) =>
+  const r = Reader.from(req.body);
+  r.readInt32(); // replica
+  r.readInt8(); // isolation
+  const [asked] = r.readArray((t) => ({
+    name: t.readString(),
+    partitions: t.readArray((pr) => ({ partition: pr.readInt32(), epoch: pr.readInt32(), timestamp: pr.readInt64() })),
+  }));
+  const timestamp = asked?.partitions[0]?.timestamp;
+  return body()
+    .appendInt32(0)
+    .appendArray(["orders"], (w, t) =>
+      w.appendString(t).appendArray([0, 1], (pw, p) =>
         pw
-          .int32(p)
-          .int16(p === 0 ? 0 : 6)
-          .int64(-1n)
-          .int64(p === 0 ? (timestamp === -2n ? 10n : 100n) : -1n),
+          .appendInt32(p)
+          .appendInt16(p === 0 ? 0 : 6)
+          .appendInt64(-1n)
+          .appendInt64(p === 0 ? (timestamp === -2n ? 10n : 100n) : -1n)
+          .appendInt32(0),
       ),
     )
-    .bytes();
+    .appendTaggedFields().buffer;
 };
-
-const listGroupsBody = () =>
-  new Writer()
-    .int32(0)
-    .int16(0)
-    .compactArray(["g1", "g2", "g3"], (w, g) =>
-      w.compactString(g).compactString("consumer").compactString("Stable").tags(),
-    )
-    .tags()
-    .bytes();
 
 /** g2 is still loading on its coordinator; g1 and g3 are described. */
 const describeGroupsBody = () =>
-  new Writer()
-    .int32(0)
-    .compactArray(["g1", "g2", "g3"], (w, g) =>
+  body()
+    .appendInt32(0)
+    .appendArray(["g1", "g2", "g3"], (w, g) =>
       w
-        .int16(g === "g2" ? 14 : 0)
-        .compactString(g)
-        .compactString(g === "g2" ? "" : "Empty")
-        .compactString("consumer")
-        .compactString("")
-        .compactArray([], () => {})
-        .int32(-2147483648)
-        .tags(),
+        .appendInt16(g === "g2" ? 14 : 0)
+        .appendString(g)
+        .appendString(g === "g2" ? "" : "Empty")
+        .appendString("consumer")
+        .appendString("")
+        .appendArray([], () => {})
+        .appendInt32(-2147483648),
     )
-    .tags()
-    .bytes();
+    .appendTaggedFields().buffer;
 
 /** g1 committed orders-0; g2 failed as a whole; g3 has a partition error and a commit on orders-1. */
 const offsetFetchBody = () => {
   const part = (w: Writer, p: { partition: number; offset: bigint; error: number }) =>
-    w.int32(p.partition).int64(p.offset).int32(-1).compactString("").int16(p.error).tags();
+    w.appendInt32(p.partition).appendInt64(p.offset).appendInt32(-1).appendString("").appendInt16(p.error);
   const groups = [
     { id: "g1", error: 0, parts: [{ partition: 0, offset: 40n, error: 0 }] },
     { id: "g2", error: 14, parts: [] },
@@ -136,20 +99,19 @@ const offsetFetchBody = () => {
       ],
     },
   ];
-  return new Writer()
-    .int32(0)
-    .compactArray(groups, (w, g) =>
+  return body()
+    .appendInt32(0)
+    .appendArray(groups, (w, g) =>
       w
-        .compactString(g.id)
-        .compactArray(g.parts.length ? ["orders"] : [], (tw, t) =>
-          tw.compactString(t).compactArray(g.parts, part).tags(),
-        )
-        .int16(g.error)
-        .tags(),
+        .appendString(g.id)
+        .appendArray(g.parts.length ? ["orders"] : [], (tw, t) => tw.appendString(t).appendArray(g.parts, part))
+        .appendInt16(g.error),
     )
-    .tags()
-    .bytes();
+    .appendTaggedFields().buffer;
 };
+
+const emptyListGroups = () => listGroupsBody([]);
+const threeGroups = () => listGroupsBody(["g1", "g2", "g3"]);
 
 describe("takeSnapshot errors", () => {
   it("keeps Metadata, ListOffsets, DescribeGroups and OffsetFetch error codes, and says what is partial", async () => {
@@ -168,11 +130,11 @@ describe("takeSnapshot errors", () => {
         ]),
       [API.describeQuorum]: describeQuorumBody,
       [API.listOffsets]: listOffsetsBody,
-      [API.listGroups]: listGroupsBody,
+      [API.listGroups]: threeGroups,
       [API.describeGroups]: describeGroupsBody,
       [API.offsetFetch]: offsetFetchBody,
     }));
-    const snap = await takeSnapshot([f.address], 2000);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
     expect([...snap.errors].sort()).toEqual(
       [
         "topic fresh: LEADER_NOT_AVAILABLE",
@@ -211,19 +173,19 @@ describe("takeSnapshot errors", () => {
       [API.metadata]: () => metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }]),
       [API.describeQuorum]: describeQuorumBody,
       [API.listOffsets]: () =>
-        new Writer()
-          .int32(0)
-          .array(["orders"], (w, t) => w.string(t).array([0], (pw, p) => pw.int32(p).int16(0).int64(-1n).int64(5n)))
-          .bytes(),
-      [API.listGroups]: () =>
-        new Writer()
-          .int32(0)
-          .int16(0)
-          .compactArray([], () => {})
-          .tags()
-          .bytes(),
+        body()
+          .appendInt32(0)
+          .appendArray(["orders"], (w, t) =>
+            w
+              .appendString(t)
+              .appendArray([0], (pw, p) =>
+                pw.appendInt32(p).appendInt16(0).appendInt64(-1n).appendInt64(5n).appendInt32(0),
+              ),
+          )
+          .appendTaggedFields().buffer,
+      [API.listGroups]: emptyListGroups,
     }));
-    const snap = await takeSnapshot([f.address], 2000);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
     expect(snap.errors).toEqual([]);
     expect(snap.complete).toBe(true);
     expect(snap.partial).toEqual({ metadata: false, offsets: false, groups: false, quorum: false });
@@ -234,15 +196,9 @@ describe("takeSnapshot errors", () => {
     const f = await broker((port) => ({
       [API.metadata]: () => metadataBody(port, [{ name: "broken", partitions }]),
       [API.describeQuorum]: describeQuorumBody,
-      [API.listGroups]: () =>
-        new Writer()
-          .int32(0)
-          .int16(0)
-          .compactArray([], () => {})
-          .tags()
-          .bytes(),
+      [API.listGroups]: emptyListGroups,
     }));
-    const snap = await takeSnapshot([f.address], 2000);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
     expect(snap.errors).toHaveLength(MAX_SNAPSHOT_ERRORS + 1);
     expect(snap.errors[0]).toBe("partition broken-0: LEADER_NOT_AVAILABLE");
     expect(snap.errors[MAX_SNAPSHOT_ERRORS]).toBe(`… and ${500 - MAX_SNAPSHOT_ERRORS} more`);
@@ -256,16 +212,15 @@ describe("takeSnapshot deadline", () => {
     let port = 0;
     const f = await startFakeBroker((req, socket) => {
       if (req.apiKey === API.metadata)
-        socket.end(
+        socket.write(
           responseFrame(req, metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }])),
         );
-      if (req.apiKey === API.apiVersions) socket.end(responseFrame(req, apiVersionsBody()));
-      if (req.apiKey === API.listGroups) setTimeout(() => socket.end(responseFrame(req, listGroupsBody())), 500);
+      if (req.apiKey === API.listGroups) setTimeout(() => socket.write(responseFrame(req, threeGroups())), 500);
     });
     port = f.port;
     fakes.push(f);
     const began = Date.now();
-    const snap = await takeSnapshot([f.address], 1000);
+    const snap = await takeSnapshot(pool(), [f.address], 1000);
     const took = Date.now() - began;
     console.log(`snapshot against a hanging broker took ${took} ms for a 1000 ms timeout`);
     expect(took).toBeLessThan(1200);
@@ -276,19 +231,21 @@ describe("takeSnapshot deadline", () => {
       ["g2", false],
       ["g3", false],
     ]);
-    expect(snap.errors.some((e) => /^group descriptions from broker 1: .* did not answer within/.test(e))).toBe(true);
+    expect(
+      snap.errors.some((e) => /^group descriptions from broker 1: .* did not answer DescribeGroups within/.test(e)),
+    ).toBe(true);
   });
 
   it("a Metadata answer that comes late leaves the other stages only the rest", async () => {
     let port = 0;
     const f = await startFakeBroker((req, socket) => {
       if (req.apiKey === API.metadata)
-        setTimeout(() => socket.end(responseFrame(req, metadataBody(port, [{ name: "t", partitions: [] }]))), 700);
+        setTimeout(() => socket.write(responseFrame(req, metadataBody(port, [{ name: "t", partitions: [] }]))), 700);
     });
     port = f.port;
     fakes.push(f);
     const began = Date.now();
-    const snap = await takeSnapshot([f.address], 1000);
+    const snap = await takeSnapshot(pool(), [f.address], 1000);
     const took = Date.now() - began;
     console.log(`snapshot with Metadata answered at 700 ms took ${took} ms for a 1000 ms timeout`);
     expect(took).toBeLessThan(1200);
@@ -299,150 +256,155 @@ describe("takeSnapshot deadline", () => {
 describe("takeSnapshot with KIP-848 consumer groups", () => {
   /** A consumer-protocol assignment (classic groups): version, [topic, [partition]], user data. */
   const classicAssignment = (topic: string, partitions: number[]) =>
-    new Writer()
-      .int16(0)
-      .array([topic], (w, t) => w.string(t).array(partitions, (pw, p) => pw.int32(p)))
-      .int32(-1)
-      .bytes();
+    Writer.create()
+      .appendInt16(0)
+      .appendArray(
+        [topic],
+        (w, t) => w.appendString(t, false).appendArray(partitions, (pw, p) => pw.appendInt32(p), false, false),
+        false,
+        false,
+      )
+      .appendInt32(-1).buffer;
+  /** An Assignment struct: [topic id, name, [partition]], then its own tagged fields. */
   const assignment = (w: Writer, topic: string, partitions: number[]) =>
     w
-      .compactArray([topic], (tw, t) =>
+      .appendArray([topic], (tw, t) =>
         tw
-          .int64(0x0123456789abcdefn)
-          .int64(0x0fedcba987654321n) // topic id
-          .compactString(t)
-          .compactArray(partitions, (pw, p) => pw.int32(p))
-          .tags(),
+          .appendUUID("01234567-89ab-cdef-0fed-cba987654321")
+          .appendString(t)
+          .appendArray(partitions, (pw, p) => pw.appendInt32(p), true, false),
       )
-      .tags();
-  const groupIdsOf = (req: FakeRequest) => {
-    const r = new Reader(req.body);
-    return r.compactArray((g) => g.compactString());
-  };
+      .appendTaggedFields();
+  const groupIdsOf = (req: FakeRequest) => Reader.from(req.body).readArray((g) => g.readString(), true, false);
+
+  /** Every request the fake saw, ApiVersions included (the fake answers it itself). */
+  async function recordingBroker(
+    answers: (port: number) => Partial<Record<number, (req: FakeRequest) => Buffer>>,
+    versions: Record<number, number> = FAKE_VERSIONS,
+  ) {
+    const seen: FakeRequest[] = [];
+    let port = 0;
+    const f = await startFakeBroker(
+      (req, socket) => {
+        seen.push(req);
+        if (req.apiKey === API.apiVersions) return void socket.write(responseFrame(req, apiVersionsBody(versions)));
+        const answer = answers(port)[req.apiKey];
+        if (answer) socket.write(responseFrame(req, answer(req)));
+      },
+      { answerApiVersions: false },
+    );
+    port = f.port;
+    fakes.push(f);
+    return { f, seen };
+  }
 
   it("describes consumer-type groups with one ConsumerGroupDescribe and classic ones with one DescribeGroups per coordinator", async () => {
-    const asked: { apiKey: number; version: number; groups?: (string | null)[] }[] = [];
-    const seen: FakeRequest[] = [];
-    const f = await broker(
-      (port) => ({
-        [API.apiVersions]: () =>
-          apiVersionsBody([
-            [API.describeGroups, 0, 5],
-            [API.listGroups, 0, 5],
-            [API.consumerGroupDescribe, 0, 1],
-          ]),
-        [API.metadata]: () => metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }]),
-        [API.describeQuorum]: describeQuorumBody,
-        [API.listOffsets]: () =>
-          new Writer()
-            .int32(0)
-            .array(["orders"], (w, t) => w.string(t).array([0], (pw, p) => pw.int32(p).int16(0).int64(-1n).int64(5n)))
-            .bytes(),
-        [API.listGroups]: () =>
-          new Writer()
-            .int32(0)
-            .int16(0)
-            .compactArray(
-              [
-                ["c1", "Consumer"],
-                ["c2", "Consumer"],
-                ["k1", "Classic"],
-              ],
-              (w, [g, type]) =>
-                w
-                  .compactString(g as string)
-                  .compactString("consumer")
-                  .compactString("Stable")
-                  .compactString(type as string)
-                  .tags(),
-            )
-            .tags()
-            .bytes(),
-        [API.describeGroups]: () =>
-          new Writer()
-            .int32(0)
-            .compactArray(["k1"], (w, g) =>
+    const { f, seen } = await recordingBroker((port) => ({
+      [API.metadata]: () => metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }]),
+      [API.describeQuorum]: describeQuorumBody,
+      [API.listOffsets]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["orders"], (w, t) =>
+            w
+              .appendString(t)
+              .appendArray([0], (pw, p) =>
+                pw.appendInt32(p).appendInt16(0).appendInt64(-1n).appendInt64(5n).appendInt32(0),
+              ),
+          )
+          .appendTaggedFields().buffer,
+      [API.listGroups]: () =>
+        body()
+          .appendInt32(0)
+          .appendInt16(0)
+          .appendArray(
+            [
+              ["c1", "Consumer"],
+              ["c2", "Consumer"],
+              ["k1", "Classic"],
+            ],
+            (w, [g, type]) =>
               w
-                .int16(0)
-                .compactString(g)
-                .compactString("Stable")
-                .compactString("consumer")
-                .compactString("range")
-                .compactArray(["k1-m"], (mw, m) =>
-                  mw
-                    .compactString(m)
-                    .compactString(null)
-                    .compactString("kafkajs")
-                    .compactString("/127.0.0.1")
-                    .compactBytes(Buffer.alloc(0)) // member_metadata
-                    .compactBytes(classicAssignment("orders", [0]))
-                    .tags(),
-                )
-                .int32(-2147483648)
-                .tags(),
-            )
-            .tags()
-            .bytes(),
-        [API.consumerGroupDescribe]: () =>
-          new Writer()
-            .int32(0)
-            .compactArray(["c1", "c2"], (w, g) => {
-              w.int16(g === "c2" ? 69 : 0)
-                .compactString(g === "c2" ? "Group c2 not found." : null)
-                .compactString(g)
-                .compactString(g === "c2" ? "" : "Stable")
-                .int32(7) // group epoch
-                .int32(6) // assignment epoch
-                .compactString("uniform")
-                .compactArray(g === "c2" ? [] : ["c1-m"], (mw, m) => {
-                  mw.compactString(m)
-                    .compactString("static-1")
-                    .compactString(null) // rack
-                    .int32(6)
-                    .compactString("console-consumer")
-                    .compactString("/127.0.0.1")
-                    .compactArray(["orders"], (tw, t) => tw.compactString(t))
-                    .compactString(null);
-                  assignment(mw, "orders", [0]);
-                  assignment(mw, "orders", [0]);
-                  mw.int8(1).tags(); // member_type (v1): consumer
-                })
-                .int32(-2147483648)
-                .tags();
-            })
-            .tags()
-            .bytes(),
-        [API.offsetFetch]: () =>
-          new Writer()
-            .int32(0)
-            .compactArray(["c1", "c2", "k1"], (w, g) =>
-              w
-                .compactString(g)
-                .compactArray([], () => {})
-                .int16(0)
-                .tags(),
-            )
-            .tags()
-            .bytes(),
-      }),
-      seen,
-    );
-    const snap = await takeSnapshot([f.address], 2000);
-    for (const req of seen)
-      asked.push({
-        apiKey: req.apiKey,
-        version: req.version,
-        ...(req.apiKey === API.describeGroups || req.apiKey === API.consumerGroupDescribe
-          ? { groups: groupIdsOf(req) }
-          : {}),
-      });
-    const of = (k: number) => asked.filter((a) => a.apiKey === k);
+                .appendString(g as string)
+                .appendString("consumer")
+                .appendString("Stable")
+                .appendString(type as string),
+          )
+          .appendTaggedFields().buffer,
+      [API.describeGroups]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["k1"], (w, g) =>
+            w
+              .appendInt16(0)
+              .appendString(g)
+              .appendString("Stable")
+              .appendString("consumer")
+              .appendString("range")
+              .appendArray(["k1-m"], (mw, m) =>
+                mw
+                  .appendString(m)
+                  .appendString(null)
+                  .appendString("kafkajs")
+                  .appendString("/127.0.0.1")
+                  .appendBytes(Buffer.alloc(0)) // member_metadata
+                  .appendBytes(classicAssignment("orders", [0])),
+              )
+              .appendInt32(-2147483648),
+          )
+          .appendTaggedFields().buffer,
+      [API.consumerGroupDescribe]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["c1", "c2"], (w, g) =>
+            w
+              .appendInt16(g === "c2" ? 69 : 0)
+              .appendString(g === "c2" ? "Group c2 not found." : null)
+              .appendString(g)
+              .appendString(g === "c2" ? "" : "Stable")
+              .appendInt32(7) // group epoch
+              .appendInt32(6) // assignment epoch
+              .appendString("uniform")
+              .appendArray(g === "c2" ? [] : ["c1-m"], (mw, m) => {
+                mw.appendString(m)
+                  .appendString("static-1")
+                  .appendString(null) // rack
+                  .appendInt32(6)
+                  .appendString("console-consumer")
+                  .appendString("/127.0.0.1")
+                  .appendArray(["orders"], (tw, t) => tw.appendString(t), true, false)
+                  .appendString(null);
+                assignment(mw, "orders", [0]);
+                assignment(mw, "orders", [0]);
+                mw.appendInt8(1); // member_type (v1): consumer
+              })
+              .appendInt32(-2147483648),
+          )
+          .appendTaggedFields().buffer,
+      [API.offsetFetch]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["c1", "c2", "k1"], (w, g) =>
+            w
+              .appendString(g)
+              .appendArray([], () => {})
+              .appendInt16(0),
+          )
+          .appendTaggedFields().buffer,
+    }));
+    const p = pool();
+    const snap = await takeSnapshot(p, [f.address], 2000);
+    const of = (k: number) =>
+      seen
+        .filter((r) => r.apiKey === k)
+        .map((r) => ({
+          version: r.version,
+          ...(k === API.describeGroups || k === API.consumerGroupDescribe ? { groups: groupIdsOf(r) } : {}),
+        }));
     expect(of(API.apiVersions)).toHaveLength(1);
-    expect(of(API.listGroups)).toEqual([{ apiKey: API.listGroups, version: 5 }]);
-    expect(of(API.describeGroups)).toEqual([{ apiKey: API.describeGroups, version: 5, groups: ["k1"] }]);
-    expect(of(API.consumerGroupDescribe)).toEqual([
-      { apiKey: API.consumerGroupDescribe, version: 1, groups: ["c1", "c2"] },
-    ]);
+    expect(of(API.listGroups)).toEqual([{ version: 5 }]);
+    expect(of(API.describeGroups)).toEqual([{ version: 5, groups: ["k1"] }]);
+    expect(of(API.consumerGroupDescribe)).toEqual([{ version: 1, groups: ["c1", "c2"] }]);
     expect(snap.errors).toEqual(["description of group c2: GROUP_ID_NOT_FOUND (Group c2 not found.)"]);
     const byId = new Map(snap.groups.map((g) => [g.groupId, g]));
     expect(byId.get("c1")).toMatchObject({
@@ -478,33 +440,75 @@ describe("takeSnapshot with KIP-848 consumer groups", () => {
     expect(byId.get("c2")).toMatchObject({ type: "consumer", complete: false, members: [] });
     expect(snap.partial.groups).toBe(true);
 
-    // The broker's versions are known now: the next snapshot does not ask again.
+    // The broker's versions are known on the pooled connection: the next snapshot does not ask again.
     const before = seen.length;
-    const again = await takeSnapshot([f.address], 2000);
+    const again = await takeSnapshot(p, [f.address], 2000);
     const next = seen.slice(before);
     expect(next.filter((r) => r.apiKey === API.apiVersions)).toHaveLength(0);
-    expect(again.requests).toBe(snap.requests - 1);
+    expect(again.requests).toBe(snap.requests);
     expect(next).toHaveLength(again.requests);
   });
 
   it("a broker before Kafka 3.8 is asked ListGroups v4, and its groups are classic", async () => {
-    const versions: number[] = [];
-    const f = await broker((port) => ({
-      [API.metadata]: () => metadataBody(port, []),
-      [API.describeQuorum]: describeQuorumBody,
-      [API.listGroups]: (req) => {
-        versions.push(req.version);
-        return listGroupsBody();
-      },
-      [API.describeGroups]: describeGroupsBody,
-      [API.offsetFetch]: offsetFetchBody,
-    }));
-    const snap = await takeSnapshot([f.address], 2000);
-    expect(versions).toEqual([4]);
+    const { f, seen } = await recordingBroker(
+      (port) => ({
+        [API.metadata]: () => metadataBody(port, []),
+        [API.describeQuorum]: describeQuorumBody,
+        // ListGroups v4: no group_type.
+        [API.listGroups]: () =>
+          body()
+            .appendInt32(0)
+            .appendInt16(0)
+            .appendArray(["g1", "g2", "g3"], (w, g) =>
+              w.appendString(g).appendString("consumer").appendString("Stable"),
+            )
+            .appendTaggedFields().buffer,
+        [API.describeGroups]: describeGroupsBody,
+        [API.offsetFetch]: offsetFetchBody,
+      }),
+      { ...FAKE_VERSIONS, [API.listGroups]: 4, [API.consumerGroupDescribe]: 0 },
+    );
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(seen.filter((r) => r.apiKey === API.listGroups).map((r) => r.version)).toEqual([4]);
     expect(snap.groups.map((g) => [g.groupId, g.type])).toEqual([
       ["g1", "classic"],
       ["g2", "classic"],
       ["g3", "classic"],
     ]);
+  });
+
+  it("a broker that serves no ConsumerGroupDescribe marks its consumer-type groups incomplete, with a reason each", async () => {
+    const versions: Record<number, number> = { ...FAKE_VERSIONS };
+    delete versions[API.consumerGroupDescribe];
+    const { f, seen } = await recordingBroker(
+      (port) => ({
+        [API.metadata]: () => metadataBody(port, []),
+        [API.describeQuorum]: describeQuorumBody,
+        [API.listGroups]: () =>
+          body()
+            .appendInt32(0)
+            .appendInt16(0)
+            .appendArray(["c1"], (w, g) =>
+              w.appendString(g).appendString("consumer").appendString("Stable").appendString("Consumer"),
+            )
+            .appendTaggedFields().buffer,
+        [API.offsetFetch]: () =>
+          body()
+            .appendInt32(0)
+            .appendArray(["c1"], (w, g) =>
+              w
+                .appendString(g)
+                .appendArray([], () => {})
+                .appendInt16(0),
+            )
+            .appendTaggedFields().buffer,
+      }),
+      versions,
+    );
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(seen.some((r) => r.apiKey === API.consumerGroupDescribe)).toBe(false);
+    expect(snap.errors).toEqual(["description of group c1: broker 1 does not serve ConsumerGroupDescribe"]);
+    expect(snap.groups).toMatchObject([{ groupId: "c1", type: "consumer", complete: false }]);
+    expect(snap.partial.groups).toBe(true);
   });
 });

@@ -1,10 +1,9 @@
 import "server-only";
+import { CONSUMER_GROUP_DESCRIBE } from "./apis";
 import { kafkaErrorName } from "./error-codes";
 import { type ClusterMetadata, fetchMetadata, type MetadataBroker } from "./metadata";
+import type { KafkaPool } from "./pool";
 import {
-  type Address,
-  type ApiVersionRanges,
-  apiVersions,
   consumerGroupDescribe,
   type DescribedGroup,
   describeGroups,
@@ -17,7 +16,6 @@ import {
   listOffsets,
   offsetFetch,
   type PartitionOffset,
-  pickVersion,
   type QuorumInfo,
 } from "./requests";
 
@@ -121,20 +119,6 @@ export interface ClusterSnapshot {
   partial: SnapshotPartial;
 }
 
-const API_KEY = { listGroups: 16, consumerGroupDescribe: 69 } as const;
-
-/**
- * The API versions each broker serves, by address, asked again after VERSIONS_TTL_MS or when a
- * group listing from it fails (it may have restarted as another Kafka version).
- */
-const knownVersions = new Map<string, { at: number; ranges: ApiVersionRanges }>();
-const VERSIONS_TTL_MS = 60_000;
-
-/** Forgets every broker's API versions (for tests). */
-export function forgetApiVersions(): void {
-  knownVersions.clear();
-}
-
 /** How many error lines a snapshot keeps: a broken cluster of 40,000 partitions gives 21, not 40,000. */
 export const MAX_SNAPSHOT_ERRORS = 20;
 
@@ -167,18 +151,19 @@ export function computeLag(committed: number | null, logEnd: number | null): num
 
 /**
  * One consistent picture of a cluster in few round trips: 1 Metadata request; 1 DescribeQuorum;
- * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ApiVersions per live
- * broker (at most once a minute: it picks ListGroups v5, which names each group's type, where the
- * broker serves it) and 1 ListGroups per live broker; then, per coordinator, 1 DescribeGroups for
- * all its classic groups, 1 ConsumerGroupDescribe for all its consumer-type (KIP-848) groups and
- * 1 OffsetFetch for all its groups. For B brokers that is at most 2 + 7·B requests (2 + 6·B once
- * the versions are known), whatever the number of topics and groups.
+ * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ListGroups per live
+ * broker (v5, which names each group's type, where the broker serves it); then, per coordinator,
+ * 1 DescribeGroups for all its classic groups, 1 ConsumerGroupDescribe for all its consumer-type
+ * (KIP-848) groups and 1 OffsetFetch for all its groups. For B brokers that is at most 2 + 6·B
+ * requests, whatever the number of topics and groups. They go over the cluster's pool (one
+ * connection per broker, reused from one snapshot to the next; the versions each broker serves are
+ * asked once per connection, with ApiVersions, and not counted here).
  *
  * `timeoutMs` bounds the whole snapshot, not each request: every stage gets only the time left,
  * and a stage with none left is recorded in `errors` instead of started. Rejects only when no
  * seed answers Metadata; anything after that which fails makes the snapshot partial.
  */
-export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<ClusterSnapshot> {
+export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: number): Promise<ClusterSnapshot> {
   const began = Date.now();
   const deadline = began + timeoutMs;
   let requests = 0;
@@ -202,7 +187,7 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
   };
 
   requests++;
-  const md: ClusterMetadata = await fetchMetadata(seeds, timeoutMs);
+  const md: ClusterMetadata = await fetchMetadata(pool, seeds, timeoutMs);
   for (const t of md.topics) {
     if (t.errorCode !== 0) {
       partial.metadata = true;
@@ -214,9 +199,9 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
       errors.add(`partition ${t.name}-${p.partition}: ${kafkaErrorName(p.errorCode)}`);
     }
   }
-  const addr = new Map<number, Address>(md.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
+  const addr = new Map<number, string>(md.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]));
   const quorumSeeds = [md.from, ...seeds.filter((s) => s !== md.from)];
-  const quorumDone = attempt("controller quorum", (ms) => describeQuorum(quorumSeeds, ms));
+  const quorumDone = attempt("controller quorum", (ms) => describeQuorum(pool, quorumSeeds, ms));
 
   // Partitions grouped by leader: each broker answers for what it leads.
   const byLeader = new Map<number, Map<string, number[]>>();
@@ -255,14 +240,14 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
 
   const offsetsDone = Promise.all(
     [...byLeader.entries()].flatMap(([leader, parts]) => {
-      const a = addr.get(leader) as Address;
+      const a = addr.get(leader) as string;
       return (
         [
           ["log-start offsets", EARLIEST, earliest],
           ["log-end offsets", LATEST, latest],
         ] as const
       ).map(async ([what, at, into]) => {
-        const offsets = await attempt(`${what} from broker ${leader}`, (ms) => listOffsets(a, parts, at, ms));
+        const offsets = await attempt(`${what} from broker ${leader}`, (ms) => listOffsets(pool, a, parts, at, ms));
         if (offsets) record(into, what, leader, parts, offsets);
       });
     }),
@@ -270,33 +255,11 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
 
   // Each broker lists the groups it coordinates, so no FindCoordinator round trips are needed.
   const listed = new Map<number, ListedGroup[]>();
-  const versions = new Map<number, ApiVersionRanges>();
   await Promise.all(
     [...addr.entries()].map(async ([id, a]) => {
-      const where = `${a.host}:${a.port}`;
-      const known = knownVersions.get(where);
-      const ranges =
-        known && Date.now() - known.at < VERSIONS_TTL_MS
-          ? known.ranges
-          : await attempt(`API versions of broker ${id}`, (ms) => apiVersions(a, ms));
-      if (!ranges) {
-        partial.groups = true;
-        return;
-      }
-      if (ranges !== known?.ranges) knownVersions.set(where, { at: Date.now(), ranges });
-      versions.set(id, ranges);
-      const version = pickVersion(ranges, API_KEY.listGroups, 4, 5);
-      if (version === null) {
-        partial.groups = true;
-        errors.add(`groups from broker ${id}: it does not serve ListGroups v4 or v5`);
-        return;
-      }
-      const groups = await attempt(`groups from broker ${id}`, (ms) => listGroups(a, ms, version as 4 | 5));
+      const groups = await attempt(`groups from broker ${id}`, (ms) => listGroups(pool, a, ms));
       if (groups) listed.set(id, groups);
-      else {
-        partial.groups = true;
-        knownVersions.delete(where);
-      }
+      else partial.groups = true;
     }),
   );
   const described = new Map<string, DescribedGroup & { coordinator: number }>();
@@ -335,33 +298,37 @@ export async function takeSnapshot(seeds: string[], timeoutMs: number): Promise<
     [...listed.entries()]
       .filter(([, groups]) => groups.length > 0)
       .flatMap(([id, groups]) => {
-        const a = addr.get(id) as Address;
+        const a = addr.get(id) as string;
         const ids = groups.map((g) => g.groupId);
         const classic = groups.filter((g) => g.type === "classic").map((g) => g.groupId);
         const consumer = groups.filter((g) => g.type === "consumer").map((g) => g.groupId);
         const work: Promise<void>[] = [];
         if (classic.length > 0)
           work.push(
-            attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(a, classic, ms)).then((ds) =>
+            attempt(`group descriptions from broker ${id}`, (ms) => describeGroups(pool, a, classic, ms)).then((ds) =>
               recordDescriptions(id, classic, ds),
             ),
           );
-        if (consumer.length > 0) {
-          const ranges = versions.get(id) as ApiVersionRanges;
-          const version = pickVersion(ranges, API_KEY.consumerGroupDescribe, 0, 1);
-          if (version === null) {
-            for (const g of consumer)
-              groupProblem(g, `description of group ${g}: broker ${id} does not serve ConsumerGroupDescribe`);
-          } else {
-            work.push(
-              attempt(`consumer group descriptions from broker ${id}`, (ms) =>
-                consumerGroupDescribe(a, consumer, ms, version as 0 | 1),
-              ).then((ds) => recordDescriptions(id, consumer, ds)),
-            );
-          }
-        }
+        if (consumer.length > 0)
+          work.push(
+            (async () => {
+              // Known from the broker's ApiVersions answer, already had for ListGroups on this connection.
+              const version = await pool
+                .versionFor(a, CONSUMER_GROUP_DESCRIBE, Math.max(1, deadline - Date.now()))
+                .catch(() => undefined);
+              if (version === null) {
+                for (const g of consumer)
+                  groupProblem(g, `description of group ${g}: broker ${id} does not serve ConsumerGroupDescribe`);
+                return;
+              }
+              const ds = await attempt(`consumer group descriptions from broker ${id}`, (ms) =>
+                consumerGroupDescribe(pool, a, consumer, ms),
+              );
+              recordDescriptions(id, consumer, ds);
+            })(),
+          );
         work.push(
-          attempt(`committed offsets from broker ${id}`, (ms) => offsetFetch(a, ids, ms)).then((answer) => {
+          attempt(`committed offsets from broker ${id}`, (ms) => offsetFetch(pool, a, ids, ms)).then((answer) => {
             if (!answer) return failedAll(ids);
             for (const [groupId, code] of answer.groupErrors)
               groupProblem(groupId, `committed offsets of group ${groupId}: ${kafkaErrorName(code)}`);

@@ -13,6 +13,7 @@ import type { ClusterService } from "../cluster-service";
 import { AppError } from "../errors";
 import { createTopic } from "../kafka/admin-requests";
 import { KafkaCode, KafkaError } from "../kafka/error-codes";
+import { withPool } from "../kafka/pool";
 import { logger } from "../logger";
 import { type ConsoleConsumerSpec, startConsoleConsumer, type WorkloadProcess } from "./console-consumer";
 
@@ -79,7 +80,9 @@ async function prepareTopics(cluster: WorkloadCluster): Promise<void> {
     const configs = { ...t.configs };
     if (configs["min.insync.replicas"]) configs["min.insync.replicas"] = String(Math.min(2, replicationFactor));
     try {
-      await createTopic(cluster.bootstrap, { name: t.topic, partitions: t.partitions, replicationFactor, configs });
+      await withPool({ tls: null, sasl: null }, (pool) =>
+        createTopic(pool, cluster.bootstrap, { name: t.topic, partitions: t.partitions, replicationFactor, configs }),
+      );
     } catch (err) {
       if (!(err instanceof KafkaError && err.errorCode === KafkaCode.TOPIC_ALREADY_EXISTS)) throw err;
     }

@@ -111,6 +111,12 @@ export class FakeGateway implements KafkaGateway {
     this.calls.push({ op: "electPreferredLeaders", args: [partitions] });
     return this.electAnswer(partitions);
   }
+
+  openSockets() {
+    return new Map<string, number>();
+  }
+
+  async close() {}
 }
 
 export class FakeSupervisor implements NodeSupervisor {

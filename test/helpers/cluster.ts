@@ -4,6 +4,7 @@ import path from "node:path";
 import { loadConfig } from "@/server/config";
 import { EmbeddedCluster } from "@/server/embedded/embedded-cluster";
 import { fetchMetadata } from "@/server/kafka/metadata";
+import { withPool } from "@/server/kafka/pool";
 
 export interface TestCluster {
   cluster: EmbeddedCluster;
@@ -76,7 +77,7 @@ export async function eventually<T>(
 }
 
 export async function partitionOf(bootstrap: string[], topic: string, partition: number) {
-  const md = await fetchMetadata(bootstrap, 4000, [topic]);
+  const md = await withPool({ tls: null, sasl: null }, (pool) => fetchMetadata(pool, bootstrap, 4000, [topic]));
   const p = md.topics.find((t) => t.name === topic)?.partitions.find((x) => x.partition === partition);
   if (!p) throw new Error(`${topic}-${partition} not in metadata`);
   return { ...p, liveBrokers: md.brokers.map((b) => b.nodeId) };

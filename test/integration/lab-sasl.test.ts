@@ -7,13 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as clusterRoute from "@/app/api/clusters/[cluster]/route";
 import type { ClusterSummary } from "@/lib/types";
 import type { ClusterConnection } from "@/server/clusters/connection";
+import { testConnection } from "@/server/clusters/connection-test";
+import { withPool } from "@/server/kafka/pool";
+import { takeSnapshot } from "@/server/kafka/snapshot";
 import { logger } from "@/server/logger";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { hasKcat } from "../helpers/kcat";
 import { call, serveThroughRoutes } from "../helpers/routes";
 
-// The lab's SASL_SSL (SCRAM-SHA-512) listener, checked with an independent client (kcat, librdkafka):
-// nothing here goes through Quorum's own Kafka protocol code.
+// The lab's SASL_SSL (SCRAM-SHA-512) listener, checked with independent clients (kcat, librdkafka;
+// Kafka's own Java tools); one test then reaches it with Quorum's own protocol layer.
 
 /** Everything the server logs while this file runs (pino's stream swapped for an array). */
 const logLines: string[] = [];
@@ -242,6 +245,30 @@ describe.skipIf(!hasKcat)("the lab's SASL_SSL listener", () => {
     expect(`${seen.stdout}${seen.stderr}`).toMatch(
       /SaslAuthenticationException|invalid credentials with SASL mechanism SCRAM-SHA-512/,
     );
+  });
+
+  it("is reached by Quorum's own protocol layer: every connection-test step, and a snapshot over the pool", async () => {
+    const conn = tc?.cluster.saslConnection() as ClusterConnection;
+    const tested = await testConnection(conn);
+    expect(tested.steps.map((s) => [s.step, s.ok])).toEqual([
+      ["tcp", true],
+      ["tls", true],
+      ["sasl", true],
+      ["api-versions", true],
+      ["metadata", true],
+    ]);
+    expect(tested.steps[2]?.message).toMatch(/accepted quorum \(SCRAM-SHA-512\)$/);
+    const snap = await withPool(conn, (pool) => takeSnapshot(pool, conn.bootstrap, 5000));
+    expect(snap.errors).toEqual([]);
+    expect(snap.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...conn.bootstrap].sort());
+
+    const wrong = await testConnection({ ...conn, sasl: conn.sasl && { ...conn.sasl, password: `${password}x` } });
+    expect(wrong.steps.map((s) => [s.step, s.ok])).toEqual([
+      ["tcp", true],
+      ["tls", true],
+      ["sasl", false],
+    ]);
+    expect(JSON.stringify(wrong)).not.toContain(password);
   });
 
   it("gives kcat (OpenSSL) a certificate it verifies with the lab CA for 127.0.0.1", () => {
