@@ -292,8 +292,8 @@ export function startQuorum(): void {
   q.started = true;
   for (const cluster of q.clusters.values()) cluster.monitor.start();
   try {
-    const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"));
     const { sampleMs, retentionHours } = q.config.history;
+    const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"), sampleMs);
     const samplers = [...q.clusters.values()].map(
       (c) => new HistorySampler(c, store, sampleMs, retentionHours * 3_600_000),
     );

@@ -13,7 +13,14 @@ import type { Sample } from "./sample-of";
 export class HistoryStore {
   private db: Database.Database;
 
-  constructor(file: string) {
+  /**
+   * @param sampleMs the interval its samplers write at: the history's reading of a gap (no sample
+   * for a few intervals) and of a rate depends on it.
+   */
+  constructor(
+    file: string,
+    readonly sampleMs: number,
+  ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");

@@ -59,7 +59,7 @@ describe("history queries", () => {
   let store: HistoryStore;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-history-"));
-    store = new HistoryStore(path.join(dir, "history.sqlite"));
+    store = new HistoryStore(path.join(dir, "history.sqlite"), SAMPLE_MS);
   });
   afterEach(() => {
     store.close();
@@ -81,7 +81,7 @@ describe("history queries", () => {
     for (const [ts, end] of offsets) store.record("c", sampleOf(snap(ts, end, 900)));
     const now = t0 + 71_000;
 
-    const topic = topicHistory(store, "c", "orders", 15, SAMPLE_MS, now).points;
+    const topic = topicHistory(store, "c", "orders", 15, now).points;
     expect(topic.map((p) => p.ts)).toEqual([
       t0,
       t0 + 2000,
@@ -95,11 +95,11 @@ describe("history queries", () => {
     // Between adjacent real samples only: 4 s over the skipped one is still 100/s, never a spike.
     expect(topic.map((p) => p.produceRate)).toEqual([null, 100, 100, 100, null, null, 100]);
 
-    const cluster = clusterHistory(store, "c", 15, SAMPLE_MS, now).points;
+    const cluster = clusterHistory(store, "c", 15, now).points;
     expect(cluster.map((p) => p.totalLag)).toEqual([100, 300, 700, 900, null, 6900, 7100]);
     expect(Math.max(...cluster.map((p) => p.produceRate ?? 0))).toBe(100);
 
-    const group = groupHistory(store, "c", "billing", 15, SAMPLE_MS, now).points;
+    const group = groupHistory(store, "c", "billing", 15, now).points;
     expect(group.map((p) => p.lag)).toEqual([100, 300, 700, 900, null, 6900, 7100]);
     expect(group.some((p) => p.lag === 0)).toBe(false);
   });
@@ -107,7 +107,7 @@ describe("history queries", () => {
   it("shows that nothing was sampled lately with a blank point at now", () => {
     store.record("c", sampleOf(snap(0, 10)));
     store.record("c", sampleOf(snap(2000, 20)));
-    const points = clusterHistory(store, "c", 15, SAMPLE_MS, 30_000).points;
+    const points = clusterHistory(store, "c", 15, 30_000).points;
     expect(points.at(-1)).toEqual({ ts: 30_000, totalLag: null, produceRate: null });
   });
 });

@@ -10,16 +10,16 @@ export const STATUS_WINDOW_MS = 60_000;
 /**
  * Each series below has a blank point (values null) wherever no sample was taken for longer than
  * a few sample intervals (see `withGaps`): Quorum was stopped, the cluster did not answer, or the
- * snapshot was partial and the sample was skipped. `sampleMs` is the sampler's interval.
+ * snapshot was partial and the sample was skipped. The interval is the store's `sampleMs`.
  */
 export function groupHistory(
   store: HistoryStore,
   cluster: string,
   groupId: string,
   minutes: number,
-  sampleMs: number,
   now = Date.now(),
 ): GroupHistory {
+  const { sampleMs } = store;
   const rows = store.groupSeries(cluster, groupId, now - minutes * 60_000);
   const consume = rates(rows, (r) => r.committed, sampleMs);
   const verdict = evaluateLag(rows.filter((r) => r.ts >= now - STATUS_WINDOW_MS));
@@ -36,9 +36,9 @@ export function topicHistory(
   cluster: string,
   topic: string,
   minutes: number,
-  sampleMs: number,
   now = Date.now(),
 ): TopicHistory {
+  const { sampleMs } = store;
   const rows = store.topicSeries(cluster, topic, now - minutes * 60_000);
   const produce = rates(rows, (r) => r.logEnd, sampleMs);
   const points: TopicHistory["points"] = rows.map((r, i) => ({
@@ -53,9 +53,9 @@ export function clusterHistory(
   store: HistoryStore,
   cluster: string,
   minutes: number,
-  sampleMs: number,
   now = Date.now(),
 ): ClusterHistory {
+  const { sampleMs } = store;
   const rows = store.clusterSeries(cluster, now - minutes * 60_000);
   const produce = rates(rows, (r) => r.logEnd, sampleMs);
   const points: ClusterHistory["points"] = rows.map((r, i) => ({
