@@ -881,6 +881,14 @@ function clusterCases(prefix: string, t: string): Case[] {
       ...add("cross-site", good, 403, "cross_origin"),
       headers: { ...jsonType, Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
     },
+    {
+      ...tryIt("text/plain", good, 415, "unsupported_media_type"),
+      headers: { "Content-Type": "text/plain" },
+    },
+    {
+      ...tryIt("cross-site", good, 403, "cross_origin"),
+      headers: { ...jsonType, Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+    },
     tryIt("no bootstrap", { id }, 400, "validation_failed", "bootstrap"),
     tryIt('id "local"', { ...good, id: "local" }, 400, "validation_failed", "id"),
     tryIt("TLS asked for", { ...good, tls: { servername: "kafka" } }, 400, "plaintext_only", "tls"),
