@@ -105,7 +105,7 @@ export function securityWords(c: ClusterSummary): string {
     if (c.security.sasl) parts.push(`SASL ${c.security.sasl.mechanism} as ${c.security.sasl.username}`);
     return parts.filter(Boolean).join(" · ");
   }
-  return c.sasl ? `plaintext (lab also on SASL_SSL ${c.sasl.mechanism})` : "plaintext";
+  return c.sasl ? "plaintext; SASL_SSL listener too" : "plaintext";
 }
 
 const originWords: Record<ClusterOrigin, string> = {
@@ -143,6 +143,8 @@ export function AddClusterForm() {
   const set = <K extends keyof Fields>(key: K, value: Fields[K]) => {
     setFields((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ ...e, ...Object.fromEntries((errorKeys[key] ?? [key]).map((k) => [k, ""])) }));
+    // A refusal of the previous fields (a missing file, an unset variable) no longer applies.
+    test.reset();
     add.reset();
   };
 
@@ -411,7 +413,7 @@ export function ClusterList() {
   const remove = useRemoveClusterMutation();
   const [confirming, setConfirming] = useState<string | null>(null);
   return (
-    <div className="max-w-4xl space-y-2">
+    <div className="max-w-5xl space-y-2">
       <h2 className="text-lg font-semibold">Clusters</h2>
       {remove.error && (
         <p className="rounded-md bg-rose-50 p-3 text-sm text-rose-800" data-testid="cluster-remove-error">
@@ -442,11 +444,14 @@ export function ClusterList() {
                   </span>
                 )}
               </td>
-              <td className="px-4 py-2 font-mono text-xs">{c.bootstrap.join(",")}</td>
-              <td className="px-4 py-2 text-xs text-slate-600" data-testid={`cluster-security-${c.id}`}>
+              <td className="px-4 py-2 font-mono text-xs">{c.bootstrap.join(", ")}</td>
+              <td
+                className="whitespace-nowrap px-4 py-2 text-xs text-slate-600"
+                data-testid={`cluster-security-${c.id}`}
+              >
                 {securityWords(c)}
               </td>
-              <td className="px-4 py-2 text-slate-600">{originWords[c.origin]}</td>
+              <td className="whitespace-nowrap px-4 py-2 text-slate-600">{originWords[c.origin]}</td>
               <td className="px-4 py-2 text-right">
                 {c.origin !== "runtime" ? (
                   <span className="text-xs text-slate-400">
