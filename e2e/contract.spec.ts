@@ -843,21 +843,36 @@ function clusterCases(prefix: string, t: string): Case[] {
     add("bootstrap port 70000", { id, bootstrap: ["kafka:70000"] }, 400, "validation_failed", "bootstrap.0"),
     add("readOnly a string", { ...good, readOnly: "yes" }, 400, "validation_failed", "readOnly"),
     add("unknown field", { ...good, colour: "red" }, 400, "validation_failed"),
-    add("TLS asked for", { ...good, tls: {} }, 400, "plaintext_only", "tls"),
     add("TLS CA file missing", { ...good, tls: { ca: "/nonexistent/ca.pem" } }, 400, "validation_failed", "tls.ca"),
+    {
+      // A file the server can read but that is no certificate: refused, its contents never quoted.
+      ...add(
+        "TLS CA not a PEM certificate",
+        { ...good, tls: { ca: "package.json" } },
+        400,
+        "validation_failed",
+        "tls.ca",
+      ),
+      after: async (res) => {
+        expect(res.body).toContain("is not a PEM certificate");
+        expect(res.body).not.toContain("devDependencies");
+      },
+    },
+    add("TLS CA a device", { ...good, tls: { ca: "/dev/zero" } }, 400, "validation_failed", "tls.ca"),
+    add("TLS key without certificate", { ...good, tls: { key: "k.pem" } }, 400, "validation_failed", "tls.key"),
     add(
       "SASL password variable not set",
-      { ...good, sasl: { mechanism: "PLAIN", username: "u", passwordEnv: "QUORUM_E2E_UNSET_PASSWORD" } },
+      { ...good, sasl: { mechanism: "PLAIN", username: "u", passwordEnv: "QUORUM_SECRET_E2E_UNSET" } },
       400,
       "validation_failed",
       "sasl.passwordEnv",
     ),
     add(
-      "SASL asked for",
+      "SASL password from a variable not named QUORUM_SECRET_",
       { ...good, sasl: { mechanism: "SCRAM-SHA-512", username: "u", passwordEnv: "PATH" } },
       400,
-      "plaintext_only",
-      "sasl",
+      "validation_failed",
+      "sasl.passwordEnv",
     ),
     add(
       "SASL password inline",
@@ -891,7 +906,14 @@ function clusterCases(prefix: string, t: string): Case[] {
     },
     tryIt("no bootstrap", { id }, 400, "validation_failed", "bootstrap"),
     tryIt('id "local"', { ...good, id: "local" }, 400, "validation_failed", "id"),
-    tryIt("TLS asked for", { ...good, tls: { servername: "kafka" } }, 400, "plaintext_only", "tls"),
+    tryIt(
+      "SASL password from a variable not named QUORUM_SECRET_",
+      { ...good, sasl: { mechanism: "PLAIN", username: "u", passwordEnv: "HOME" } },
+      400,
+      "validation_failed",
+      "sasl.passwordEnv",
+    ),
+    tryIt("TLS CA a directory", { ...good, tls: { ca: "/" } }, 400, "validation_failed", "tls.ca"),
     {
       name: "clusters: test, GET",
       method: "GET",

@@ -40,6 +40,14 @@ export interface ClusterSummary {
   message?: string | null;
   /** The embedded lab's SASL_SSL listener, when QUORUM_LAB_SASL is on (the password is never here). */
   sasl?: LabListener;
+  /** How Quorum reaches an external cluster when not plaintext: TLS, and the SASL mechanism and user. */
+  security?: ClusterSecurity;
+}
+
+/** TLS on or off, and SASL's mechanism and user: what may be shown of a connection (never a secret). */
+export interface ClusterSecurity {
+  tls: boolean;
+  sasl: { mechanism: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512"; username: string } | null;
 }
 
 /** Where and how to reach the lab's SASL_SSL listener; its password lives in the data directory. */

@@ -96,7 +96,7 @@ describe("loadConfig", () => {
     );
   });
 
-  it("stops on a bad entry in the file, and on a cluster that asks for SASL", () => {
+  it("stops on a bad entry in the file, and on a SASL cluster whose password variable is not set", () => {
     const bad = cwdWithConfig({ clusters: [{ id: "local", bootstrap: ["k:9092"] }] });
     expect(() => loadConfig({}, bad)).toThrow(ConfigError);
     expect(() => loadConfig({}, bad)).toThrow(
@@ -107,7 +107,14 @@ describe("loadConfig", () => {
         { id: "p", bootstrap: ["k:9092"], sasl: { mechanism: "SCRAM-SHA-512", username: "u", passwordEnv: "P" } },
       ],
     });
-    expect(() => loadConfig({ P: "x" }, sasl)).toThrow(/plaintext listeners only/);
+    expect(() => loadConfig({}, sasl)).toThrow(
+      /clusters\[0\] \("p"\): sasl\.passwordEnv: the environment variable P is not set/,
+    );
+    expect(loadConfig({ P: "x" }, sasl).external[0]?.sasl).toEqual({
+      mechanism: "SCRAM-SHA-512",
+      username: "u",
+      passwordEnv: "P",
+    });
   });
 
   it("gives 9 distinct default broker ports for the largest lab", () => {

@@ -5,7 +5,6 @@ export const errorStatus = {
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,
-  plaintext_only: 400,
   cross_origin: 403,
   unknown_host: 403,
   read_only: 403,

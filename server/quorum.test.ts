@@ -73,19 +73,49 @@ describe("clusters added at run time", () => {
     expect(again.definitions?.get("dev")?.origin).toBe("runtime");
   });
 
-  it("refuse a taken id with 409, and TLS or SASL with 400 plaintext_only, storing nothing", () => {
+  it("refuse a taken id with 409, and a password variable not named QUORUM_SECRET_… or a missing TLS file with 400, storing nothing", () => {
     const { file } = install();
     expect(errorOf(() => addRuntimeCluster({ id: "prod", bootstrap: ["k:1"] }))).toMatchObject({
       status: 409,
       code: "conflict",
       field: "id",
     });
-    expect(errorOf(() => addRuntimeCluster({ id: "t", bootstrap: ["k:1"], tls: {} }))).toMatchObject({
+    const sasl = { mechanism: "PLAIN", username: "u", passwordEnv: "HOME" } as const;
+    expect(errorOf(() => addRuntimeCluster({ id: "s", bootstrap: ["k:1"], sasl }))).toMatchObject({
       status: 400,
-      code: "plaintext_only",
+      code: "validation_failed",
+      field: "sasl.passwordEnv",
     });
+    expect(
+      errorOf(() => addRuntimeCluster({ id: "t", bootstrap: ["k:1"], tls: { ca: "/nonexistent/ca.pem" } })),
+    ).toMatchObject({ status: 400, code: "validation_failed", field: "tls.ca" });
     expect(fs.existsSync(file)).toBe(false);
     expect(getCluster("prod").name).toBe("Production");
+  });
+
+  it("keep TLS and SASL by name (paths made absolute), and show the mechanism and user, never the password", async () => {
+    const { dataDir, file } = install();
+    process.env.QUORUM_SECRET_UNIT_TEST = "unit-test-password";
+    try {
+      const added = addRuntimeCluster({
+        id: "sec",
+        bootstrap: ["127.0.0.1:1"],
+        tls: {},
+        sasl: { mechanism: "SCRAM-SHA-512", username: "quorum", passwordEnv: "QUORUM_SECRET_UNIT_TEST" },
+      });
+      expect(added).toMatchObject({ tls: {}, sasl: { passwordEnv: "QUORUM_SECRET_UNIT_TEST" }, origin: "runtime" });
+      const stored = fs.readFileSync(file, "utf8");
+      expect(stored).toContain("QUORUM_SECRET_UNIT_TEST");
+      expect(stored).not.toContain("unit-test-password");
+      const summary = await getCluster("sec").summary();
+      expect(summary.security).toEqual({ tls: true, sasl: { mechanism: "SCRAM-SHA-512", username: "quorum" } });
+      expect(JSON.stringify(summary)).not.toContain("unit-test-password");
+      // The same cluster comes back after a restart, reached the same way.
+      const again = createQuorum(config(dataDir));
+      expect(again.clusters.get("sec")?.read.security).toEqual(summary.security);
+    } finally {
+      delete process.env.QUORUM_SECRET_UNIT_TEST;
+    }
   });
 
   it("are removed (monitor closed, file updated); configured clusters answer 409 with why", () => {

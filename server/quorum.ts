@@ -8,9 +8,10 @@ import {
   type ClusterDefinition,
   definitionOf,
   entryOf,
-  refuseUnsupported,
   resolveConnection,
+  securityOf,
 } from "./clusters/cluster-config";
+import { createKafkaGateway } from "./clusters/gateway";
 import { RuntimeClusterStore } from "./clusters/runtime-store";
 import { loadConfig, type QuorumConfig } from "./config";
 import { DrillRunner } from "./drill/drill";
@@ -53,11 +54,28 @@ function monitorOptions(config: QuorumConfig): MonitorOptions {
   return { ...DEFAULT_MONITOR_OPTIONS, intervalMs: config.monitorIntervalMs, maxStreams: config.maxStreams };
 }
 
-/** The service of one external cluster, carrying its origin and read-only flag. */
+/**
+ * The service of one external cluster, carrying its origin and read-only flag, with a gateway that
+ * reaches it as its definition says (TLS files read and the SASL password looked up now; they stay
+ * in memory). Throws 400 like resolveConnection when a file or variable is missing.
+ */
 function serviceFor(def: ClusterDefinition, config: QuorumConfig): ClusterService {
-  const service = new ClusterService(def.id, def.name, def.bootstrap, null, monitorOptions(config));
+  const gateway = createKafkaGateway(resolveConnection(def));
+  const service = new ClusterService(def.id, def.name, def.bootstrap, null, monitorOptions(config), gateway);
   service.read.access = { origin: def.origin, readOnly: def.readOnly };
+  service.read.security = securityOf(def);
   return service;
+}
+
+/** A definition added at run time with its TLS paths made absolute (from the working directory), so they mean one thing later. */
+function withAbsolutePaths(def: ClusterDefinition): ClusterDefinition {
+  if (!def.tls) return def;
+  const tls = { ...def.tls };
+  for (const k of ["ca", "cert", "key"] as const) {
+    const p = tls[k];
+    if (p !== undefined) tls[k] = path.resolve(p);
+  }
+  return { ...def, tls };
 }
 
 export function createQuorum(config: QuorumConfig): Quorum {
@@ -77,7 +95,6 @@ export function createQuorum(config: QuorumConfig): Quorum {
     }
     try {
       resolveConnection(def);
-      refuseUnsupported(def);
     } catch (err) {
       throw new Error(`${runtimeStore.file}: clusters[${i}] ("${def.id}"): ${(err as Error).message}`);
     }
@@ -104,9 +121,9 @@ function publicDefinition(def: ClusterDefinition): PublicDefinition {
 }
 
 /**
- * Adds a cluster at run time: refused when its id is taken (409) or it asks for what this build
- * cannot reach (400 `plaintext_only`); otherwise it is stored in `<data dir>/clusters.json` and
- * gets its monitor and history sampler like the others.
+ * Adds a cluster at run time: refused when its id is taken (409), or when a TLS file cannot be read
+ * or is not PEM, or its password variable is not set or not named QUORUM_SECRET_… (400); otherwise
+ * it is stored in `<data dir>/clusters.json` and gets its monitor and history sampler like the others.
  */
 export function addRuntimeCluster(entry: ClusterEntry): PublicDefinition {
   const q = getQuorum();
@@ -115,15 +132,13 @@ export function addRuntimeCluster(entry: ClusterEntry): PublicDefinition {
       field: "id",
     });
   }
-  const def = definitionOf(entry, "runtime");
-  resolveConnection(def);
-  refuseUnsupported(def);
+  const def = withAbsolutePaths(definitionOf(entry, "runtime"));
+  const service = serviceFor(def, q.config);
   const store = q.runtimeStore;
   const definitions = q.definitions;
   if (!store || !definitions) throw new AppError("conflict", "Quorum keeps no clusters added at run time here");
   const runtime = [...definitions.values()].filter((d) => d.origin === "runtime");
   store.save([...runtime, def].map(entryOf));
-  const service = serviceFor(def, q.config);
   definitions.set(def.id, def);
   q.clusters.set(def.id, service);
   if (q.started) {
@@ -136,7 +151,14 @@ export function addRuntimeCluster(entry: ClusterEntry): PublicDefinition {
     }
   }
   logger.info(
-    { action: "cluster.add", cluster: def.id, bootstrap: def.bootstrap, readOnly: def.readOnly },
+    {
+      action: "cluster.add",
+      cluster: def.id,
+      bootstrap: def.bootstrap,
+      readOnly: def.readOnly,
+      tls: def.tls !== null,
+      sasl: def.sasl ? `${def.sasl.mechanism} as ${def.sasl.username}` : null,
+    },
     "cluster.add",
   );
   return publicDefinition(def);
@@ -167,6 +189,7 @@ export function removeRuntimeCluster(id: string): void {
   definitions.delete(id);
   q.clusters.delete(id);
   service.monitor.close();
+  void service.gateway.close();
   if (q.history) {
     const sampler = q.history.samplers.find((s) => s.clusterId === id);
     sampler?.stop();

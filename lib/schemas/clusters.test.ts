@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { clusterConfigFileSchema, clusterEntrySchema, splitBootstrap } from "./clusters";
+import {
+  addClusterSchema,
+  clusterConfigFileSchema,
+  clusterEntrySchema,
+  RUNTIME_SECRET_PREFIX,
+  splitBootstrap,
+} from "./clusters";
 
 describe("the cluster entry schema", () => {
   it("accepts the documented shape", () => {
@@ -51,6 +57,32 @@ describe("the cluster entry schema", () => {
   it("requires a list of clusters in the file", () => {
     expect(clusterConfigFileSchema.safeParse({}).success).toBe(false);
     expect(clusterConfigFileSchema.safeParse({ clusters: [] }).success).toBe(true);
+  });
+});
+
+describe("the schema of a cluster added at run time", () => {
+  const sasl = (passwordEnv: string) => ({
+    id: "a",
+    bootstrap: ["k:9093"],
+    sasl: { mechanism: "SCRAM-SHA-512", username: "u", passwordEnv },
+  });
+
+  it("takes the password only from a QUORUM_SECRET_ variable", () => {
+    expect(addClusterSchema.safeParse(sasl(`${RUNTIME_SECRET_PREFIX}PROD`)).success).toBe(true);
+    for (const name of ["AWS_SECRET_ACCESS_KEY", "PATH", "quorum_secret_x", "QUORUM_SECRETX"]) {
+      const r = addClusterSchema.safeParse(sasl(name));
+      expect(r.success, name).toBe(false);
+      expect(r.error?.issues[0]?.path.join(".")).toBe("sasl.passwordEnv");
+      expect(r.error?.issues[0]?.message).toContain(`${name}: a cluster added at run time`);
+      expect(r.error?.issues[0]?.message).toContain("QUORUM_SECRET_");
+    }
+    // The config file's entries are the operator's: any variable.
+    expect(clusterEntrySchema.safeParse(sasl("AWS_SECRET_ACCESS_KEY")).success).toBe(true);
+  });
+
+  it("accepts TLS alone, and plaintext", () => {
+    expect(addClusterSchema.safeParse({ id: "a", bootstrap: ["k:9093"], tls: {} }).success).toBe(true);
+    expect(addClusterSchema.safeParse({ id: "a", bootstrap: ["k:9092"] }).success).toBe(true);
   });
 });
 

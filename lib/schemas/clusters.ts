@@ -95,8 +95,25 @@ export const clusterConfigFileSchema = z
   })
   .strict();
 
-/** POST /api/clusters and POST /api/clusters/test. */
-export const addClusterSchema = clusterEntrySchema;
+/**
+ * The prefix of every environment variable a cluster added at run time (the API, the clusters
+ * page, `clusters.json`) may take its SASL password from. Whoever reaches the form must not be able
+ * to have Quorum send any of the server's variables (a cloud key, say) to a broker of their choice
+ * as a SASL PLAIN password; the operator opts variables in by naming them so. Clusters of the config
+ * file and QUORUM_CLUSTERS, written by the operator, may name any variable.
+ */
+export const RUNTIME_SECRET_PREFIX = "QUORUM_SECRET_";
+
+/** The rule for clusters added at run time, in words (the API's 400 and the form's hint). */
+export const RUNTIME_SECRET_RULE = `a cluster added at run time takes its password from a variable whose name starts with ${RUNTIME_SECRET_PREFIX} (e.g. ${RUNTIME_SECRET_PREFIX}PROD), set in Quorum's environment`;
+
+/** POST /api/clusters and POST /api/clusters/test: an entry whose password variable follows the run-time rule. */
+export const addClusterSchema = clusterEntrySchema.superRefine((entry, ctx) => {
+  const name = entry.sasl?.passwordEnv;
+  if (name !== undefined && !name.startsWith(RUNTIME_SECRET_PREFIX)) {
+    ctx.addIssue({ code: "custom", path: ["sasl", "passwordEnv"], message: `${name}: ${RUNTIME_SECRET_RULE}` });
+  }
+});
 
 /** The bootstrap servers as the form's text box holds them: separated by commas, spaces or new lines. */
 export function splitBootstrap(text: string): string[] {

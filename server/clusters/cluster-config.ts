@@ -1,9 +1,15 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import tls from "node:tls";
 import type { z } from "zod";
-import { type ClusterEntry, clusterConfigFileSchema } from "@/lib/schemas/clusters";
-import type { ClusterOrigin } from "@/lib/types";
+import {
+  type ClusterEntry,
+  clusterConfigFileSchema,
+  RUNTIME_SECRET_PREFIX,
+  RUNTIME_SECRET_RULE,
+} from "@/lib/schemas/clusters";
+import type { ClusterOrigin, ClusterSecurity } from "@/lib/types";
 import { AppError } from "../errors";
 import type { ClusterConnection } from "./connection";
 
@@ -54,34 +60,93 @@ export interface ResolveOptions {
   readFile?: (file: string) => string;
 }
 
+/** The largest PEM file Quorum reads (a CA bundle of a few hundred certificates is well under). */
+export const MAX_PEM_BYTES = 1024 * 1024;
+
+/** Reads a regular file of at most MAX_PEM_BYTES: never a device, a FIFO or a directory. */
+function readPemFile(file: string): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    if (!fs.fstatSync(fd).isFile())
+      throw Object.assign(new Error("not a regular file"), { code: "not a regular file" });
+    const buf = Buffer.alloc(MAX_PEM_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, length, buf.length - length, null);
+      length += n;
+      if (n === 0 || length === buf.length) break;
+    }
+    if (length > MAX_PEM_BYTES)
+      throw Object.assign(new Error("too large"), { code: `larger than ${MAX_PEM_BYTES} bytes` });
+    return buf.subarray(0, length).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What each TLS file must hold, checked by its PEM header only: a message never quotes a file. */
+const PEM_KINDS = {
+  ca: { re: /-----BEGIN CERTIFICATE-----/, what: "a PEM certificate (-----BEGIN CERTIFICATE-----)" },
+  cert: { re: /-----BEGIN CERTIFICATE-----/, what: "a PEM certificate (-----BEGIN CERTIFICATE-----)" },
+  key: {
+    re: /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----/,
+    what: "an unencrypted PEM private key (-----BEGIN PRIVATE KEY-----)",
+  },
+} as const;
+
 /**
- * The connection a definition asks for, with its secrets looked up: TLS files read, the SASL
- * password taken from its environment variable. A file that cannot be read or a variable that is
- * not set throws 400 `validation_failed` naming the field; the value never appears in a message.
+ * The connection a definition asks for, with its secrets looked up: TLS files read (and checked
+ * to be PEM, and to make a TLS context together), the SASL password taken from its environment
+ * variable. A file that cannot be read or is not what it should be, or a variable that is not set,
+ * throws 400 `validation_failed` naming the field; neither a file's contents nor the password ever
+ * appears in a message. A cluster added at run time may name only QUORUM_SECRET_… variables
+ * (RUNTIME_SECRET_PREFIX).
  */
 export function resolveConnection(def: ClusterDefinition, opts: ResolveOptions = {}): ClusterConnection {
   const env = opts.env ?? process.env;
-  const read = opts.readFile ?? ((file: string) => fs.readFileSync(file, "utf8"));
+  const read = opts.readFile ?? readPemFile;
   const readPem = (field: "ca" | "cert" | "key", file: string | undefined): string | undefined => {
     if (file === undefined) return undefined;
     const full = path.resolve(opts.baseDir ?? process.cwd(), file);
+    let text: string;
     try {
-      return read(full);
+      text = read(full);
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? "unreadable";
       throw new AppError("validation_failed", `tls.${field}: cannot read ${full} (${why})`, { field: `tls.${field}` });
     }
+    if (!PEM_KINDS[field].re.test(text)) {
+      throw new AppError("validation_failed", `tls.${field}: ${full} is not ${PEM_KINDS[field].what}`, {
+        field: `tls.${field}`,
+      });
+    }
+    return text;
   };
-  const tls = def.tls
-    ? {
-        ca: readPem("ca", def.tls.ca),
-        cert: readPem("cert", def.tls.cert),
-        key: readPem("key", def.tls.key),
-        servername: def.tls.servername,
-      }
-    : null;
+  let tlsSettings: ClusterConnection["tls"] = null;
+  if (def.tls) {
+    tlsSettings = {
+      ca: readPem("ca", def.tls.ca),
+      cert: readPem("cert", def.tls.cert),
+      key: readPem("key", def.tls.key),
+      servername: def.tls.servername,
+    };
+    try {
+      tls.createSecureContext({ ca: tlsSettings.ca, cert: tlsSettings.cert, key: tlsSettings.key });
+    } catch (err) {
+      // OpenSSL's reason ("key values mismatch", "no start line"), never the files' bytes.
+      const e = err as { reason?: unknown; code?: unknown };
+      const why = typeof e.reason === "string" ? e.reason : typeof e.code === "string" ? e.code : "invalid";
+      const field = def.tls.key !== undefined ? "tls.key" : "tls.ca";
+      throw new AppError("validation_failed", `tls: these files do not make a TLS client context (${why})`, { field });
+    }
+  }
   let sasl: ClusterConnection["sasl"] = null;
   if (def.sasl) {
+    if (def.origin === "runtime" && !def.sasl.passwordEnv.startsWith(RUNTIME_SECRET_PREFIX)) {
+      throw new AppError("validation_failed", `sasl.passwordEnv: ${def.sasl.passwordEnv}: ${RUNTIME_SECRET_RULE}`, {
+        field: "sasl.passwordEnv",
+      });
+    }
     const password = env[def.sasl.passwordEnv];
     if (password === undefined || password === "") {
       throw new AppError(
@@ -92,23 +157,16 @@ export function resolveConnection(def: ClusterDefinition, opts: ResolveOptions =
     }
     sasl = { mechanism: def.sasl.mechanism, username: def.sasl.username, password };
   }
-  return { bootstrap: def.bootstrap, tls, sasl };
+  return { bootstrap: def.bootstrap, tls: tlsSettings, sasl };
 }
 
-/**
- * The one place that says what this build can reach: plaintext listeners only, until the
- * protocol layer speaks TLS and SASL. Lift it there and every path (config file, QUORUM_CLUSTERS,
- * clusters.json, POST /api/clusters, the connection test) accepts them.
- */
-export function refuseUnsupported(def: Pick<ClusterDefinition, "id" | "tls" | "sasl">): void {
-  const asked = [def.tls ? "TLS" : null, def.sasl ? `SASL ${def.sasl.mechanism}` : null].filter(Boolean);
-  if (asked.length === 0) return;
-  throw new AppError(
-    "plaintext_only",
-    `Cluster "${def.id}" asks for ${asked.join(" and ")}: this build of Quorum reaches plaintext listeners only ` +
-      `(no TLS, no SASL). Give a PLAINTEXT listener's bootstrap servers and leave out ${def.tls ? '"tls"' : ""}${def.tls && def.sasl ? " and " : ""}${def.sasl ? '"sasl"' : ""}.`,
-    { field: def.tls ? "tls" : "sasl" },
-  );
+/** What the API may say about how a cluster is reached: whether TLS is on, the SASL mechanism and user; never a secret. */
+export function securityOf(def: Pick<ClusterDefinition, "tls" | "sasl">): ClusterSecurity | null {
+  if (!def.tls && !def.sasl) return null;
+  return {
+    tls: def.tls !== null,
+    sasl: def.sasl ? { mechanism: def.sasl.mechanism, username: def.sasl.username } : null,
+  };
 }
 
 /** The first problem zod found, as "field: message" with the path written the way JSON names it. */
@@ -169,8 +227,7 @@ export function loadClusterConfigFile(
       for (const k of ["ca", "cert", "key"] as const) if (def.tls[k] === undefined) delete def.tls[k];
     }
     try {
-      resolveConnection(def, { env: opts.env, readFile: read });
-      refuseUnsupported(def);
+      resolveConnection(def, { env: opts.env, readFile: opts.readFile });
     } catch (err) {
       throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }

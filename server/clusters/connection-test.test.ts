@@ -196,8 +196,31 @@ describe("testConnection over TLS and SASL (a fake broker on loopback)", () => {
         ["tls", true],
         ["sasl", false],
       ]);
-      expect(r.steps[2]?.message).toMatch(/^SASL: .*SASL/);
+      expect(r.steps[2]?.message).toMatch(/^SASL: authentication failed for user quorum with mechanism PLAIN: .*SASL/);
       expect(JSON.stringify(r)).not.toContain("wrong-pw");
+    });
+  });
+
+  it("never repeats a secret that a failure's words happen to carry", async () => {
+    await secured(async (address) => {
+      const leaky: typeof kafkaProbes = {
+        ...kafkaProbes,
+        authenticate: () => Promise.reject(new Error(`SASL refused password s3cret-pw and key ${pem.key}`)),
+      };
+      const r = await testConnection(
+        conn(address, { tls: { ca: pem.cert, cert: pem.cert, key: pem.key } }),
+        leaky,
+        2000,
+      );
+      expect(r.steps.map((s) => [s.step, s.ok])).toEqual([
+        ["tcp", true],
+        ["tls", true],
+        ["sasl", false],
+      ]);
+      const text = JSON.stringify(r);
+      expect(text).not.toContain("s3cret-pw");
+      expect(text).not.toContain(pem.key.trim().split("\n")[1]);
+      expect(r.steps[2]?.message).toContain("refused password [redacted]");
     });
   });
 });

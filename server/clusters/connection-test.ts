@@ -7,6 +7,7 @@ import { fetchMetadata } from "../kafka/metadata";
 import { type KafkaPool, withPool } from "../kafka/pool";
 import { splitHostPort } from "../kafka/wire-error";
 import type { ClusterConnection } from "./connection";
+import { SASL_REFUSED } from "./gateway";
 
 /** Each step's deadline: a test answers within a few seconds whatever the network does. */
 export const STEP_TIMEOUT_MS = 2500;
@@ -127,14 +128,19 @@ export async function testConnection(
   timeoutMs = STEP_TIMEOUT_MS,
 ): Promise<ConnectionTestResult> {
   const steps: ConnectionTestStep[] = [];
+  // Whatever a library or a broker puts in an error, the answer never carries a secret.
+  const secrets = [conn.sasl?.password, conn.tls?.key, conn.tls?.cert, conn.tls?.ca].filter(
+    (x): x is string => typeof x === "string" && x.length >= 4,
+  );
+  const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("[redacted]"), text);
   const run = async (step: ConnectionTestStep["step"], label: string, fn: () => Promise<string>): Promise<boolean> => {
     const began = Date.now();
     try {
       const message = await fn();
-      steps.push({ step, ok: true, ms: Date.now() - began, message: `${label}: ${message}` });
+      steps.push({ step, ok: true, ms: Date.now() - began, message: redact(`${label}: ${message}`) });
       return true;
     } catch (err) {
-      steps.push({ step, ok: false, ms: Date.now() - began, message: `${label}: ${errText(err)}` });
+      steps.push({ step, ok: false, ms: Date.now() - began, message: redact(`${label}: ${errText(err)}`) });
       return false;
     }
   };
@@ -170,7 +176,16 @@ export async function testConnection(
     if (conn.sasl) {
       const { mechanism, username } = conn.sasl;
       const saslOk = await run("sasl", "SASL", async () => {
-        await probes.authenticate(pool, target.address, timeoutMs);
+        try {
+          await probes.authenticate(pool, target.address, timeoutMs);
+        } catch (err) {
+          const text = errText(err);
+          throw new Error(
+            SASL_REFUSED.test(text)
+              ? `authentication failed for user ${username} with mechanism ${mechanism}: ${text}`
+              : text,
+          );
+        }
         return `${target.address} accepted ${username} (${mechanism})`;
       });
       if (!saslOk) return { ok: false, steps };

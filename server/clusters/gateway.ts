@@ -14,6 +14,7 @@ import {
 } from "../kafka/admin-requests";
 import { KafkaPool } from "../kafka/pool";
 import { type ClusterSnapshot, takeSnapshot } from "../kafka/snapshot";
+import { WireError } from "../kafka/wire-error";
 import type { ClusterConnection } from "./connection";
 
 /**
@@ -41,20 +42,44 @@ export interface KafkaGateway {
   close(): Promise<void>;
 }
 
+/** Words in a connection failure that mean the broker refused the SASL login (the library's and Kafka's). */
+export const SASL_REFUSED = /SASL|authenticat/i;
+
+/**
+ * A connection failure that is a refused SASL login, said so up front with the user and mechanism
+ * (the broker's own words follow: Kafka's message names neither): every read and command of a
+ * cluster whose credentials are wrong answers 503 naming SASL, not a bare "cannot connect".
+ * A WireError is known by its name (errors are not compared by class across modules).
+ */
+export function explainSaslFailure(err: unknown, sasl: ClusterConnection["sasl"]): unknown {
+  if (!sasl || typeof err !== "object" || err === null) return err;
+  const e = err as Partial<WireError>;
+  if (e.name !== "WireError" || e.kind !== "connection" || !SASL_REFUSED.test(e.message ?? "")) return err;
+  return new WireError(
+    `SASL authentication failed for user ${sasl.username} with mechanism ${sasl.mechanism}: ${e.message}`,
+    "connection",
+    { sent: e.sent ?? false, mutation: e.mutation ?? false },
+  );
+}
+
 /**
  * The gateway that speaks Kafka's protocol (server/kafka) to one cluster: a pool of at most one
  * connection per broker, opened with the cluster's TLS and SASL settings and kept across requests.
  */
 export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "sasl">): KafkaGateway {
   const pool = new KafkaPool(connection);
+  const explained = <T>(promise: Promise<T>): Promise<T> =>
+    promise.catch((err: unknown) => {
+      throw explainSaslFailure(err, connection.sasl);
+    });
   return {
-    takeSnapshot: (seeds, timeoutMs) => takeSnapshot(pool, seeds, timeoutMs),
-    describeTopicConfigs: (seeds, topic, timeoutMs) => describeTopicConfigs(pool, seeds, topic, timeoutMs),
-    createTopic: (seeds, topic) => createTopic(pool, seeds, topic),
-    createPartitions: (seeds, topic, count) => createPartitions(pool, seeds, topic, count),
-    deleteTopic: (seeds, topic) => deleteTopic(pool, seeds, topic),
-    alterTopicConfigs: (seeds, topic, changes) => alterTopicConfigs(pool, seeds, topic, changes),
-    electPreferredLeaders: (seeds, partitions) => electPreferredLeaders(pool, seeds, partitions),
+    takeSnapshot: (seeds, timeoutMs) => explained(takeSnapshot(pool, seeds, timeoutMs)),
+    describeTopicConfigs: (seeds, topic, timeoutMs) => explained(describeTopicConfigs(pool, seeds, topic, timeoutMs)),
+    createTopic: (seeds, topic) => explained(createTopic(pool, seeds, topic)),
+    createPartitions: (seeds, topic, count) => explained(createPartitions(pool, seeds, topic, count)),
+    deleteTopic: (seeds, topic) => explained(deleteTopic(pool, seeds, topic)),
+    alterTopicConfigs: (seeds, topic, changes) => explained(alterTopicConfigs(pool, seeds, topic, changes)),
+    electPreferredLeaders: (seeds, partitions) => explained(electPreferredLeaders(pool, seeds, partitions)),
     openSockets: () => pool.openSockets(),
     close: () => pool.close(),
   };

@@ -3,6 +3,7 @@ import type {
   Broker,
   ClusterOrigin,
   ClusterOverview,
+  ClusterSecurity,
   ClusterStatus,
   ClusterSummary,
   ConsumerGroupDetail,
@@ -28,6 +29,8 @@ export class ReadModel {
   readonly cache: SnapshotCache;
   /** Where the cluster comes from and whether it refuses mutations (set by whoever makes the cluster). */
   access: { origin: ClusterOrigin; readOnly: boolean };
+  /** TLS and the SASL mechanism and user, for an external cluster that is not plaintext (shown, never a secret). */
+  security: ClusterSecurity | null = null;
 
   constructor(
     readonly id: string,
@@ -112,6 +115,7 @@ export class ReadModel {
       brokersUp: up,
       brokersTotal: brokers.length,
       ...(sasl ? { sasl } : {}),
+      ...(this.security ? { security: this.security } : {}),
       ...(status === "unreachable" || status === "stopped"
         ? { message: sup?.startError ?? this.cache.lastError?.message ?? null }
         : {}),

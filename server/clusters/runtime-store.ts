@@ -3,11 +3,11 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { type ClusterEntry, clusterEntrySchema } from "@/lib/schemas/clusters";
+import { addClusterSchema, type ClusterEntry } from "@/lib/schemas/clusters";
 import { describeIssue } from "./cluster-config";
 
-/** The file's shape: a version, and the entries as they were added (secrets by name only). */
-const storedSchema = z.object({ version: z.literal(1), clusters: z.array(clusterEntrySchema) }).strict();
+/** The file's shape: a version, and the entries as they were added (secrets by name only, QUORUM_SECRET_… variables). */
+const storedSchema = z.object({ version: z.literal(1), clusters: z.array(addClusterSchema) }).strict();
 
 /** Owner read and write only: the file names where credentials come from. */
 export const STORE_MODE = 0o600;

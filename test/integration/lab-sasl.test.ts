@@ -4,15 +4,25 @@ import os from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as brokersRoute from "@/app/api/clusters/[cluster]/brokers/route";
+import * as electRoute from "@/app/api/clusters/[cluster]/elect-leaders/route";
 import * as clusterRoute from "@/app/api/clusters/[cluster]/route";
-import type { ClusterSummary } from "@/lib/types";
+import * as configsRoute from "@/app/api/clusters/[cluster]/topics/[topic]/configs/route";
+import * as partitionsRoute from "@/app/api/clusters/[cluster]/topics/[topic]/partitions/route";
+import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
+import * as clustersRoute from "@/app/api/clusters/route";
+import * as testRoute from "@/app/api/clusters/test/route";
+import type { Broker, ClusterSummary, ConnectionTestResult, ElectionReport, TopicSummary } from "@/lib/types";
 import type { ClusterConnection } from "@/server/clusters/connection";
 import { testConnection } from "@/server/clusters/connection-test";
+import { RuntimeClusterStore } from "@/server/clusters/runtime-store";
 import { withPool } from "@/server/kafka/pool";
 import { takeSnapshot } from "@/server/kafka/snapshot";
 import { logger } from "@/server/logger";
+import { getQuorum } from "@/server/quorum";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
-import { hasKcat } from "../helpers/kcat";
+import { kafkaTopicConfigs } from "../helpers/kafka-configs";
+import { hasKcat, kcatMetadata } from "../helpers/kcat";
 import { call, serveThroughRoutes } from "../helpers/routes";
 
 // The lab's SASL_SSL (SCRAM-SHA-512) listener, checked with independent clients (kcat, librdkafka;
@@ -149,6 +159,9 @@ describe.skipIf(!hasKcat)("the lab's SASL_SSL listener", () => {
   });
 
   afterAll(async () => {
+    delete process.env.QUORUM_SECRET_LAB_IT;
+    delete process.env.QUORUM_SECRET_LAB_WRONG;
+    for (const c of getQuorum().clusters.values()) await c.gateway.close();
     await tc?.stop();
     (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = loggerStream;
     logger.level = loggerLevel;
@@ -303,6 +316,198 @@ describe.skipIf(!hasKcat)("the lab's SASL_SSL listener", () => {
     const onPlain = kcat(["-b", tc?.bootstrap[0] ?? "", "-L", "-m", "5"]);
     expect(onPlain.status, onPlain.stderr).toBe(0);
     expect(onPlain.stdout).toMatch(/3 brokers/);
+  });
+
+  // Added the way a user adds a cluster (the clusters routes, a QUORUM_SECRET_ variable), then
+  // browsed and administered through that cluster's own routes: every request goes over SASL_SSL.
+  // Each effect is checked on the PLAINTEXT listener by Kafka's own tools and kcat.
+  const secured = "lab-secured";
+  const wrong = "lab-wrong-password";
+  const wrongPassword = "Wrong-pass_0123456789";
+  /** Every body the API answered in these tests: none may carry a password. */
+  const answers: unknown[] = [];
+  const api = async (...args: Parameters<typeof call>) => {
+    const res = await call(...args);
+    answers.push(res.body);
+    return res;
+  };
+  const securedEntry = (id: string, passwordEnv: string) => ({
+    id,
+    name: "Lab over SASL_SSL",
+    bootstrap: sasl?.bootstrap ?? [],
+    tls: { ca: sasl?.caFile ?? "" },
+    sasl: { mechanism: "SCRAM-SHA-512", username: "quorum", passwordEnv },
+  });
+
+  it("is added at run time over SASL_SSL with SCRAM credentials, and browsed and administered through its routes", async () => {
+    const q = getQuorum();
+    q.definitions = new Map();
+    q.runtimeStore = new RuntimeClusterStore(path.join(dataDir, "clusters.json"));
+    process.env.QUORUM_SECRET_LAB_IT = password;
+    const entry = securedEntry(secured, "QUORUM_SECRET_LAB_IT");
+
+    // A variable not named QUORUM_SECRET_… is refused before it is looked up.
+    const outside = await api(testRoute.POST, {}, { body: securedEntry(secured, "HOME") });
+    expect(outside.status).toBe(400);
+    expect(outside.body).toMatchObject({ error: { code: "validation_failed", field: "sasl.passwordEnv" } });
+
+    const tested = await api(testRoute.POST, {}, { body: entry });
+    expect(tested.status).toBe(200);
+    const steps = (tested.body as ConnectionTestResult).steps;
+    expect(steps.map((st) => [st.step, st.ok])).toEqual([
+      ["tcp", true],
+      ["tls", true],
+      ["sasl", true],
+      ["api-versions", true],
+      ["metadata", true],
+    ]);
+    expect(steps[2]?.message).toMatch(/accepted quorum \(SCRAM-SHA-512\)$/);
+
+    const added = await api(clustersRoute.POST, {}, { body: entry });
+    expect(added.status).toBe(201);
+    expect(added.body).toEqual({ ...entry, readOnly: false, origin: "runtime" });
+    const stored = fs.readFileSync(path.join(dataDir, "clusters.json"), "utf8");
+    expect(fs.statSync(path.join(dataDir, "clusters.json")).mode & 0o777).toBe(0o600);
+    expect(stored).toContain("QUORUM_SECRET_LAB_IT");
+
+    const summary = await api(clusterRoute.GET, { cluster: secured }, { method: "GET" });
+    expect(summary.body).toMatchObject({
+      status: "ok",
+      brokersUp: 3,
+      security: { tls: true, sasl: { mechanism: "SCRAM-SHA-512", username: "quorum" } },
+    });
+
+    // Browse: its brokers are the SASL_SSL listeners; the topic produced over SASL is there.
+    const brokers = (await api(brokersRoute.GET, { cluster: secured }, { method: "GET" })).body as Broker[];
+    expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...(sasl?.bootstrap ?? [])].sort());
+    expect(brokers.every((b) => b.status === "up")).toBe(true);
+    const topics = (await api(topicsRoute.GET, { cluster: secured }, { method: "GET" })).body as TopicSummary[];
+    expect(topics.find((t) => t.name === topic)).toMatchObject({ partitions: 1, messages: 3 });
+
+    // Create a topic, add partitions, change a config: each seen by kcat / kafka-configs on PLAINTEXT.
+    const made = uniqueName("sasl-admin");
+    const created = await api(
+      topicsRoute.POST,
+      { cluster: secured },
+      {
+        body: { name: made, partitions: 2, replicationFactor: 3 },
+      },
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const plain = tc?.bootstrap ?? [];
+    const partitionsOf = () => kcatMetadata(plain).partitions.filter((p) => p.topic === made);
+    expect(partitionsOf()).toHaveLength(2);
+
+    const grown = await api(partitionsRoute.POST, { cluster: secured, topic: made }, { body: { count: 4 } });
+    expect(grown.status, JSON.stringify(grown.body)).toBe(200);
+    await eventually("4 partitions seen by kcat", () => (partitionsOf().length === 4 ? true : undefined));
+
+    const altered = await api(
+      configsRoute.PATCH,
+      { cluster: secured, topic: made },
+      {
+        method: "PATCH",
+        body: { configs: { "retention.ms": 3_600_000 } },
+      },
+    );
+    expect(altered.status, JSON.stringify(altered.body)).toBe(200);
+    expect((await kafkaTopicConfigs(plain, [made]))[made]?.["retention.ms"]).toBe("3600000");
+
+    // Preferred election: first make partition 0's preferred leader another broker by reordering
+    // its replicas (Kafka's own reassignment tool; the leader stays), then elect through SASL.
+    const p0 = partitionsOf().find((p) => p.partition === 0);
+    if (!p0) throw new Error("partition 0 missing");
+    const reordered = [...p0.replicas.filter((r) => r !== p0.leader), p0.leader];
+    const plan = path.join(dataDir, "reorder.json");
+    fs.writeFileSync(
+      plan,
+      JSON.stringify({ version: 1, partitions: [{ topic: made, partition: 0, replicas: reordered }] }),
+    );
+    const reassign = spawnSync(
+      "java",
+      ["-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", `${libs}${path.sep}*`]
+        .concat(["org.apache.kafka.tools.reassign.ReassignPartitionsCommand", "--bootstrap-server", plain.join(",")])
+        .concat(["--reassignment-json-file", plan, "--execute"]),
+      { encoding: "utf8", timeout: 90_000 },
+    );
+    expect(reassign.status, reassign.stderr).toBe(0);
+    await eventually("replicas reordered", () => {
+      const now = partitionsOf().find((p) => p.partition === 0);
+      return now && now.replicas[0] === reordered[0] && now.leader === p0.leader ? true : undefined;
+    });
+    const elected = await api(electRoute.POST, { cluster: secured }, { body: { topic: made } });
+    expect(elected.status, JSON.stringify(elected.body)).toBe(200);
+    const report = elected.body as ElectionReport;
+    expect(report.results).toHaveLength(4);
+    expect(report).toMatchObject({ elected: 1, already: 3, failed: 0 });
+    await eventually("partition 0 led by its new preferred leader", () =>
+      partitionsOf().find((p) => p.partition === 0)?.leader === reordered[0] ? true : undefined,
+    );
+    expect(partitionsOf().every((p) => p.leader === p.replicas[0])).toBe(true);
+  });
+
+  it("names SASL when the password is wrong: the connection test stops at sasl, reads and commands answer 503", async () => {
+    process.env.QUORUM_SECRET_LAB_WRONG = wrongPassword;
+    const entry = securedEntry(wrong, "QUORUM_SECRET_LAB_WRONG");
+    const tested = await api(testRoute.POST, {}, { body: entry });
+    expect(tested.status).toBe(200);
+    const result = tested.body as ConnectionTestResult;
+    expect(result.ok).toBe(false);
+    expect(result.steps.map((st) => [st.step, st.ok])).toEqual([
+      ["tcp", true],
+      ["tls", true],
+      ["sasl", false],
+    ]);
+    expect(result.steps[2]?.message).toMatch(
+      /^SASL: authentication failed for user quorum with mechanism SCRAM-SHA-512: .*invalid credentials with SASL mechanism SCRAM-SHA-512/,
+    );
+    // An unknown user gets the same kind of answer.
+    const nobody = await api(
+      testRoute.POST,
+      {},
+      {
+        body: { ...entry, sasl: { ...entry.sasl, username: "nobody" } },
+      },
+    );
+    expect((nobody.body as ConnectionTestResult).steps.at(-1)).toMatchObject({ step: "sasl", ok: false });
+    expect((nobody.body as ConnectionTestResult).steps.at(-1)?.message).toMatch(
+      /user nobody with mechanism SCRAM-SHA-512/,
+    );
+
+    // Added anyway (adding does not test): every read and command says SASL, as 503 JSON.
+    expect((await api(clustersRoute.POST, {}, { body: entry })).status).toBe(201);
+    const saslFailed = /SASL authentication failed for user quorum with mechanism SCRAM-SHA-512: .*invalid credentials/;
+    const topics = await api(topicsRoute.GET, { cluster: wrong }, { method: "GET" });
+    expect(topics.status).toBe(503);
+    expect(topics.body).toMatchObject({ error: { code: "cluster_unavailable" } });
+    expect((topics.body as { error: { message: string } }).error.message).toMatch(saslFailed);
+    const create = await api(
+      topicsRoute.POST,
+      { cluster: wrong },
+      {
+        body: { name: uniqueName("never"), partitions: 1, replicationFactor: 1 },
+      },
+    );
+    expect(create.status).toBe(503);
+    expect((create.body as { error: { message: string } }).error.message).toMatch(saslFailed);
+    const summary = (await api(clusterRoute.GET, { cluster: wrong }, { method: "GET" })).body as ClusterSummary;
+    expect(summary.status).toBe("unreachable");
+    expect(summary.message).toMatch(saslFailed);
+
+    // Both removed: gone from the routes.
+    for (const id of [secured, wrong]) {
+      expect((await api(clusterRoute.DELETE, { cluster: id }, { method: "DELETE" })).status).toBe(200);
+      expect((await api(clusterRoute.GET, { cluster: id }, { method: "GET" })).status).toBe(404);
+    }
+  });
+
+  it("puts neither password in any API answer or log line", () => {
+    expect(answers.length).toBeGreaterThan(10);
+    const text = JSON.stringify(answers);
+    expect(text).not.toContain(password);
+    expect(text).not.toContain(wrongPassword);
+    expect(logLines.some((l) => l.includes(secured))).toBe(true);
+    expect(logLines.filter((l) => l.includes(password) || l.includes(wrongPassword))).toEqual([]);
   });
 
   it("writes neither the SCRAM nor the store password to any log", () => {

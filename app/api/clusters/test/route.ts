@@ -1,5 +1,5 @@
 import { addClusterSchema } from "@/lib/schemas/clusters";
-import { definitionOf, refuseUnsupported, resolveConnection } from "@/server/clusters/cluster-config";
+import { definitionOf, resolveConnection } from "@/server/clusters/cluster-config";
 import { testConnection } from "@/server/clusters/connection-test";
 import { readBody, withRoute } from "@/server/http/with-route";
 
@@ -8,7 +8,5 @@ export const dynamic = "force-dynamic";
 // POST /api/clusters/test  body as POST /api/clusters: tries the connection step by step, adds nothing
 export const POST = withRoute(async (req) => {
   const def = definitionOf(await readBody(req, addClusterSchema), "runtime");
-  const connection = resolveConnection(def);
-  refuseUnsupported(def);
-  return testConnection(connection);
+  return testConnection(resolveConnection(def));
 });
