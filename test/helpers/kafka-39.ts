@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { apiVersionsV3, Reader, Writer } from "@platformatic/kafka";
 import getPort from "get-port";
 import { fetchMetadata } from "@/server/kafka/metadata";
 import { withPool } from "@/server/kafka/pool";
@@ -287,4 +288,36 @@ export async function startKafka39(): Promise<Kafka39> {
     await stop();
     throw err;
   }
+}
+
+/**
+ * A broker's answer to the ApiVersions request Quorum's pool sends (v3, client "quorum" "1"), on a
+ * fresh connection: what it serves, as [API key, oldest, newest version].
+ */
+export function apiVersionsOf(address: string): Promise<{ apiKey: number; minVersion: number; maxVersion: number }[]> {
+  const [host = "", port = ""] = address.split(":");
+  const body = apiVersionsV3.createRequest("quorum", "1").buffer;
+  const header = Writer.create().appendInt16(18).appendInt16(3).appendInt32(7).appendString("quorum", false);
+  header.appendTaggedFields();
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(header.length + body.length);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port: Number(port) }, () =>
+      socket.write(Buffer.concat([size, header.buffer, body])),
+    );
+    let got = Buffer.alloc(0);
+    socket.on("data", (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      if (got.length < 4 || got.length < 4 + got.readInt32BE(0)) return;
+      socket.destroy();
+      try {
+        // The ApiVersions response header is the correlation id alone.
+        const answer = apiVersionsV3.parseResponse(7, 18, 3, Reader.from(got.subarray(8, 4 + got.readInt32BE(0))));
+        resolve(answer.apiKeys.map((a) => ({ apiKey: a.apiKey, minVersion: a.minVersion, maxVersion: a.maxVersion })));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    socket.on("error", reject);
+  });
 }
