@@ -32,9 +32,10 @@ import type { Negotiated } from "./pool";
  * Every Kafka request Quorum sends, each in the versions @platformatic/kafka encodes (newest
  * first), and DescribeQuorum v0/v1, ElectLeaders and ConsumerGroupDescribe, which Quorum reads
  * itself: the pool sends the newest one the broker serves. Kafka 3.x and 4.x serve all of them
- * except ConsumerGroupDescribe (KIP-848: not offered by Kafka 3.9 in its default configuration);
- * the oldest versions here (Metadata v9, ListOffsets v5, DescribeConfigs v4, CreateTopics v7) date
- * from Kafka 2.4–2.8. test/fixtures/kafka/api-versions-*.json hold real brokers' answers.
+ * except ConsumerGroupDescribe (KIP-848: Kafka 3.7+; 3.9 offers v0, 4.4 v0–v1) and ListGroups v5
+ * (3.8+); the oldest versions here (Metadata v9, ListOffsets v5, DescribeConfigs v4, CreateTopics
+ * v7, OffsetFetch v8) date from Kafka 2.4–3.0. test/fixtures/kafka/api-versions-*.json hold real
+ * 3.9.1 and 4.4.0 brokers' answers (server/kafka/negotiation.test.ts).
  */
 
 /** A library module of one request version: its API, request encoder and response parser. */

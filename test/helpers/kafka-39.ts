@@ -47,6 +47,11 @@ export interface Kafka39 {
   startMs: number;
   /** Runs a Kafka 3.9 tool (a main class) to completion; rejects with its output on a non-zero exit. */
   tool(mainClass: string, args: string[], timeoutMs?: number): Promise<string>;
+  /**
+   * Starts a long-running Kafka 3.9 tool (e.g. the console consumer) under QuorumChild in its own
+   * process group; `stop` (or the cluster's) ends it by its pid.
+   */
+  spawnTool(mainClass: string, args: string[]): { pid: number; stop(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -146,7 +151,7 @@ async function stopJvm(child: ChildProcess, graceMs = 15_000): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startKafka39(): Promise<Kafka39> {
+export async function startKafka39(opts: { serverProps?: Record<string, string> } = {}): Promise<Kafka39> {
   const t0 = Date.now();
   const dist = kafka39Dist();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-k39-"));
@@ -215,6 +220,7 @@ export async function startKafka39(): Promise<Kafka39> {
         "auto.leader.rebalance.enable=false",
         "num.partitions=1",
         "default.replication.factor=2",
+        ...Object.entries(opts.serverProps ?? {}).map(([k, v]) => `${k}=${v}`),
         "",
       ];
       fs.mkdirSync(dir, { recursive: true });
@@ -277,6 +283,24 @@ export async function startKafka39(): Promise<Kafka39> {
       requests,
       pids: children.map((c) => c.pid as number),
       startMs: Date.now() - t0,
+      spawnTool: (mainClass, args) => {
+        const child = spawn(
+          "java",
+          [
+            ...JVM,
+            "-Xmx128m",
+            "-Dlog4j.configuration=file:/dev/null",
+            "-cp",
+            dist.classpath,
+            "QuorumChild",
+            mainClass,
+            ...args,
+          ],
+          { detached: true, stdio: ["pipe", "ignore", "ignore"] },
+        );
+        children.push(child);
+        return { pid: child.pid as number, stop: () => stopJvm(child) };
+      },
       tool: (mainClass, args, timeoutMs = 60_000) =>
         run(
           [...JVM, "-Xmx128m", "-Dlog4j.configuration=file:/dev/null", "-cp", dist.classpath, mainClass, ...args],

@@ -31,6 +31,7 @@ import { call } from "../helpers/routes";
 /**
  * Quorum's route handlers against a real Kafka 3.9 KRaft cluster (test/helpers/kafka-39.ts: node 1
  * controller + broker, node 2 broker), as an external cluster known by its bootstrap servers only.
+ * The tests run in order on one cluster (the group and election tests use the topic made before).
  * What Quorum shows is checked against Kafka 3.9's own tools; every request Quorum sends passes a
  * relay that records its API key and version, checked against what the brokers serve.
  */
@@ -75,7 +76,8 @@ describe("Quorum against a real Kafka 3.9 cluster", () => {
   let billing: ReturnType<typeof consumer> | null = null;
 
   beforeAll(async () => {
-    k = await startKafka39();
+    // KIP-848 groups are a preview in Kafka 3.9, off by default; ApiVersions is the same either way.
+    k = await startKafka39({ serverProps: { "group.coordinator.rebalance.protocols": "classic,consumer" } });
     service = new ClusterService("k39", "Kafka 3.9", k.bootstrap, null);
     const quorum: Quorum = {
       config: loadConfig({ QUORUM_DATA_DIR: dataDir, QUORUM_EMBEDDED: "false" }),
@@ -214,6 +216,66 @@ describe("Quorum against a real Kafka 3.9 cluster", () => {
     });
   });
 
+  it("a KIP-848 group (3.9's console consumer, group.protocol=consumer) with its member, as kafka-consumer-groups shows it", async () => {
+    const cc = k.spawnTool("org.apache.kafka.tools.consumer.ConsoleConsumer", [
+      "--bootstrap-server",
+      k.internal[0] as string,
+      "--topic",
+      "orders",
+      "--group",
+      "shipping",
+      "--consumer-property",
+      "group.protocol=consumer",
+      "--consumer-property",
+      "client.id=quorum-shipping",
+    ]);
+    try {
+      const detail = await eventually(
+        "shipping Stable with its member assigned every partition",
+        async () => {
+          service.invalidate();
+          const res = await call(groupRoute.GET, { ...ID, group: "shipping" }, { method: "GET" });
+          const g = res.body as ConsumerGroupDetail;
+          return res.status === 200 &&
+            g.state === "Stable" &&
+            g.members.length === 1 &&
+            g.members[0]?.assignments[0]?.partitions.length === 4
+            ? g
+            : undefined;
+        },
+        60_000,
+      );
+      expect(detail).toMatchObject({ type: "consumer", protocol: "uniform", groupEpoch: expect.any(Number) });
+      const cli = rows(
+        await k.tool(GROUP_CMD, [
+          "--bootstrap-server",
+          k.internal[0] as string,
+          "--describe",
+          "--group",
+          "shipping",
+          "--members",
+          "--verbose",
+        ]),
+      );
+      const [member] = detail.members;
+      expect(cli.map((r) => [r["CONSUMER-ID"], r.HOST, r["CLIENT-ID"], Number(r["#PARTITIONS"])])).toEqual([
+        [member?.memberId, member?.host, "quorum-shipping", 4],
+      ]);
+      expect(member).toMatchObject({
+        clientId: "quorum-shipping",
+        assignments: [{ topic: "orders", partitions: [0, 1, 2, 3] }],
+        targetAssignments: [{ topic: "orders", partitions: [0, 1, 2, 3] }],
+      });
+      const groups = (await call(groupsRoute.GET, ID, { method: "GET" })).body as ConsumerGroupSummary[];
+      expect(groups.map((g) => [g.groupId, g.type]).sort()).toEqual([
+        ["billing", "classic"],
+        ["shipping", "consumer"],
+      ]);
+    } finally {
+      await cc.stop();
+    }
+  });
+
   it("a preferred leader election moves leadership back where Kafka's tools say", async () => {
     // Partition 0 of `elect` on [1, 2], then reordered to [2, 1] by Kafka's reassignment tool: the
     // leader stays 1 (auto.leader.rebalance.enable=false), the preferred leader is now 2.
@@ -274,7 +336,7 @@ describe("Quorum against a real Kafka 3.9 cluster", () => {
     expect(topics.map((t) => t.name)).not.toContain("elect");
   });
 
-  it("sent every request in a version the brokers serve, and never ConsumerGroupDescribe (no consumer-type group)", async () => {
+  it("sent every request in a version the brokers serve", async () => {
     const served = await apiVersionsOf(k.bootstrap[1] as string);
     // The fixture negotiation.test.ts replays is what this 3.9 broker says.
     const fixture = JSON.parse(
@@ -296,8 +358,20 @@ describe("Quorum against a real Kafka 3.9 cluster", () => {
     );
     const keys = new Set(k.requests.map((r) => r.apiKey));
     // ApiVersions, Metadata, ListOffsets, OffsetFetch, DescribeGroups, ListGroups, CreateTopics,
-    // DeleteTopics, DescribeConfigs, CreatePartitions, ElectLeaders, IncrementalAlterConfigs, DescribeQuorum
-    for (const key of [18, 3, 2, 9, 15, 16, 19, 20, 32, 37, 43, 44, 55]) expect(keys, `API ${key} sent`).toContain(key);
-    expect(keys).not.toContain(69);
+    // DeleteTopics, DescribeConfigs, CreatePartitions, ElectLeaders, IncrementalAlterConfigs,
+    // DescribeQuorum, ConsumerGroupDescribe
+    for (const key of [18, 3, 2, 9, 15, 16, 19, 20, 32, 37, 43, 44, 55, 69])
+      expect(keys, `API ${key} sent`).toContain(key);
+    // The versions negotiation.test.ts expects from this broker's captured answer.
+    const versionsOf = (key: number) => [...new Set(k.requests.filter((r) => r.apiKey === key).map((r) => r.version))];
+    expect([3, 2, 9, 15, 16, 55, 69].map((key) => [key, versionsOf(key)])).toEqual([
+      [3, [12]],
+      [2, [9]],
+      [9, [9]],
+      [15, [5]],
+      [16, [5]],
+      [55, [2]],
+      [69, [0]],
+    ]);
   });
 });
