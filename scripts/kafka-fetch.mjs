@@ -2,6 +2,12 @@
 // Prepares the Apache Kafka jars that Quorum's embedded cluster runs on.
 // Idempotent: does nothing when .cache/kafka already matches kafka/pom.xml and the launcher sources.
 // With KAFKA_HOME set, its libs/ are used instead of fetching from Maven Central.
+//
+// Another Kafka version, for tests against older brokers (npm run kafka:fetch:3.9):
+//   node scripts/kafka-fetch.mjs --version 3.9.1 --dir .cache/kafka-3.9
+// resolves the same pom with that version (Kafka 3.x brings its own reload4j logging) and compiles
+// only QuorumChild (the stdin watchdog any Kafka main class can run under); QuorumNode is written
+// against the pom's version and stays out. KAFKA_HOME applies to the default version only.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -10,16 +16,50 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kafkaDir = path.join(root, "kafka");
-const cacheDir = path.join(root, ".cache", "kafka");
 const pom = path.join(kafkaDir, "pom.xml");
-// QuorumNode runs a node; QuorumChild runs any Kafka tool (the demo's console consumer). Both exit
-// when their stdin, held open by Quorum, closes.
-const launchers = ["QuorumNode.java", "QuorumChild.java"].map((f) => path.join(kafkaDir, "src", f));
+const pomVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(pom, "utf8"))?.[1] ?? "unknown";
 
 function fail(sentence) {
   console.error(`kafka:fetch: ${sentence}`);
   process.exit(1);
 }
+
+/** --version X and --dir D (also --version=X); nothing else is accepted. */
+function parseArgs(argv) {
+  const out = { version: null, dir: null };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    if (flag !== "--version" && flag !== "--dir")
+      fail(`unknown argument ${argv[i]}: use --version <x.y.z> --dir <path>`);
+    const value = inline ?? argv[++i];
+    if (!value) fail(`${flag} needs a value`);
+    out[flag.slice(2)] = value;
+  }
+  if (out.version !== null && !/^\d+\.\d+\.\d+$/.test(out.version))
+    fail(`--version ${out.version} is not a Kafka release number such as 3.9.1`);
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const kafkaVersion = args.version ?? pomVersion;
+const isPomVersion = kafkaVersion === pomVersion;
+const cacheDir = args.dir
+  ? path.resolve(root, args.dir)
+  : isPomVersion
+    ? path.join(root, ".cache", "kafka")
+    : path.join(root, ".cache", `kafka-${kafkaVersion}`);
+// Kafka 4 dropped log4j 1 (reload4j); Kafka 3.x's pom brings it with its slf4j binding.
+const mavenProps = isPomVersion
+  ? []
+  : [
+      `-Dkafka.version=${kafkaVersion}`,
+      ...(Number(kafkaVersion.split(".")[0]) < 4 ? ["-Dkafka.logging=reload4j"] : []),
+    ];
+// QuorumNode runs a node; QuorumChild runs any Kafka tool (the demo's console consumer). Both exit
+// when their stdin, held open by Quorum, closes. Only QuorumChild for another version (see above).
+const launchers = (isPomVersion ? ["QuorumNode.java", "QuorumChild.java"] : ["QuorumChild.java"]).map((f) =>
+  path.join(kafkaDir, "src", f),
+);
 
 function javaMajor() {
   const r = spawnSync("java", ["-version"], { encoding: "utf8" });
@@ -46,10 +86,10 @@ if (!has("javac")) {
   );
 }
 
-const kafkaHome = process.env.KAFKA_HOME ? path.resolve(process.env.KAFKA_HOME) : null;
-const kafkaVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(pom, "utf8"))?.[1] ?? "unknown";
+const kafkaHome = process.env.KAFKA_HOME && isPomVersion ? path.resolve(process.env.KAFKA_HOME) : null;
 const stamp = createHash("sha256")
   .update(readFileSync(pom))
+  .update(mavenProps.join(" "))
   .update(Buffer.concat(launchers.map((f) => readFileSync(f))))
   .update(kafkaHome ?? "")
   .digest("hex");
@@ -83,7 +123,16 @@ try {
     libs = path.join(staging, "libs");
     execFileSync(
       "mvn",
-      ["-B", "-q", "-f", pom, "dependency:copy-dependencies", `-DoutputDirectory=${libs}`, "-DincludeScope=runtime"],
+      [
+        "-B",
+        "-q",
+        "-f",
+        pom,
+        "dependency:copy-dependencies",
+        `-DoutputDirectory=${libs}`,
+        "-DincludeScope=runtime",
+        ...mavenProps,
+      ],
       { stdio: "inherit" },
     );
   }

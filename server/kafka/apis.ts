@@ -30,9 +30,12 @@ import type { Negotiated } from "./pool";
 
 /**
  * Every Kafka request Quorum sends, each in the versions @platformatic/kafka encodes (newest
- * first): the pool sends the newest one the broker serves. Kafka 3.x and 4.x serve all of them
- * except DescribeQuorum v2 (Kafka 3.7+) and ConsumerGroupDescribe (3.7+, KIP-848); the oldest
- * versions here (Metadata v9, ListOffsets v5, DescribeConfigs v4, CreateTopics v7) date from Kafka 2.4–2.8.
+ * first), and DescribeQuorum v0/v1, ElectLeaders and ConsumerGroupDescribe, which Quorum reads
+ * itself: the pool sends the newest one the broker serves. Kafka 3.x and 4.x serve all of them
+ * except ConsumerGroupDescribe (KIP-848: Kafka 3.7+; 3.9 offers v0, 4.4 v0–v1) and ListGroups v5
+ * (3.8+); the oldest versions here (Metadata v9, ListOffsets v5, DescribeConfigs v4, CreateTopics
+ * v7, OffsetFetch v8) date from Kafka 2.4–3.0. test/fixtures/kafka/api-versions-*.json hold real
+ * 3.9.1 and 4.4.0 brokers' answers (server/kafka/negotiation.test.ts).
  */
 
 /** A library module of one request version: its API, request encoder and response parser. */
@@ -123,7 +126,74 @@ export const LIST_OFFSETS = negotiated("ListOffsets", [
 export const LIST_GROUPS = negotiated("ListGroups", [listGroupsV5, listGroupsV4]);
 export const DESCRIBE_GROUPS = negotiated("DescribeGroups", [describeGroupsV5]);
 export const OFFSET_FETCH = negotiated("OffsetFetch", [offsetFetchV9, offsetFetchV8]);
-export const DESCRIBE_QUORUM = negotiated("DescribeQuorum", [describeQuorumV2]);
+
+/** DescribeQuorum's answer, as the library's v2 parser gives it (and the v0/v1 parser below). */
+type DescribeQuorumResponse = ReturnType<typeof describeQuorumV2.parseResponse>;
+type DescribeQuorumReplica = DescribeQuorumResponse["topics"][number]["partitions"][number]["currentVoters"][number];
+
+/**
+ * DescribeQuorum v0 (KIP-595) and v1 (KIP-836: each replica's last fetch and last caught-up
+ * times), for brokers older than v2 (KIP-853: error messages, replica directory ids, the voters'
+ * endpoints), which the library alone defines. All three are flexible and ask the same thing; the
+ * answer comes in v2's shape, with what the older version lacks as v2's defaults say (no message,
+ * the zero directory id, -1 for unknown times, no nodes).
+ */
+const describeQuorumBefore2 = (
+  version: 0 | 1,
+): Module<Parameters<typeof describeQuorumV2.createRequest>, DescribeQuorumResponse> => ({
+  api: { key: 55, version },
+  createRequest: describeQuorumV2.createRequest,
+  parseResponse: (_correlationId, _apiKey, _apiVersion, r) => {
+    const replica = (x: Reader): DescribeQuorumReplica => {
+      const replicaId = x.readInt32();
+      const logEndOffset = x.readInt64();
+      const lastFetchTimestamp = version >= 1 ? x.readInt64() : -1n;
+      const lastCaughtUpTimestamp = version >= 1 ? x.readInt64() : -1n;
+      skipTaggedFields(x);
+      return {
+        replicaId,
+        replicaDirectoryId: "00000000-0000-0000-0000-000000000000",
+        logEndOffset,
+        lastFetchTimestamp,
+        lastCaughtUpTimestamp,
+      };
+    };
+    const errorCode = r.readInt16();
+    const topics = r.readArray(
+      (t) => {
+        const topicName = t.readString();
+        const partitions = t.readArray(
+          (p) => {
+            const partition = {
+              partitionIndex: p.readInt32(),
+              errorCode: p.readInt16(),
+              errorMessage: null,
+              leaderId: p.readInt32(),
+              leaderEpoch: p.readInt32(),
+              highWatermark: p.readInt64(),
+              currentVoters: p.readArray(replica, true, false),
+              observers: p.readArray(replica, true, false),
+            };
+            skipTaggedFields(p);
+            return partition;
+          },
+          true,
+          false,
+        );
+        skipTaggedFields(t);
+        return { topicName, partitions };
+      },
+      true,
+      false,
+    );
+    return { errorCode, errorMessage: null, topics, nodes: [] };
+  },
+});
+export const DESCRIBE_QUORUM = negotiated("DescribeQuorum", [
+  describeQuorumV2,
+  describeQuorumBefore2(1),
+  describeQuorumBefore2(0),
+]);
 export const CREATE_TOPICS = negotiated("CreateTopics", [createTopicsV7]);
 export const DELETE_TOPICS = negotiated("DeleteTopics", [deleteTopicsV6]);
 export const CREATE_PARTITIONS = negotiated("CreatePartitions", [createPartitionsV3]);
