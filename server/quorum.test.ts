@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ClusterDefinition } from "./clusters/cluster-config";
 import type { QuorumConfig } from "./config";
 import { httpErrorOf } from "./errors";
-import { addRuntimeCluster, createQuorum, getCluster, removeRuntimeCluster } from "./quorum";
+import { createQuorum, getCluster } from "./quorum";
+import { addRuntimeCluster, removeRuntimeCluster } from "./runtime-clusters";
 
 const KEY = Symbol.for("quorum.instance");
 const dirs: string[] = [];

@@ -1,6 +1,7 @@
 import { addClusterSchema } from "@/lib/schemas/clusters";
 import { readBody, withRoute } from "@/server/http/with-route";
-import { addRuntimeCluster, getQuorum } from "@/server/quorum";
+import { getQuorum } from "@/server/quorum";
+import { addRuntimeCluster } from "@/server/runtime-clusters";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,6 @@
 import { pathParam, withRoute } from "@/server/http/with-route";
-import { getCluster, removeRuntimeCluster } from "@/server/quorum";
+import { getCluster } from "@/server/quorum";
+import { removeRuntimeCluster } from "@/server/runtime-clusters";
 
 export const dynamic = "force-dynamic";
 

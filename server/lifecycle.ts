@@ -1,0 +1,105 @@
+import "server-only";
+import { EventEmitter } from "node:events";
+import path from "node:path";
+import pino from "pino";
+import { STOP_CEILING_MS } from "./embedded/stop-progress";
+import { HistoryStore } from "./history/history-store";
+import { logger } from "./logger";
+import { getQuorum, LOCAL_CLUSTER_ID, samplerFor } from "./quorum";
+
+/** Starting and stopping Quorum: the embedded cluster, monitors, history sampling, and the stop signals. */
+
+let stopping: Promise<void> | null = null;
+
+/**
+ * Stops everything Quorum runs: monitors, the demo workload, history sampling, then the embedded
+ * cluster (brokers, then controllers). Safe to call more than once.
+ */
+export function stopQuorum(): Promise<void> {
+  stopping ??= (async () => {
+    for (const cluster of getQuorum().clusters.values()) cluster.monitor.stop();
+    await Promise.all([...getQuorum().workloads.values()].map((w) => w.stop().catch(() => undefined)));
+    const history = getQuorum().history;
+    if (history) {
+      for (const s of history.samplers) s.stop();
+      history.store.close();
+    }
+    const embedded = getQuorum().embedded;
+    if (embedded) await embedded.stop();
+  })();
+  return stopping;
+}
+
+/** The signals that stop Quorum: a terminal's Ctrl-C, `kill`, systemd, a closed terminal. */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** Exit anyway if stopping hangs: past the longest a broker stop and then a controller stop may take. */
+const STOP_HARD_EXIT_MS = 2 * STOP_CEILING_MS + 60_000;
+
+/**
+ * Stops everything on the first of SIGINT, SIGTERM or SIGHUP, then exits. The handlers stay: a
+ * signal sent to the whole process group arrives more than once (directly, and passed on by
+ * `npm start`), and a repeat must not fall through to Node's default action, which would end this
+ * process at once and leave every node to its parent-gone watchdog in no particular order.
+ */
+function handleStopSignals(): void {
+  let first: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (first) {
+      logger.info({ signal }, `${signal} while stopping on ${first}: the stop goes on`);
+      return;
+    }
+    first = signal;
+    logger.info({ signal }, "stopping the embedded cluster");
+    // After a terminal hangs up, writing to it fails (EIO); that must not end the stop.
+    const logStream: unknown = Reflect.get(logger, pino.symbols.streamSym);
+    for (const stream of [process.stdout, process.stderr, logStream])
+      if (stream instanceof EventEmitter) stream.on("error", () => {});
+    const hardExit = setTimeout(() => {
+      logger.error({ ms: STOP_HARD_EXIT_MS }, "stopping took too long: exiting anyway");
+      process.exit(1);
+    }, STOP_HARD_EXIT_MS);
+    hardExit.unref();
+    stopQuorum()
+      .catch((err: unknown) => logger.error({ err: String(err) }, "stopping the embedded cluster failed"))
+      .finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGHUP" ? 1 : 15)));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+}
+
+/**
+ * Starts the embedded cluster in the background (the console serves meanwhile and shows the
+ * progress) and makes SIGINT/SIGTERM/SIGHUP stop every node, in order, before the process exits.
+ */
+export function startQuorum(): void {
+  const q = getQuorum();
+  handleStopSignals();
+  q.started = true;
+  for (const cluster of q.clusters.values()) cluster.monitor.start();
+  try {
+    const { sampleMs } = q.config.history;
+    const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"), sampleMs);
+    const samplers = [...q.clusters.values()].map((c) => samplerFor(c, store, q.config));
+    for (const s of samplers) s.start();
+    q.history = { store, samplers };
+  } catch (err) {
+    logger.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      "lag history is off: its database did not open",
+    );
+  }
+  if (!q.embedded) return;
+  const embedded = q.embedded;
+  embedded.on("change", (nodes) => {
+    const up = nodes.filter((n) => n.status === "up").length;
+    logger.debug({ up, total: nodes.length }, "node status changed");
+  });
+  const workload = q.workloads.get(LOCAL_CLUSTER_ID);
+  embedded.start().then(
+    () => {
+      if (workload?.enabled) void workload.start();
+    },
+    (err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, "the embedded cluster did not start");
+    },
+  );
+}
