@@ -1,13 +1,7 @@
 "use client";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import {
-  useAddClusterMutation,
-  useClustersQuery,
-  useRemoveClusterMutation,
-  useTestClusterMutation,
-} from "@/lib/hooks/api/clusters";
+import { useAddClusterMutation, useTestClusterMutation } from "@/lib/hooks/api/clusters";
 import {
   addClusterSchema,
   type ClusterEntryInput,
@@ -15,8 +9,8 @@ import {
   SASL_MECHANISMS,
   splitBootstrap,
 } from "@/lib/schemas/clusters";
-import type { ClusterOrigin, ClusterSummary, ConnectionTestResult } from "@/lib/types";
-import { ReadOnlyBadge } from "./read-only-badge";
+import type { ConnectionTestResult } from "@/lib/types";
+import { SelectField, TextField } from "./form-fields";
 
 interface Fields {
   id: string;
@@ -98,23 +92,6 @@ function toEntry(f: Fields): { entry: ClusterEntryInput } | { errors: Record<str
   return { errors };
 }
 
-/** How a cluster is reached, in a few words: TLS, and SASL's mechanism and user (never a secret). */
-export function securityWords(c: ClusterSummary): string {
-  if (c.security) {
-    const parts = [c.security.tls ? "TLS" : null];
-    if (c.security.sasl) parts.push(`SASL ${c.security.sasl.mechanism} as ${c.security.sasl.username}`);
-    return parts.filter(Boolean).join(" · ");
-  }
-  return c.sasl ? "plaintext; SASL_SSL listener too" : "plaintext";
-}
-
-const originWords: Record<ClusterOrigin, string> = {
-  embedded: "Quorum's own lab",
-  env: "QUORUM_CLUSTERS",
-  "config-file": "config file",
-  runtime: "added here",
-};
-
 /** Add a cluster at run time: test the connection step by step first, then add it. */
 export function AddClusterForm() {
   const router = useRouter();
@@ -169,13 +146,18 @@ export function AddClusterForm() {
     add.mutate(current.entry, { onSuccess: () => router.push(`/clusters/${encodeURIComponent(id)}`) });
   };
 
-  const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm";
-  const fieldError = (key: string) =>
-    errors[key] ? (
-      <span className="mt-1 block text-xs text-rose-700" data-testid={`cluster-error-${key}`}>
-        {errors[key]}
-      </span>
-    ) : null;
+  /** The props every text field shares: its value, setter, test id and the error under it. */
+  const text = (
+    key: Exclude<keyof Fields, "readOnly" | "tls" | "saslMechanism">,
+    errorKey: string,
+    testId: string,
+  ) => ({
+    value: fields[key],
+    onChange: (v: string) => set(key, v),
+    testId: `cluster-${testId}`,
+    error: errors[errorKey] || undefined,
+    errorTestId: `cluster-error-${errorKey}`,
+  });
 
   return (
     <form onSubmit={submit} className="max-w-2xl space-y-4 rounded-lg border border-slate-200 bg-white p-5">
@@ -185,40 +167,16 @@ export function AddClusterForm() {
         (secrets by name only) and comes back after a restart.
       </p>
       <div className="grid grid-cols-2 gap-4">
-        <label className="block text-sm font-medium">
-          Id
-          <input
-            className={input}
-            value={fields.id}
-            placeholder="prod"
-            data-testid="cluster-id"
-            onChange={(e) => set("id", e.target.value)}
-          />
-          {fieldError("id")}
-        </label>
-        <label className="block text-sm font-medium">
-          Name <span className="font-normal text-slate-500">(optional)</span>
-          <input
-            className={input}
-            value={fields.name}
-            placeholder="Production"
-            data-testid="cluster-name"
-            onChange={(e) => set("name", e.target.value)}
-          />
-          {fieldError("name")}
-        </label>
+        <TextField label="Id" placeholder="prod" {...text("id", "id", "id")} />
+        <TextField label="Name" note="(optional)" placeholder="Production" {...text("name", "name", "name")} />
       </div>
-      <label className="block text-sm font-medium">
-        Bootstrap servers <span className="font-normal text-slate-500">(host:port, separated by commas)</span>
-        <input
-          className={`${input} font-mono`}
-          value={fields.bootstrap}
-          placeholder="kafka-1.example.com:9092,kafka-2.example.com:9092"
-          data-testid="cluster-bootstrap"
-          onChange={(e) => set("bootstrap", e.target.value)}
-        />
-        {fieldError("bootstrap")}
-      </label>
+      <TextField
+        label="Bootstrap servers"
+        note="(host:port, separated by commas)"
+        placeholder="kafka-1.example.com:9092,kafka-2.example.com:9092"
+        mono
+        {...text("bootstrap", "bootstrap", "bootstrap")}
+      />
       <label className="flex items-center gap-2 text-sm">
         <input
           type="checkbox"
@@ -246,101 +204,65 @@ export function AddClusterForm() {
               PEM files on the Quorum server's disk (absolute, or relative to where Quorum runs). Without a CA file, the
               system's CAs are trusted.
             </p>
-            <label className="block text-sm font-medium">
-              CA certificate file <span className="font-normal text-slate-500">(optional)</span>
-              <input
-                className={`${input} font-mono`}
-                value={fields.tlsCa}
-                placeholder="/etc/quorum/ca.pem"
-                data-testid="cluster-tls-ca"
-                onChange={(e) => set("tlsCa", e.target.value)}
-              />
-              {fieldError("tls.ca")}
-            </label>
+            <TextField
+              label="CA certificate file"
+              note="(optional)"
+              placeholder="/etc/quorum/ca.pem"
+              mono
+              {...text("tlsCa", "tls.ca", "tls-ca")}
+            />
             <div className="grid grid-cols-2 gap-4">
-              <label className="block text-sm font-medium">
-                Client certificate file <span className="font-normal text-slate-500">(mutual TLS)</span>
-                <input
-                  className={`${input} font-mono`}
-                  value={fields.tlsCert}
-                  placeholder="/etc/quorum/client.pem"
-                  data-testid="cluster-tls-cert"
-                  onChange={(e) => set("tlsCert", e.target.value)}
-                />
-                {fieldError("tls.cert")}
-              </label>
-              <label className="block text-sm font-medium">
-                Client key file <span className="font-normal text-slate-500">(with the certificate)</span>
-                <input
-                  className={`${input} font-mono`}
-                  value={fields.tlsKey}
-                  placeholder="/etc/quorum/client.key"
-                  data-testid="cluster-tls-key"
-                  onChange={(e) => set("tlsKey", e.target.value)}
-                />
-                {fieldError("tls.key")}
-              </label>
-            </div>
-            <label className="block text-sm font-medium">
-              Server name{" "}
-              <span className="font-normal text-slate-500">(optional: when the certificate names another host)</span>
-              <input
-                className={`${input} font-mono`}
-                value={fields.tlsServername}
-                placeholder="kafka.example.com"
-                data-testid="cluster-tls-servername"
-                onChange={(e) => set("tlsServername", e.target.value)}
+              <TextField
+                label="Client certificate file"
+                note="(mutual TLS)"
+                placeholder="/etc/quorum/client.pem"
+                mono
+                {...text("tlsCert", "tls.cert", "tls-cert")}
               />
-              {fieldError("tls.servername")}
-            </label>
+              <TextField
+                label="Client key file"
+                note="(with the certificate)"
+                placeholder="/etc/quorum/client.key"
+                mono
+                {...text("tlsKey", "tls.key", "tls-key")}
+              />
+            </div>
+            <TextField
+              label="Server name"
+              note="(optional: when the certificate names another host)"
+              placeholder="kafka.example.com"
+              mono
+              {...text("tlsServername", "tls.servername", "tls-servername")}
+            />
           </>
         )}
       </fieldset>
 
       <fieldset className="space-y-3 rounded-md border border-slate-200 p-3" data-testid="cluster-sasl-fields">
         <legend className="px-1 text-sm font-medium">SASL</legend>
-        <label className="block text-sm font-medium">
-          Mechanism
-          <select
-            className={input}
-            value={fields.saslMechanism}
-            data-testid="cluster-sasl-mechanism"
-            onChange={(e) => set("saslMechanism", e.target.value as Fields["saslMechanism"])}
-          >
-            <option value="">None</option>
-            {SASL_MECHANISMS.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-          {fieldError("sasl.mechanism")}
-        </label>
+        <SelectField
+          label="Mechanism"
+          value={fields.saslMechanism}
+          onChange={(v) => set("saslMechanism", v as Fields["saslMechanism"])}
+          testId="cluster-sasl-mechanism"
+          error={errors["sasl.mechanism"] || undefined}
+          errorTestId="cluster-error-sasl.mechanism"
+          options={[{ value: "", label: "None" }, ...SASL_MECHANISMS.map((m) => ({ value: m, label: m }))]}
+        />
         {fields.saslMechanism && (
           <div className="grid grid-cols-2 gap-4">
-            <label className="block text-sm font-medium">
-              Username
-              <input
-                className={input}
-                value={fields.saslUsername}
-                autoComplete="off"
-                data-testid="cluster-sasl-username"
-                onChange={(e) => set("saslUsername", e.target.value)}
-              />
-              {fieldError("sasl.username")}
-            </label>
-            <label className="block text-sm font-medium">
-              Password variable
-              <input
-                className={`${input} font-mono`}
-                value={fields.saslPasswordEnv}
-                placeholder={`${RUNTIME_SECRET_PREFIX}PROD`}
-                autoComplete="off"
-                data-testid="cluster-sasl-password-env"
-                onChange={(e) => set("saslPasswordEnv", e.target.value)}
-              />
-              {fieldError("sasl.passwordEnv")}
-            </label>
+            <TextField
+              label="Username"
+              autoComplete="off"
+              {...text("saslUsername", "sasl.username", "sasl-username")}
+            />
+            <TextField
+              label="Password variable"
+              placeholder={`${RUNTIME_SECRET_PREFIX}PROD`}
+              autoComplete="off"
+              mono
+              {...text("saslPasswordEnv", "sasl.passwordEnv", "sasl-password-env")}
+            />
             <p className="col-span-2 text-xs text-slate-500">
               The password is never typed here: give the <em>name</em> of an environment variable of the Quorum server
               that holds it, starting with <code>{RUNTIME_SECRET_PREFIX}</code>.
@@ -404,93 +326,5 @@ export function AddClusterForm() {
         </p>
       )}
     </form>
-  );
-}
-
-/** Every cluster Quorum knows, where it comes from, and a remove action for those added here. */
-export function ClusterList() {
-  const clusters = useClustersQuery();
-  const remove = useRemoveClusterMutation();
-  const [confirming, setConfirming] = useState<string | null>(null);
-  return (
-    <div className="max-w-5xl space-y-2">
-      <h2 className="text-lg font-semibold">Clusters</h2>
-      {remove.error && (
-        <p className="rounded-md bg-rose-50 p-3 text-sm text-rose-800" data-testid="cluster-remove-error">
-          {remove.error.message}
-        </p>
-      )}
-      <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
-        <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
-          <tr>
-            <th className="px-4 py-2">Id</th>
-            <th className="px-4 py-2">Bootstrap servers</th>
-            <th className="px-4 py-2">Security</th>
-            <th className="px-4 py-2">From</th>
-            <th className="px-4 py-2" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {clusters.data?.map((c) => (
-            <tr key={c.id} data-testid={`cluster-row-${c.id}`}>
-              <td className="px-4 py-2">
-                <Link href={`/clusters/${encodeURIComponent(c.id)}`} className="font-medium text-emerald-700">
-                  {c.id}
-                </Link>
-                {c.name !== c.id && <span className="ml-2 text-slate-500">{c.name}</span>}
-                {c.readOnly && (
-                  <span className="ml-2">
-                    <ReadOnlyBadge />
-                  </span>
-                )}
-              </td>
-              <td className="px-4 py-2 font-mono text-xs">{c.bootstrap.join(", ")}</td>
-              <td
-                className="whitespace-nowrap px-4 py-2 text-xs text-slate-600"
-                data-testid={`cluster-security-${c.id}`}
-              >
-                {securityWords(c)}
-              </td>
-              <td className="whitespace-nowrap px-4 py-2 text-slate-600">{originWords[c.origin]}</td>
-              <td className="px-4 py-2 text-right">
-                {c.origin !== "runtime" ? (
-                  <span className="text-xs text-slate-400">
-                    {c.origin === "embedded" ? "" : `remove it from ${originWords[c.origin]}`}
-                  </span>
-                ) : confirming === c.id ? (
-                  <span className="flex justify-end gap-2">
-                    <button
-                      type="button"
-                      data-testid={`cluster-remove-confirm-${c.id}`}
-                      disabled={remove.isPending}
-                      onClick={() => remove.mutate(c.id, { onSettled: () => setConfirming(null) })}
-                      className="rounded border border-rose-300 px-2 py-0.5 text-rose-700 hover:bg-rose-50"
-                    >
-                      Remove {c.id}
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() => setConfirming(null)}
-                      className="rounded border border-slate-300 px-2 py-0.5"
-                    >
-                      Cancel
-                    </button>
-                  </span>
-                ) : (
-                  <button
-                    type="button"
-                    data-testid={`cluster-remove-${c.id}`}
-                    onClick={() => setConfirming(c.id)}
-                    className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50"
-                  >
-                    Remove
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -7,6 +7,7 @@ import { useCreateTopicMutation, useTopicsQuery } from "@/lib/hooks/api/topics";
 import { type CreateTopicInput, collidingTopic, createTopicSchema } from "@/lib/schemas/topics";
 import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
+import { SelectField, TextField } from "./form-fields";
 
 interface Fields {
   name: string;
@@ -64,8 +65,8 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
     cleanupPolicy: "cleanup.policy",
     minInsyncReplicas: "min.insync.replicas",
   };
-  const set = (k: keyof Fields) => (e: { target: { value: string } }) => {
-    setFields({ ...fields, [k]: e.target.value });
+  const setField = (k: keyof Fields, value: string) => {
+    setFields({ ...fields, [k]: value });
     const { [errorKeys[k]]: _fixed, ...rest } = errors;
     setErrors(rest);
   };
@@ -110,43 +111,25 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
     });
   };
 
-  const field = (
-    label: string,
-    key: keyof Fields,
-    errorKey: string,
-    props: Record<string, unknown> = {},
-    hint?: string,
-  ) => (
-    <label className="block">
-      <span className="text-sm font-medium text-slate-700">{label}</span>
-      <input
-        value={fields[key]}
-        onChange={set(key)}
-        data-testid={`field-${errorKey}`}
-        aria-invalid={Boolean(errors[errorKey])}
-        className={`mt-1 block w-full rounded-md border px-3 py-1.5 text-sm ${errors[errorKey] ? "border-rose-400" : "border-slate-300"}`}
-        {...props}
-      />
-      {errors[errorKey] ? (
-        <span className="mt-1 block text-xs text-rose-700" data-testid={`error-${errorKey}`}>
-          {errors[errorKey]}
-        </span>
-      ) : (
-        hint && <span className="mt-1 block text-xs text-slate-500">{hint}</span>
-      )}
-    </label>
-  );
+  /** The props of one text field: its value, setter, test id and the error (or hint) under it. */
+  const field = (key: keyof Fields, hint: string) => ({
+    value: fields[key],
+    onChange: (v: string) => setField(key, v),
+    testId: `field-${errorKeys[key]}`,
+    error: errors[errorKeys[key]] || undefined,
+    errorTestId: `error-${errorKeys[key]}`,
+    hint,
+  });
 
   return (
     <form onSubmit={onSubmit} className="max-w-2xl space-y-5" noValidate data-testid="create-topic-form">
       <h1 className="text-2xl font-semibold tracking-tight">Create a topic</h1>
-      {field(
-        "Name",
-        "name",
-        "name",
-        { placeholder: "orders", autoFocus: true },
-        "Letters, digits, '.', '_' and '-'; up to 249.",
-      )}
+      <TextField
+        label="Name"
+        placeholder="orders"
+        autoFocus
+        {...field("name", "Letters, digits, '.', '_' and '-'; up to 249.")}
+      />
       {collision && (
         <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="collision-warning">
           Kafka treats '.' and '_' alike in metric names: this name collides with <code>{collision}</code> and Kafka
@@ -154,51 +137,47 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
         </p>
       )}
       <div className="grid grid-cols-2 gap-4">
-        {field(
-          "Partitions",
-          "partitions",
-          "partitions",
-          { type: "number", min: 1 },
-          "Parallelism: one consumer per partition at most.",
-        )}
-        {field(
-          "Replication factor",
-          "replicationFactor",
-          "replicationFactor",
-          { type: "number", min: 1 },
-          `Copies of each partition; at most ${brokersUp} (brokers up).`,
-        )}
+        <TextField
+          label="Partitions"
+          type="number"
+          min={1}
+          {...field("partitions", "Parallelism: one consumer per partition at most.")}
+        />
+        <TextField
+          label="Replication factor"
+          type="number"
+          min={1}
+          {...field("replicationFactor", `Copies of each partition; at most ${brokersUp} (brokers up).`)}
+        />
       </div>
       <fieldset className="space-y-3 rounded-lg border border-slate-200 p-4">
         <legend className="px-1 text-sm font-medium text-slate-700">Common configs (optional)</legend>
-        {field(
-          "retention.ms",
-          "retentionMs",
-          "retention.ms",
-          { placeholder: "604800000 (7 days)" },
-          "-1 keeps messages forever.",
-        )}
-        <label className="block">
-          <span className="text-sm font-medium text-slate-700">cleanup.policy</span>
-          <select
-            value={fields.cleanupPolicy}
-            onChange={set("cleanupPolicy")}
-            data-testid="field-cleanup.policy"
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm"
-          >
-            <option value="">default (delete)</option>
-            <option value="delete">delete</option>
-            <option value="compact">compact</option>
-            <option value="delete,compact">delete,compact</option>
-          </select>
-        </label>
-        {field(
-          "min.insync.replicas",
-          "minInsyncReplicas",
-          "min.insync.replicas",
-          { placeholder: "1", type: "number", min: 1 },
-          "With acks=all, a write needs this many in-sync replicas.",
-        )}
+        <TextField
+          label="retention.ms"
+          placeholder="604800000 (7 days)"
+          {...field("retentionMs", "-1 keeps messages forever.")}
+        />
+        <SelectField
+          label="cleanup.policy"
+          value={fields.cleanupPolicy}
+          onChange={(v) => setField("cleanupPolicy", v)}
+          testId="field-cleanup.policy"
+          error={errors["cleanup.policy"] || undefined}
+          errorTestId="error-cleanup.policy"
+          options={[
+            { value: "", label: "default (delete)" },
+            { value: "delete", label: "delete" },
+            { value: "compact", label: "compact" },
+            { value: "delete,compact", label: "delete,compact" },
+          ]}
+        />
+        <TextField
+          label="min.insync.replicas"
+          placeholder="1"
+          type="number"
+          min={1}
+          {...field("minInsyncReplicas", "With acks=all, a write needs this many in-sync replicas.")}
+        />
       </fieldset>
       <CliCommand command={cli} />
       {formError && (

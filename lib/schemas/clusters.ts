@@ -39,7 +39,7 @@ export const bootstrapSchema = z
 /** The name of an environment variable (a secret is named, never written inline). */
 export const envVarNameSchema = z
   .string({ error: "the name of an environment variable is required" })
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "the name of an environment variable, e.g. KAFKA_PROD_PASSWORD");
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "the name of an environment variable, e.g. QUORUM_SECRET_PROD");
 
 const filePath = z.string().min(1, "a file path is required").max(4096);
 

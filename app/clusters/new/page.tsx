@@ -1,4 +1,5 @@
-import { AddClusterForm, ClusterList } from "@/components/add-cluster-form";
+import { AddClusterForm } from "@/components/add-cluster-form";
+import { ClusterList } from "@/components/cluster-list";
 
 export default function NewClusterPage() {
   return (
