@@ -309,3 +309,89 @@ export const CONSUMER_GROUP_DESCRIBE = negotiated("ConsumerGroupDescribe", [
   consumerGroupDescribe(1),
   consumerGroupDescribe(0),
 ]);
+
+/** DescribeTopicPartitions' answer (v0), as Quorum reads it. */
+export interface DescribeTopicPartitionsResponse {
+  topics: {
+    errorCode: number;
+    name: string | null;
+    isInternal: boolean;
+    partitions: {
+      errorCode: number;
+      partitionIndex: number;
+      leaderId: number;
+      leaderEpoch: number;
+      replicaNodes: number[];
+      isrNodes: number[];
+      eligibleLeaderReplicas: number[];
+      lastKnownElr: number[];
+      offlineReplicas: number[];
+    }[];
+  }[];
+  /** Where the next page starts; null on the last page. */
+  nextCursor: { topicName: string; partitionIndex: number } | null;
+}
+
+const readInt32s = (r: Reader) => r.readArray((x) => x.readInt32(), true, false);
+
+/**
+ * DescribeTopicPartitions v0 (KIP-966, Kafka 3.8+): Metadata's partition view plus each partition's
+ * eligible leader replicas, paged by a cursor. Its own parser: the library's reads the cursor but
+ * not the cursor's own tagged fields, so any answer with a next page fails the strict check.
+ */
+const describeTopicPartitionsV0: Module<
+  [topics: string[], responsePartitionLimit: number, cursor: { topicName: string; partitionIndex: number } | null],
+  DescribeTopicPartitionsResponse
+> = {
+  api: { key: 75, version: 0 },
+  createRequest: (topics, responsePartitionLimit, cursor) => {
+    const w = Writer.create()
+      .appendArray(topics, (tw, name) => tw.appendString(name))
+      .appendInt32(responsePartitionLimit);
+    if (cursor) w.appendInt8(1).appendString(cursor.topicName).appendInt32(cursor.partitionIndex).appendTaggedFields();
+    else w.appendInt8(-1);
+    return w.appendTaggedFields();
+  },
+  parseResponse: (_correlationId, _apiKey, _apiVersion, r) => {
+    r.readInt32(); // throttle_time_ms
+    const topics = r.readArray(
+      (t) => {
+        const errorCode = t.readInt16();
+        const name = t.readNullableString();
+        t.readUUID(); // topic_id (Metadata's is used)
+        const isInternal = t.readBoolean();
+        const partitions = t.readArray(
+          (p) => {
+            const partition = {
+              errorCode: p.readInt16(),
+              partitionIndex: p.readInt32(),
+              leaderId: p.readInt32(),
+              leaderEpoch: p.readInt32(),
+              replicaNodes: readInt32s(p),
+              isrNodes: readInt32s(p),
+              eligibleLeaderReplicas: readInt32s(p),
+              lastKnownElr: readInt32s(p),
+              offlineReplicas: readInt32s(p),
+            };
+            skipTaggedFields(p);
+            return partition;
+          },
+          true,
+          false,
+        );
+        t.readInt32(); // topic_authorized_operations
+        skipTaggedFields(t);
+        return { errorCode, name, isInternal, partitions };
+      },
+      true,
+      false,
+    );
+    let nextCursor: DescribeTopicPartitionsResponse["nextCursor"] = null;
+    if (r.readInt8() !== -1) {
+      nextCursor = { topicName: r.readString(), partitionIndex: r.readInt32() };
+      skipTaggedFields(r);
+    }
+    return { topics, nextCursor };
+  },
+};
+export const DESCRIBE_TOPIC_PARTITIONS = negotiated("DescribeTopicPartitions", [describeTopicPartitionsV0]);

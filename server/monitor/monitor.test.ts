@@ -15,7 +15,7 @@ const snapshot: ClusterSnapshot = {
   groups: [],
   errors: [],
   complete: true,
-  partial: { metadata: false, offsets: false, groups: false, quorum: false },
+  partial: { metadata: false, offsets: false, groups: false, quorum: false, elr: false },
 };
 
 /** A cluster that is alternately reachable and not: every tick after the first is one event. */

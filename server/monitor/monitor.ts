@@ -231,7 +231,13 @@ export class ClusterMonitor {
       brokersUp,
       controller: snap?.quorum?.leaderId ?? this.view?.controller ?? null,
       topics: new Map(
-        (snap?.topics ?? []).map((t) => [t.name, t.partitions.map((p) => ({ leader: p.leader, isr: p.isr }))]),
+        (snap?.topics ?? []).map((t) => [
+          t.name,
+          {
+            id: t.topicId,
+            partitions: t.partitions.map((p) => ({ leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr })),
+          },
+        ]),
       ),
     };
   }
