@@ -25,7 +25,9 @@ describe("describeEvent: leader changes", () => {
   });
 
   it("names a re-created topic's two incarnations with their partition counts", () => {
-    expect(describeEvent({ ...meta, type: "topic-deleted", topic: "t", partitions: 3 })).toBe("topic t deleted (3 partitions)");
+    expect(describeEvent({ ...meta, type: "topic-deleted", topic: "t", partitions: 3 })).toBe(
+      "topic t deleted (3 partitions)",
+    );
     expect(describeEvent({ ...meta, type: "topic-created", topic: "t", partitions: 2 })).toBe(
       "topic t created (2 partitions)",
     );
