@@ -323,8 +323,9 @@ export interface DescribeTopicPartitionsResponse {
       leaderEpoch: number;
       replicaNodes: number[];
       isrNodes: number[];
-      eligibleLeaderReplicas: number[];
-      lastKnownElr: number[];
+      /** Null when the broker sends none (the fields are nullable). */
+      eligibleLeaderReplicas: number[] | null;
+      lastKnownElr: number[] | null;
       offlineReplicas: number[];
     }[];
   }[];
@@ -333,6 +334,7 @@ export interface DescribeTopicPartitionsResponse {
 }
 
 const readInt32s = (r: Reader) => r.readArray((x) => x.readInt32(), true, false);
+const readNullableInt32s = (r: Reader) => r.readNullableArray((x) => x.readInt32(), true, false);
 
 /**
  * DescribeTopicPartitions v0 (KIP-966, Kafka 3.8+): Metadata's partition view plus each partition's
@@ -369,8 +371,8 @@ const describeTopicPartitionsV0: Module<
               leaderEpoch: p.readInt32(),
               replicaNodes: readInt32s(p),
               isrNodes: readInt32s(p),
-              eligibleLeaderReplicas: readInt32s(p),
-              lastKnownElr: readInt32s(p),
+              eligibleLeaderReplicas: readNullableInt32s(p),
+              lastKnownElr: readNullableInt32s(p),
               offlineReplicas: readInt32s(p),
             };
             skipTaggedFields(p);
@@ -395,3 +397,72 @@ const describeTopicPartitionsV0: Module<
   },
 };
 export const DESCRIBE_TOPIC_PARTITIONS = negotiated("DescribeTopicPartitions", [describeTopicPartitionsV0]);
+
+/** ApiVersions with what the library's parser leaves unread: the cluster's finalized feature levels. */
+export interface ApiVersionsFeatures {
+  errorCode: number;
+  /** Feature name → finalized max version level; null when the broker sends none. */
+  finalized: Map<string, number> | null;
+}
+
+/**
+ * ApiVersions v3 read to its end: after the API keys and throttle time, the response's tagged
+ * fields, of which tag 2 is FinalizedFeatures ([name, max_version_level, min_version_level]), the
+ * feature levels `kafka-features describe` prints (e.g. eligible.leader.replicas.version). Its
+ * response header has no tagged fields, as for every ApiVersions version.
+ */
+const apiVersionsFeaturesV3: API<[clientSoftwareName: string, clientSoftwareVersion: string], ApiVersionsFeatures> =
+  createAPI(
+    18,
+    3,
+    (name: string, version: string) => Writer.create().appendString(name).appendString(version).appendTaggedFields(),
+    (_correlationId, _apiKey, _apiVersion, r) => {
+      const errorCode = r.readInt16();
+      r.readArray(
+        (a) => {
+          a.readInt16(); // api key
+          a.readInt16(); // min version
+          a.readInt16(); // max version
+          skipTaggedFields(a);
+        },
+        true,
+        false,
+      );
+      r.readInt32(); // throttle_time_ms
+      let finalized: Map<string, number> | null = null;
+      const count = r.readUnsignedVarInt();
+      if (count < 0 || count > r.remaining) throw new Error(`a tagged-field section claims ${count} fields`);
+      for (let i = 0; i < count; i++) {
+        const tag = r.readUnsignedVarInt();
+        const size = r.readUnsignedVarInt();
+        if (size < 0 || size > r.remaining) throw new Error(`a tagged field claims ${size} bytes`);
+        if (tag !== 2) {
+          r.skip(size);
+          continue;
+        }
+        const before = r.remaining;
+        const levels = new Map<string, number>();
+        r.readArray(
+          (f) => {
+            const name = f.readString();
+            const maxVersionLevel = f.readInt16();
+            f.readInt16(); // min_version_level
+            skipTaggedFields(f);
+            levels.set(name, maxVersionLevel);
+          },
+          true,
+          false,
+        );
+        if (before - r.remaining !== size) throw new Error("FinalizedFeatures does not fill its tagged field");
+        finalized = levels;
+      }
+      if (r.remaining !== 0) throw new Error(`${r.remaining} bytes left over after the last field`);
+      return { errorCode, finalized };
+    },
+    true,
+    false,
+  );
+export const API_VERSIONS_FEATURES: Negotiated<
+  [clientSoftwareName: string, clientSoftwareVersion: string],
+  ApiVersionsFeatures
+> = { name: "ApiVersions", key: 18, versions: [apiVersionsFeaturesV3] };

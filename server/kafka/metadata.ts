@@ -1,5 +1,11 @@
 import "server-only";
-import { DESCRIBE_TOPIC_PARTITIONS, type DescribeTopicPartitionsResponse, METADATA } from "./apis";
+import {
+  API_VERSIONS_FEATURES,
+  DESCRIBE_TOPIC_PARTITIONS,
+  type DescribeTopicPartitionsResponse,
+  METADATA,
+} from "./apis";
+import { KafkaError } from "./error-codes";
 import type { KafkaPool } from "./pool";
 
 export interface MetadataBroker {
@@ -95,9 +101,9 @@ export interface PartitionElr {
   partition: number;
   errorCode: number;
   /** Replicas out of the ISR that still hold every committed record: leaders a clean election may pick. */
-  elr: number[];
+  elr: number[] | null;
   /** The ELR as it last was before its members were fenced too (when the partition has no leader). */
-  lastKnownElr: number[];
+  lastKnownElr: number[] | null;
 }
 
 export interface ElrPage {
@@ -143,4 +149,22 @@ export async function describeTopicPartitions(
       });
   }
   return page;
+}
+
+/** The feature whose finalized level turns eligible leader replicas (KIP-966) on (1) or off (0). */
+export const ELR_FEATURE = "eligible.leader.replicas.version";
+
+/**
+ * The cluster's finalized feature levels (feature name → level) as `broker` knows them, from an
+ * ApiVersions request (the pool's own, on connecting, is read without them); an empty map when
+ * the broker finalizes none.
+ */
+export async function finalizedFeatures(
+  pool: KafkaPool,
+  broker: string,
+  timeoutMs: number,
+): Promise<Map<string, number>> {
+  const answer = await pool.send(broker, API_VERSIONS_FEATURES, ["quorum", "1"], timeoutMs);
+  if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, null, "ApiVersions");
+  return answer.finalized ?? new Map();
 }

@@ -588,14 +588,57 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
       .appendTaggedFields().buffer;
   };
 
-  /** A broker that serves DescribeTopicPartitions v0 (Kafka 3.8+) and answers it with `dtp`. */
-  async function elrBroker(dtp: ((req: FakeRequest) => Buffer) | null, serves = true) {
+  /**
+   * ApiVersions v3 as a Kafka 4.x broker answers it: the API keys, then the tagged fields
+   * SupportedFeatures (tag 0), FinalizedFeaturesEpoch (1) and FinalizedFeatures (2) with `levels`.
+   */
+  const apiVersionsWithFeatures = (versions: Record<number, number>, levels: Record<string, number>) => {
+    const base = apiVersionsBody(versions);
+    const withoutTags = base.subarray(0, base.length - 1); // the empty tagged-field section
+    const features = (names: string[], a: (n: string) => number, b: (n: string) => number) =>
+      body().appendArray(names, (w, n) => w.appendString(n).appendInt16(a(n)).appendInt16(b(n))).buffer;
+    const names = Object.keys(levels);
+    const fields: [number, Buffer][] = [
+      [
+        0,
+        features(
+          names,
+          () => 0,
+          () => 1,
+        ),
+      ], // supported: min, max
+      [1, body().appendInt64(7n).buffer],
+      [
+        2,
+        features(
+          names,
+          (n) => levels[n] ?? 0,
+          (n) => levels[n] ?? 0,
+        ),
+      ], // finalized: max level, min level
+    ];
+    const w = body().appendUnsignedVarInt(fields.length);
+    for (const [tag, bytes] of fields) w.appendUnsignedVarInt(tag).appendUnsignedVarInt(bytes.length).append(bytes);
+    return Buffer.concat([withoutTags, w.buffer]);
+  };
+
+  /**
+   * A broker that serves DescribeTopicPartitions v0 (Kafka 3.8+) and answers it with `dtp`, with
+   * eligible.leader.replicas.version finalized at `elrLevel`; `serves` false: a broker before 3.8.
+   */
+  async function elrBroker(dtp: ((req: FakeRequest) => Buffer) | null, serves = true, elrLevel = 1) {
     let port = 0;
     const asked: ReturnType<typeof readDtpRequest>[] = [];
     const f = await startFakeBroker(
       (req, socket) => {
         const answer: Partial<Record<number, () => Buffer>> = {
-          [API.apiVersions]: () => apiVersionsBody(serves ? { ...FAKE_VERSIONS, [DTP]: 0 } : FAKE_VERSIONS),
+          [API.apiVersions]: () =>
+            serves
+              ? apiVersionsWithFeatures(
+                  { ...FAKE_VERSIONS, [DTP]: 0 },
+                  { "metadata.version": 33, "eligible.leader.replicas.version": elrLevel, "group.version": 1 },
+                )
+              : apiVersionsBody(FAKE_VERSIONS),
           [API.metadata]: () =>
             metadataBody(port, [
               { name: "orders", partitions: [0, 1, 2].map((partition) => ({ partition, leader: 1 })) },
@@ -654,8 +697,8 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
       { topics: ["orders", "payments"], limit: 2000, cursor: null },
       { topics: ["orders", "payments"], limit: 2000, cursor: { topicName: "orders", partitionIndex: 2 } },
     ]);
-    // Metadata, DescribeQuorum, 2 ListOffsets, ListGroups, 2 DescribeTopicPartitions.
-    expect(snap.requests).toBe(7);
+    // Metadata, DescribeQuorum, 2 ListOffsets, ListGroups, ApiVersions (features), 2 DescribeTopicPartitions.
+    expect(snap.requests).toBe(8);
   });
 
   it("leaves ELR null, without an error or a request, when the broker does not serve DescribeTopicPartitions", async () => {
@@ -664,6 +707,16 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
     expect(asked).toEqual([]);
     expect(snap.complete).toBe(true);
     expect(elrOf(snap).every(([, elr, last]) => elr === null && last === null)).toBe(true);
+  });
+
+  it("leaves ELR null, and asks no DescribeTopicPartitions, when the cluster has ELR off (eligible.leader.replicas.version=0)", async () => {
+    const { f, asked } = await elrBroker(() => dtpBody([], null), true, 0);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(asked).toEqual([]);
+    expect(snap.complete).toBe(true);
+    expect(elrOf(snap).every(([, elr, last]) => elr === null && last === null)).toBe(true);
+    // Metadata, DescribeQuorum, 2 ListOffsets, ListGroups, ApiVersions (features).
+    expect(snap.requests).toBe(6);
   });
 
   it("keeps what one answer gave when a topic in it has an error, and says ELR is partial", async () => {

@@ -4,8 +4,10 @@ import { kafkaErrorName } from "./error-codes";
 import {
   type ClusterMetadata,
   describeTopicPartitions,
+  ELR_FEATURE,
   type ElrPage,
   fetchMetadata,
+  finalizedFeatures,
   type MetadataBroker,
 } from "./metadata";
 import type { KafkaPool } from "./pool";
@@ -176,9 +178,10 @@ export function computeLag(committed: number | null, logEnd: number | null): num
  * broker (v5, which names each group's type, where the broker serves it); then, per coordinator,
  * 1 DescribeGroups for all its classic groups, 1 ConsumerGroupDescribe for all its consumer-type
  * (KIP-848) groups and 1 OffsetFetch for all its groups; and, where the broker that answered
- * Metadata serves it (Kafka 3.8+), 1 DescribeTopicPartitions per ELR_PAGE_PARTITIONS partitions for
- * the eligible leader replicas. For B brokers and P partitions that is at most 2 + 6·B + ⌈P/2000⌉
- * requests, whatever the number of topics and groups. They go over the cluster's pool (one
+ * Metadata serves DescribeTopicPartitions (Kafka 3.8+), 1 ApiVersions for the cluster's finalized
+ * features and, when they turn ELR on, 1 DescribeTopicPartitions per ELR_PAGE_PARTITIONS partitions
+ * for the eligible leader replicas. For B brokers and P partitions that is at most
+ * 3 + 6·B + ⌈P/2000⌉ requests, whatever the number of topics and groups. They go over the cluster's pool (one
  * connection per broker, reused from one snapshot to the next; the versions each broker serves are
  * asked once per connection, with ApiVersions, and not counted here).
  *
@@ -230,12 +233,15 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
   const elrDone = readElr();
 
   /**
-   * Eligible leader replicas, from the broker that answered Metadata: DescribeTopicPartitions for
-   * every topic it named, page after page (ELR_PAGE_PARTITIONS partitions each), all within the
-   * snapshot's deadline. Nothing when that broker does not serve it (before Kafka 3.8).
+   * Eligible leader replicas, from the broker that answered Metadata: whether the cluster has them
+   * on (the finalized level of eligible.leader.replicas.version, from an ApiVersions answer), then
+   * DescribeTopicPartitions for every topic it named, page after page (ELR_PAGE_PARTITIONS
+   * partitions each), all within the snapshot's deadline. Nothing when that broker does not serve
+   * it (before Kafka 3.8) or ELR is off: an empty ELR there would say "no replica is eligible",
+   * which only a cluster that keeps ELR can say.
    */
-  async function readElr(): Promise<Map<string, { elr: number[]; lastKnownElr: number[] }>> {
-    const found = new Map<string, { elr: number[]; lastKnownElr: number[] }>();
+  async function readElr(): Promise<Map<string, { elr: number[] | null; lastKnownElr: number[] | null }>> {
+    const found = new Map<string, { elr: number[] | null; lastKnownElr: number[] | null }>();
     const names = md.topics.filter((t) => t.errorCode === 0).map((t) => t.name);
     if (names.length === 0) return found;
     // Known from the broker's ApiVersions answer, had on this connection for Metadata.
@@ -243,6 +249,12 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
       .versionFor(md.from, DESCRIBE_TOPIC_PARTITIONS, Math.max(1, deadline - Date.now()))
       .catch(() => null);
     if (version === null) return found;
+    const features = await attempt(`finalized features from ${md.from}`, (ms) => finalizedFeatures(pool, md.from, ms));
+    if (!features) {
+      partial.elr = true;
+      return found;
+    }
+    if ((features.get(ELR_FEATURE) ?? 0) < 1) return found;
     let cursor: ElrPage["next"] = null;
     for (let page = 1; ; page++) {
       const from: ElrPage["next"] = cursor;
