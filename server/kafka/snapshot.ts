@@ -38,7 +38,8 @@ export interface SnapshotPartition {
   offlineReplicas: number[];
   /**
    * Eligible leader replicas (KIP-966) and the last known ELR, from DescribeTopicPartitions; null
-   * when the cluster does not report them (a broker before Kafka 3.8, or the request failed).
+   * when the cluster does not report them (a broker before Kafka 3.8, eligible.leader.replicas.version
+   * 0, or the request failed: then `partial.elr`).
    */
   elr: number[] | null;
   lastKnownElr: number[] | null;
@@ -106,8 +107,9 @@ export interface SnapshotPartial {
   /** DescribeQuorum failed: `quorum` is null. */
   quorum: boolean;
   /**
-   * The broker serves DescribeTopicPartitions but some partition's eligible leader replicas could
-   * not be read (a page failed, was skipped at the deadline, or carried an error): their `elr` is null.
+   * The broker serves DescribeTopicPartitions but the cluster's features, or some partition's
+   * eligible leader replicas, could not be read (a request failed, was skipped at the deadline, or
+   * carried an error): their `elr` is null.
    */
   elr: boolean;
 }
