@@ -28,8 +28,13 @@ export function describeEvent(e: ClusterEvent): string {
       return `broker ${e.broker} is up`;
     case "controller-changed":
       return `active controller ${e.from ?? "?"} → ${e.to ?? "?"}`;
-    case "leader-changed":
-      return `${e.topic}-${e.partition}: leader ${e.from} → ${e.to}`;
+    case "leader-changed": {
+      const epoch = e.epoch ? ` (epoch ${e.epoch.from}→${e.epoch.to})` : "";
+      // The same broker with a higher epoch lost leadership and won it back between two looks.
+      return e.from === e.to
+        ? `${e.topic}-${e.partition}: leader ${e.to} re-elected${epoch}`
+        : `${e.topic}-${e.partition}: leader ${e.from} → ${e.to}${epoch}`;
+    }
     case "isr-shrunk":
     case "isr-expanded":
       return `${e.topic}-${e.partition}: ISR [${e.from.join(",")}] → [${e.to.join(",")}]`;
@@ -40,7 +45,7 @@ export function describeEvent(e: ClusterEvent): string {
     case "topic-created":
       return `topic ${e.topic} created (${e.partitions} partitions)`;
     case "topic-deleted":
-      return `topic ${e.topic} deleted`;
+      return `topic ${e.topic} deleted (${e.partitions} partitions)`;
     case "partitions-added":
       return `${e.topic}: ${e.from} → ${e.to} partitions`;
     case "cluster-unreachable":

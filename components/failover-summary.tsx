@@ -19,7 +19,11 @@ export function FailoverSummary({ topic }: { topic?: string }) {
   const inScope = (e: ClusterEvent) => !topic || ("topic" in e && e.topic === topic);
   const moves = after.filter(
     (e): e is LeaderChanged =>
-      e.type === "leader-changed" && e.from === down.broker && inScope(e) && !e.topic.startsWith("__"),
+      e.type === "leader-changed" &&
+      e.from === down.broker &&
+      e.to !== e.from && // a re-election of the same broker is not a move
+      inScope(e) &&
+      !e.topic.startsWith("__"),
   );
   const offline = after.filter((e) => e.type === "partition-offline" && inScope(e));
   const shrunk = after.filter((e) => e.type === "isr-shrunk" && inScope(e)).length;

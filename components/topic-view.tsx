@@ -67,6 +67,17 @@ export function TopicView({
             {formatNumber(messages)} messages
           </span>
         )}
+        {d?.topicId && (
+          <span
+            className="text-xs text-slate-500"
+            title="Kafka's topic id: a topic re-created under this name gets a new one"
+          >
+            id{" "}
+            <span className="font-mono" data-testid="topic-id">
+              {d.topicId}
+            </span>
+          </span>
+        )}
       </div>
       <div className="flex flex-wrap gap-2 text-xs">
         {urp > 0 && (
@@ -141,7 +152,12 @@ export function TopicView({
   );
 }
 
+/** A broker list as kafka-topics prints it ("2,3"), or a dash for none. */
+const brokerList = (xs: number[]) => xs.join(",") || "—";
+
 function PartitionsTable({ detail }: { detail: TopicDetail }) {
+  // Eligible leader replicas (KIP-966): only when the cluster reports them (Kafka 3.8+).
+  const elr = detail.partitions.some((p) => p.elr !== null);
   return (
     <div className="space-y-2">
       <ReplicaLegend />
@@ -152,6 +168,7 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
           "Leader",
           "Replicas",
           "ISR",
+          ...(elr ? ["ELR", "Last known ELR"] : []),
           { label: "Earliest", numeric: true },
           { label: "Latest", numeric: true },
           { label: "Messages", numeric: true },
@@ -160,7 +177,11 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
         {detail.partitions.map((p) => (
           <tr key={p.partition} data-testid={`partition-row-${p.partition}`}>
             <td className="px-4 py-2 font-mono font-semibold">{p.partition}</td>
-            <td className="px-4 py-2" data-testid={`leader-${p.partition}`}>
+            <td
+              className="px-4 py-2"
+              data-testid={`leader-${p.partition}`}
+              title={p.leaderEpoch >= 0 ? `leader epoch ${p.leaderEpoch}` : undefined}
+            >
               {p.leader < 0 ? (
                 <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
                   none (offline)
@@ -190,6 +211,24 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
             <td className="px-4 py-2 font-mono" data-testid={`isr-${p.partition}`}>
               {p.isr.join(",") || "—"}
             </td>
+            {elr && (
+              <>
+                <td
+                  className="px-4 py-2 font-mono"
+                  data-testid={`elr-${p.partition}`}
+                  title="Eligible leader replicas: out of the ISR since it fell below min.insync.replicas, yet holding every committed record, so a clean election may still pick them"
+                >
+                  {p.elr === null ? "?" : brokerList(p.elr)}
+                </td>
+                <td
+                  className="px-4 py-2 font-mono"
+                  data-testid={`last-known-elr-${p.partition}`}
+                  title="The eligible leader replicas last known before they were fenced too"
+                >
+                  {p.lastKnownElr === null ? "?" : brokerList(p.lastKnownElr)}
+                </td>
+              </>
+            )}
             <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.earliestOffset)}</td>
             <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.latestOffset)}</td>
             <td className="px-4 py-2 text-right tabular-nums">

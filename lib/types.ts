@@ -104,9 +104,19 @@ export interface PartitionInfo {
   partition: number;
   /** -1 when the partition has no leader. */
   leader: number;
+  /** Bumped by every election, also one that gives leadership back to the same broker; -1 if unknown. */
+  leaderEpoch: number;
   replicas: number[];
   isr: number[];
   offlineReplicas: number[];
+  /**
+   * Eligible leader replicas (KIP-966, Kafka 3.8+; `Elr` in `kafka-topics --describe`): replicas
+   * out of the ISR, since it fell below min.insync.replicas, that still hold every committed record,
+   * so a clean election may pick them. Null when the cluster does not report ELR.
+   */
+  elr: number[] | null;
+  /** `LastKnownElr`: the ELR members last known before they were fenced too (the partition has no leader). */
+  lastKnownElr: number[] | null;
   /** The first replica: where leadership returns after a preferred leader election. */
   preferredLeader: number;
   earliestOffset: number | null;
@@ -125,6 +135,8 @@ export interface TopicConfigEntry {
 /** GET /api/clusters/:c/topics/:t */
 export interface TopicDetail {
   name: string;
+  /** Kafka's topic id as `kafka-topics --describe` prints it; null when the cluster does not say. */
+  topicId: string | null;
   internal: boolean;
   partitions: PartitionInfo[];
   configs: TopicConfigEntry[];
@@ -208,7 +220,7 @@ export interface ClusterOverview {
     errors: string[];
     /** Every part was read: no error and no partial section. */
     complete: boolean;
-    partial: { metadata: boolean; offsets: boolean; groups: boolean; quorum: boolean };
+    partial: { metadata: boolean; offsets: boolean; groups: boolean; quorum: boolean; elr: boolean };
   } | null;
 }
 
@@ -249,7 +261,19 @@ export type ClusterEventType =
 export type ClusterEventData =
   | { type: "broker-down" | "broker-up"; broker: number }
   | { type: "controller-changed"; from: number | null; to: number | null }
-  | { type: "leader-changed"; topic: string; partition: number; from: number; to: number }
+  | {
+      type: "leader-changed";
+      topic: string;
+      partition: number;
+      from: number;
+      to: number;
+      /**
+       * The partition's leader epoch before and after, when the cluster reports epochs. `from` equal
+       * to `to` with a higher epoch: the same broker was elected again (it lost and regained
+       * leadership between two looks, e.g. fenced and back).
+       */
+      epoch?: { from: number; to: number };
+    }
   | { type: "isr-shrunk" | "isr-expanded"; topic: string; partition: number; from: number[]; to: number[] }
   | { type: "partition-offline" | "partition-online"; topic: string; partition: number; leader: number }
   | { type: "topic-created" | "topic-deleted"; topic: string; partitions: number }

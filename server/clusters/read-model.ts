@@ -168,6 +168,7 @@ export class ReadModel {
     const topic = await this.findTopic(name);
     return {
       name: topic.name,
+      topicId: topic.topicId,
       internal: topic.internal,
       partitions: topic.partitions.map((p) => ({ ...p, preferredLeader: p.replicas[0] ?? -1 })),
       configs: await this.topicConfigs(name),

@@ -15,14 +15,18 @@ const snap = (takenAt: number, logEnd: number | null, committed = 0) => ({
   topics: [
     {
       name: "orders",
+      topicId: null,
       internal: false,
       partitions: [
         {
           partition: 0,
           leader: 1,
+          leaderEpoch: 0,
           replicas: [1],
           isr: [1],
           offlineReplicas: [],
+          elr: null,
+          lastKnownElr: null,
           earliestOffset: 0,
           latestOffset: logEnd,
         },

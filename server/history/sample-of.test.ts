@@ -5,15 +5,19 @@ import { type SampledSnapshot, sampleOf } from "./sample-of";
 const part = (partition: number, earliest: number | null, latest: number | null): SnapshotPartition => ({
   partition,
   leader: latest === null ? -1 : 1,
+  leaderEpoch: 0,
   replicas: [1, 2],
   isr: [1, 2],
   offlineReplicas: [],
+  elr: null,
+  lastKnownElr: null,
   earliestOffset: earliest,
   latestOffset: latest,
 });
 
 const topic = (name: string, partitions: SnapshotPartition[], internal = false): SnapshotTopic => ({
   name,
+  topicId: null,
   internal,
   partitions,
 });

@@ -379,3 +379,160 @@ export const CONSUMER_GROUP_DESCRIBE = negotiated("ConsumerGroupDescribe", [
   consumerGroupDescribe(1),
   consumerGroupDescribe(0),
 ]);
+
+/** DescribeTopicPartitions' answer (v0), as Quorum reads it. */
+export interface DescribeTopicPartitionsResponse {
+  topics: {
+    errorCode: number;
+    name: string | null;
+    isInternal: boolean;
+    partitions: {
+      errorCode: number;
+      partitionIndex: number;
+      leaderId: number;
+      leaderEpoch: number;
+      replicaNodes: number[];
+      isrNodes: number[];
+      /** Null when the broker sends none (the fields are nullable). */
+      eligibleLeaderReplicas: number[] | null;
+      lastKnownElr: number[] | null;
+      offlineReplicas: number[];
+    }[];
+  }[];
+  /** Where the next page starts; null on the last page. */
+  nextCursor: { topicName: string; partitionIndex: number } | null;
+}
+
+const readInt32s = (r: Reader) => r.readArray((x) => x.readInt32(), true, false);
+const readNullableInt32s = (r: Reader) => r.readNullableArray((x) => x.readInt32(), true, false);
+
+/**
+ * DescribeTopicPartitions v0 (KIP-966, Kafka 3.8+): Metadata's partition view plus each partition's
+ * eligible leader replicas, paged by a cursor. Its own parser: the library's reads the cursor but
+ * not the cursor's own tagged fields, so any answer with a next page fails the strict check.
+ */
+const describeTopicPartitionsV0: Module<
+  [topics: string[], responsePartitionLimit: number, cursor: { topicName: string; partitionIndex: number } | null],
+  DescribeTopicPartitionsResponse
+> = {
+  api: { key: 75, version: 0 },
+  createRequest: (topics, responsePartitionLimit, cursor) => {
+    const w = Writer.create()
+      .appendArray(topics, (tw, name) => tw.appendString(name))
+      .appendInt32(responsePartitionLimit);
+    if (cursor) w.appendInt8(1).appendString(cursor.topicName).appendInt32(cursor.partitionIndex).appendTaggedFields();
+    else w.appendInt8(-1);
+    return w.appendTaggedFields();
+  },
+  parseResponse: (_correlationId, _apiKey, _apiVersion, r) => {
+    r.readInt32(); // throttle_time_ms
+    const topics = r.readArray(
+      (t) => {
+        const errorCode = t.readInt16();
+        const name = t.readNullableString();
+        t.readUUID(); // topic_id (Metadata's is used)
+        const isInternal = t.readBoolean();
+        const partitions = t.readArray(
+          (p) => {
+            const partition = {
+              errorCode: p.readInt16(),
+              partitionIndex: p.readInt32(),
+              leaderId: p.readInt32(),
+              leaderEpoch: p.readInt32(),
+              replicaNodes: readInt32s(p),
+              isrNodes: readInt32s(p),
+              eligibleLeaderReplicas: readNullableInt32s(p),
+              lastKnownElr: readNullableInt32s(p),
+              offlineReplicas: readInt32s(p),
+            };
+            skipTaggedFields(p);
+            return partition;
+          },
+          true,
+          false,
+        );
+        t.readInt32(); // topic_authorized_operations
+        skipTaggedFields(t);
+        return { errorCode, name, isInternal, partitions };
+      },
+      true,
+      false,
+    );
+    let nextCursor: DescribeTopicPartitionsResponse["nextCursor"] = null;
+    if (r.readInt8() !== -1) {
+      nextCursor = { topicName: r.readString(), partitionIndex: r.readInt32() };
+      skipTaggedFields(r);
+    }
+    return { topics, nextCursor };
+  },
+};
+export const DESCRIBE_TOPIC_PARTITIONS = negotiated("DescribeTopicPartitions", [describeTopicPartitionsV0]);
+
+/** ApiVersions with what the library's parser leaves unread: the cluster's finalized feature levels. */
+export interface ApiVersionsFeatures {
+  errorCode: number;
+  /** Feature name → finalized max version level; null when the broker sends none. */
+  finalized: Map<string, number> | null;
+}
+
+/**
+ * ApiVersions v3 read to its end: after the API keys and throttle time, the response's tagged
+ * fields, of which tag 2 is FinalizedFeatures ([name, max_version_level, min_version_level]), the
+ * feature levels `kafka-features describe` prints (e.g. eligible.leader.replicas.version). Its
+ * response header has no tagged fields, as for every ApiVersions version.
+ */
+const apiVersionsFeaturesV3: API<[clientSoftwareName: string, clientSoftwareVersion: string], ApiVersionsFeatures> =
+  createAPI(
+    18,
+    3,
+    (name: string, version: string) => Writer.create().appendString(name).appendString(version).appendTaggedFields(),
+    (_correlationId, _apiKey, _apiVersion, r) => {
+      const errorCode = r.readInt16();
+      r.readArray(
+        (a) => {
+          a.readInt16(); // api key
+          a.readInt16(); // min version
+          a.readInt16(); // max version
+          skipTaggedFields(a);
+        },
+        true,
+        false,
+      );
+      r.readInt32(); // throttle_time_ms
+      let finalized: Map<string, number> | null = null;
+      const count = r.readUnsignedVarInt();
+      if (count < 0 || count > r.remaining) throw new Error(`a tagged-field section claims ${count} fields`);
+      for (let i = 0; i < count; i++) {
+        const tag = r.readUnsignedVarInt();
+        const size = r.readUnsignedVarInt();
+        if (size < 0 || size > r.remaining) throw new Error(`a tagged field claims ${size} bytes`);
+        if (tag !== 2) {
+          r.skip(size);
+          continue;
+        }
+        const before = r.remaining;
+        const levels = new Map<string, number>();
+        r.readArray(
+          (f) => {
+            const name = f.readString();
+            const maxVersionLevel = f.readInt16();
+            f.readInt16(); // min_version_level
+            skipTaggedFields(f);
+            levels.set(name, maxVersionLevel);
+          },
+          true,
+          false,
+        );
+        if (before - r.remaining !== size) throw new Error("FinalizedFeatures does not fill its tagged field");
+        finalized = levels;
+      }
+      if (r.remaining !== 0) throw new Error(`${r.remaining} bytes left over after the last field`);
+      return { errorCode, finalized };
+    },
+    true,
+    false,
+  );
+export const API_VERSIONS_FEATURES: Negotiated<
+  [clientSoftwareName: string, clientSoftwareVersion: string],
+  ApiVersionsFeatures
+> = { name: "ApiVersions", key: 18, versions: [apiVersionsFeaturesV3] };

@@ -1,5 +1,11 @@
 import "server-only";
-import { METADATA } from "./apis";
+import {
+  API_VERSIONS_FEATURES,
+  DESCRIBE_TOPIC_PARTITIONS,
+  type DescribeTopicPartitionsResponse,
+  METADATA,
+} from "./apis";
+import { KafkaError } from "./error-codes";
 import type { KafkaPool } from "./pool";
 
 export interface MetadataBroker {
@@ -22,8 +28,12 @@ export interface MetadataPartition {
 
 export interface MetadataTopic {
   name: string;
-  /** Kafka's topic id: a topic deleted and re-created under the same name gets a new one. */
-  topicId: string;
+  /**
+   * Kafka's topic id as its tools print it (URL-safe base64, e.g. `kafka-topics --describe`'s
+   * TopicId): a topic deleted and re-created under the same name gets a new one. Null when the
+   * broker sends none (the zero id).
+   */
+  topicId: string | null;
   errorCode: number;
   internal: boolean;
   partitions: MetadataPartition[];
@@ -36,6 +46,12 @@ export interface ClusterMetadata {
   /** Live (registered, unfenced) brokers only: a stopped or fenced broker is absent. */
   brokers: MetadataBroker[];
   topics: MetadataTopic[];
+}
+
+/** A topic id as Kafka prints it, from the library's hex form; null for the zero id (none). */
+export function topicIdText(hex: string): string | null {
+  const raw = Buffer.from(hex.replaceAll("-", ""), "hex");
+  return raw.length !== 16 || raw.every((b) => b === 0) ? null : raw.toString("base64url");
 }
 
 /**
@@ -53,7 +69,7 @@ export async function fetchMetadata(
   const { answer, from } = await pool.sendToAny(bootstrap, METADATA, [topics, false, false], timeoutMs);
   const out: MetadataTopic[] = answer.topics.map((t) => ({
     name: t.name ?? "",
-    topicId: t.topicId,
+    topicId: topicIdText(t.topicId),
     errorCode: t.errorCode,
     internal: t.isInternal,
     partitions: t.partitions
@@ -77,4 +93,78 @@ export async function fetchMetadata(
       .sort((a, b) => a.nodeId - b.nodeId),
     topics: out,
   };
+}
+
+/** Eligible leader replicas (KIP-966) of one partition, as DescribeTopicPartitions reports them. */
+export interface PartitionElr {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  /** Replicas out of the ISR that still hold every committed record: leaders a clean election may pick. */
+  elr: number[] | null;
+  /** The ELR as it last was before its members were fenced too (when the partition has no leader). */
+  lastKnownElr: number[] | null;
+}
+
+export interface ElrPage {
+  /** Per-topic error codes (e.g. a topic deleted since the Metadata answer named it). */
+  topicErrors: { topic: string; errorCode: number }[];
+  partitions: PartitionElr[];
+  /** Where the next page starts; null when this was the last. */
+  next: { topicName: string; partitionIndex: number } | null;
+}
+
+/**
+ * Partitions DescribeTopicPartitions returns per answer at most; brokers cap it at their
+ * max.request.partition.size.limit (default 2000).
+ */
+export const ELR_PAGE_PARTITIONS = 2000;
+
+/** One page of DescribeTopicPartitions (Kafka 3.8+) for `topics`, from `cursor` on, to `broker`. */
+export async function describeTopicPartitions(
+  pool: KafkaPool,
+  broker: string,
+  topics: string[],
+  cursor: { topicName: string; partitionIndex: number } | null,
+  timeoutMs: number,
+  limit = ELR_PAGE_PARTITIONS,
+): Promise<ElrPage> {
+  const answer: DescribeTopicPartitionsResponse = await pool.send(
+    broker,
+    DESCRIBE_TOPIC_PARTITIONS,
+    [topics, limit, cursor],
+    timeoutMs,
+  );
+  const page: ElrPage = { topicErrors: [], partitions: [], next: answer.nextCursor };
+  for (const t of answer.topics) {
+    const topic = t.name ?? "";
+    if (t.errorCode !== 0) page.topicErrors.push({ topic, errorCode: t.errorCode });
+    for (const p of t.partitions)
+      page.partitions.push({
+        topic,
+        partition: p.partitionIndex,
+        errorCode: p.errorCode,
+        elr: p.eligibleLeaderReplicas,
+        lastKnownElr: p.lastKnownElr,
+      });
+  }
+  return page;
+}
+
+/** The feature whose finalized level turns eligible leader replicas (KIP-966) on (1) or off (0). */
+export const ELR_FEATURE = "eligible.leader.replicas.version";
+
+/**
+ * The cluster's finalized feature levels (feature name → level) as `broker` knows them, from an
+ * ApiVersions request (the pool's own, on connecting, is read without them); an empty map when
+ * the broker finalizes none.
+ */
+export async function finalizedFeatures(
+  pool: KafkaPool,
+  broker: string,
+  timeoutMs: number,
+): Promise<Map<string, number>> {
+  const answer = await pool.send(broker, API_VERSIONS_FEATURES, ["quorum", "1"], timeoutMs);
+  if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, null, "ApiVersions");
+  return answer.finalized ?? new Map();
 }

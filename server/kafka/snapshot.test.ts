@@ -147,7 +147,7 @@ describe("takeSnapshot errors", () => {
       ].sort(),
     );
     expect(snap.complete).toBe(false);
-    expect(snap.partial).toEqual({ metadata: true, offsets: true, groups: true, quorum: false });
+    expect(snap.partial).toEqual({ metadata: true, offsets: true, groups: true, quorum: false, elr: false });
     expect(snap.quorum?.leaderId).toBe(101);
     const orders = snap.topics.find((t) => t.name === "orders");
     expect(orders?.partitions.map((p) => [p.earliestOffset, p.latestOffset])).toEqual([
@@ -188,7 +188,7 @@ describe("takeSnapshot errors", () => {
     const snap = await takeSnapshot(pool(), [f.address], 2000);
     expect(snap.errors).toEqual([]);
     expect(snap.complete).toBe(true);
-    expect(snap.partial).toEqual({ metadata: false, offsets: false, groups: false, quorum: false });
+    expect(snap.partial).toEqual({ metadata: false, offsets: false, groups: false, quorum: false, elr: false });
   });
 
   it(`keeps at most ${MAX_SNAPSHOT_ERRORS} error lines and counts the rest`, async () => {
@@ -231,8 +231,14 @@ describe("takeSnapshot deadline", () => {
       ["g2", false],
       ["g3", false],
     ]);
+    // Every request left ends at the one deadline: whichever timer fires first closes the shared
+    // connection, and the others say so instead of their own timeout.
     expect(
-      snap.errors.some((e) => /^group descriptions from broker 1: .* did not answer DescribeGroups within/.test(e)),
+      snap.errors.some((e) =>
+        /^group descriptions from broker 1: .* did not answer DescribeGroups( within \d+ ms|: another request on its connection timed out)$/.test(
+          e,
+        ),
+      ),
     ).toBe(true);
   });
 
@@ -510,5 +516,253 @@ describe("takeSnapshot with KIP-848 consumer groups", () => {
     expect(snap.errors).toEqual(["description of group c1: broker 1 does not serve ConsumerGroupDescribe"]);
     expect(snap.groups).toMatchObject([{ groupId: "c1", type: "consumer", complete: false }]);
     expect(snap.partial.groups).toBe(true);
+  });
+});
+
+describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () => {
+  const DTP = 75;
+  type Part = { topic: string; partition: number; elr: number[]; lastKnownElr: number[]; errorCode?: number };
+
+  /** A DescribeTopicPartitions v0 request body as Quorum sends it. */
+  const readDtpRequest = (req: FakeRequest) => {
+    const r = Reader.from(req.body);
+    const topics = r.readArray((t) => t.readString());
+    const limit = r.readInt32();
+    let cursor: { topicName: string; partitionIndex: number } | null = null;
+    if (r.readInt8() !== -1) {
+      cursor = { topicName: r.readString(), partitionIndex: r.readInt32() };
+      r.readTaggedFields();
+    }
+    return { topics, limit, cursor };
+  };
+
+  /** A DescribeTopicPartitions v0 answer: the given partitions (grouped by topic), then the cursor. */
+  const dtpBody = (parts: Part[], next: { topicName: string; partitionIndex: number } | null, topicErrors = {}) => {
+    const ints = (w: Writer, xs: number[]) => w.appendArray(xs, (x, v) => x.appendInt32(v), true, false);
+    const names = [...new Set([...parts.map((p) => p.topic), ...Object.keys(topicErrors)])];
+    const w = body()
+      .appendInt32(0)
+      .appendArray(names, (tw, name) =>
+        tw
+          .appendInt16((topicErrors as Record<string, number>)[name] ?? 0)
+          .appendString(name)
+          .appendUUID("00000000-0000-0000-0000-000000000001")
+          .appendBoolean(false)
+          .appendArray(
+            parts.filter((p) => p.topic === name),
+            (pw, p) => {
+              pw.appendInt16(p.errorCode ?? 0)
+                .appendInt32(p.partition)
+                .appendInt32(1)
+                .appendInt32(3);
+              ints(pw, [1, 2, 3]);
+              ints(pw, [1]);
+              ints(pw, p.elr);
+              ints(pw, p.lastKnownElr);
+              ints(pw, []);
+            },
+          )
+          .appendInt32(-2147483648),
+      );
+    if (next) w.appendInt8(1).appendString(next.topicName).appendInt32(next.partitionIndex).appendTaggedFields();
+    else w.appendInt8(-1);
+    return w.appendTaggedFields().buffer;
+  };
+
+  const listOffsetsFor = (req: FakeRequest) => {
+    const r = Reader.from(req.body);
+    r.readInt32();
+    r.readInt8();
+    const asked = r.readArray((t) => ({
+      name: t.readString(),
+      partitions: t.readArray((pr) => {
+        const partition = pr.readInt32();
+        pr.readInt32();
+        pr.readInt64();
+        return partition;
+      }),
+    }));
+    return body()
+      .appendInt32(0)
+      .appendArray(asked, (w, t) =>
+        w
+          .appendString(t.name)
+          .appendArray(t.partitions, (pw, p) =>
+            pw.appendInt32(p).appendInt16(0).appendInt64(-1n).appendInt64(0n).appendInt32(0),
+          ),
+      )
+      .appendTaggedFields().buffer;
+  };
+
+  /**
+   * ApiVersions v3 as a Kafka 4.x broker answers it: the API keys, then the tagged fields
+   * SupportedFeatures (tag 0), FinalizedFeaturesEpoch (1) and FinalizedFeatures (2) with `levels`.
+   */
+  const apiVersionsWithFeatures = (versions: Record<number, number>, levels: Record<string, number>) => {
+    const base = apiVersionsBody(versions);
+    const withoutTags = base.subarray(0, base.length - 1); // the empty tagged-field section
+    const features = (names: string[], a: (n: string) => number, b: (n: string) => number) =>
+      body().appendArray(names, (w, n) => w.appendString(n).appendInt16(a(n)).appendInt16(b(n))).buffer;
+    const names = Object.keys(levels);
+    const fields: [number, Buffer][] = [
+      [
+        0,
+        features(
+          names,
+          () => 0,
+          () => 1,
+        ),
+      ], // supported: min, max
+      [1, body().appendInt64(7n).buffer],
+      [
+        2,
+        features(
+          names,
+          (n) => levels[n] ?? 0,
+          (n) => levels[n] ?? 0,
+        ),
+      ], // finalized: max level, min level
+    ];
+    const w = body().appendUnsignedVarInt(fields.length);
+    for (const [tag, bytes] of fields) w.appendUnsignedVarInt(tag).appendUnsignedVarInt(bytes.length).append(bytes);
+    return Buffer.concat([withoutTags, w.buffer]);
+  };
+
+  /**
+   * A broker that serves DescribeTopicPartitions v0 (Kafka 3.8+) and answers it with `dtp`, with
+   * eligible.leader.replicas.version finalized at `elrLevel`; `serves` false: a broker before 3.8.
+   */
+  async function elrBroker(dtp: ((req: FakeRequest) => Buffer) | null, serves = true, elrLevel = 1) {
+    let port = 0;
+    const asked: ReturnType<typeof readDtpRequest>[] = [];
+    const f = await startFakeBroker(
+      (req, socket) => {
+        const answer: Partial<Record<number, () => Buffer>> = {
+          [API.apiVersions]: () =>
+            serves
+              ? apiVersionsWithFeatures(
+                  { ...FAKE_VERSIONS, [DTP]: 0 },
+                  { "metadata.version": 33, "eligible.leader.replicas.version": elrLevel, "group.version": 1 },
+                )
+              : apiVersionsBody(FAKE_VERSIONS),
+          [API.metadata]: () =>
+            metadataBody(port, [
+              { name: "orders", partitions: [0, 1, 2].map((partition) => ({ partition, leader: 1 })) },
+              { name: "payments", partitions: [{ partition: 0, leader: 1 }] },
+            ]),
+          [API.describeQuorum]: describeQuorumBody,
+          [API.listOffsets]: () => listOffsetsFor(req),
+          [API.listGroups]: emptyListGroups,
+        };
+        if (req.apiKey === DTP) {
+          asked.push(readDtpRequest(req));
+          if (dtp) socket.write(responseFrame(req, dtp(req)));
+          return;
+        }
+        const a = answer[req.apiKey];
+        if (a) socket.write(responseFrame(req, a()));
+      },
+      { answerApiVersions: false },
+    );
+    port = f.port;
+    fakes.push(f);
+    return { f, asked };
+  }
+
+  const elrOf = (snap: Awaited<ReturnType<typeof takeSnapshot>>) =>
+    snap.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partition}`, p.elr, p.lastKnownElr]));
+
+  it("reads every topic's ELR from the broker that answered Metadata, page after page along the cursor", async () => {
+    const all: Part[] = [
+      { topic: "orders", partition: 0, elr: [2, 3], lastKnownElr: [] },
+      { topic: "orders", partition: 1, elr: [], lastKnownElr: [] },
+      { topic: "orders", partition: 2, elr: [], lastKnownElr: [3] },
+      { topic: "payments", partition: 0, elr: [3], lastKnownElr: [2] },
+    ];
+    // Two partitions a page, as a broker with a low max.request.partition.size.limit would answer.
+    const { f, asked } = await elrBroker((req) => {
+      const { cursor } = readDtpRequest(req);
+      const from = cursor
+        ? all.findIndex((p) => p.topic === cursor.topicName && p.partition === cursor.partitionIndex)
+        : 0;
+      const page = all.slice(from, from + 2);
+      const next = all[from + 2];
+      return dtpBody(page, next ? { topicName: next.topic, partitionIndex: next.partition } : null);
+    });
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(snap.errors).toEqual([]);
+    expect(snap.complete).toBe(true);
+    expect(elrOf(snap)).toEqual([
+      ["orders-0", [2, 3], []],
+      ["orders-1", [], []],
+      ["orders-2", [], [3]],
+      ["payments-0", [3], [2]],
+    ]);
+    // One request names every topic; the next carries the cursor the first answer gave.
+    expect(asked).toEqual([
+      { topics: ["orders", "payments"], limit: 2000, cursor: null },
+      { topics: ["orders", "payments"], limit: 2000, cursor: { topicName: "orders", partitionIndex: 2 } },
+    ]);
+    // Metadata, DescribeQuorum, 2 ListOffsets, ListGroups, ApiVersions (features), 2 DescribeTopicPartitions.
+    expect(snap.requests).toBe(8);
+  });
+
+  it("leaves ELR null, without an error or a request, when the broker does not serve DescribeTopicPartitions", async () => {
+    const { f, asked } = await elrBroker(null, false);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(asked).toEqual([]);
+    expect(snap.complete).toBe(true);
+    expect(elrOf(snap).every(([, elr, last]) => elr === null && last === null)).toBe(true);
+  });
+
+  it("leaves ELR null, and asks no DescribeTopicPartitions, when the cluster has ELR off (eligible.leader.replicas.version=0)", async () => {
+    const { f, asked } = await elrBroker(() => dtpBody([], null), true, 0);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(asked).toEqual([]);
+    expect(snap.complete).toBe(true);
+    expect(elrOf(snap).every(([, elr, last]) => elr === null && last === null)).toBe(true);
+    // Metadata, DescribeQuorum, 2 ListOffsets, ListGroups, ApiVersions (features).
+    expect(snap.requests).toBe(6);
+  });
+
+  it("keeps what one answer gave when a topic in it has an error, and says ELR is partial", async () => {
+    const { f } = await elrBroker(() =>
+      dtpBody(
+        [0, 1, 2].map((partition) => ({ topic: "orders", partition, elr: [], lastKnownElr: [] })),
+        null,
+        { payments: 3 }, // UNKNOWN_TOPIC_OR_PARTITION: deleted since Metadata named it
+      ),
+    );
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(snap.partial.elr).toBe(true);
+    expect(snap.complete).toBe(false);
+    expect(snap.errors).toEqual(["eligible leader replicas of payments: UNKNOWN_TOPIC_OR_PARTITION"]);
+    expect(elrOf(snap)).toEqual([
+      ["orders-0", [], []],
+      ["orders-1", [], []],
+      ["orders-2", [], []],
+      ["payments-0", null, null],
+    ]);
+  });
+
+  it("a broker that never answers DescribeTopicPartitions cannot stretch the snapshot past its deadline", async () => {
+    const { f } = await elrBroker(null);
+    const began = Date.now();
+    const snap = await takeSnapshot(pool(), [f.address], 800);
+    expect(Date.now() - began).toBeLessThan(1000);
+    expect(snap.partial).toEqual({ metadata: false, offsets: false, groups: false, quorum: false, elr: true });
+    expect(snap.errors).toHaveLength(1);
+    expect(snap.errors[0]).toMatch(
+      /^eligible leader replicas from 127\.0\.0\.1:\d+: .*did not answer DescribeTopicPartitions/,
+    );
+    expect(snap.topics.find((t) => t.name === "orders")?.partitions[0]?.latestOffset).toBe(0);
+    expect(elrOf(snap).every(([, elr]) => elr === null)).toBe(true);
+  });
+
+  it("carries Metadata's topic ids and leader epochs", async () => {
+    const { f } = await elrBroker(null, false);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(snap.topics.map((t) => t.topicId)).toEqual(["AAAAAAAAAAAAAAAAAAAAAQ", "AAAAAAAAAAAAAAAAAAAAAQ"]);
+    expect(snap.topics[0]?.partitions.map((p) => p.leaderEpoch)).toEqual([0, 0, 0]);
   });
 });

@@ -1,7 +1,15 @@
 import "server-only";
-import { CONSUMER_GROUP_DESCRIBE } from "./apis";
+import { CONSUMER_GROUP_DESCRIBE, DESCRIBE_TOPIC_PARTITIONS } from "./apis";
 import { kafkaErrorName } from "./error-codes";
-import { type ClusterMetadata, fetchMetadata, type MetadataBroker } from "./metadata";
+import {
+  type ClusterMetadata,
+  describeTopicPartitions,
+  ELR_FEATURE,
+  type ElrPage,
+  fetchMetadata,
+  finalizedFeatures,
+  type MetadataBroker,
+} from "./metadata";
 import type { KafkaPool } from "./pool";
 import {
   consumerGroupDescribe,
@@ -23,15 +31,26 @@ export interface SnapshotPartition {
   partition: number;
   /** -1 when the partition has no leader (offline). */
   leader: number;
+  /** Bumped by every election, also one that gives leadership back to the same broker; -1 if unknown. */
+  leaderEpoch: number;
   replicas: number[];
   isr: number[];
   offlineReplicas: number[];
+  /**
+   * Eligible leader replicas (KIP-966) and the last known ELR, from DescribeTopicPartitions; null
+   * when the cluster does not report them (a broker before Kafka 3.8, eligible.leader.replicas.version
+   * 0, or the request failed: then `partial.elr`).
+   */
+  elr: number[] | null;
+  lastKnownElr: number[] | null;
   earliestOffset: number | null;
   latestOffset: number | null;
 }
 
 export interface SnapshotTopic {
   name: string;
+  /** Kafka's topic id as its tools print it; a re-created topic has a new one. Null when unknown. */
+  topicId: string | null;
   internal: boolean;
   partitions: SnapshotPartition[];
 }
@@ -87,6 +106,12 @@ export interface SnapshotPartial {
   groups: boolean;
   /** DescribeQuorum failed: `quorum` is null. */
   quorum: boolean;
+  /**
+   * The broker serves DescribeTopicPartitions but the cluster's features, or some partition's
+   * eligible leader replicas, could not be read (a request failed, was skipped at the deadline, or
+   * carried an error): their `elr` is null.
+   */
+  elr: boolean;
 }
 
 export interface ClusterSnapshot {
@@ -154,8 +179,11 @@ export function computeLag(committed: number | null, logEnd: number | null): num
  * 2 ListOffsets per leader broker (earliest, latest) for all its partitions; 1 ListGroups per live
  * broker (v5, which names each group's type, where the broker serves it); then, per coordinator,
  * 1 DescribeGroups for all its classic groups, 1 ConsumerGroupDescribe for all its consumer-type
- * (KIP-848) groups and 1 OffsetFetch for all its groups. For B brokers that is at most 2 + 6·B
- * requests, whatever the number of topics and groups. They go over the cluster's pool (one
+ * (KIP-848) groups and 1 OffsetFetch for all its groups; and, where the broker that answered
+ * Metadata serves DescribeTopicPartitions (Kafka 3.8+), 1 ApiVersions for the cluster's finalized
+ * features and, when they turn ELR on, 1 DescribeTopicPartitions per ELR_PAGE_PARTITIONS partitions
+ * for the eligible leader replicas. For B brokers and P partitions that is at most
+ * 3 + 6·B + ⌈P/2000⌉ requests, whatever the number of topics and groups. They go over the cluster's pool (one
  * connection per broker, reused from one snapshot to the next; the versions each broker serves are
  * asked once per connection, with ApiVersions, and not counted here).
  *
@@ -168,7 +196,7 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
   const deadline = began + timeoutMs;
   let requests = 0;
   const errors = new ErrorLines();
-  const partial: SnapshotPartial = { metadata: false, offsets: false, groups: false, quorum: false };
+  const partial: SnapshotPartial = { metadata: false, offsets: false, groups: false, quorum: false, elr: false };
 
   /** Runs one request with the time left; null (and a line in errors) when it fails or no time is left. */
   const attempt = async <T>(what: string, run: (ms: number) => Promise<T>): Promise<T | null> => {
@@ -203,6 +231,61 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
   const quorumSeeds = [md.from, ...seeds.filter((s) => s !== md.from)];
   const quorumDone = attempt("controller quorum", (ms) => describeQuorum(pool, quorumSeeds, ms));
 
+  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+  const elrDone = readElr();
+
+  /**
+   * Eligible leader replicas, from the broker that answered Metadata: whether the cluster has them
+   * on (the finalized level of eligible.leader.replicas.version, from an ApiVersions answer), then
+   * DescribeTopicPartitions for every topic it named, page after page (ELR_PAGE_PARTITIONS
+   * partitions each), all within the snapshot's deadline. Nothing when that broker does not serve
+   * it (before Kafka 3.8) or ELR is off: an empty ELR there would say "no replica is eligible",
+   * which only a cluster that keeps ELR can say.
+   */
+  async function readElr(): Promise<Map<string, { elr: number[] | null; lastKnownElr: number[] | null }>> {
+    const found = new Map<string, { elr: number[] | null; lastKnownElr: number[] | null }>();
+    const names = md.topics.filter((t) => t.errorCode === 0).map((t) => t.name);
+    if (names.length === 0) return found;
+    // Known from the broker's ApiVersions answer, had on this connection for Metadata.
+    const version = await pool
+      .versionFor(md.from, DESCRIBE_TOPIC_PARTITIONS, Math.max(1, deadline - Date.now()))
+      .catch(() => null);
+    if (version === null) return found;
+    const features = await attempt(`finalized features from ${md.from}`, (ms) => finalizedFeatures(pool, md.from, ms));
+    if (!features) {
+      partial.elr = true;
+      return found;
+    }
+    if ((features.get(ELR_FEATURE) ?? 0) < 1) return found;
+    let cursor: ElrPage["next"] = null;
+    for (let page = 1; ; page++) {
+      const from: ElrPage["next"] = cursor;
+      const answer: ElrPage | null = await attempt(
+        `eligible leader replicas from ${md.from}${page > 1 ? ` (page ${page})` : ""}`,
+        (ms): Promise<ElrPage> => describeTopicPartitions(pool, md.from, names, from, ms),
+      );
+      if (!answer) {
+        partial.elr = true;
+        return found;
+      }
+      for (const e of answer.topicErrors) {
+        partial.elr = true;
+        errors.add(`eligible leader replicas of ${e.topic}: ${kafkaErrorName(e.errorCode)}`);
+      }
+      for (const p of answer.partitions) {
+        if (p.errorCode === 0) found.set(key(p.topic, p.partition), { elr: p.elr, lastKnownElr: p.lastKnownElr });
+        // Metadata's own error code for the partition is already in errors.
+      }
+      // A cursor that does not move on would loop: stop there, what was read stands.
+      if (
+        !answer.next ||
+        (from && answer.next.topicName === from.topicName && answer.next.partitionIndex === from.partitionIndex)
+      )
+        return found;
+      cursor = answer.next;
+    }
+  }
+
   // Partitions grouped by leader: each broker answers for what it leads.
   const byLeader = new Map<number, Map<string, number[]>>();
   for (const t of md.topics) {
@@ -217,7 +300,6 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
       byLeader.set(p.leader, perTopic);
     }
   }
-  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   const earliest = new Map<string, number>();
   const latest = new Map<string, number>();
   const record = (
@@ -351,21 +433,29 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
   );
   await offsetsDone;
   const quorum = await quorumDone;
+  const elr = await elrDone;
+  const elrServed = elr.size > 0 || partial.elr;
   if (quorum === null) partial.quorum = true;
 
   const topics: SnapshotTopic[] = md.topics.map((t) => ({
     name: t.name,
+    topicId: t.topicId,
     internal: t.internal,
     partitions: t.partitions.map((p) => {
       const earliestOffset = earliest.get(key(t.name, p.partition)) ?? null;
       const latestOffset = latest.get(key(t.name, p.partition)) ?? null;
       if (earliestOffset === null || latestOffset === null) partial.offsets = true;
+      const eligible = elr.get(key(t.name, p.partition));
+      if (elrServed && !eligible && p.errorCode === 0) partial.elr = true;
       return {
         partition: p.partition,
         leader: p.leader,
+        leaderEpoch: p.leaderEpoch,
         replicas: p.replicas,
         isr: p.isr,
         offlineReplicas: p.offlineReplicas,
+        elr: eligible?.elr ?? null,
+        lastKnownElr: eligible?.lastKnownElr ?? null,
         earliestOffset,
         latestOffset,
       };

@@ -1,12 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { diffViews, type MonitorView } from "./diff";
 
-type Parts = { leader: number; isr: number[] }[];
-const view = (topics: Record<string, Parts>, over: Partial<MonitorView> = {}): MonitorView => ({
+/** Partitions; a leader epoch of -1 (unknown) unless given. */
+type Parts = { leader: number; isr: number[]; leaderEpoch?: number }[];
+/** A topic by its partitions (id unknown), or with its id. */
+type Topic = Parts | { id: string | null; partitions: Parts };
+const view = (topics: Record<string, Topic>, over: Partial<MonitorView> = {}): MonitorView => ({
   reachable: true,
   brokersUp: [1, 2, 3],
   controller: 101,
-  topics: new Map(Object.entries(topics)),
+  topics: new Map(
+    Object.entries(topics).map(([name, t]) => {
+      const { id, partitions } = Array.isArray(t) ? { id: null, partitions: t } : t;
+      return [name, { id, partitions: partitions.map((p) => ({ ...p, leaderEpoch: p.leaderEpoch ?? -1 })) }];
+    }),
+  ),
   ...over,
 });
 const healthy: Parts = [
@@ -94,5 +102,105 @@ describe("diffViews", () => {
       { type: "broker-up", broker: 3 },
       { type: "cluster-reachable" },
     ]);
+  });
+
+  describe("leader epochs", () => {
+    const at = (leader: number, leaderEpoch: number, isr = [1, 2, 3]) => [{ leader, isr, leaderEpoch }];
+
+    it("reports the same leader elected again (epoch up, broker the same) as a leader change from it to itself", () => {
+      expect(diffViews(view({ t: at(2, 5) }), view({ t: at(2, 7) }))).toEqual([
+        { type: "leader-changed", topic: "t", partition: 0, from: 2, to: 2, epoch: { from: 5, to: 7 } },
+      ]);
+    });
+
+    it("says the epochs of a change to another broker, when known", () => {
+      expect(diffViews(view({ t: at(1, 3) }), view({ t: at(2, 4) }))).toEqual([
+        { type: "leader-changed", topic: "t", partition: 0, from: 1, to: 2, epoch: { from: 3, to: 4 } },
+      ]);
+    });
+
+    it("finds nothing when leader and epoch stay, also while the ISR changes", () => {
+      expect(diffViews(view({ t: at(2, 5) }), view({ t: at(2, 5) }))).toEqual([]);
+      expect(diffViews(view({ t: at(2, 5) }), view({ t: at(2, 5, [2, 3]) }))).toEqual([
+        { type: "isr-shrunk", topic: "t", partition: 0, from: [1, 2, 3], to: [2, 3] },
+      ]);
+    });
+
+    it("reports no re-election when either epoch is unknown", () => {
+      expect(diffViews(view({ t: at(2, -1) }), view({ t: at(2, 7) }))).toEqual([]);
+      expect(diffViews(view({ t: at(2, 5) }), view({ t: at(2, -1) }))).toEqual([]);
+    });
+
+    it("reports no re-election for an epoch that went down (nothing Kafka does; no invented event)", () => {
+      expect(diffViews(view({ t: at(2, 7) }), view({ t: at(2, 5) }))).toEqual([]);
+    });
+
+    it("keeps offline and online as they are: an election from no leader is partition-online, not a leader change", () => {
+      expect(diffViews(view({ t: at(3, 4) }), view({ t: at(-1, 5, [3]) }))).toEqual([
+        { type: "partition-offline", topic: "t", partition: 0, leader: 3 },
+        { type: "isr-shrunk", topic: "t", partition: 0, from: [1, 2, 3], to: [3] },
+      ]);
+      expect(diffViews(view({ t: at(-1, 5, [3]) }), view({ t: at(3, 6, [3]) }))).toEqual([
+        { type: "partition-online", topic: "t", partition: 0, leader: 3 },
+      ]);
+    });
+  });
+
+  describe("topic ids", () => {
+    const one: Parts = [{ leader: 1, isr: [1, 2], leaderEpoch: 0 }];
+    const three: Parts = [
+      { leader: 1, isr: [1, 2], leaderEpoch: 4 },
+      { leader: 2, isr: [2, 3], leaderEpoch: 4 },
+      { leader: 3, isr: [3, 1], leaderEpoch: 4 },
+    ];
+
+    it("reports a topic deleted and re-created under the same name as deleted, then created, with nothing between", () => {
+      // The new incarnation's leaders, ISRs and epochs all differ: none of it is a partition event.
+      const fresh: Parts = [
+        { leader: 2, isr: [2], leaderEpoch: 0 },
+        { leader: 3, isr: [3], leaderEpoch: 0 },
+        { leader: -1, isr: [1], leaderEpoch: 0 },
+      ];
+      expect(
+        diffViews(view({ t: { id: "old-id", partitions: three } }), view({ t: { id: "new-id", partitions: fresh } })),
+      ).toEqual([
+        { type: "topic-deleted", topic: "t", partitions: 3 },
+        { type: "topic-created", topic: "t", partitions: 3 },
+      ]);
+    });
+
+    it("gives each incarnation its own partition count, and no partitions-added", () => {
+      expect(diffViews(view({ t: { id: "a", partitions: one } }), view({ t: { id: "b", partitions: three } }))).toEqual(
+        [
+          { type: "topic-deleted", topic: "t", partitions: 1 },
+          { type: "topic-created", topic: "t", partitions: 3 },
+        ],
+      );
+    });
+
+    it("orders every deletion before every creation, re-created topics among them", () => {
+      expect(
+        diffViews(
+          view({ a: { id: "a1", partitions: one }, gone: { id: "g", partitions: one } }),
+          view({ a: { id: "a2", partitions: one }, fresh: { id: "f", partitions: three } }),
+        ),
+      ).toEqual([
+        { type: "topic-deleted", topic: "a", partitions: 1 },
+        { type: "topic-deleted", topic: "gone", partitions: 1 },
+        { type: "topic-created", topic: "a", partitions: 1 },
+        { type: "topic-created", topic: "fresh", partitions: 3 },
+      ]);
+    });
+
+    it("compares partitions as before when the id stays, and when either id is unknown", () => {
+      const moved: Parts = [{ leader: 2, isr: [1, 2], leaderEpoch: 1 }];
+      const change = { type: "leader-changed", topic: "t", partition: 0, from: 1, to: 2, epoch: { from: 0, to: 1 } };
+      expect(diffViews(view({ t: { id: "a", partitions: one } }), view({ t: { id: "a", partitions: moved } }))).toEqual(
+        [change],
+      );
+      expect(
+        diffViews(view({ t: { id: null, partitions: one } }), view({ t: { id: "a", partitions: moved } })),
+      ).toEqual([change]);
+    });
   });
 });

@@ -1,21 +1,42 @@
 import "server-only";
 import type { ClusterEventData } from "@/lib/types";
 
+/** One partition as the monitor compares it. */
+export interface MonitorPartition {
+  leader: number;
+  /** -1 when unknown (then only a change of leader is seen, not a re-election of the same one). */
+  leaderEpoch: number;
+  isr: number[];
+}
+
+/** One topic as the monitor compares it. */
+export interface MonitorTopic {
+  /** Kafka's topic id; null when unknown. A new id under the same name is a re-created topic. */
+  id: string | null;
+  partitions: MonitorPartition[];
+}
+
 /** What the monitor compares between two moments: live brokers, the active controller, partitions. */
 export interface MonitorView {
   reachable: boolean;
   /** Brokers up now (for a cluster Quorum runs: process up and answering). */
   brokersUp: number[];
   controller: number | null;
-  topics: Map<string, { leader: number; isr: number[] }[]>;
+  topics: Map<string, MonitorTopic>;
 }
+
+/** Two incarnations of a topic: the same name, but both ids known and different (deleted and re-created). */
+const recreated = (a: MonitorTopic, b: MonitorTopic) => a.id !== null && b.id !== null && a.id !== b.id;
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 /**
  * The events that lead from `prev` to `next`, in a stable order: brokers, controller, topics,
  * then per partition leadership and ISR. An unreachable view carries no topic knowledge, so
- * partitions are compared only between two reachable views.
+ * partitions are compared only between two reachable views. A topic whose id changed was deleted
+ * and re-created: topic-deleted (among the deletions), then topic-created, and nothing compared
+ * between its two incarnations. A leader whose epoch went up is a leader change even when the
+ * broker is the same: it lost leadership and won it back between the two looks.
  */
 export function diffViews(prev: MonitorView, next: MonitorView): ClusterEventData[] {
   const events: ClusterEventData[] = [];
@@ -33,15 +54,18 @@ export function diffViews(prev: MonitorView, next: MonitorView): ClusterEventDat
     events.push({ type: "controller-changed", from: prev.controller, to: next.controller });
   }
 
-  for (const [topic, parts] of prev.topics) {
-    if (!next.topics.has(topic)) events.push({ type: "topic-deleted", topic, partitions: parts.length });
+  for (const [topic, t] of prev.topics) {
+    const now = next.topics.get(topic);
+    if (!now || recreated(t, now)) events.push({ type: "topic-deleted", topic, partitions: t.partitions.length });
   }
-  for (const [topic, parts] of next.topics) {
-    const old = prev.topics.get(topic);
-    if (!old) {
+  for (const [topic, t] of next.topics) {
+    const was = prev.topics.get(topic);
+    const parts = t.partitions;
+    if (!was || recreated(was, t)) {
       events.push({ type: "topic-created", topic, partitions: parts.length });
       continue;
     }
+    const old = was.partitions;
     if (parts.length > old.length) events.push({ type: "partitions-added", topic, from: old.length, to: parts.length });
     const shared = Math.min(parts.length, old.length);
     for (let partition = 0; partition < shared; partition++) {
@@ -49,8 +73,18 @@ export function diffViews(prev: MonitorView, next: MonitorView): ClusterEventDat
       const b = parts[partition];
       if (!a || !b) continue;
       if (a.leader >= 0 && b.leader < 0) events.push({ type: "partition-offline", topic, partition, leader: a.leader });
-      else if (a.leader >= 0 && b.leader >= 0 && a.leader !== b.leader) {
-        events.push({ type: "leader-changed", topic, partition, from: a.leader, to: b.leader });
+      else if (a.leader >= 0 && b.leader >= 0 && (a.leader !== b.leader || b.leaderEpoch > a.leaderEpoch)) {
+        const epochs = a.leaderEpoch >= 0 && b.leaderEpoch >= 0;
+        // The same leader with an unknown epoch on either side is no news.
+        if (a.leader !== b.leader || epochs)
+          events.push({
+            type: "leader-changed",
+            topic,
+            partition,
+            from: a.leader,
+            to: b.leader,
+            ...(epochs ? { epoch: { from: a.leaderEpoch, to: b.leaderEpoch } } : {}),
+          });
       } else if (a.leader < 0 && b.leader >= 0)
         events.push({ type: "partition-online", topic, partition, leader: b.leader });
       const removed = a.isr.filter((r) => !b.isr.includes(r));

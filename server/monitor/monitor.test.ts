@@ -15,7 +15,7 @@ const snapshot: ClusterSnapshot = {
   groups: [],
   errors: [],
   complete: true,
-  partial: { metadata: false, offsets: false, groups: false, quorum: false },
+  partial: { metadata: false, offsets: false, groups: false, quorum: false, elr: false },
 };
 
 /** A cluster that is alternately reachable and not: every tick after the first is one event. */
@@ -154,3 +154,62 @@ function captureError(fn: () => unknown): unknown {
   }
   return null;
 }
+
+describe("step: a stopped monitor driven look by look", () => {
+  const topicAt = (topicId: string, leader: number, leaderEpoch: number): ClusterSnapshot["topics"][number] => ({
+    name: "orders",
+    topicId,
+    internal: false,
+    partitions: [
+      {
+        partition: 0,
+        leader,
+        leaderEpoch,
+        replicas: [1, 2],
+        isr: [1, 2],
+        offlineReplicas: [],
+        elr: [],
+        lastKnownElr: [],
+        earliestOffset: 0,
+        latestOffset: 0,
+      },
+    ],
+  });
+
+  /** A cluster whose snapshots are `states`, one per look. */
+  const scripted = (states: ClusterSnapshot["topics"][]): Watched => {
+    let n = 0;
+    return {
+      id: "lab",
+      snapshot: async () => ({ ...snapshot, topics: states[Math.min(n++, states.length - 1)] ?? [] }),
+      brokerStatuses: () => [],
+    };
+  };
+
+  it("carries topic ids and leader epochs from the snapshot into its events", async () => {
+    const monitor = new ClusterMonitor(
+      scripted([[topicAt("id-1", 1, 4)], [topicAt("id-1", 1, 6)], [topicAt("id-2", 2, 0)]]),
+      { ...fast, epoch: "s" },
+    );
+    expect(await monitor.step()).toEqual([]); // the first look is the baseline
+    const again = await monitor.step();
+    expect(again.map(({ id, ts, cluster, ...data }) => data)).toEqual([
+      { type: "leader-changed", topic: "orders", partition: 0, from: 1, to: 1, epoch: { from: 4, to: 6 } },
+    ]);
+    expect(again[0]?.id).toBe("s-1");
+    const recreated = await monitor.step();
+    expect(recreated.map((e) => e.type)).toEqual(["topic-deleted", "topic-created"]);
+    expect(monitor.recent(10).map((e) => e.id)).toEqual(["s-1", "s-2", "s-3"]);
+    expect(monitor.status().ticks).toBe(3);
+  });
+
+  it("refuses to step a running monitor: its own ticks would interleave", async () => {
+    const monitor = new ClusterMonitor(scripted([[]]), { ...fast, epoch: "r" });
+    monitor.start();
+    try {
+      await expect(monitor.step()).rejects.toThrow(/stopped monitor only/);
+    } finally {
+      monitor.stop();
+    }
+  });
+});

@@ -189,22 +189,44 @@ export class ClusterMonitor {
     return Date.now() < this.fastUntil ? this.opts.fastIntervalMs : this.opts.intervalMs;
   }
 
+  /**
+   * One look now, for a monitor that is not running: a test (or a tool) drives it look by look,
+   * so that what happens between two looks is exactly what it did. Resolves with the events
+   * that look emitted.
+   */
+  async step(): Promise<ClusterEvent[]> {
+    if (this.running || this.ticking) throw new Error("step() drives a stopped monitor only");
+    this.ticking = true;
+    try {
+      const before = this.nextSeq;
+      await this.look();
+      return this.ring.filter((e) => (parseEventId(e.id)?.seq ?? 0) >= before);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Takes a snapshot, diffs it against the last view and emits what changed. */
+  private async look(): Promise<void> {
+    this.ticks++;
+    const snap = await this.cluster.snapshot(0);
+    const next = this.toView(snap);
+    if (this.view) {
+      const changes = diffViews(this.view, next);
+      if (changes.length > 0) {
+        this.fastUntil = Math.max(this.fastUntil, Date.now() + this.opts.fastWindowMs / 2);
+        this.emit(changes, snap?.takenAt ?? Date.now());
+      }
+    }
+    this.view = next;
+  }
+
   private async tick(): Promise<void> {
     if (!this.running || this.ticking) return;
     this.ticking = true;
     this.timer = null;
     try {
-      this.ticks++;
-      const snap = await this.cluster.snapshot(0);
-      const next = this.toView(snap);
-      if (this.view) {
-        const changes = diffViews(this.view, next);
-        if (changes.length > 0) {
-          this.fastUntil = Math.max(this.fastUntil, Date.now() + this.opts.fastWindowMs / 2);
-          this.emit(changes, snap?.takenAt ?? Date.now());
-        }
-      }
-      this.view = next;
+      await this.look();
     } catch (err) {
       logger.warn(
         { cluster: this.cluster.id, err: err instanceof Error ? err.message : String(err) },
@@ -231,7 +253,13 @@ export class ClusterMonitor {
       brokersUp,
       controller: snap?.quorum?.leaderId ?? this.view?.controller ?? null,
       topics: new Map(
-        (snap?.topics ?? []).map((t) => [t.name, t.partitions.map((p) => ({ leader: p.leader, isr: p.isr }))]),
+        (snap?.topics ?? []).map((t) => [
+          t.name,
+          {
+            id: t.topicId,
+            partitions: t.partitions.map((p) => ({ leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr })),
+          },
+        ]),
       ),
     };
   }

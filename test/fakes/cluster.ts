@@ -17,16 +17,19 @@ export function partition(n: number, leader: number, replicas: number[], isr = r
   return {
     partition: n,
     leader,
+    leaderEpoch: 0,
     replicas,
     isr,
     offlineReplicas: [],
+    elr: null,
+    lastKnownElr: null,
     earliestOffset: 0,
     latestOffset: 0,
   };
 }
 
 export function topic(name: string, partitions: SnapshotPartition[], internal = false): SnapshotTopic {
-  return { name, internal, partitions };
+  return { name, topicId: null, internal, partitions };
 }
 
 export interface FakeState {
@@ -78,7 +81,7 @@ export class FakeGateway implements KafkaGateway {
       groups: [],
       errors: [],
       complete: true,
-      partial: { metadata: false, offsets: false, groups: false, quorum: false },
+      partial: { metadata: false, offsets: false, groups: false, quorum: false, elr: false },
     };
   }
 

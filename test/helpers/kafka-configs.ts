@@ -7,7 +7,7 @@ const execFileAsync = promisify(execFile);
 const root = path.resolve(__dirname, "../..");
 
 /** Kafka's jars as `npm run kafka:fetch` prepared them (its own, or KAFKA_HOME's libs). */
-function kafkaLibs(): string {
+export function kafkaLibs(): string {
   const cache = path.join(root, ".cache", "kafka");
   const dist = JSON.parse(fs.readFileSync(path.join(cache, "dist.json"), "utf8")) as { kafkaHome: string | null };
   return dist.kafkaHome ? path.join(dist.kafkaHome, "libs") : path.join(cache, "libs");

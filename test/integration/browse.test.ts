@@ -263,10 +263,22 @@ describe("browse API", () => {
       new Set(snap.groups.filter((g) => !type || g.type === type).map((g) => g.coordinator)).size;
     expect(snap.errors).toEqual([]);
     expect(coordinators("consumer")).toBeGreaterThan(0); // the KIP-848 group above, now Empty
+    // Eligible leader replicas (on in the lab): one ApiVersions for the finalized features, then one
+    // DescribeTopicPartitions page per 2000 partitions, both to one broker.
+    const partitions = snap.topics.reduce((n, t) => n + t.partitions.length, 0);
+    const elrRequests = 1 + Math.ceil(partitions / 2000);
+    expect(elrRequests).toBe(2);
+    expect(snap.topics.flatMap((t) => t.partitions).every((p) => p.elr !== null && p.lastKnownElr !== null)).toBe(true);
     expect(snap.requests).toBe(
-      2 + 2 * leaders.size + snap.brokers.length + coordinators("classic") + coordinators("consumer") + coordinators(),
+      2 +
+        2 * leaders.size +
+        snap.brokers.length +
+        coordinators("classic") +
+        coordinators("consumer") +
+        coordinators() +
+        elrRequests,
     );
-    expect(snap.requests).toBeLessThanOrEqual(2 + 6 * 3);
+    expect(snap.requests).toBeLessThanOrEqual(3 + 6 * 3 + Math.ceil(partitions / 2000));
     expect(snap.quorum?.leaderId).toBe(101);
     expect(snap.quorum?.voters.map((v) => v.id)).toEqual([101]);
   });

@@ -5,7 +5,9 @@ import * as eventsRoute from "@/app/api/clusters/[cluster]/events/route";
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
 import type { ClusterEvent } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
-import { startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
+import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS } from "@/server/monitor/monitor";
+import { eventually, partitionOf, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
+import { kafkaFinalizedFeatures, kafkaTopicsDescribe } from "../helpers/kafka-topics";
 import { call, serveThroughRoutes } from "../helpers/routes";
 import { eventSeq, readSse } from "../helpers/sse";
 
@@ -31,6 +33,9 @@ async function connect(lastEventId?: string) {
     },
   };
 }
+
+/** An event without its id, time and cluster: what changed. */
+const what = ({ id: _id, ts: _ts, cluster: _cluster, ...data }: ClusterEvent) => data;
 
 const isEvent =
   (type: string, pred: (e: ClusterEvent) => boolean = () => true) =>
@@ -141,5 +146,162 @@ describe("cluster events over SSE", () => {
       await reader?.cancel().catch(() => {});
     }
     expect(service.monitor.status().subscribers).toBe(before);
+  });
+
+  describe("newer views: topic ids, leader epochs, eligible leader replicas", () => {
+    /** A monitor of its own, never started: each step() is one look, so what happens between two is exact. */
+    const driven = (epoch: string) => new ClusterMonitor(service.read, { ...DEFAULT_MONITOR_OPTIONS, epoch });
+    const brokerAddress = (id: number) => {
+      const n = tc.cluster.nodeStates().find((x) => x.role === "broker" && x.id === id);
+      if (!n) throw new Error(`no broker ${id}`);
+      return `${n.host}:${n.port}`;
+    };
+    const pidOf = (id: number) => {
+      const pid = tc.cluster.nodeStates().find((x) => x.role === "broker" && x.id === id)?.pid;
+      if (!pid) throw new Error(`broker ${id} has no process`);
+      return pid;
+    };
+    const allUp = () =>
+      tc.cluster.waitUntil(() => tc.cluster.nodeStates().every((n) => n.status === "up"), 90_000, "every node up");
+
+    it("sees a topic deleted and re-created under the same name between two looks as topic-deleted, then topic-created", async () => {
+      await allUp();
+      const name = uniqueName("again");
+      const first = await service.createTopic({ name, partitions: 3, replicationFactor: 2, configs: {} });
+      const monitor = driven("again");
+      await monitor.step(); // the first incarnation is in this look
+      await service.deleteTopic(name);
+      const second = await service.createTopic({ name, partitions: 3, replicationFactor: 2, configs: {} });
+      expect(first.topicId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(second.topicId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(second.topicId).not.toBe(first.topicId);
+
+      const events = (await monitor.step()).filter((e) => "topic" in e && e.topic === name).map(what);
+      // Same name, same partition count: without ids this was no event at all, or leader noise.
+      expect(events).toEqual([
+        { type: "topic-deleted", topic: name, partitions: 3 },
+        { type: "topic-created", topic: name, partitions: 3 },
+      ]);
+      // Kafka's own tool prints the same id for the new incarnation.
+      const cli = await kafkaTopicsDescribe(brokerAddress(1), name);
+      expect(cli.topic.TopicId).toBe(second.topicId);
+    });
+
+    it("sees a leader that lost and regained leadership between two looks as leader-changed from it to itself, its epoch up", async () => {
+      await allUp();
+      const name = uniqueName("bounce");
+      const created = await service.createTopic({ name, partitions: 1, replicationFactor: 1, configs: {} });
+      const leader = created.partitions[0]?.leader ?? -1;
+      const epochBefore = created.partitions[0]?.leaderEpoch ?? -1;
+      expect(leader).toBeGreaterThan(0);
+      expect(epochBefore).toBeGreaterThanOrEqual(0);
+      const other = brokerAddress(leader === 1 ? 2 : 1);
+      const monitor = driven("bounce");
+      await monitor.step();
+
+      // The leader's JVM freezes: it stops heartbeating, the controller fences it after
+      // broker.session.timeout.ms and the partition (its only replica) has no leader; once it runs
+      // again it is unfenced and elected again — the same broker, two elections later.
+      const pid = pidOf(leader);
+      process.kill(pid, "SIGSTOP");
+      try {
+        await eventually(
+          `${name}-0 without a leader while broker ${leader} is frozen`,
+          async () => ((await partitionOf([other], name, 0)).leader === -1 ? true : undefined),
+          30_000,
+        );
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
+      const back = await eventually(
+        `broker ${leader} leading ${name}-0 again`,
+        async () => {
+          const p = await partitionOf([other], name, 0);
+          return p.leader === leader ? p : undefined;
+        },
+        60_000,
+      );
+      expect(back.leaderEpoch).toBeGreaterThan(epochBefore);
+
+      const events = (await monitor.step()).filter((e) => "topic" in e && e.topic === name).map(what);
+      expect(events).toEqual([
+        {
+          type: "leader-changed",
+          topic: name,
+          partition: 0,
+          from: leader,
+          to: leader,
+          epoch: { from: epochBefore, to: back.leaderEpoch },
+        },
+      ]);
+    });
+
+    it("shows each partition's ELR and LastKnownElr as kafka-topics --describe does, with two of three replicas fenced", async () => {
+      await allUp();
+      // The lab formats its storage with Kafka 4.4's defaults, which enable ELR (KIP-966).
+      expect((await kafkaFinalizedFeatures(brokerAddress(1)))["eligible.leader.replicas.version"]).toBe(1);
+      const name = uniqueName("elr");
+      await service.createTopic({
+        name,
+        partitions: 3,
+        replicationFactor: 3,
+        configs: { "min.insync.replicas": "2" },
+      });
+      const healthy = await service.topic(name);
+      expect(healthy.partitions.map((p) => p.elr)).toEqual([[], [], []]);
+
+      // Brokers 2 and 3 freeze: fenced, they leave every ISR; the ISR falls below min.insync.replicas
+      // and, with ELR, the replicas that leave it then stay eligible.
+      const frozen = [2, 3];
+      for (const id of frozen) process.kill(pidOf(id), "SIGSTOP");
+      try {
+        const one = brokerAddress(1);
+        await eventually(
+          `every partition of ${name} down to ISR [1]`,
+          async () => {
+            for (const p of [0, 1, 2]) if ((await partitionOf([one], name, p)).isr.join(",") !== "1") return undefined;
+            return true;
+          },
+          60_000,
+        );
+        const quorum = await eventually(`${name} as Quorum reads it, ELR included`, async () => {
+          const snap = await service.snapshot(0);
+          const t = snap?.topics.find((x) => x.name === name);
+          return t?.partitions.every((p) => p.elr !== null && p.isr.join(",") === "1") ? t : undefined;
+        });
+        const cli = await kafkaTopicsDescribe(one, name);
+        console.log(`kafka-topics --describe with brokers 2 and 3 frozen:\n${cli.raw}`);
+        const list = (xs: number[] | null) => (xs ?? []).join(",");
+        const ours = quorum.partitions.map((p) => ({
+          Partition: String(p.partition),
+          Leader: String(p.leader),
+          Isr: list(p.isr),
+          Elr: list(p.elr),
+          LastKnownElr: list(p.lastKnownElr),
+        }));
+        const theirs = cli.partitions.map((p) => ({
+          Partition: p.Partition,
+          Leader: p.Leader,
+          Isr: p.Isr,
+          Elr: p.Elr,
+          LastKnownElr: p.LastKnownElr,
+        }));
+        expect(ours).toEqual(theirs);
+        // Not a comparison of empty lists: some replica is eligible out of the ISR.
+        expect(quorum.partitions.some((p) => (p.elr ?? []).length > 0)).toBe(true);
+        // The topic API answer carries them too.
+        expect((await service.topic(name)).partitions.map((p) => list(p.elr))).toEqual(theirs.map((p) => p.Elr));
+      } finally {
+        for (const id of frozen) process.kill(pidOf(id), "SIGCONT");
+      }
+      await eventually(
+        `every partition of ${name} whole again`,
+        async () => {
+          const t = (await service.snapshot(0))?.topics.find((x) => x.name === name);
+          return t?.partitions.every((p) => p.isr.length === 3) ? true : undefined;
+        },
+        90_000,
+      );
+    });
   });
 });
