@@ -11,7 +11,7 @@ const SAMPLE_MS = 2000;
 /** A one-topic, one-group snapshot: `logEnd` null is a broker that timed out on ListOffsets. */
 const snap = (takenAt: number, logEnd: number | null, committed = 0) => ({
   takenAt,
-  complete: logEnd !== null,
+  partial: { metadata: false, offsets: logEnd === null, groups: false },
   topics: [
     {
       name: "orders",

@@ -59,7 +59,7 @@ const snapshot = (over: Partial<SampledSnapshot>): SampledSnapshot => ({
   takenAt: 1_000,
   topics: [],
   groups: [],
-  complete: true,
+  partial: { metadata: false, offsets: false, groups: false },
   ...over,
 });
 
@@ -98,7 +98,7 @@ describe("sampleOf", () => {
     const s = sampleOf(
       snapshot({
         topics: [topic("orders", [part(0, 10, 110), part(1, 0, null)]), topic("clicks", [part(0, 0, 7)])],
-        complete: false,
+        partial: { metadata: false, offsets: true, groups: false },
       }),
     );
     expect(s.topics).toEqual([{ topic: "clicks", logEnd: 7, logStart: 0 }]);
@@ -169,7 +169,7 @@ describe("sampleOf", () => {
           group("billing", [{ topic: "orders", partition: 0, committed: null, logEnd: 110 }], 1, false),
           group("audit", [{ topic: "payments", partition: 0, committed: 3, logEnd: 5 }]),
         ],
-        complete: false,
+        partial: { metadata: false, offsets: false, groups: true },
       }),
     );
     expect(s.groups).toEqual([{ groupId: "audit", lag: 2, committed: 3, logEnd: 5, members: 1 }]);
@@ -177,9 +177,21 @@ describe("sampleOf", () => {
     expect(s.cluster).toBeNull();
   });
 
-  it("writes no cluster total while the snapshot is incomplete, even if every topic and group was read", () => {
-    const s = sampleOf(snapshot({ topics: [topic("clicks", [part(0, 0, 7)])], complete: false }));
-    expect(s.topics).toHaveLength(1);
-    expect(s.cluster).toBeNull();
+  it("writes no cluster total while a list of topics or groups may miss some, even if every one listed was read", () => {
+    for (const missing of ["metadata", "offsets", "groups"] as const) {
+      const partial = { metadata: false, offsets: false, groups: false, [missing]: true };
+      const s = sampleOf(snapshot({ topics: [topic("clicks", [part(0, 0, 7)])], partial }));
+      expect(s.topics).toHaveLength(1);
+      expect(s.cluster, missing).toBeNull();
+    }
+  });
+
+  it("writes the cluster total when only what it does not read is missing (the controller quorum, ELR)", () => {
+    // A ClusterSnapshot whose quorum and ELR reads failed: `complete` is false, the totals stand.
+    const s = sampleOf({
+      ...snapshot({ topics: [topic("clicks", [part(0, 0, 7)])] }),
+      partial: { metadata: false, offsets: false, groups: false, quorum: true, elr: true },
+    } as SampledSnapshot);
+    expect(s.cluster).toEqual({ totalLag: 0, logEnd: 7 });
   });
 });

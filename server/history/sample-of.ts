@@ -27,13 +27,15 @@ export interface Sample {
   ts: number;
   topics: TopicRow[];
   groups: GroupRow[];
-  /** null unless the snapshot is complete: a total over part of the cluster would be too small. */
+  /** null unless every topic and group was listed and read: a total over part of the cluster would be too small. */
   cluster: ClusterRow | null;
   skipped: { topics: string[]; groups: string[] };
 }
 
 /** What of a snapshot the history reads. */
-export type SampledSnapshot = Pick<ClusterSnapshot, "takenAt" | "topics" | "groups" | "complete">;
+export type SampledSnapshot = Pick<ClusterSnapshot, "takenAt" | "topics" | "groups"> & {
+  partial: Pick<ClusterSnapshot["partial"], "metadata" | "offsets" | "groups">;
+};
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -43,8 +45,9 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
  *   offsets (a topic without partitions is not sampled);
  * - a group only when the snapshot read it whole (its description and committed offsets: the
  *   group's own `complete`) and every partition it has committed also has a log-end offset;
- * - the cluster's total only when the snapshot is complete and every non-internal topic and every
- *   group was sampled.
+ * - the cluster's total only when the lists of topics and groups are whole (no `partial.metadata`,
+ *   `partial.offsets` or `partial.groups`) and every non-internal topic and every group was
+ *   sampled. What the totals do not read (the controller quorum, ELR) does not hold them back.
  */
 export function sampleOf(snap: SampledSnapshot): Sample {
   const topics: TopicRow[] = [];
@@ -87,7 +90,11 @@ export function sampleOf(snap: SampledSnapshot): Sample {
     topics,
     groups,
     cluster:
-      snap.complete && skipped.topics.length === 0 && skipped.groups.length === 0
+      !snap.partial.metadata &&
+      !snap.partial.offsets &&
+      !snap.partial.groups &&
+      skipped.topics.length === 0 &&
+      skipped.groups.length === 0
         ? { totalLag: sum(groups.map((g) => g.lag ?? 0)), logEnd: sum(topics.map((t) => t.logEnd)) }
         : null,
     skipped,
