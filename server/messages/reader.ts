@@ -1,0 +1,116 @@
+import "server-only";
+import type { KafkaGateway } from "../clusters/gateway";
+import { KafkaError } from "../kafka/error-codes";
+import { decodeBatches, type RawRecord, visibleRecords } from "./batches";
+import type { Isolation } from "./kafka-io";
+
+/**
+ * Reading one partition from its leader with Fetch, as a consumer outside any group would: no
+ * group, no commit, nothing Kafka keeps about the reader. `readRecords` is an async iterator over
+ * an offset range, one array per Fetch, that stops at the range's end, when the log has no more,
+ * or when `signal` aborts — a page and a long scan (with its own budget) both stand on it.
+ */
+
+export interface PartitionSource {
+  topic: string;
+  partition: number;
+  /** The partition leader's "host:port". */
+  broker: string;
+  isolation: Isolation;
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Per Fetch. */
+  timeoutMs: number;
+  /** The Fetch size limit to start with (doubled, up to 32 MiB, when one batch is larger). */
+  maxBytes?: number;
+}
+
+const DEFAULT_FETCH_BYTES = 4 * 1024 * 1024;
+const MAX_FETCH_BYTES = 32 * 1024 * 1024;
+
+/** The visible records of [from, to) in offset order, one array per Fetch answer. */
+export async function* readRecords(
+  gateway: Pick<KafkaGateway, "fetchPartition">,
+  src: PartitionSource,
+  from: bigint,
+  to: bigint,
+  opts: ReadOptions,
+): AsyncGenerator<RawRecord[]> {
+  let position = from;
+  let maxBytes = opts.maxBytes ?? DEFAULT_FETCH_BYTES;
+  while (position < to) {
+    opts.signal?.throwIfAborted();
+    const answer = await gateway.fetchPartition(
+      src.broker,
+      { topic: src.topic, partition: src.partition, offset: position, isolation: src.isolation, maxBytes },
+      opts.timeoutMs,
+    );
+    if (answer.errorCode !== 0)
+      throw new KafkaError(answer.errorCode, null, `${src.topic} partition ${src.partition} at offset ${position}`);
+    const batches = decodeBatches(answer.records);
+    if (batches.length === 0) {
+      // Bytes but no whole batch: one batch is larger than the limit (Kafka 4 sends it whole from
+      // the second Fetch of a request on, but an older broker may cut it): ask for more.
+      if (answer.records.length > 0 && maxBytes < MAX_FETCH_BYTES) {
+        maxBytes *= 2;
+        continue;
+      }
+      return; // the log has nothing more now (e.g. the end moved back after a leader change)
+    }
+    const visible = visibleRecords(batches, src.isolation === "read_committed", answer.abortedTransactions);
+    const out = visible.filter((r) => r.offset >= position && r.offset < to);
+    position = (batches[batches.length - 1] as { lastOffset: bigint }).lastOffset + 1n;
+    if (out.length > 0) yield out;
+  }
+}
+
+/** The first `want` visible records at or after `from` (and before `to`). */
+export async function readForward(
+  gateway: Pick<KafkaGateway, "fetchPartition">,
+  src: PartitionSource,
+  from: bigint,
+  to: bigint,
+  want: number,
+  opts: ReadOptions,
+): Promise<RawRecord[]> {
+  const out: RawRecord[] = [];
+  if (want <= 0) return out;
+  // A page needs about want records: a first Fetch no bigger than that (1 KiB each, at least 64 KiB).
+  const sized = { ...opts, maxBytes: opts.maxBytes ?? Math.min(DEFAULT_FETCH_BYTES, Math.max(65_536, want * 1200)) };
+  for await (const chunk of readRecords(gateway, src, from, to, sized)) {
+    for (const r of chunk) {
+      out.push(r);
+      if (out.length >= want) return out;
+    }
+  }
+  return out;
+}
+
+/**
+ * The last `want` visible records before `to` (and at or after `logStart`), in offset order. Reads
+ * back in widening windows: transaction markers, aborted records and compacted gaps take offsets
+ * without being records, so `want` offsets may hold fewer.
+ */
+export async function readBackward(
+  gateway: Pick<KafkaGateway, "fetchPartition">,
+  src: PartitionSource,
+  logStart: bigint,
+  to: bigint,
+  want: number,
+  opts: ReadOptions,
+): Promise<RawRecord[]> {
+  let acc: RawRecord[] = [];
+  let hi = to;
+  let span = BigInt(Math.max(1, want));
+  for (let round = 0; acc.length < want && hi > logStart && round < 40; round++) {
+    const lo = hi - span > logStart ? hi - span : logStart;
+    const window: RawRecord[] = [];
+    for await (const chunk of readRecords(gateway, src, lo, hi, opts)) window.push(...chunk);
+    acc = window.concat(acc);
+    hi = lo;
+    span *= 2n;
+  }
+  return acc.length > want ? acc.slice(acc.length - want) : acc;
+}
