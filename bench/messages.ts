@@ -19,6 +19,8 @@ import { readRecords } from "../server/messages/reader";
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const SCAN = Number(process.env.BENCH_SCAN_MESSAGES ?? 200_000);
 const SCAN_RUNS = Number(process.env.BENCH_SCAN_RUNS ?? 3);
+/** The scan's Fetch size (the reader's default when unset: 4 MiB). */
+const FETCH_BYTES = process.env.BENCH_FETCH_BYTES ? Number(process.env.BENCH_FETCH_BYTES) : undefined;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -100,7 +102,10 @@ async function main() {
       let bytes = 0;
       const t0 = performance.now();
       const src = { topic: "bench-scan", partition: 0, broker, isolation: "read_committed" as const };
-      for await (const chunk of readRecords(service.gateway, src, 0n, BigInt(SCAN), { timeoutMs: 10_000 })) {
+      for await (const chunk of readRecords(service.gateway, src, 0n, BigInt(SCAN), {
+        timeoutMs: 10_000,
+        maxBytes: FETCH_BYTES,
+      })) {
         for (const r of chunk) {
           bytes += decodeData(r.value, "text", 16_384)?.data.length ?? 0;
           scanned++;
