@@ -3,8 +3,9 @@ import { compressionsAlgorithmsByBitmask, Reader } from "@platformatic/kafka";
 import { decompress as zstdDecompress } from "fzstd";
 
 /**
- * Kafka record batches (message format v2, KIP-98) as a Fetch answer carries them, read with the
- * library's Reader and decompressed with its codec table — except zstd: the library's calls
+ * Kafka record batches (message format v2, KIP-98) as a Fetch answer carries them, their headers
+ * read with the library's Reader, their records by a small cursor below, decompressed with the
+ * library's codec table — except zstd: the library's calls
  * zlib.zstdDecompressSync, which Node 20 lacks, so zstd batches go through fzstd (pure JS).
  */
 
@@ -54,37 +55,71 @@ function decompress(codec: Codec, bitmask: number, bytes: Buffer): Buffer {
   return algorithm.decompressSync(bytes) as Buffer;
 }
 
+/**
+ * The records inside a batch are read straight off the Buffer: the library's Reader returns a
+ * fresh [value, length] array for every varint (eight or more per record), which a scan of a
+ * million records pays for in garbage and time. Varints here are zigzag-decoded as doubles, exact
+ * up to 2^53 (timestamp deltas and lengths are far below that).
+ */
+class RecordCursor {
+  at = 0;
+  constructor(readonly b: Buffer) {}
+
+  varint(): number {
+    const b = this.b;
+    let raw = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.at >= b.length) throw new Error("a record ends before its fields do");
+      const byte = b[this.at++] as number;
+      raw += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+      scale *= 128;
+    }
+    throw new Error("a varint runs over 10 bytes");
+  }
+
+  bytes(): Buffer | null {
+    const length = this.varint();
+    if (length === -1) return null;
+    if (length < 0 || length > this.b.length - this.at) throw new Error(`a record field claims ${length} bytes`);
+    const out = this.b.subarray(this.at, this.at + length);
+    this.at += length;
+    return out;
+  }
+}
+
 function readRecord(
-  r: Reader,
+  r: RecordCursor,
   baseOffset: bigint,
   firstTimestamp: bigint,
   logAppendTime: bigint | null,
   codec: Codec,
 ): RawRecord {
-  const start = r.position;
-  const length = r.readVarInt();
-  const bodyStart = r.position;
-  if (length < 0 || length > r.remaining) throw new Error(`a record claims ${length} bytes`);
-  r.readInt8(); // attributes (unused)
-  const timestampDelta = r.readVarInt64();
-  const offsetDelta = r.readVarInt();
-  const key = r.readVarIntBytes();
-  const value = r.readVarIntBytes();
-  const headerCount = r.readVarInt();
-  if (headerCount < 0 || headerCount > r.remaining) throw new Error(`a record claims ${headerCount} headers`);
+  const start = r.at;
+  const length = r.varint();
+  const bodyStart = r.at;
+  if (length < 0 || length > r.b.length - r.at) throw new Error(`a record claims ${length} bytes`);
+  r.at++; // attributes (unused)
+  const timestampDelta = r.varint();
+  const offsetDelta = r.varint();
+  const key = r.bytes();
+  const value = r.bytes();
+  const headerCount = r.varint();
+  if (headerCount < 0 || headerCount > r.b.length - r.at) throw new Error(`a record claims ${headerCount} headers`);
   const headers: [Buffer, Buffer | null][] = [];
   for (let i = 0; i < headerCount; i++) {
-    const hk = r.readVarIntBytes();
-    headers.push([hk ?? Buffer.alloc(0), r.readVarIntBytes()]);
+    const hk = r.bytes();
+    headers.push([hk ?? Buffer.alloc(0), r.bytes()]);
   }
-  if (r.position !== bodyStart + length) throw new Error("a record's fields do not fill its declared length");
+  if (r.at !== bodyStart + length) throw new Error("a record's fields do not fill its declared length");
   return {
     offset: baseOffset + BigInt(offsetDelta),
-    timestamp: logAppendTime ?? firstTimestamp + timestampDelta,
+    timestamp: logAppendTime ?? firstTimestamp + BigInt(timestampDelta),
     key,
     value,
     headers,
-    size: r.position - start,
+    size: r.at - start,
     codec,
     timestampType: logAppendTime === null ? "CreateTime" : "LogAppendTime",
   };
@@ -135,10 +170,11 @@ export function decodeBatches(bytes: Buffer): RecordBatch[] {
     };
     if (count < 0 || count > batchLength) throw new Error(`a record batch claims ${count} records`);
     const body = bytes.subarray(r.position, end);
-    const rr = codec === "none" ? Reader.from(body) : Reader.from(decompress(codec, bitmask, body));
+    const rr = new RecordCursor(codec === "none" ? body : decompress(codec, bitmask, body));
     for (let i = 0; i < count; i++)
       batch.records.push(readRecord(rr, baseOffset, firstTimestamp, logAppend ? maxTimestamp : null, codec));
-    if (rr.remaining !== 0) throw new Error(`${rr.remaining} bytes left over after a batch's ${count} records`);
+    if (rr.at !== rr.b.length)
+      throw new Error(`${rr.b.length - rr.at} bytes left over after a batch's ${count} records`);
     if (batch.control) {
       // A control record's key: version (int16), type (int16): 0 abort, 1 commit.
       const key = batch.records[0]?.key;

@@ -27,7 +27,7 @@ export interface ReadOptions {
   maxBytes?: number;
 }
 
-const DEFAULT_FETCH_BYTES = 4 * 1024 * 1024;
+const DEFAULT_FETCH_BYTES = 1024 * 1024;
 const MAX_FETCH_BYTES = 32 * 1024 * 1024;
 
 /** The visible records of [from, to) in offset order, one array per Fetch answer. */
