@@ -61,7 +61,10 @@ export async function* readRecords(
     }
     const visible = visibleRecords(batches, src.isolation === "read_committed", answer.abortedTransactions);
     const out = visible.filter((r) => r.offset >= position && r.offset < to);
-    position = (batches[batches.length - 1] as { lastOffset: bigint }).lastOffset + 1n;
+    const after = (batches[batches.length - 1] as { lastOffset: bigint }).lastOffset + 1n;
+    if (after <= position)
+      throw new KafkaError(2, `${src.broker} answered a Fetch at offset ${position} with records below it only`);
+    position = after;
     if (out.length > 0) yield out;
   }
 }
