@@ -91,12 +91,12 @@ describe("produceCommands", () => {
       acks: -1,
     });
     expect(kcat).toBe(
-      `printf '%s' 'it'\\''s "quoted" $HOME; rm -rf /' | kcat -P -b 127.0.0.1:9092 -t orders -p 1 -k 'k 1' -H 'trace id=a=b' -X acks=all`,
+      `printf '%s\\n' 'it'\\''s "quoted" $HOME; rm -rf /' | kcat -P -b 127.0.0.1:9092 -t orders -p 1 -k 'k 1' -H 'trace id=a=b' -X acks=all`,
     );
     expect(consoleProducer).toContain("kafka-console-producer.sh --bootstrap-server 127.0.0.1:9092 --topic orders");
     // The printf part of each, run by a real shell, gives back exactly the value (and the tab-separated line).
     const printed = execFileSync("sh", ["-c", kcat.split(" | ")[0] as string], { encoding: "utf8" });
-    expect(printed).toBe(value);
+    expect(printed).toBe(`${value}\n`);
     const line = execFileSync("sh", ["-c", consoleProducer.split(" | ")[0] as string], { encoding: "utf8" });
     expect(line).toBe(`trace id:a=b\tk 1\t${value}\n`);
   });

@@ -54,32 +54,55 @@ export function produceCommands(
   const servers = bootstrap.join(",");
   const value = input.value ?? "";
   const key = input.key ?? null;
-  // kcat splits its input into messages at newlines unless told another delimiter.
+  // kcat -P sends one message per line of its input and skips empty lines; a value with newlines is
+  // ended by the record-separator byte (0x1e) instead, which -D names. A null or empty value goes
+  // as "key<0x1f>" with -K naming 0x1f as the key delimiter (and -Z: empty means null).
   const multiline = value.includes("\n");
+  const empty = input.value === null || input.value === "";
+  const kcatInput = empty
+    ? key !== null
+      ? sh`printf '%s\\037\\n' ${key}`
+      : "printf '\\037\\n'"
+    : multiline
+      ? sh`printf '%s\\036' ${value}`
+      : sh`printf '%s\\n' ${value}`;
   const kcatParts = [
-    sh`printf '%s' ${value} | kcat -P -b ${servers} -t ${topic} -p ${partition}`,
-    ...(key !== null ? [sh`-k ${key}`] : []),
-    ...input.headers.map((h) => sh`-H ${`${h.key}=${h.value ?? ""}`}`),
-    ...(multiline ? [sh`-D ${verbatim("'\\x1e'")}`] : []),
+    sh`${verbatim(kcatInput)} | kcat -P -b ${servers} -t ${topic} -p ${partition}`,
+    ...(key !== null && !empty ? [sh`-k ${key}`] : []),
+    ...(empty ? ["-K '\\x1f'"] : []),
+    ...input.headers.map((h) => (h.value === null ? sh`-H ${h.key}` : sh`-H ${`${h.key}=${h.value}`}`)),
+    ...(multiline ? ["-D '\\x1e'"] : []),
     ...(input.value === null ? ["-Z"] : []),
     sh`-X ${`acks=${input.acks === -1 ? "all" : input.acks}`}`,
+    ...(input.value === "" && key === null ? ["# kcat sends an empty key with it, not none"] : []),
   ];
-  // The console producer reads one line per message: key, tab, value; headers first as k:v,k:v then a tab.
-  const headerText = input.headers.map((h) => `${h.key}:${h.value ?? ""}`).join(",");
-  const line = [...(input.headers.length > 0 ? [headerText] : []), ...(key !== null ? [key] : []), value].join("\t");
-  const props = [
-    ...(key !== null ? ["--property parse.key=true --property key.separator=$'\\t'"] : []),
-    ...(input.headers.length > 0
-      ? [
-          "--property parse.headers=true --property headers.delimiter=$'\\t' --property headers.separator=, --property headers.key.separator=:",
-        ]
+  // The console producer reads one message per line: headers (k:v,k:v), a tab, the key, a tab, the
+  // value — its default separators; printf writes the tabs, each field one quoted argument.
+  // null.marker=NULL makes "NULL" a null value or header value.
+  const usesNull = input.value === null || input.headers.some((h) => h.value === null);
+  const fields = [
+    ...(input.headers.length > 0 ? [input.headers.map((h) => `${h.key}:${h.value ?? "NULL"}`).join(",")] : []),
+    ...(key !== null ? [key] : []),
+    input.value ?? "NULL",
+  ];
+  const cannot = [
+    ...(value.includes("\n") ? ["its value has a newline (one message per line)"] : []),
+    ...(key?.includes("\t") || key?.includes("\n") ? ["its key has a tab or a newline"] : []),
+    ...(input.headers.some((h) => /[,:\t\n]/.test(h.key) || /[,\t\n]/.test(h.value ?? ""))
+      ? ["a header has a ',' or a tab (or a ':' in its key)"]
+      : []),
+    ...(usesNull && [key, input.value, ...input.headers.map((h) => h.value)].includes("NULL")
+      ? ['"NULL" stands for null here (null.marker), and the message also holds the text NULL']
       : []),
   ];
   const consoleProducer = [
-    sh`printf '%s\\n' ${line} | kafka-console-producer.sh --bootstrap-server ${servers} --topic ${topic}`,
+    sh`printf ${verbatim(`'${fields.map(() => "%s").join("\\t")}\\n'`)} ${verbatim(fields.map((f) => sh`${f}`).join(" "))} | kafka-console-producer.sh --bootstrap-server ${servers} --topic ${topic}`,
     sh`--producer-property ${`acks=${input.acks === -1 ? "all" : input.acks}`}`,
-    ...props,
-    ...(explicit || key === null
+    ...(key !== null ? ["--property parse.key=true"] : []),
+    ...(input.headers.length > 0 ? ["--property parse.headers=true"] : []),
+    ...(usesNull ? ["--property null.marker=NULL"] : []),
+    ...(cannot.length > 0 ? [`# the console producer cannot send this message as it is: ${cannot.join("; ")}`] : []),
+    ...(cannot.length === 0 && (explicit || key === null)
       ? [`# the console producer picks the partition itself${key !== null ? ` (by key: ${partition})` : ""}`]
       : []),
   ].join(" ");

@@ -347,6 +347,87 @@ describe.skipIf(!hasKcat)("messages", () => {
     ]);
   });
 
+  it("the kcat and console-producer commands of an answer, run as shown, write the same message", async () => {
+    /** The last record of a partition as kcat's JSON shows it. */
+    const last = (partition: number) => {
+      const out = kcat([
+        "-b",
+        bootstrap(),
+        "-C",
+        "-t",
+        spread,
+        "-p",
+        String(partition),
+        "-o",
+        "-1",
+        "-c",
+        "1",
+        "-e",
+        "-q",
+        "-J",
+      ]);
+      const j = JSON.parse(out) as {
+        offset: number;
+        key: string | null;
+        payload: string | null;
+        headers?: (string | null)[];
+      };
+      return { offset: j.offset, key: j.key, payload: j.payload, headers: j.headers ?? [] };
+    };
+    const inputs = [
+      {
+        key: "multi",
+        value: "line 1\nline 2\n",
+        headers: [
+          { key: "h", value: "1" },
+          { key: "nothing", value: null },
+        ],
+      },
+      { key: "tomb", value: null },
+      { key: null, value: "", partition: 1 },
+      {
+        key: "j",
+        value: '{"a": [1, 2], "b": "x y"}',
+        valueType: "json",
+        headers: [
+          { key: "k", value: "v:w" },
+          { key: "n", value: null },
+        ],
+      },
+    ];
+    let consoleRuns = 0;
+    for (const input of inputs) {
+      const res = await route(postMessage, spread, "", { method: "POST", body: input });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const out = res.body as unknown as ProducedMessage;
+      const written = last(out.partition);
+      expect(written.offset).toBe(out.offset);
+      expect(written).toMatchObject({
+        key: input.key,
+        payload: input.value,
+        headers: (input.headers ?? []).flatMap((h) => [h.key, h.value]),
+      });
+      execFileSync("sh", ["-c", out.commands.kcat], { timeout: 30_000 });
+      const byKcat = last(out.partition);
+      // kcat cannot send an empty value without a key: the command says it adds an empty key.
+      const keyByKcat = out.commands.kcat.includes("kcat sends an empty key") ? "" : written.key;
+      expect({ ...byKcat, offset: 0 }, out.commands.kcat).toEqual({ ...written, key: keyByKcat, offset: 0 });
+      expect(byKcat.offset).toBe(written.offset + 1);
+      if (input.key !== null && !out.commands.consoleProducer.includes("cannot send")) {
+        const java = `java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '${libs}/*' org.apache.kafka.tools.ConsoleProducer`;
+        execFileSync("sh", ["-c", out.commands.consoleProducer.replace("kafka-console-producer.sh", java)], {
+          timeout: 90_000,
+          stdio: "ignore",
+        });
+        const byConsole = last(out.partition); // by key: the same partition as ours
+        expect({ ...byConsole, offset: 0 }, out.commands.consoleProducer).toEqual({ ...written, offset: 0 });
+        expect(byConsole.offset).toBe(written.offset + 2);
+        consoleRuns++;
+      }
+    }
+    expect(consoleRuns).toBe(2); // "tomb" and "j"; "multi" cannot go line by line
+  });
+
   it("answers bad input with 4xx naming the field, and refuses internal topics and read-only clusters", async () => {
     const cases: [string, string, number, string | undefined][] = [
       [codecs, "?offset=-1", 400, "offset"],
