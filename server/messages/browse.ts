@@ -4,18 +4,16 @@ import type { MessagePage, MessagePagePartition } from "@/lib/types";
 import type { ClusterContext } from "../clusters/context";
 import { AppError } from "../errors";
 import { KafkaError } from "../kafka/error-codes";
-import type { RawRecord } from "./batches";
 import { toMessage } from "./decode";
 import type { Isolation, LayoutPartition, TopicLayout } from "./kafka-io";
-import { type PartitionSource, readBackward, readForward } from "./reader";
+import { type PartitionSource, readRecords, readRecordsBackward } from "./reader";
 import {
   type Cursor,
   type Direction,
   decodeCursor,
   encodeCursor,
-  mergeBackward,
-  mergeForward,
-  type PartitionRecord,
+  mergeStreams,
+  type PartitionStream,
   pagePositions,
 } from "./seek";
 
@@ -48,20 +46,6 @@ export function requirePartition(layout: TopicLayout, partition: number): Layout
 interface Bounds {
   logStart: bigint;
   end: bigint;
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time, keeping the order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** ListOffsets at `timestamp` for each partition, one request per leader. */
@@ -192,7 +176,11 @@ export async function browseMessages(
     }
   }
 
-  const lists = await mapLimit(live, CONCURRENCY, async (p): Promise<PartitionRecord[]> => {
+  // One stream per partition, read lazily by the merge: a page over one partition fetches about
+  // `limit` records at once; over many, each starts small (64 KiB, or a window of ~2·limit/P
+  // offsets back) and reads on only while the merge takes from it.
+  const single = live.length === 1;
+  const streams: PartitionStream[] = live.map((p) => {
     const b = bounds.get(p.partition) as Bounds;
     const src: PartitionSource = {
       topic,
@@ -201,14 +189,22 @@ export async function browseMessages(
       isolation: q.isolation,
     };
     const at = start.get(p.partition) as bigint;
-    const opts = { signal, timeoutMs: TIMEOUT_MS };
-    const records: RawRecord[] =
+    const opts = {
+      signal,
+      timeoutMs: TIMEOUT_MS,
+      maxBytes: single ? Math.min(1024 * 1024, Math.max(65_536, q.limit * 1200)) : 65_536,
+      grow: true,
+    };
+    const chunks =
       direction === "forward"
-        ? await readForward(ctx.gateway, src, at, b.end, q.limit, opts)
-        : await readBackward(ctx.gateway, src, b.logStart, at, q.limit, opts);
-    return records.map((record) => ({ partition: p.partition, record }));
+        ? readRecords(ctx.gateway, src, at, b.end, opts)
+        : readRecordsBackward(ctx.gateway, src, b.logStart, at, {
+            ...opts,
+            window: single ? q.limit : Math.max(16, Math.ceil((2 * q.limit) / live.length)),
+          });
+    return { partition: p.partition, chunks };
   });
-  const page = direction === "forward" ? mergeForward(lists, q.limit) : mergeBackward(lists, q.limit);
+  const page = await mergeStreams(streams, q.limit, direction, CONCURRENCY);
   const { next, prev } = pagePositions(start, page);
 
   const partitions: MessagePagePartition[] = live.map((p) => {

@@ -26,42 +26,78 @@ const before = (a: PartitionRecord, b: PartitionRecord): boolean =>
       ? a.partition < b.partition
       : a.record.offset < b.record.offset;
 
-/** Each list in offset order; the first `limit` of their k-way merge by timestamp. */
-export function mergeForward(lists: PartitionRecord[][], limit: number): PartitionRecord[] {
-  const heads = lists.map(() => 0);
-  const out: PartitionRecord[] = [];
-  while (out.length < limit) {
-    let best = -1;
-    for (let i = 0; i < lists.length; i++) {
-      const candidate = (lists[i] as PartitionRecord[])[heads[i] as number];
-      if (!candidate) continue;
-      if (best < 0 || before(candidate, (lists[best] as PartitionRecord[])[heads[best] as number] as PartitionRecord))
-        best = i;
-    }
-    if (best < 0) break;
-    out.push((lists[best] as PartitionRecord[])[heads[best] as number] as PartitionRecord);
-    heads[best] = (heads[best] as number) + 1;
-  }
-  return out;
+/**
+ * One partition's records in reading order, a chunk at a time: ascending offsets for a forward
+ * page, descending for a backward one.
+ */
+export interface PartitionStream {
+  partition: number;
+  chunks: AsyncIterator<RawRecord[]>;
 }
 
-/** Each list in offset order; the last `limit` of their merge, taken from the tails, oldest first. */
-export function mergeBackward(lists: PartitionRecord[][], limit: number): PartitionRecord[] {
-  const tails = lists.map((l) => l.length - 1);
-  const out: PartitionRecord[] = [];
-  while (out.length < limit) {
-    let best = -1;
-    for (let i = 0; i < lists.length; i++) {
-      const candidate = (lists[i] as PartitionRecord[])[tails[i] as number];
-      if (!candidate) continue;
-      if (best < 0 || before((lists[best] as PartitionRecord[])[tails[best] as number] as PartitionRecord, candidate))
-        best = i;
-    }
-    if (best < 0) break;
-    out.push((lists[best] as PartitionRecord[])[tails[best] as number] as PartitionRecord);
-    tails[best] = (tails[best] as number) - 1;
+/** A stream's buffered chunk and where the merge is in it. */
+class Head {
+  chunk: RawRecord[] = [];
+  at = 0;
+  done = false;
+
+  constructor(readonly stream: PartitionStream) {}
+
+  get current(): PartitionRecord | undefined {
+    const record = this.chunk[this.at];
+    return record && { partition: this.stream.partition, record };
   }
-  return out.reverse();
+
+  /** Makes `current` the next record, reading the next chunk when this one is used up. */
+  async fill(): Promise<void> {
+    while (this.at >= this.chunk.length && !this.done) {
+      const next = await this.stream.chunks.next();
+      if (next.done) this.done = true;
+      else {
+        this.chunk = next.value;
+        this.at = 0;
+      }
+    }
+  }
+}
+
+/**
+ * The first `limit` records of the streams' k-way merge: forward, the oldest first by (timestamp,
+ * partition, offset); backward, the newest first, returned oldest first. Lazy: a partition is read
+ * only as far as the merge takes records from it, one chunk ahead, so a page over many partitions
+ * never holds `limit` records of each. The streams are closed afterwards.
+ */
+export async function mergeStreams(
+  streams: PartitionStream[],
+  limit: number,
+  direction: Direction,
+  concurrency = 8,
+): Promise<PartitionRecord[]> {
+  const heads = streams.map((s) => new Head(s));
+  const out: PartitionRecord[] = [];
+  try {
+    for (let i = 0; i < heads.length; i += concurrency)
+      await Promise.all(heads.slice(i, i + concurrency).map((h) => h.fill()));
+    while (out.length < limit) {
+      let best: Head | null = null;
+      let bestRecord: PartitionRecord | undefined;
+      for (const h of heads) {
+        const c = h.current;
+        if (!c) continue;
+        if (!bestRecord || (direction === "forward" ? before(c, bestRecord) : before(bestRecord, c))) {
+          best = h;
+          bestRecord = c;
+        }
+      }
+      if (!best || !bestRecord) break;
+      out.push(bestRecord);
+      best.at++;
+      await best.fill();
+    }
+  } finally {
+    await Promise.all(streams.map((s) => s.chunks.return?.()));
+  }
+  return direction === "forward" ? out : out.reverse();
 }
 
 /** A cursor: a direction and a position per partition, for one topic. */
