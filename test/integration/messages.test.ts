@@ -122,6 +122,7 @@ describe.skipIf(!hasKcat)("messages", () => {
   const codecs = uniqueName("codecs");
   const txn = uniqueName("txn");
   const spread = uniqueName("spread");
+  const appendTime = uniqueName("append-time");
   const internalish = "__quorum_internal_test";
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-msg-"));
   const bootstrap = () => tc.bootstrap.join(",");
@@ -182,6 +183,13 @@ describe.skipIf(!hasKcat)("messages", () => {
       );
       await new Promise((r) => setTimeout(r, 30)); // distinct timestamps between the runs
     }
+    await service.createTopic({
+      name: appendTime,
+      partitions: 1,
+      replicationFactor: 2,
+      configs: { "message.timestamp.type": "LogAppendTime" },
+    });
+    kcat(["-b", bootstrap(), "-P", "-t", appendTime, "-p", "0", "-K", ":"], "a:1\nb:2\nc:3\n");
     // Transactions from Kafka's own producer, between plain records from kcat.
     kcat(["-b", bootstrap(), "-P", "-t", txn, "-p", "0", "-K", ":"], "plain:before\n");
     const src = path.join(tmp, "TxnProducer.java");
@@ -217,6 +225,19 @@ describe.skipIf(!hasKcat)("messages", () => {
     expect(before.messages.map(asKcat)).toEqual(expected.slice(-50, -25));
     const after = await page(codecs, { cursor: before.nextCursor as string, limit: "25" });
     expect(after.messages.map(asKcat)).toEqual(expected.slice(-25));
+  });
+
+  it("LogAppendTime topics show the broker's time, as kcat does", async () => {
+    const expected = kcatRecords(tc.bootstrap, appendTime);
+    expect(expected.map((r) => r.value)).toEqual(["1", "2", "3"]);
+    const tstypes = kcat(["-b", bootstrap(), "-C", "-t", appendTime, "-o", "beginning", "-e", "-q", "-J"])
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { tstype: string }).tstype);
+    expect(tstypes).toEqual(["logappend", "logappend", "logappend"]);
+    const got = await page(appendTime, { seek: "oldest" });
+    expect(got.messages.map(asKcat)).toEqual(expected);
+    expect(got.messages.map((m) => m.timestampType)).toEqual(["LogAppendTime", "LogAppendTime", "LogAppendTime"]);
   });
 
   it("hides the aborted transaction under read_committed and shows it under read_uncommitted; control records never", async () => {
