@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { type ClusterShape, clusterShape, shapeChanges, stableClusterShape } from "../test/helpers/cluster-shape";
 import { kafkaTopicConfigs } from "../test/helpers/kafka-configs";
@@ -265,6 +266,134 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
       body: { topic: "a b" },
       expectStatus: 400,
       expectCode: "validation_failed",
+    },
+    // Messages: browse (GET) and produce (POST).
+    ...(
+      [
+        ["offset negative", "?offset=-1", 400, "validation_failed", "offset"],
+        ["offset not a number", "?offset=abc", 400, "validation_failed", "offset"],
+        ["offset with an exponent", "?offset=1e3", 400, "validation_failed", "offset"],
+        ["offset past int64", "?offset=9223372036854775808", 400, "validation_failed", "offset"],
+        ["limit above the cap", "?limit=1001", 400, "validation_failed", "limit"],
+        ["limit zero", "?limit=0", 400, "validation_failed", "limit"],
+        ["unknown partition", "?partition=7", 400, "validation_failed", "partition"],
+        ["negative partition", "?partition=-1", 400, "validation_failed", "partition"],
+        ["unknown isolation", "?isolation=dirty", 400, "validation_failed", "isolation"],
+        ["unknown seek", "?seek=middle", 400, "validation_failed", "seek"],
+        ["seek=offset without an offset", "?seek=offset", 400, "validation_failed", "offset"],
+        ["timestamp not a time", "?timestamp=yesterday", 400, "validation_failed", "timestamp"],
+        ["cursor not a cursor", "?cursor=nonsense", 400, "validation_failed", "cursor"],
+        ["cursor with an offset", "?cursor=abc&offset=1", 400, "validation_failed", "cursor"],
+        ["unknown value format", "?valueFormat=xml", 400, "validation_failed", "valueFormat"],
+        ["unknown parameter", "?ofset=1", 400, "validation_failed", undefined],
+      ] as const
+    ).map(
+      ([label, query, expectStatus, expectCode, expectField]): Case => ({
+        name: `messages: ${label}`,
+        method: "GET",
+        path: `${api}/topics/${t}/messages${query}`,
+        expectStatus,
+        expectCode,
+        ...(expectField ? { expectField } : {}),
+      }),
+    ),
+    {
+      name: "messages: unknown topic",
+      method: "GET",
+      path: `${api}/topics/${missing}/messages`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "messages: partition for a key, unknown topic",
+      method: "GET",
+      path: `${api}/topics/${missing}/messages/partition?key=a`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "messages: partition for a key, unknown parameter",
+      method: "GET",
+      path: `${api}/topics/${t}/messages/partition?kee=a`,
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    ...(
+      [
+        ["malformed JSON value", { value: "{nope", valueType: "json" }, 400, "validation_failed", "value"],
+        ["no value", { key: "k" }, 400, "validation_failed", "value"],
+        ["acks 2", { value: "x", acks: 2 }, 400, "validation_failed", "acks"],
+        ["unknown partition", { value: "x", partition: 7 }, 400, "validation_failed", "partition"],
+        ["negative partition", { value: "x", partition: -1 }, 400, "validation_failed", "partition"],
+        [
+          "header without a key",
+          { value: "x", headers: [{ key: "", value: "v" }] },
+          400,
+          "validation_failed",
+          "headers.0.key",
+        ],
+        ["unknown field", { value: "x", colour: "red" }, 400, "validation_failed", undefined],
+      ] as const
+    ).map(
+      ([label, body, expectStatus, expectCode, expectField]): Case => ({
+        name: `produce: ${label}`,
+        method: "POST",
+        path: `${api}/topics/${t}/messages`,
+        body,
+        expectStatus,
+        expectCode,
+        ...(expectField ? { expectField } : {}),
+      }),
+    ),
+    {
+      name: "produce: body not JSON",
+      method: "POST",
+      path: `${api}/topics/${t}/messages`,
+      ...jsonText('{"value":'),
+      expectStatus: 400,
+      expectCode: "invalid_json",
+    },
+    {
+      name: "produce: unknown topic",
+      method: "POST",
+      path: `${api}/topics/${missing}/messages`,
+      body: { value: "x" },
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "produce: internal topic",
+      method: "POST",
+      path: `${api}/topics/__consumer_offsets/messages`,
+      body: { value: "x" },
+      expectStatus: 409,
+      expectCode: "internal_topic",
+    },
+    {
+      name: "produce: text/plain",
+      method: "POST",
+      path: `${api}/topics/${t}/messages`,
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify({ value: "x" }),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+    {
+      name: "produce: cross-site",
+      method: "POST",
+      path: `${api}/topics/${t}/messages`,
+      headers: { ...jsonType, Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+      body: { value: "x" },
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: "produce: PUT",
+      method: "PUT",
+      path: `${api}/topics/${t}/messages`,
+      body: { value: "x" },
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
     },
     {
       name: "any: unknown cluster",
@@ -953,6 +1082,7 @@ function clusterCases(prefix: string, t: string): Case[] {
     readOnly("drill", "POST", "/drills", { topic: "orders" }),
     readOnly("workload", "POST", "/workload", { action: "start" }),
     readOnly("workload group", "POST", "/workload/groups/billing", { paused: true }),
+    readOnly("produce a message", "POST", `/topics/${t}/messages`, { value: "x" }),
   ];
 }
 
@@ -1125,8 +1255,16 @@ test.describe("API contract of the production server", () => {
     failedCount = failures.length;
 
     const finalShape = await stableClusterShape(bootstrap);
+    // No produce row got a message through: the suite's topic is still empty (kcat reads it).
+    const written = execFileSync(
+      "kcat",
+      ["-b", bootstrap.join(","), "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%p %o\\n"],
+      { encoding: "utf8", timeout: 30_000 },
+    );
     const configsAfter = await kafkaTopicConfigs(bootstrap, [topic, "__consumer_offsets"]);
     const overall = shapeChanges(baseline, finalShape).map((c) => `after the table: ${c}`);
+    if (written.trim() !== "")
+      overall.push(`after the table: ${topic} holds messages: ${written.trim().slice(0, 200)}`);
     for (const name of [topic, "__consumer_offsets"]) {
       const before = configsBefore[name] ?? {};
       const after = configsAfter[name] ?? {};

@@ -382,3 +382,87 @@ export interface ConnectionTestResult {
   ok: boolean;
   steps: ConnectionTestStep[];
 }
+
+// Messages (GET/POST /api/clusters/:c/topics/:t/messages)
+
+/** How a key or value is shown: as asked, or what "auto" found it to be. */
+export type DataFormat = "text" | "json" | "hex" | "base64";
+export type RequestedFormat = DataFormat | "auto";
+
+export interface DecodedData {
+  format: DataFormat;
+  /** The text, JSON text, hex or base64 of at most the size cap's bytes. */
+  data: string;
+  /** The original size in bytes. */
+  size: number;
+  /** Only the first bytes (the cap) are in `data`. */
+  truncated: boolean;
+  /** Why the format asked for could not be used (e.g. "not valid JSON: …"): `data` is then text. */
+  error?: string;
+}
+
+export type CompressionCodec = "none" | "gzip" | "snappy" | "lz4" | "zstd";
+
+export interface KafkaMessage {
+  partition: number;
+  offset: number;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  timestampType: "CreateTime" | "LogAppendTime";
+  /** null: no key (or a tombstone's value). */
+  key: DecodedData | null;
+  value: DecodedData | null;
+  headers: { key: string; value: DecodedData | null }[];
+  /** The record's encoded size in its batch, uncompressed. */
+  size: number;
+  /** The codec of the batch the record came in. */
+  compression: CompressionCodec;
+}
+
+export type MessageSeek = "newest" | "oldest" | "offset" | "timestamp";
+export type ReadIsolation = "read_committed" | "read_uncommitted";
+
+export interface MessagePagePartition {
+  partition: number;
+  leader: number;
+  logStartOffset: number;
+  /** The end a consumer would read to: the last stable offset under read_committed, else the high watermark. */
+  endOffset: number;
+  /** The offsets this page read for the partition, [from, to) (from = to: nothing). */
+  from: number;
+  to: number;
+}
+
+export interface MessagePage {
+  topic: string;
+  isolation: ReadIsolation;
+  /** Oldest first: by timestamp across partitions, by offset within one. */
+  messages: KafkaMessage[];
+  partitions: MessagePagePartition[];
+  /** The next (newer) page and the previous (older) page; null when there is nothing there now. */
+  nextCursor: string | null;
+  prevCursor: string | null;
+  /** What the answer had to explain: an offset before the log start or past the end, no message after a time, … */
+  notices: string[];
+}
+
+export interface ProducedMessage {
+  topic: string;
+  partition: number;
+  /** null with acks=0 (Kafka does not answer). */
+  offset: number | null;
+  /** The broker's LogAppendTime when the topic uses it, else null. */
+  logAppendTime: number | null;
+  /** How the partition was chosen. */
+  partitioner: "explicit" | "murmur2" | "round-robin";
+  /** The same message sent by other tools, shell-quoted. */
+  commands: { kcat: string; consoleProducer: string };
+}
+
+export interface PartitionChoice {
+  topic: string;
+  partitions: number;
+  /** null without a key: Kafka's clients then spread keyless records (Quorum sends them round-robin). */
+  partition: number | null;
+  partitioner: "murmur2" | "round-robin";
+}

@@ -12,6 +12,19 @@ import {
   type NewTopic,
   type RawConfigEntry,
 } from "../kafka/admin-requests";
+import type { FetchedPartition } from "../kafka/apis";
+import {
+  type FetchAsk,
+  fetchPartition,
+  type Isolation,
+  type OffsetAt,
+  offsetsAt,
+  type ProduceAnswer,
+  type ProduceRecord,
+  produceRecord,
+  type TopicLayout,
+  topicLayout,
+} from "../kafka/message-requests";
 import { KafkaPool } from "../kafka/pool";
 import { type ClusterSnapshot, takeSnapshot } from "../kafka/snapshot";
 import { WireError } from "../kafka/wire-error";
@@ -36,6 +49,28 @@ export interface KafkaGateway {
   alterTopicConfigs(seeds: string[], topic: string, changes: Record<string, string | null>): Promise<void>;
   /** Preferred election for exactly the given partitions (topic → partition numbers). */
   electPreferredLeaders(seeds: string[], partitions: Map<string, number[]>): Promise<ElectionResult[]>;
+  /** A topic's partitions and their leaders, from a fresh Metadata answer; null when there is no such topic. */
+  topicLayout(seeds: string[], topic: string, timeoutMs: number): Promise<TopicLayout | null>;
+  /** One Fetch of one partition from `broker` (its leader), outside any consumer group. */
+  fetchPartition(broker: string, ask: FetchAsk, timeoutMs: number): Promise<FetchedPartition>;
+  /** ListOffsets at one timestamp (-2 log start, -1 end, else a time in ms) for partitions `broker` leads. */
+  offsetsAt(
+    broker: string,
+    topic: string,
+    partitions: number[],
+    timestamp: bigint,
+    isolation: Isolation,
+    timeoutMs: number,
+  ): Promise<OffsetAt[]>;
+  /** Produce one record to a partition's leader (sent once: a lost answer is an unknown outcome). */
+  produceRecord(
+    broker: string,
+    topic: string,
+    partition: number,
+    record: ProduceRecord,
+    acks: -1 | 0 | 1,
+    timeoutMs: number,
+  ): Promise<ProduceAnswer>;
   /** Open connections per broker address ("host:port" → count). */
   openSockets(): Map<string, number>;
   /** Closes the gateway's connections. */
@@ -80,6 +115,12 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
     deleteTopic: (seeds, topic) => explained(deleteTopic(pool, seeds, topic)),
     alterTopicConfigs: (seeds, topic, changes) => explained(alterTopicConfigs(pool, seeds, topic, changes)),
     electPreferredLeaders: (seeds, partitions) => explained(electPreferredLeaders(pool, seeds, partitions)),
+    topicLayout: (seeds, topic, timeoutMs) => explained(topicLayout(pool, seeds, topic, timeoutMs)),
+    fetchPartition: (broker, ask, timeoutMs) => explained(fetchPartition(pool, broker, ask, timeoutMs)),
+    offsetsAt: (broker, topic, partitions, timestamp, isolation, timeoutMs) =>
+      explained(offsetsAt(pool, broker, topic, partitions, timestamp, isolation, timeoutMs)),
+    produceRecord: (broker, topic, partition, record, acks, timeoutMs) =>
+      explained(produceRecord(pool, broker, topic, partition, record, acks, timeoutMs)),
     openSockets: () => pool.openSockets(),
     close: () => pool.close(),
   };

@@ -23,6 +23,7 @@ import {
   metadataV12,
   offsetFetchV8,
   offsetFetchV9,
+  produceV9,
   type Reader,
   Writer,
 } from "@platformatic/kafka";
@@ -536,3 +537,130 @@ export const API_VERSIONS_FEATURES: Negotiated<
   [clientSoftwareName: string, clientSoftwareVersion: string],
   ApiVersionsFeatures
 > = { name: "ApiVersions", key: 18, versions: [apiVersionsFeaturesV3] };
+
+/** One partition of a Fetch answer, its records left as the bytes Kafka sent (see server/messages/batches.ts). */
+export interface FetchedPartition {
+  partition: number;
+  errorCode: number;
+  highWatermark: bigint;
+  lastStableOffset: bigint;
+  logStartOffset: bigint;
+  /** read_committed only: the aborted transactions whose records may be in `records`. */
+  abortedTransactions: { producerId: bigint; firstOffset: bigint }[];
+  /** Record batches; the last one may be cut short by the size limit. Empty when there are none. */
+  records: Buffer;
+}
+
+export interface FetchResponse {
+  errorCode: number;
+  topics: { topic: string; partitions: FetchedPartition[] }[];
+}
+
+export interface FetchPartitionRequest {
+  partition: number;
+  fetchOffset: bigint;
+  partitionMaxBytes: number;
+}
+
+/**
+ * Fetch v12 (flexible, topics by name; Kafka 2.7 and later, 4.x included), without a fetch session
+ * (session 0, epoch -1) and as a client (replica -1). Its own parser: the library's decodes every
+ * record batch inside the answer, with a zstd decompressor Node 20 lacks, and reads the partitions'
+ * tagged fields with a reader that is only right when there are none. Here the records stay bytes.
+ */
+const fetchV12: Module<
+  [
+    maxWaitMs: number,
+    minBytes: number,
+    maxBytes: number,
+    isolationLevel: number,
+    topics: [string, FetchPartitionRequest[]][],
+  ],
+  FetchResponse
+> = {
+  api: { key: 1, version: 12 },
+  createRequest: (maxWaitMs, minBytes, maxBytes, isolationLevel, topics) =>
+    Writer.create()
+      .appendInt32(-1) // replica_id: a client
+      .appendInt32(maxWaitMs)
+      .appendInt32(minBytes)
+      .appendInt32(maxBytes)
+      .appendInt8(isolationLevel)
+      .appendInt32(0) // session_id: none
+      .appendInt32(-1) // session_epoch: a full fetch outside any session
+      .appendArray(topics, (w, [topic, partitions]) =>
+        w.appendString(topic).appendArray(partitions, (pw, p) =>
+          pw
+            .appendInt32(p.partition)
+            .appendInt32(-1) // current_leader_epoch: unknown
+            .appendInt64(p.fetchOffset)
+            .appendInt32(-1) // last_fetched_epoch
+            .appendInt64(-1n) // log_start_offset: followers only
+            .appendInt32(p.partitionMaxBytes),
+        ),
+      )
+      .appendArray([], () => {}) // forgotten_topics_data
+      .appendString("") // rack_id
+      .appendTaggedFields(),
+  parseResponse: (_correlationId, _apiKey, _apiVersion, r) => {
+    r.readInt32(); // throttle_time_ms
+    const errorCode = r.readInt16();
+    r.readInt32(); // session_id
+    const topics = r.readArray(
+      (t) => {
+        const topic = t.readString();
+        const partitions = t.readArray(
+          (p): FetchedPartition => {
+            const partition = p.readInt32();
+            const partitionError = p.readInt16();
+            const highWatermark = p.readInt64();
+            const lastStableOffset = p.readInt64();
+            const logStartOffset = p.readInt64();
+            const aborted =
+              p.readNullableArray(
+                (a) => {
+                  const producerId = a.readInt64();
+                  const firstOffset = a.readInt64();
+                  skipTaggedFields(a);
+                  return { producerId, firstOffset };
+                },
+                true,
+                false,
+              ) ?? [];
+            p.readInt32(); // preferred_read_replica
+            const size = p.readUnsignedVarInt() - 1; // COMPACT_RECORDS: length + 1, 0 for null
+            if (size > p.remaining) throw new Error(`a partition's records claim ${size} bytes`);
+            const records = size > 0 ? p.buffer.slice(p.position, p.position + size) : Buffer.alloc(0);
+            if (size > 0) p.skip(size);
+            skipTaggedFields(p);
+            return {
+              partition,
+              errorCode: partitionError,
+              highWatermark,
+              lastStableOffset,
+              logStartOffset,
+              abortedTransactions: aborted,
+              records,
+            };
+          },
+          true,
+          false,
+        );
+        skipTaggedFields(t);
+        return { topic, partitions };
+      },
+      true,
+      false,
+    );
+    return { errorCode, topics };
+  },
+};
+export const FETCH = negotiated("Fetch", [fetchV12]);
+
+/**
+ * Produce v9 (flexible; Kafka 2.8 to 4.x): the library's encoder builds one uncompressed batch per
+ * partition. Not v10/v11: their answers may carry tagged fields (the new leader after
+ * NOT_LEADER_OR_FOLLOWER) that the library's parser misreads, which would turn a clean refusal into
+ * an unknown outcome.
+ */
+export const PRODUCE = negotiated("Produce", [produceV9]);

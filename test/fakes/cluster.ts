@@ -5,7 +5,9 @@ import type { KafkaGateway, NodeSupervisor, SupervisedNode } from "@/server/clus
 import { ReadModel } from "@/server/clusters/read-model";
 import type { StopMode } from "@/server/embedded/node-process";
 import type { ElectionResult, NewTopic } from "@/server/kafka/admin-requests";
+import type { FetchAsk, Isolation, ProduceRecord, TopicLayout } from "@/server/kafka/message-requests";
 import type { ClusterSnapshot, SnapshotPartition, SnapshotTopic } from "@/server/kafka/snapshot";
+import { FakeMessageLog } from "./message-log";
 
 /**
  * Fakes at the two seams of server/clusters (gateway.ts): a Kafka that answers from a cluster state
@@ -56,6 +58,9 @@ export class FakeGateway implements KafkaGateway {
   afterTake: (n: number) => void = () => {};
   /** When set, every snapshot waits for it to resolve (after `takeMs`): a test decides when takes end. */
   gate: Promise<void> | null = null;
+
+  /** The topics' messages, for Fetch, ListOffsets and Produce. */
+  readonly messages = new FakeMessageLog();
 
   constructor(public state: FakeState) {}
 
@@ -113,6 +118,33 @@ export class FakeGateway implements KafkaGateway {
   async electPreferredLeaders(_seeds: string[], partitions: Map<string, number[]>) {
     this.calls.push({ op: "electPreferredLeaders", args: [partitions] });
     return this.electAnswer(partitions);
+  }
+
+  async topicLayout(_seeds: string[], name: string): Promise<TopicLayout | null> {
+    const t = this.state.topics.find((x) => x.name === name);
+    if (!t) return null;
+    return {
+      name: t.name,
+      internal: t.internal,
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition,
+        leader: p.leader,
+        leaderAddress: p.leader >= 0 ? `127.0.0.1:${9000 + p.leader}` : null,
+      })),
+    };
+  }
+
+  async fetchPartition(_broker: string, ask: FetchAsk) {
+    return this.messages.fetch(ask);
+  }
+
+  async offsetsAt(_broker: string, name: string, partitions: number[], timestamp: bigint, isolation: Isolation) {
+    return this.messages.offsetsAt(name, partitions, timestamp, isolation);
+  }
+
+  async produceRecord(_broker: string, name: string, partition: number, record: ProduceRecord, acks: -1 | 0 | 1) {
+    this.calls.push({ op: "produceRecord", args: [name, partition, acks] });
+    return this.messages.produce(name, partition, record, acks, Date.now());
   }
 
   openSockets() {
