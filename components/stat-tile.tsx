@@ -20,12 +20,18 @@ export function StatTile({
     bad: "text-rose-700",
   };
   const body = (
-    <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm hover:border-slate-300">
+    <div className="flex h-full flex-col justify-between rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm hover:border-slate-300">
       <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
       <div className={`mt-1 text-2xl font-semibold tabular-nums ${tones[tone]}`} data-testid={testId}>
         {value}
       </div>
     </div>
   );
-  return href ? <Link href={href}>{body}</Link> : body;
+  return href ? (
+    <Link href={href} className="block h-full">
+      {body}
+    </Link>
+  ) : (
+    body
+  );
 }
