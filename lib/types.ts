@@ -358,3 +358,69 @@ export interface ConnectionTestResult {
   ok: boolean;
   steps: ConnectionTestStep[];
 }
+
+/** How a reset moves a group's offsets: kafka-consumer-groups --reset-offsets --to-… */
+export type OffsetResetMode = "earliest" | "latest" | "timestamp" | "offset" | "shift" | "group";
+
+/** One partition of a reset's preview (--dry-run) or of what was applied (--execute). */
+export interface OffsetResetPartition {
+  topic: string;
+  partition: number;
+  /** The group's committed offset now; null when it has none for this partition. */
+  currentOffset: number | null;
+  /** Where the mode points, before clamping to the log. */
+  requestedOffset: number;
+  /** What is (or would be) committed: requestedOffset clamped to [logStartOffset, logEndOffset]. */
+  newOffset: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  /** Set when requestedOffset lay outside the log and was moved to its start or end. */
+  clamped: "log-start" | "log-end" | null;
+  /** A word on how newOffset was found, when it is not plain (a timestamp past the last message, …). */
+  note: string | null;
+  lagBefore: number | null;
+  lagAfter: number;
+}
+
+/** POST /api/clusters/:c/consumer-groups/:g/reset-offsets */
+export interface OffsetResetReport {
+  groupId: string;
+  mode: OffsetResetMode;
+  /** false: a preview (nothing changed); true: the offsets were committed. */
+  executed: boolean;
+  partitions: OffsetResetPartition[];
+  /** Members the group has now: a group with members cannot be reset (Kafka's rule). */
+  activeMembers: { clientId: string; host: string }[];
+  /** The equivalent kafka-consumer-groups command (with --dry-run for a preview, --execute when applied). */
+  command: string;
+}
+
+/** DELETE /api/clusters/:c/consumer-groups/:g and …/offsets/:topic */
+export interface GroupDeleteReport {
+  groupId: string;
+  /** The topic whose offsets were deleted; null when the whole group was. */
+  topic: string | null;
+  partitions: number[];
+  command: string;
+}
+
+/** POST /api/clusters/:c/topics/:t/delete-records */
+export interface DeleteRecordsReport {
+  topic: string;
+  /** Per partition: the log start before and after. */
+  partitions: { partition: number; beforeOffset: number; logStartOffset: number; logEndOffset: number }[];
+  executed: boolean;
+  command: string;
+}
+
+/** One action on a consumer group, as the group's timeline shows it. */
+export interface GroupActionRecord {
+  ts: number;
+  groupId: string;
+  action: "reset-offsets" | "delete-offsets" | "delete-group";
+  /** Who asked, as far as the server knows (the client's address, or "api"). */
+  by: string;
+  summary: string;
+  changes: { topic: string; partition: number; from: number | null; to: number | null }[];
+  command: string;
+}

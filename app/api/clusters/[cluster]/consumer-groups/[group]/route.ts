@@ -1,3 +1,4 @@
+import { deleteGroup } from "@/server/clusters/group-commands";
 import { pathParam, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
@@ -6,4 +7,9 @@ export const dynamic = "force-dynamic";
 // GET /api/clusters/:cluster/consumer-groups/:group
 export const GET = withRoute<{ cluster: string; group: string }>((_req, { cluster, group }) =>
   getCluster(cluster).consumerGroup(pathParam(group)),
+);
+
+// DELETE /api/clusters/:cluster/consumer-groups/:group: the group and its committed offsets (409 while it has members)
+export const DELETE = withRoute<{ cluster: string; group: string }>((_req, { cluster, group }) =>
+  deleteGroup(getCluster(cluster), pathParam(group)),
 );

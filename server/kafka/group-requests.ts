@@ -1,0 +1,152 @@
+import "server-only";
+import { DELETE_GROUPS, DELETE_RECORDS, FIND_COORDINATOR, OFFSET_COMMIT, OFFSET_DELETE } from "./apis";
+import { KafkaError } from "./error-codes";
+import type { KafkaPool } from "./pool";
+import { WireError } from "./wire-error";
+
+/**
+ * The requests behind a consumer group's actions: FindCoordinator (the broker that owns the group),
+ * OffsetCommit (reset), OffsetDelete, DeleteGroups, and DeleteRecords (sent to a partition's
+ * leader). Each mutation is sent once (a timeout after the bytes went out is a WireError whose
+ * outcome is unknown); per-partition error codes come back as results, for the caller to report.
+ */
+
+const SOCKET_TIMEOUT_MS = 5000;
+const GROUP_KEY = 0;
+
+const malformed = (from: string, what: string, mutation = false) =>
+  new WireError(`${from} sent a malformed response: ${what}`, "protocol", { sent: true, mutation });
+
+/** The group's coordinator as "host:port" (FindCoordinator v4+, asked of any live broker). */
+export async function findGroupCoordinator(pool: KafkaPool, seeds: string[], groupId: string): Promise<string> {
+  const { answer, from } = await pool.sendToAny(seeds, FIND_COORDINATOR, [GROUP_KEY, [groupId]], SOCKET_TIMEOUT_MS);
+  const [c] = answer.coordinators;
+  if (answer.coordinators.length !== 1 || !c || c.key !== groupId)
+    throw malformed(
+      from,
+      `FindCoordinator answered ${answer.coordinators.length} coordinators, not one for "${groupId}"`,
+    );
+  if (c.errorCode !== 0) throw new KafkaError(c.errorCode, c.errorMessage ?? null, `group ${groupId}`);
+  return `${c.host}:${c.port}`;
+}
+
+export interface PartitionResult {
+  topic: string;
+  partition: number;
+  errorCode: number;
+}
+
+/** Offsets to commit or delete, by topic. */
+export type OffsetsByTopic = Map<string, { partition: number; offset: bigint }[]>;
+
+/** Every partition asked about, with the error code Kafka answered for it (one it left out is a malformed answer). */
+function resultsFor(
+  from: string,
+  request: string,
+  asked: Map<string, number[]>,
+  topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[],
+): PartitionResult[] {
+  const answered = new Map<string, number>();
+  for (const t of topics) for (const p of t.partitions) answered.set(`${t.name}\u0000${p.partitionIndex}`, p.errorCode);
+  const out: PartitionResult[] = [];
+  for (const [topic, partitions] of asked)
+    for (const partition of partitions) {
+      const errorCode = answered.get(`${topic}\u0000${partition}`);
+      if (errorCode === undefined) throw malformed(from, `${request} did not answer about ${topic}-${partition}`, true);
+      out.push({ topic, partition, errorCode });
+    }
+  return out;
+}
+
+/**
+ * OffsetCommit for a group with no members, as kafka-consumer-groups --reset-offsets --execute
+ * sends it: generation -1, member id "", no instance id, leader epoch unknown (-1).
+ */
+export async function commitGroupOffsets(
+  pool: KafkaPool,
+  coordinator: string,
+  groupId: string,
+  offsets: OffsetsByTopic,
+): Promise<PartitionResult[]> {
+  const topics = [...offsets].map(([name, ps]) => ({
+    name,
+    partitions: ps.map((p) => ({
+      partitionIndex: p.partition,
+      committedOffset: p.offset,
+      committedLeaderEpoch: -1,
+      committedMetadata: "",
+    })),
+  }));
+  const answer = await pool.send(coordinator, OFFSET_COMMIT, [groupId, -1, "", null, topics], SOCKET_TIMEOUT_MS, {
+    mutation: true,
+  });
+  const asked = new Map([...offsets].map(([t, ps]) => [t, ps.map((p) => p.partition)]));
+  return resultsFor(coordinator, "OffsetCommit", asked, answer.topics);
+}
+
+/** OffsetDelete: forgets the group's committed offsets of these partitions (refused per partition while the group consumes the topic). */
+export async function deleteGroupOffsets(
+  pool: KafkaPool,
+  coordinator: string,
+  groupId: string,
+  topic: string,
+  partitions: number[],
+): Promise<PartitionResult[]> {
+  const answer = await pool.send(
+    coordinator,
+    OFFSET_DELETE,
+    [groupId, [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex })) }]],
+    SOCKET_TIMEOUT_MS,
+    { mutation: true },
+  );
+  if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, null, `group ${groupId}`);
+  return resultsFor(coordinator, "OffsetDelete", new Map([[topic, partitions]]), answer.topics);
+}
+
+/** DeleteGroups for one group; a refusal (NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND, …) is a KafkaError. */
+export async function deleteGroup(pool: KafkaPool, coordinator: string, groupId: string): Promise<void> {
+  const answer = await pool.send(coordinator, DELETE_GROUPS, [[groupId]], SOCKET_TIMEOUT_MS, { mutation: true });
+  const [r] = answer.results;
+  if (answer.results.length !== 1 || !r || r.groupId !== groupId)
+    throw malformed(
+      coordinator,
+      `DeleteGroups answered ${answer.results.length} results, not one for "${groupId}"`,
+      true,
+    );
+  if (r.errorCode !== 0) throw new KafkaError(r.errorCode, null, `group ${groupId}`);
+}
+
+export interface DeleteRecordsResult extends PartitionResult {
+  /** The partition's log-start offset after the deletion (-1 on error). */
+  lowWatermark: number;
+}
+
+/** DeleteRecords: every record before `offset` in each partition (all led by `leader`) is deleted. */
+export async function deleteRecords(
+  pool: KafkaPool,
+  leader: string,
+  topic: string,
+  partitions: { partition: number; offset: bigint }[],
+  timeoutMs: number,
+): Promise<DeleteRecordsResult[]> {
+  const answer = await pool.send(
+    leader,
+    DELETE_RECORDS,
+    [
+      [{ name: topic, partitions: partitions.map((p) => ({ partitionIndex: p.partition, offset: p.offset })) }],
+      timeoutMs,
+    ],
+    timeoutMs + SOCKET_TIMEOUT_MS,
+    { mutation: true },
+  );
+  const low = new Map<number, number>();
+  for (const t of answer.topics)
+    for (const p of t.partitions) if (t.name === topic) low.set(p.partitionIndex, Number(p.lowWatermark));
+  const results = resultsFor(
+    leader,
+    "DeleteRecords",
+    new Map([[topic, partitions.map((p) => p.partition)]]),
+    answer.topics,
+  );
+  return results.map((r) => ({ ...r, lowWatermark: low.get(r.partition) ?? -1 }));
+}
