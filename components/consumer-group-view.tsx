@@ -8,6 +8,8 @@ import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
+import { GroupActionHistory } from "./group-action-history";
+import { GroupResetPanel } from "./group-reset-panel";
 import { GroupStateBadge } from "./group-state-badge";
 import { GroupTypeBadge } from "./group-type-badge";
 import { HistoryChart } from "./history-chart";
@@ -146,6 +148,8 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         )}
       </section>
 
+      {g && <GroupResetPanel key={g.groupId} cluster={cluster} group={g} />}
+
       <section>
         <h2 className="mb-2 text-lg font-semibold">Members</h2>
         {g && g.members.length === 0 ? (
@@ -183,6 +187,8 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           </DataTable>
         )}
       </section>
+
+      <GroupActionHistory cluster={cluster} group={group} />
     </div>
   );
 }

@@ -328,6 +328,14 @@ export function groupActions(ctx: Ctx, groupId: string): GroupActionRecord[] {
 // ---------------------------------------------------------------------------------------------
 // The actions.
 
+/**
+ * Who asked, as far as Quorum can tell (it has no users): the console's own pages (the browser
+ * says same-origin) or another API client.
+ */
+export function actor(req: Request): string {
+  return req.headers.get("sec-fetch-site") === "same-origin" ? "console" : "API client";
+}
+
 function targetOf(input: ResetOffsetsInput): ResetTarget {
   switch (input.mode) {
     case "timestamp":

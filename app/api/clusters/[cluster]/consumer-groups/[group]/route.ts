@@ -1,4 +1,4 @@
-import { deleteGroup } from "@/server/clusters/group-commands";
+import { actor, deleteGroup } from "@/server/clusters/group-commands";
 import { pathParam, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
@@ -10,6 +10,6 @@ export const GET = withRoute<{ cluster: string; group: string }>((_req, { cluste
 );
 
 // DELETE /api/clusters/:cluster/consumer-groups/:group: the group and its committed offsets (409 while it has members)
-export const DELETE = withRoute<{ cluster: string; group: string }>((_req, { cluster, group }) =>
-  deleteGroup(getCluster(cluster), pathParam(group)),
+export const DELETE = withRoute<{ cluster: string; group: string }>((req, { cluster, group }) =>
+  deleteGroup(getCluster(cluster), pathParam(group), actor(req)),
 );

@@ -1,5 +1,5 @@
 import { resetOffsetsSchema } from "@/lib/schemas/groups";
-import { resetOffsets } from "@/server/clusters/group-commands";
+import { actor, resetOffsets } from "@/server/clusters/group-commands";
 import { pathParam, readBody, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
@@ -9,5 +9,5 @@ import { getCluster } from "@/server/quorum";
 export const POST = withRoute<{ cluster: string; group: string }>(async (req, params) => {
   const cluster = getCluster(params.cluster);
   const input = await readBody(req, resetOffsetsSchema);
-  return resetOffsets(cluster, pathParam(params.group), input);
+  return resetOffsets(cluster, pathParam(params.group), input, actor(req));
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deleteGroupOffsets } from "@/server/clusters/group-commands";
+import { actor, deleteGroupOffsets } from "@/server/clusters/group-commands";
 import { AppError } from "@/server/errors";
 import { pathParam, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
@@ -21,5 +21,5 @@ export const DELETE = withRoute<{ cluster: string; group: string; topic: string 
       });
     partitions = [...new Set(parsed.data.split(",").map(Number))];
   }
-  return deleteGroupOffsets(cluster, pathParam(params.group), pathParam(params.topic), partitions);
+  return deleteGroupOffsets(cluster, pathParam(params.group), pathParam(params.topic), partitions, actor(req));
 });
