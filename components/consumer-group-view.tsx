@@ -148,7 +148,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         )}
       </section>
 
-      {g && <GroupResetPanel key={g.groupId} cluster={cluster} group={g} />}
+      {g && <GroupResetPanel key={g.groupId} cluster={cluster} group={g} bootstrap={bootstrap} />}
 
       <section>
         <h2 className="mb-2 text-lg font-semibold">Members</h2>

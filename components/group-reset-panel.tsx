@@ -8,6 +8,7 @@ import {
   useResetOffsetsMutation,
 } from "@/lib/hooks/api/group-actions";
 import { type ResetOffsetsInput, resetOffsetsSchema } from "@/lib/schemas/groups";
+import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { ConsumerGroupDetail, OffsetResetMode, OffsetResetReport } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
@@ -45,7 +46,15 @@ function isoOf(local: string): string {
  * Reset offsets (preview, then apply), delete the group's offsets of a topic, delete the group: as
  * kafka-consumer-groups does them, each showing its command.
  */
-export function GroupResetPanel({ cluster, group }: { cluster: string; group: ConsumerGroupDetail }) {
+export function GroupResetPanel({
+  cluster,
+  group,
+  bootstrap,
+}: {
+  cluster: string;
+  group: ConsumerGroupDetail;
+  bootstrap: string | Verbatim;
+}) {
   const router = useRouter();
   const { readOnly, reason } = useReadOnly(cluster);
   const topics = [...new Set(group.offsets.map((o) => o.topic))].sort();
@@ -55,7 +64,7 @@ export function GroupResetPanel({ cluster, group }: { cluster: string; group: Co
   const [value, setValue] = useState("");
   const [preview, setPreview] = useState<OffsetResetReport | null>(null);
   const [applied, setApplied] = useState<OffsetResetReport | null>(null);
-  const [dialog, setDialog] = useState<"delete" | null>(null);
+  const [dialog, setDialog] = useState<"delete" | "delete-offsets" | null>(null);
   const [typed, setTyped] = useState("");
   const reset = useResetOffsetsMutation(cluster, group.groupId);
   const delGroup = useDeleteGroupMutation(cluster, group.groupId);
@@ -239,11 +248,11 @@ export function GroupResetPanel({ cluster, group }: { cluster: string; group: Co
         {chosen.length === 1 && (
           <button
             type="button"
-            className={button}
+            className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}
             data-testid="delete-offsets"
             disabled={readOnly || delOffsets.isPending}
             title={`Forget the group's committed offsets of ${chosen[0]} (OffsetDelete); refused while its members consume it`}
-            onClick={() => chosen[0] && delOffsets.mutate(chosen[0])}
+            onClick={() => setDialog("delete-offsets")}
           >
             Delete offsets of {chosen[0]}
           </button>
@@ -263,6 +272,36 @@ export function GroupResetPanel({ cluster, group }: { cluster: string; group: Co
       )}
       {(applied ?? preview) && <ResetTable report={(applied ?? preview) as OffsetResetReport} />}
 
+      {dialog === "delete-offsets" && chosen[0] && (
+        <Modal
+          title={`Delete the offsets of ${chosen[0]}?`}
+          onClose={() => setDialog(null)}
+          testId="delete-offsets-dialog"
+        >
+          <p>
+            Group <code>{group.groupId}</code> forgets where it is in <code>{chosen[0]}</code>: a consumer joining it
+            starts that topic by its auto.offset.reset. Kafka refuses while the group&apos;s members consume the topic.
+          </p>
+          <CliCommand
+            command={sh`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --group ${group.groupId} --delete-offsets --topic ${chosen[0]}`}
+          />
+          <div className="flex justify-end gap-2">
+            <button type="button" onClick={() => setDialog(null)} className="rounded-md border px-3 py-1.5">
+              Cancel
+            </button>
+            <button
+              type="button"
+              data-testid="delete-offsets-submit"
+              disabled={delOffsets.isPending}
+              onClick={() => chosen[0] && delOffsets.mutate(chosen[0], { onSettled: () => setDialog(null) })}
+              className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
+            >
+              {delOffsets.isPending ? "Deleting…" : "Delete offsets"}
+            </button>
+          </div>
+        </Modal>
+      )}
+
       {dialog === "delete" && (
         <Modal title={`Delete group ${group.groupId}?`} onClose={() => setDialog(null)} testId="delete-group-dialog">
           <p>
@@ -280,6 +319,9 @@ export function GroupResetPanel({ cluster, group }: { cluster: string; group: Co
             />
           </label>
           {delGroup.error && <p className="text-rose-700">{delGroup.error.message}</p>}
+          <CliCommand
+            command={sh`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --delete --group ${group.groupId}`}
+          />
           <div className="flex justify-end gap-2">
             <button type="button" onClick={() => setDialog(null)} className="rounded-md border px-3 py-1.5">
               Cancel
