@@ -7,7 +7,7 @@ import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
-import { formatNumber } from "./format";
+import { formatAge, formatNumber } from "./format";
 import { GroupActionHistory } from "./group-action-history";
 import { GroupResetPanel } from "./group-reset-panel";
 import { GroupStateBadge } from "./group-state-badge";
@@ -62,6 +62,12 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
               {formatNumber(g.totalLag)}
             </b>
           </span>
+          <span title="How old the oldest message the group has not consumed is (now − the timestamp of the record at its committed offset), over its partitions">
+            Behind by{" "}
+            <b className="tabular-nums" data-testid="group-max-lag-time">
+              {g.maxLagMs === null || g.maxLagMs === undefined ? "—" : formatAge(g.maxLagMs)}
+            </b>
+          </span>
           <span>
             Coordinator <b>broker {g.coordinator}</b>
           </span>
@@ -102,7 +108,8 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         <h2 className="mb-2 text-lg font-semibold">Offsets and lag</h2>
         <p className="mb-2 text-sm text-slate-600">
           Lag = log-end offset − current (committed) offset, as <code>kafka-consumer-groups --describe</code> shows it.
-          A partition the group has never committed shows no lag.
+          A partition the group has never committed shows no lag. Lag in time = now − the timestamp of the oldest
+          unconsumed message (the record at the committed offset).
         </p>
         {!g ? (
           <p className="text-sm text-slate-500">Loading…</p>
@@ -117,6 +124,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
               { label: "Current offset", numeric: true },
               { label: "Log-end offset", numeric: true },
               { label: "Lag", numeric: true },
+              { label: "Lag in time", numeric: true },
               "",
               "Consumer",
             ]}
@@ -133,6 +141,9 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
                 <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.logEndOffset)}</td>
                 <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid="lag">
                   {formatNumber(o.lag)}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums" data-testid="lag-time">
+                  {o.lagMs === null || o.lagMs === undefined ? "—" : formatAge(o.lagMs)}
                 </td>
                 <td className="w-40 px-4 py-2">
                   {o.lag !== null && (

@@ -168,6 +168,12 @@ export interface GroupOffset {
   committedOffset: number | null;
   logEndOffset: number | null;
   lag: number | null;
+  /**
+   * Lag in time (GET of one group only): how old the oldest unconsumed message is, i.e. now − the
+   * timestamp of the record at the committed offset; 0 when lag is 0; null when unknown (no commit,
+   * not measured this time, or no record there).
+   */
+  lagMs?: number | null;
 }
 
 /** GET /api/clusters/:c/consumer-groups/:g */
@@ -185,6 +191,8 @@ export interface ConsumerGroupDetail {
   members: GroupMemberInfo[];
   offsets: GroupOffset[];
   totalLag: number | null;
+  /** The largest lagMs of the partitions (GET of one group only); null when none is known. */
+  maxLagMs?: number | null;
 }
 
 /** GET /api/clusters/:c/overview */

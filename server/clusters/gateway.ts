@@ -19,9 +19,11 @@ import {
   deleteGroup,
   deleteGroupOffsets,
   deleteRecords,
+  fetchRecordTimes,
   findGroupCoordinator,
   type OffsetsByTopic,
   type PartitionResult,
+  type RecordTime,
 } from "../kafka/group-requests";
 import { KafkaPool } from "../kafka/pool";
 import {
@@ -79,6 +81,11 @@ export interface KafkaGateway {
     topic: string,
     partitions: { partition: number; offset: bigint }[],
   ): Promise<DeleteRecordsResult[]>;
+  /** One Fetch to `leader`: the timestamp of the record at each offset, by "topic\0partition". */
+  recordTimes(
+    leader: string,
+    partitions: { topic: string; partition: number; offset: bigint }[],
+  ): Promise<Map<string, RecordTime>>;
   /** Open connections per broker address ("host:port" → count). */
   openSockets(): Map<string, number>;
   /** Closes the gateway's connections. */
@@ -151,6 +158,7 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
     deleteGroup: (coordinator, groupId) => explained(deleteGroup(pool, coordinator, groupId)),
     deleteRecords: (leader, topic, partitions) =>
       explained(deleteRecords(pool, leader, topic, partitions, GROUP_TIMEOUT_MS)),
+    recordTimes: (leader, partitions) => explained(fetchRecordTimes(pool, leader, partitions, GROUP_TIMEOUT_MS)),
     openSockets: () => pool.openSockets(),
     close: () => pool.close(),
   };

@@ -402,3 +402,89 @@ export const OFFSET_COMMIT = negotiated("OffsetCommit", [offsetCommitV9, offsetC
 export const OFFSET_DELETE = negotiated("OffsetDelete", [offsetDeleteV0]);
 export const DELETE_GROUPS = negotiated("DeleteGroups", [deleteGroupsV2]);
 export const DELETE_RECORDS = negotiated("DeleteRecords", [deleteRecordsV2]);
+
+/** What Fetch answers for one partition, its records left as bytes (see recordTimestampAt in group-requests.ts). */
+export interface FetchHeadPartition {
+  partition: number;
+  errorCode: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  records: Buffer | null;
+}
+
+/**
+ * Fetch v12 (Kafka 2.7+; flexible, topics by name), as a client without a fetch session, to read the
+ * record batch at one offset per partition: the lag-in-time of a group (group-time-lag.ts) needs only
+ * the timestamp there. Its own parser keeps the records as bytes (the library's decodes every batch).
+ */
+const fetchHeadV12: Module<
+  [
+    topics: { name: string; partitions: { partition: number; offset: bigint }[] }[],
+    maxBytes: number,
+    partitionMaxBytes: number,
+  ],
+  { errorCode: number; topics: { name: string; partitions: FetchHeadPartition[] }[] }
+> = {
+  api: { key: 1, version: 12 },
+  createRequest: (topics, maxBytes, partitionMaxBytes) =>
+    Writer.create()
+      .appendInt32(-1) // replica id: a client
+      .appendInt32(0) // max wait: answer at once
+      .appendInt32(0) // min bytes
+      .appendInt32(maxBytes)
+      .appendInt8(0) // read uncommitted, as lag counts to the high watermark
+      .appendInt32(0) // session id: none
+      .appendInt32(-1) // session epoch: no session
+      .appendArray(topics, (w, t) =>
+        w.appendString(t.name).appendArray(t.partitions, (pw, p) =>
+          pw
+            .appendInt32(p.partition)
+            .appendInt32(-1) // current leader epoch: unknown
+            .appendInt64(p.offset)
+            .appendInt32(-1) // last fetched epoch
+            .appendInt64(-1n) // log start offset (a follower's)
+            .appendInt32(partitionMaxBytes),
+        ),
+      )
+      .appendArray([], () => {}) // forgotten topics
+      .appendString("") // rack id
+      .appendTaggedFields(),
+  parseResponse: (_correlationId, _apiKey, _apiVersion, r) => {
+    r.readInt32(); // throttle_time_ms
+    const errorCode = r.readInt16();
+    r.readInt32(); // session id
+    const topics = r.readArray(
+      (t) => {
+        const name = t.readString();
+        const partitions = t.readArray(
+          (p): FetchHeadPartition => {
+            const partition = p.readInt32();
+            const code = p.readInt16();
+            const highWatermark = p.readInt64();
+            p.readInt64(); // last stable offset
+            const logStartOffset = p.readInt64();
+            const aborted = p.readUnsignedVarInt() - 1;
+            for (let i = 0; i < aborted; i++) {
+              p.readInt64();
+              p.readInt64();
+              skipTaggedFields(p);
+            }
+            p.readInt32(); // preferred read replica
+            const bytes = p.readNullableBytes(true);
+            const records = bytes && bytes.length > 0 ? Buffer.from(bytes) : null;
+            skipTaggedFields(p);
+            return { partition, errorCode: code, highWatermark, logStartOffset, records };
+          },
+          true,
+          false,
+        );
+        skipTaggedFields(t);
+        return { name, partitions };
+      },
+      true,
+      false,
+    );
+    return { errorCode, topics };
+  },
+};
+export const FETCH_HEAD = negotiated("Fetch", [fetchHeadV12]);

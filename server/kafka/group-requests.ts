@@ -1,5 +1,5 @@
 import "server-only";
-import { DELETE_GROUPS, DELETE_RECORDS, FIND_COORDINATOR, OFFSET_COMMIT, OFFSET_DELETE } from "./apis";
+import { DELETE_GROUPS, DELETE_RECORDS, FETCH_HEAD, FIND_COORDINATOR, OFFSET_COMMIT, OFFSET_DELETE } from "./apis";
 import { KafkaError } from "./error-codes";
 import type { KafkaPool } from "./pool";
 import { WireError } from "./wire-error";
@@ -149,4 +149,99 @@ export async function deleteRecords(
     answer.topics,
   );
   return results.map((r) => ({ ...r, lowWatermark: low.get(r.partition) ?? -1 }));
+}
+
+/** A record's timestamp, and whether it is the record's own (false: its batch's first, for a compressed or cut batch). */
+export interface RecordTime {
+  timestamp: number;
+  exact: boolean;
+}
+
+const BATCH_HEADER = 61;
+
+/** A zigzag varint (Kafka's record fields) at `at`: its value and the position after it. */
+function varlong(buf: Buffer, at: number): [value: number, next: number] {
+  let raw = 0n;
+  let shift = 0n;
+  let i = at;
+  for (;;) {
+    if (i >= buf.length) throw new Error("a varint runs past the records");
+    const b = buf[i++] as number;
+    raw |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) break;
+    shift += 7n;
+    if (shift > 63n) throw new Error("a varint is too long");
+  }
+  return [Number((raw >> 1n) ^ -(raw & 1n)), i];
+}
+
+/**
+ * The timestamp of the record at `offset` in Fetch's record bytes (batches of format v2, the first
+ * one holding the offset). A batch stamped at log-append time gives its max timestamp (every record
+ * has it); an uncompressed batch, the record's own; a compressed one or one cut short by the size
+ * limit, the batch's first timestamp (never later than the record's). Null when no batch holds it.
+ */
+export function recordTimestampAt(records: Buffer, offset: bigint): RecordTime | null {
+  let at = 0;
+  while (records.length - at >= BATCH_HEADER) {
+    const baseOffset = records.readBigInt64BE(at);
+    const length = records.readInt32BE(at + 8);
+    const end = at + 12 + length;
+    const magic = records.readInt8(at + 16);
+    const attributes = records.readInt16BE(at + 21);
+    const lastOffsetDelta = records.readInt32BE(at + 23);
+    const baseTimestamp = Number(records.readBigInt64BE(at + 27));
+    const maxTimestamp = Number(records.readBigInt64BE(at + 35));
+    const count = records.readInt32BE(at + 57);
+    if (magic !== 2) return null;
+    if (baseOffset + BigInt(lastOffsetDelta) < offset) {
+      at = end;
+      continue;
+    }
+    if (attributes & 0x08) return { timestamp: maxTimestamp, exact: true }; // LogAppendTime
+    if ((attributes & 0x07) !== 0 || end > records.length) return { timestamp: baseTimestamp, exact: false };
+    let p = at + BATCH_HEADER;
+    for (let i = 0; i < count && p < end; i++) {
+      const [size, body] = varlong(records, p);
+      const [timestampDelta, afterTs] = varlong(records, body + 1); // after the attributes byte
+      const [offsetDelta] = varlong(records, afterTs);
+      if (baseOffset + BigInt(offsetDelta) >= offset) return { timestamp: baseTimestamp + timestampDelta, exact: true };
+      p = body + size;
+    }
+    return { timestamp: baseTimestamp, exact: false };
+  }
+  return null;
+}
+
+/** How much Fetch may answer: per partition, and in all (the first partition gets at least one whole batch). */
+const HEAD_PARTITION_BYTES = 16 * 1024;
+const HEAD_TOTAL_BYTES = 1024 * 1024;
+
+/**
+ * One Fetch to `leader` for the record at each given offset: its timestamp per "topic\0partition"
+ * (absent when the partition answered an error or no batch holds the offset).
+ */
+export async function fetchRecordTimes(
+  pool: KafkaPool,
+  leader: string,
+  partitions: { topic: string; partition: number; offset: bigint }[],
+  timeoutMs: number,
+): Promise<Map<string, RecordTime>> {
+  const byTopic = new Map<string, { partition: number; offset: bigint }[]>();
+  for (const p of partitions)
+    byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), { partition: p.partition, offset: p.offset }]);
+  const topics = [...byTopic].map(([name, ps]) => ({ name, partitions: ps }));
+  const answer = await pool.send(leader, FETCH_HEAD, [topics, HEAD_TOTAL_BYTES, HEAD_PARTITION_BYTES], timeoutMs);
+  if (answer.errorCode !== 0) throw new KafkaError(answer.errorCode, null, "Fetch");
+  const asked = new Map(partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
+  const out = new Map<string, RecordTime>();
+  for (const t of answer.topics)
+    for (const p of t.partitions) {
+      const k = `${t.name}\u0000${p.partition}`;
+      const offset = asked.get(k);
+      if (offset === undefined || p.errorCode !== 0 || !p.records) continue;
+      const time = recordTimestampAt(p.records, offset);
+      if (time) out.set(k, time);
+    }
+  return out;
 }

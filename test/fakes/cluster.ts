@@ -230,6 +230,17 @@ export class FakeGateway implements KafkaGateway {
     });
   }
 
+  async recordTimes(_leader: string, partitions: { topic: string; partition: number; offset: bigint }[]) {
+    this.calls.push({ op: "recordTimes", args: [partitions] });
+    const out = new Map<string, { timestamp: number; exact: boolean }>();
+    for (const p of partitions) {
+      const start = this.findPartition(p.topic, p.partition)?.earliestOffset ?? 0;
+      const t = this.state.timestamps?.[`${p.topic}:${p.partition}`]?.[Number(p.offset) - start];
+      if (t !== undefined) out.set(`${p.topic}\u0000${p.partition}`, { timestamp: t, exact: true });
+    }
+    return out;
+  }
+
   openSockets() {
     return new Map<string, number>();
   }

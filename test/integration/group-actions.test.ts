@@ -326,6 +326,44 @@ describe("consumer-group actions against Kafka's own tool", () => {
     expect(left[`${topic}:0`]).toBe(10);
   }, 60_000);
 
+  it("reads the lag in time of a group stopped for 30 s while a producer writes steadily as 30 s ± 3 s", async () => {
+    const t = uniqueName("lag-time");
+    const groupId = uniqueName("lag-time-group");
+    await admin.createTopics({ topics: [{ topic: t, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    let n = 0;
+    const writing = setInterval(() => {
+      void producer.send({ topic: t, messages: [{ value: `m${n++}` }] }).catch(() => {});
+    }, 100);
+    try {
+      const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 6000, heartbeatInterval: 500 });
+      consumers.push(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topics: [t] });
+      await consumer.run({ autoCommitInterval: 100, eachMessage: async () => {} });
+      // Keeping up: its lag in messages stays small.
+      await eventually("the consumer to keep up", async () => {
+        const r = await call(groupRoute.GET, { ...local, group: groupId }, { method: "GET" });
+        const g = r.body as { offsets?: { lag: number | null }[]; members?: unknown[] };
+        const lags = g.offsets?.map((o) => o.lag) ?? [];
+        return g.members?.length && lags.length === 2 && lags.every((l) => l !== null && l <= 3) ? true : undefined;
+      });
+      await consumer.disconnect();
+      const stoppedAt = Date.now();
+      await new Promise((r) => setTimeout(r, 30_000 - (Date.now() - stoppedAt)));
+      const r = await call(groupRoute.GET, { ...local, group: groupId }, { method: "GET" });
+      const g = r.body as { maxLagMs: number | null; offsets: { lag: number; lagMs: number | null }[] };
+      expect(g.offsets.every((o) => o.lag > 100)).toBe(true);
+      expect(g.maxLagMs).toBeGreaterThanOrEqual(27_000);
+      expect(g.maxLagMs).toBeLessThanOrEqual(33_000);
+      for (const o of g.offsets) expect(Math.abs((o.lagMs ?? 0) - 30_000)).toBeLessThanOrEqual(3_000);
+    } finally {
+      clearInterval(writing);
+      await producer.disconnect();
+    }
+  }, 120_000);
+
   it("deleted records before offset 5 of partition 0: the log starts there", async () => {
     const offsets = await admin.fetchTopicOffsets(topic);
     expect(offsets.find((o) => o.partition === 0)?.low).toBe("5");
