@@ -102,6 +102,16 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           testId="lag-chart"
           empty="Lag history appears after a few samples (every 2 s)."
         />
+        <h3 className="mb-2 mt-4 text-sm font-semibold text-slate-700">Lag in time</h3>
+        <HistoryChart
+          points={(history.data?.points ?? []).map((p) => ({
+            ts: p.ts,
+            lagSeconds: p.lagMs === null || p.lagMs === undefined ? null : p.lagMs / 1000,
+          }))}
+          series={[{ key: "lagSeconds", label: "oldest unconsumed message (s old)", color: "#7c3aed" }]}
+          testId="lag-time-chart"
+          empty="Lag in time appears after a few samples (every 2 s)."
+        />
       </section>
 
       <section>

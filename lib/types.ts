@@ -339,7 +339,8 @@ export type { LagStatus };
 export interface GroupHistory {
   status: LagStatus;
   reason: string;
-  points: { ts: number; lag: number | null; consumeRate: number | null }[];
+  /** lagMs: lag in time, the largest over the group's partitions (see GroupOffset.lagMs); null when not measured. */
+  points: { ts: number; lag: number | null; consumeRate: number | null; lagMs: number | null }[];
 }
 
 /** GET /api/clusters/:c/topics/:t/history */

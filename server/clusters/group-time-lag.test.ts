@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeGateway, fakeContext, group, partition, topic } from "@/test/fakes/cluster";
-import { withTimeLag } from "./group-time-lag";
+import { groupTimeLags, withTimeLag } from "./group-time-lag";
 
 const withLog = (n: number, start: number, end: number) => ({
   ...partition(n, 1, [1]),
@@ -51,5 +51,28 @@ describe("lag in time", () => {
     const later = await withTimeLag(ctx, moved, 60_600);
     expect(later.offsets[0]?.lagMs).toBe(60_600 - 9000);
     expect(gateway.calls.filter((c) => c.op === "recordTimes")).toHaveLength(2);
+  });
+});
+
+describe("lag in time for the history", () => {
+  it("asks one Fetch for all groups' lagging partitions, each (partition, offset) once", async () => {
+    const gateway = new FakeGateway({
+      brokers: [1],
+      controller: 101,
+      topics: [topic("orders", [withLog(0, 0, 10)])],
+      timestamps: { "orders:0": Array.from({ length: 10 }, (_, i) => 1000 * (i + 1)) },
+      groups: [
+        group("a", { "orders:0": 2 }),
+        group("b", { "orders:0": 2 }),
+        group("done", { "orders:0": 10 }),
+        group("none", {}),
+      ],
+    });
+    const ctx = fakeContext(gateway);
+    const snap = await ctx.read.requireSnapshot();
+    const lags = await groupTimeLags(ctx, snap, new Set(["a", "b", "done", "none"]), 20_000);
+    expect(Object.fromEntries(lags)).toEqual({ a: 17_000, b: 17_000, done: 0, none: null });
+    const asked = gateway.calls.filter((c) => c.op === "recordTimes").map((c) => c.args[0]);
+    expect(asked).toEqual([[{ topic: "orders", partition: 0, offset: 2n }]]);
   });
 });

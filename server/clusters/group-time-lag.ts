@@ -1,5 +1,6 @@
 import "server-only";
 import type { ConsumerGroupDetail } from "@/lib/types";
+import type { ClusterSnapshot } from "../kafka/snapshot";
 import { logger } from "../logger";
 import type { ClusterContext } from "./context";
 
@@ -20,6 +21,82 @@ interface Measured {
   at: number;
   /** Timestamps by partition, with the committed offset they were read at. */
   times: Map<string, { offset: number; timestamp: number }>;
+}
+
+const offsetKey = (topic: string, partition: number, offset: number) => `${topic}\u0000${partition}\u0000${offset}`;
+
+/** The timestamp of the record at each (topic, partition, offset): one Fetch per leader, in parallel. */
+async function recordTimes(
+  ctx: ClusterContext,
+  snap: ClusterSnapshot,
+  wanted: { topic: string; partition: number; offset: number }[],
+): Promise<Map<string, number>> {
+  const byLeader = new Map<string, { topic: string; partition: number; offset: bigint }[]>();
+  for (const w of wanted) {
+    const leaderId = snap.topics
+      .find((t) => t.name === w.topic)
+      ?.partitions.find((p) => p.partition === w.partition)?.leader;
+    const b = snap.brokers.find((x) => x.nodeId === leaderId);
+    if (!b) continue;
+    const address = `${b.host}:${b.port}`;
+    byLeader.set(address, [
+      ...(byLeader.get(address) ?? []),
+      { topic: w.topic, partition: w.partition, offset: BigInt(w.offset) },
+    ]);
+  }
+  const out = new Map<string, number>();
+  const answers = await Promise.all(
+    [...byLeader].map(([leader, ps]) => ctx.gateway.recordTimes(leader, ps).then((m) => ({ ps, m }))),
+  );
+  for (const { ps, m } of answers)
+    for (const p of ps) {
+      const t = m.get(key(p.topic, p.partition));
+      if (t) out.set(offsetKey(p.topic, p.partition, Number(p.offset)), t.timestamp);
+    }
+  return out;
+}
+
+/**
+ * Every given group's lag in time (its largest over partitions), for the lag history: one Fetch
+ * per leader for all the groups' lagging partitions together (a partition at the same committed
+ * offset in several groups is asked once), at most MAX_PARTITIONS (the most lagging). 0 for a group
+ * without lag; null when a lagging partition of it was not measured (or it has committed nothing).
+ */
+export async function groupTimeLags(
+  ctx: ClusterContext,
+  snap: ClusterSnapshot,
+  groupIds: ReadonlySet<string>,
+  now = Date.now(),
+): Promise<Map<string, number | null>> {
+  const groups = snap.groups.filter((g) => groupIds.has(g.groupId));
+  const wanted = new Map<string, { topic: string; partition: number; offset: number; lag: number }>();
+  for (const g of groups)
+    for (const o of g.offsets)
+      if (o.lag !== null && o.lag > 0 && o.committedOffset !== null)
+        wanted.set(offsetKey(o.topic, o.partition, o.committedOffset), {
+          topic: o.topic,
+          partition: o.partition,
+          offset: o.committedOffset,
+          lag: Math.max(o.lag, wanted.get(offsetKey(o.topic, o.partition, o.committedOffset))?.lag ?? 0),
+        });
+  const asked = [...wanted.values()].sort((a, b) => b.lag - a.lag).slice(0, MAX_PARTITIONS);
+  const times = asked.length > 0 ? await recordTimes(ctx, snap, asked) : new Map<string, number>();
+  const out = new Map<string, number | null>();
+  for (const g of groups) {
+    const committed = g.offsets.filter((o) => o.committedOffset !== null && o.lag !== null);
+    if (committed.length === 0) {
+      out.set(g.groupId, null);
+      continue;
+    }
+    let max: number | null = 0;
+    for (const o of committed) {
+      if (o.lag === 0 || max === null) continue;
+      const t = times.get(offsetKey(o.topic, o.partition, o.committedOffset as number));
+      max = t === undefined ? null : Math.max(max, now - t);
+    }
+    out.set(g.groupId, max);
+  }
+  return out;
 }
 
 const cache = new WeakMap<ClusterContext, Map<string, Measured>>();
@@ -45,25 +122,16 @@ export async function withTimeLag(
     measured = { at: now, times: new Map() };
     try {
       const snap = await ctx.read.requireSnapshot();
-      const byLeader = new Map<string, { topic: string; partition: number; offset: bigint }[]>();
+      const times = await recordTimes(
+        ctx,
+        snap,
+        lagging.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.committedOffset as number })),
+      );
       for (const o of lagging) {
-        const leaderId = snap.topics
-          .find((t) => t.name === o.topic)
-          ?.partitions.find((p) => p.partition === o.partition)?.leader;
-        const b = snap.brokers.find((x) => x.nodeId === leaderId);
-        if (!b) continue;
-        const address = `${b.host}:${b.port}`;
-        byLeader.set(address, [
-          ...(byLeader.get(address) ?? []),
-          { topic: o.topic, partition: o.partition, offset: BigInt(o.committedOffset as number) },
-        ]);
+        const t = times.get(offsetKey(o.topic, o.partition, o.committedOffset as number));
+        if (t !== undefined)
+          measured.times.set(key(o.topic, o.partition), { offset: o.committedOffset as number, timestamp: t });
       }
-      const answers = await Promise.all([...byLeader].map(([leader, ps]) => ctx.gateway.recordTimes(leader, ps)));
-      for (const answer of answers)
-        for (const [k, t] of answer) {
-          const o = lagging.find((x) => key(x.topic, x.partition) === k);
-          if (o) measured.times.set(k, { offset: o.committedOffset as number, timestamp: t.timestamp });
-        }
     } catch (err) {
       logger.warn({ cluster: ctx.id, group: group.groupId, err: String(err) }, "lag in time not measured");
     }
