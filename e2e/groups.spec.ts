@@ -59,6 +59,8 @@ test("preview a reset to a time, apply it, and the group's lag changes", async (
     await expect(panel.getByTestId("cli-command")).toContainText("--execute");
     await expect(page.getByTestId("group-total-lag")).toHaveText("10");
     await expect(page.getByTestId(`offset-row-${topic}-0`).getByTestId("lag")).toHaveText("10");
+    // Lag in time: the oldest unconsumed message (offset 10) was stamped base + 10 s, about 59m50s ago.
+    await expect(page.getByTestId(`offset-row-${topic}-0`).getByTestId("lag-time")).toHaveText(/^(59m \d+s|1h 0m)$/);
     await expect(page.getByTestId("group-actions")).toContainText(`${topic}-0: 20 → 10`);
     await expect(page.getByTestId("group-actions")).toContainText("console");
     await page.screenshot({ path: path.join(shots, "group-reset-applied.png"), fullPage: true });
