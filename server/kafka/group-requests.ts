@@ -17,17 +17,30 @@ const GROUP_KEY = 0;
 const malformed = (from: string, what: string, mutation = false) =>
   new WireError(`${from} sent a malformed response: ${what}`, "protocol", { sent: true, mutation });
 
-/** The group's coordinator as "host:port" (FindCoordinator v4+, asked of any live broker). */
+/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: a coordinator moving or starting. */
+const COORDINATOR_SETTLING = new Set([14, 15, 16]);
+const COORDINATOR_TRIES = 5;
+const COORDINATOR_BACKOFF_MS = 300;
+
+/**
+ * The group's coordinator as "host:port" (FindCoordinator v4+, asked of any live broker). Asked
+ * again a few times (about 1.2 s in all) while Kafka answers that it is settling: on a fresh
+ * cluster the first request makes __consumer_offsets, and after a failover its partitions load.
+ */
 export async function findGroupCoordinator(pool: KafkaPool, seeds: string[], groupId: string): Promise<string> {
-  const { answer, from } = await pool.sendToAny(seeds, FIND_COORDINATOR, [GROUP_KEY, [groupId]], SOCKET_TIMEOUT_MS);
-  const [c] = answer.coordinators;
-  if (answer.coordinators.length !== 1 || !c || c.key !== groupId)
-    throw malformed(
-      from,
-      `FindCoordinator answered ${answer.coordinators.length} coordinators, not one for "${groupId}"`,
-    );
-  if (c.errorCode !== 0) throw new KafkaError(c.errorCode, c.errorMessage ?? null, `group ${groupId}`);
-  return `${c.host}:${c.port}`;
+  for (let attempt = 1; ; attempt++) {
+    const { answer, from } = await pool.sendToAny(seeds, FIND_COORDINATOR, [GROUP_KEY, [groupId]], SOCKET_TIMEOUT_MS);
+    const [c] = answer.coordinators;
+    if (answer.coordinators.length !== 1 || !c || c.key !== groupId)
+      throw malformed(
+        from,
+        `FindCoordinator answered ${answer.coordinators.length} coordinators, not one for "${groupId}"`,
+      );
+    if (c.errorCode === 0) return `${c.host}:${c.port}`;
+    if (!COORDINATOR_SETTLING.has(c.errorCode) || attempt >= COORDINATOR_TRIES)
+      throw new KafkaError(c.errorCode, c.errorMessage ?? null, `group ${groupId}`);
+    await new Promise((r) => setTimeout(r, COORDINATOR_BACKOFF_MS));
+  }
 }
 
 export interface PartitionResult {
