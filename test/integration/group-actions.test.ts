@@ -47,6 +47,21 @@ function consumerGroups(args: string[]): Promise<string> {
   });
 }
 
+/** A Kafka tool's main class with these arguments (the JVM ends when the tool does); its stdout. */
+function kafkaTool(mainClass: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "java",
+      ["-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", `${libs}${path.sep}*`, mainClass, ...args],
+      { encoding: "utf8", timeout: 120_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${mainClass} ${args.join(" ")} failed: ${err.message}\n${stdout}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
 /** The words of a command line Quorum shows (bare words and single-quoted ones, as lib/shell-quote writes them). */
 function words(line: string): string[] {
   const out: string[] = [];
@@ -256,6 +271,43 @@ describe("consumer-group actions against Kafka's own tool", () => {
       if (expected.size > 0) await resumesAt(quorumGroup, [topic], expected);
     }, 180_000);
   }
+
+  it("resets a consumer-protocol (KIP-848) group once its consumer left", async () => {
+    const groupId = uniqueName("kip848");
+    // Kafka's console consumer with group.protocol=consumer reads 7 messages of partition 1, commits and leaves.
+    await kafkaTool("org.apache.kafka.tools.consumer.ConsoleConsumer", [
+      "--bootstrap-server",
+      tc.bootstrap.join(","),
+      "--topic",
+      other,
+      "--group",
+      groupId,
+      "--from-beginning",
+      "--max-messages",
+      "7",
+      "--timeout-ms",
+      "60000",
+      "--consumer-property",
+      "group.protocol=consumer",
+    ]);
+    const detail = await eventually("the group in Quorum's snapshot", async () => {
+      const r = await call(groupRoute.GET, { ...local, group: groupId }, { method: "GET" });
+      const g = r.body as { type?: string; members?: unknown[]; offsets?: { committedOffset: number | null }[] };
+      return r.status === 200 && g.members?.length === 0 && g.offsets?.[0]?.committedOffset !== null ? g : undefined;
+    });
+    expect(detail.type).toBe("consumer");
+    const r = await call(
+      resetRoute.POST,
+      { ...local, group: groupId },
+      {
+        body: { topics: [{ topic: other }], mode: "shift", shift: -3, execute: true },
+      },
+    );
+    expect(r.status).toBe(200);
+    const before = (detail.offsets?.[0]?.committedOffset ?? 0) as number;
+    expect(before).toBeGreaterThanOrEqual(7);
+    expect(await committed(groupId, [other])).toEqual({ [`${other}:0`]: before - 3 });
+  }, 120_000);
 
   it("clamps and says so in the preview", async () => {
     const groupId = uniqueName("clamp");
