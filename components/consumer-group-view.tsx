@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
+import { useGroupActionsQuery } from "@/lib/hooks/api/group-actions";
 import { useGroupHistoryQuery } from "@/lib/hooks/api/history";
 import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
@@ -28,6 +29,11 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
   const detail = useConsumerGroupQuery(cluster, group);
   const history = useGroupHistoryQuery(cluster, group);
   const summary = useClusterQuery(cluster);
+  const actions = useGroupActionsQuery(cluster, group);
+  const markers = (actions.data ?? []).map((a) => ({
+    ts: a.ts,
+    label: a.action === "reset-offsets" ? "reset" : a.action === "delete-offsets" ? "offsets deleted" : "deleted",
+  }));
   const bootstrap = summary.data?.bootstrap[0] ?? verbatim("<bootstrap>");
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   if (detail.error) return <ErrorPanel error={detail.error} />;
@@ -100,6 +106,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
             { key: "consumeRate", label: "consumed / s", color: "#059669", right: true },
           ]}
           testId="lag-chart"
+          markers={markers}
           empty="Lag history appears after a few samples (every 2 s)."
         />
         <h3 className="mb-2 mt-4 text-sm font-semibold text-slate-700">Lag in time</h3>
@@ -110,6 +117,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           }))}
           series={[{ key: "lagSeconds", label: "oldest unconsumed message (s old)", color: "#7c3aed" }]}
           testId="lag-time-chart"
+          markers={markers}
           empty="Lag in time appears after a few samples (every 2 s)."
         />
       </section>

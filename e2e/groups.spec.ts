@@ -63,6 +63,9 @@ test("preview a reset to a time, apply it, and the group's lag changes", async (
     await expect(page.getByTestId(`offset-row-${topic}-0`).getByTestId("lag-time")).toHaveText(/^(59m \d+s|1h 0m)$/);
     await expect(page.getByTestId("group-actions")).toContainText(`${topic}-0: 20 → 10`);
     await expect(page.getByTestId("group-actions")).toContainText("console");
+    // The lag history records the new lag, and marks the reset on the chart.
+    await expect(page.getByTestId("lag-chart")).toHaveAttribute("data-last-lag", "10");
+    await expect(page.getByTestId("lag-chart").getByText("reset", { exact: true })).toBeVisible();
     await page.screenshot({ path: path.join(shots, "group-reset-applied.png"), fullPage: true });
 
     // Kafka agrees.
