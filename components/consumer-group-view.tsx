@@ -2,12 +2,15 @@
 import Link from "next/link";
 import { useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
+import { useGroupActionsQuery } from "@/lib/hooks/api/group-actions";
 import { useGroupHistoryQuery } from "@/lib/hooks/api/history";
 import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
-import { formatNumber } from "./format";
+import { formatAge, formatNumber } from "./format";
+import { GroupActionHistory } from "./group-action-history";
+import { GroupResetPanel } from "./group-reset-panel";
 import { GroupStateBadge } from "./group-state-badge";
 import { GroupTypeBadge } from "./group-type-badge";
 import { HistoryChart } from "./history-chart";
@@ -26,6 +29,11 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
   const detail = useConsumerGroupQuery(cluster, group);
   const history = useGroupHistoryQuery(cluster, group);
   const summary = useClusterQuery(cluster);
+  const actions = useGroupActionsQuery(cluster, group);
+  const markers = (actions.data ?? []).map((a) => ({
+    ts: a.ts,
+    label: a.action === "reset-offsets" ? "reset" : a.action === "delete-offsets" ? "offsets deleted" : "deleted",
+  }));
   const bootstrap = summary.data?.bootstrap[0] ?? verbatim("<bootstrap>");
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   if (detail.error) return <ErrorPanel error={detail.error} />;
@@ -60,6 +68,12 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
               {formatNumber(g.totalLag)}
             </b>
           </span>
+          <span title="How old the oldest message the group has not consumed is (now − the timestamp of the record at its committed offset), over its partitions">
+            Behind by{" "}
+            <b className="tabular-nums" data-testid="group-max-lag-time">
+              {g.maxLagMs === null || g.maxLagMs === undefined ? "—" : formatAge(g.maxLagMs)}
+            </b>
+          </span>
           <span>
             Coordinator <b>broker {g.coordinator}</b>
           </span>
@@ -92,7 +106,19 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
             { key: "consumeRate", label: "consumed / s", color: "#059669", right: true },
           ]}
           testId="lag-chart"
+          markers={markers}
           empty="Lag history appears after a few samples (every 2 s)."
+        />
+        <h3 className="mb-2 mt-4 text-sm font-semibold text-slate-700">Lag in time</h3>
+        <HistoryChart
+          points={(history.data?.points ?? []).map((p) => ({
+            ts: p.ts,
+            lagSeconds: p.lagMs === null || p.lagMs === undefined ? null : p.lagMs / 1000,
+          }))}
+          series={[{ key: "lagSeconds", label: "oldest unconsumed message (s old)", color: "#7c3aed" }]}
+          testId="lag-time-chart"
+          markers={markers}
+          empty="Lag in time appears after a few samples (every 2 s)."
         />
       </section>
 
@@ -100,7 +126,8 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         <h2 className="mb-2 text-lg font-semibold">Offsets and lag</h2>
         <p className="mb-2 text-sm text-slate-600">
           Lag = log-end offset − current (committed) offset, as <code>kafka-consumer-groups --describe</code> shows it.
-          A partition the group has never committed shows no lag.
+          A partition the group has never committed shows no lag. Lag in time = now − the timestamp of the oldest
+          unconsumed message (the record at the committed offset).
         </p>
         {!g ? (
           <p className="text-sm text-slate-500">Loading…</p>
@@ -115,6 +142,7 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
               { label: "Current offset", numeric: true },
               { label: "Log-end offset", numeric: true },
               { label: "Lag", numeric: true },
+              { label: "Lag in time", numeric: true },
               "",
               "Consumer",
             ]}
@@ -132,6 +160,9 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
                 <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid="lag">
                   {formatNumber(o.lag)}
                 </td>
+                <td className="px-4 py-2 text-right tabular-nums" data-testid="lag-time">
+                  {o.lagMs === null || o.lagMs === undefined ? "—" : formatAge(o.lagMs)}
+                </td>
                 <td className="w-40 px-4 py-2">
                   {o.lag !== null && (
                     <div className="h-2 rounded bg-slate-100">
@@ -145,6 +176,8 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           </DataTable>
         )}
       </section>
+
+      {g && <GroupResetPanel key={g.groupId} cluster={cluster} group={g} bootstrap={bootstrap} />}
 
       <section>
         <h2 className="mb-2 text-lg font-semibold">Members</h2>
@@ -183,6 +216,8 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
           </DataTable>
         )}
       </section>
+
+      <GroupActionHistory cluster={cluster} group={group} />
     </div>
   );
 }

@@ -1,5 +1,15 @@
 "use client";
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
 export interface Series {
   key: string;
@@ -21,11 +31,14 @@ export function HistoryChart<T extends { ts: number }>({
   series,
   testId,
   empty,
+  markers = [],
 }: {
   points: T[];
   series: Series[];
   testId: string;
   empty: string;
+  /** Moments to mark with a vertical line and a word (e.g. a group's offsets reset); those outside the chart's time span are left out. */
+  markers?: { ts: number; label: string }[];
 }) {
   const value = (p: T, key: string) => (p as Record<string, unknown>)[key];
   const samples = points.filter((p) => series.some((s) => value(p, s.key) !== null && value(p, s.key) !== undefined));
@@ -59,6 +72,16 @@ export function HistoryChart<T extends { ts: number }>({
             formatter={(v) => (typeof v === "number" ? v.toFixed(1) : String(v))}
           />
           <Legend />
+          {markers.map((m) => (
+            <ReferenceLine
+              key={`${m.ts}-${m.label}`}
+              x={m.ts}
+              yAxisId="left"
+              stroke="#dc2626"
+              strokeDasharray="4 2"
+              label={{ value: m.label, position: "insideTopLeft", fontSize: 10, fill: "#b91c1c" }}
+            />
+          ))}
           {series.map((s) => (
             <Line
               key={s.key}

@@ -890,6 +890,7 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
 
     // Clusters: added at run time, tested, removed; a read-only cluster refuses every mutation.
     ...clusterCases(prefix, t),
+    ...groupActionCases(topic, prefix),
 
     // Internal topics (last: on a server that lets them through they change the cluster for good).
     {
@@ -1083,6 +1084,193 @@ function clusterCases(prefix: string, t: string): Case[] {
     readOnly("workload", "POST", "/workload", { action: "start" }),
     readOnly("workload group", "POST", "/workload/groups/billing", { paused: true }),
     readOnly("produce a message", "POST", `/topics/${t}/messages`, { value: "x" }),
+    readOnly("reset offsets", "POST", "/consumer-groups/billing/reset-offsets", {
+      topics: [{ topic: "orders" }],
+      mode: "earliest",
+      execute: true,
+    }),
+    readOnly("delete group", "DELETE", "/consumer-groups/billing"),
+    readOnly("delete group offsets", "DELETE", "/consumer-groups/billing/offsets/orders"),
+    readOnly("delete records", "POST", "/topics/orders/delete-records", {
+      partitions: [{ partition: 0, offset: 1 }],
+      execute: true,
+    }),
+  ];
+}
+
+/**
+ * Consumer-group actions and delete-records: bad input answers 4xx and changes nothing. "billing"
+ * is the demo workload's group, always consuming "orders": resets and deletion of it are refused.
+ */
+function groupActionCases(topic: string, prefix: string): Case[] {
+  const t = encodeURIComponent(topic);
+  const reset = (
+    name: string,
+    group: string,
+    body: object,
+    expectStatus: number,
+    expectCode: string,
+    expectField?: string,
+  ) =>
+    ({
+      name: `reset offsets: ${name}`,
+      method: "POST",
+      path: `${api}/consumer-groups/${group}/reset-offsets`,
+      body: { execute: true, ...body },
+      expectStatus,
+      expectCode,
+      expectField,
+    }) as Case;
+  const ok = { topics: [{ topic }], mode: "earliest" };
+  const records = (
+    name: string,
+    path: string,
+    body: object,
+    expectStatus: number,
+    expectCode: string,
+    expectField?: string,
+  ) =>
+    ({
+      name: `delete records: ${name}`,
+      method: "POST",
+      path: `${api}/topics/${path}/delete-records`,
+      body: { execute: true, ...body },
+      expectStatus,
+      expectCode,
+      expectField,
+    }) as Case;
+  return [
+    reset("unknown group", `${prefix}-no-group`, ok, 404, "group_not_found"),
+    reset("unknown topic", "billing", { ...ok, topics: [{ topic: `${prefix}-missing` }] }, 404, "topic_not_found"),
+    reset(
+      "unknown partition",
+      "billing",
+      { ...ok, topics: [{ topic, partitions: [9] }] },
+      400,
+      "validation_failed",
+      "topics.0.partitions",
+    ),
+    reset("negative partition", "billing", { ...ok, topics: [{ topic, partitions: [-1] }] }, 400, "validation_failed"),
+    reset("offset below 0", "billing", { ...ok, mode: "offset", offset: -1 }, 400, "validation_failed", "offset"),
+    reset("offset missing", "billing", { ...ok, mode: "offset" }, 400, "validation_failed", "offset"),
+    reset(
+      "unparseable timestamp",
+      "billing",
+      { ...ok, mode: "timestamp", timestamp: "yesterday" },
+      400,
+      "validation_failed",
+    ),
+    reset(
+      "timestamp not a date",
+      "billing",
+      { ...ok, mode: "timestamp", timestamp: "2026-02-31T25:00:00Z" },
+      400,
+      "validation_failed",
+    ),
+    reset("shift not an integer", "billing", { ...ok, mode: "shift", shift: 1.5 }, 400, "validation_failed", "shift"),
+    reset("shift a string", "billing", { ...ok, mode: "shift", shift: "-5" }, 400, "validation_failed", "shift"),
+    reset("unknown mode", "billing", { ...ok, mode: "sideways" }, 400, "validation_failed", "mode"),
+    reset("no topics", "billing", { topics: [], mode: "earliest" }, 400, "validation_failed", "topics"),
+    reset("unknown field", "billing", { ...ok, force: true }, 400, "validation_failed"),
+    reset("execute not a boolean", "billing", { ...ok, execute: "yes" }, 400, "validation_failed", "execute"),
+    reset(
+      "unknown source group",
+      "billing",
+      { ...ok, mode: "group", fromGroup: `${prefix}-nope` },
+      404,
+      "group_not_found",
+    ),
+    reset("a group with members", "billing", { topics: [{ topic: "orders" }], mode: "earliest" }, 409, "conflict"),
+    {
+      name: "reset offsets: body not JSON",
+      method: "POST",
+      path: `${api}/consumer-groups/billing/reset-offsets`,
+      ...jsonText("{topics:"),
+      expectStatus: 400,
+      expectCode: "invalid_json",
+    },
+    {
+      name: "reset offsets: GET",
+      method: "GET",
+      path: `${api}/consumer-groups/billing/reset-offsets`,
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+    {
+      name: "delete group: unknown",
+      method: "DELETE",
+      path: `${api}/consumer-groups/${prefix}-no-group`,
+      expectStatus: 404,
+      expectCode: "group_not_found",
+    },
+    {
+      name: "delete group: with members",
+      method: "DELETE",
+      path: `${api}/consumer-groups/billing`,
+      expectStatus: 409,
+      expectCode: "conflict",
+    },
+    {
+      name: "delete group offsets: unknown group",
+      method: "DELETE",
+      path: `${api}/consumer-groups/${prefix}-no-group/offsets/${t}`,
+      expectStatus: 404,
+      expectCode: "group_not_found",
+    },
+    {
+      name: "delete group offsets: unknown topic",
+      method: "DELETE",
+      path: `${api}/consumer-groups/billing/offsets/${prefix}-missing`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "delete group offsets: bad partitions",
+      method: "DELETE",
+      path: `${api}/consumer-groups/billing/offsets/orders?partitions=0,x`,
+      expectStatus: 400,
+      expectCode: "validation_failed",
+      expectField: "partitions",
+    },
+    {
+      name: "delete group offsets: of a topic its members consume",
+      method: "DELETE",
+      path: `${api}/consumer-groups/billing/offsets/orders`,
+      expectStatus: 409,
+      expectCode: "conflict",
+    },
+    records(
+      "unknown topic",
+      `${prefix}-missing`,
+      { partitions: [{ partition: 0, offset: 0 }] },
+      404,
+      "topic_not_found",
+    ),
+    records(
+      "internal topic",
+      "__consumer_offsets",
+      { partitions: [{ partition: 0, offset: 0 }] },
+      409,
+      "internal_topic",
+    ),
+    records(
+      "offset below 0",
+      t,
+      { partitions: [{ partition: 0, offset: -1 }] },
+      400,
+      "validation_failed",
+      "partitions.0.offset",
+    ),
+    records("unknown partition", t, { partitions: [{ partition: 7, offset: 0 }] }, 400, "validation_failed"),
+    records(
+      "offset past the log end",
+      t,
+      { partitions: [{ partition: 0, offset: 1_000_000 }] },
+      400,
+      "validation_failed",
+      "partitions.0.offset",
+    ),
+    records("no partitions", t, { partitions: [] }, 400, "validation_failed", "partitions"),
   ];
 }
 

@@ -26,7 +26,7 @@ export interface ClusterSummary {
   name: string;
   kind: "embedded" | "external";
   origin: ClusterOrigin;
-  /** Every mutation answers 403 `read_only`: topics, configs, elections, brokers, drills, workload. */
+  /** Every mutation answers 403 `read_only`: topics, configs, elections, produced messages, group offsets and deletes, records, brokers, drills, workload. */
   readOnly: boolean;
   bootstrap: string[];
   status: ClusterStatus;
@@ -180,6 +180,12 @@ export interface GroupOffset {
   committedOffset: number | null;
   logEndOffset: number | null;
   lag: number | null;
+  /**
+   * Lag in time (GET of one group only): how old the oldest unconsumed message is, i.e. now − the
+   * timestamp of the record at the committed offset; 0 when lag is 0; null when unknown (no commit,
+   * not measured this time, or no record there).
+   */
+  lagMs?: number | null;
 }
 
 /** GET /api/clusters/:c/consumer-groups/:g */
@@ -197,6 +203,8 @@ export interface ConsumerGroupDetail {
   members: GroupMemberInfo[];
   offsets: GroupOffset[];
   totalLag: number | null;
+  /** The largest lagMs of the partitions (GET of one group only); null when none is known. */
+  maxLagMs?: number | null;
 }
 
 /** GET /api/clusters/:c/overview */
@@ -355,7 +363,8 @@ export type { LagStatus };
 export interface GroupHistory {
   status: LagStatus;
   reason: string;
-  points: { ts: number; lag: number | null; consumeRate: number | null }[];
+  /** lagMs: lag in time, the largest over the group's partitions (see GroupOffset.lagMs); null when not measured. */
+  points: { ts: number; lag: number | null; consumeRate: number | null; lagMs: number | null }[];
 }
 
 /** GET /api/clusters/:c/topics/:t/history */
@@ -465,4 +474,70 @@ export interface PartitionChoice {
   /** null without a key: Kafka's clients then spread keyless records (Quorum sends them round-robin). */
   partition: number | null;
   partitioner: "murmur2" | "round-robin";
+}
+
+/** How a reset moves a group's offsets: kafka-consumer-groups --reset-offsets --to-… */
+export type OffsetResetMode = "earliest" | "latest" | "timestamp" | "offset" | "shift" | "group";
+
+/** One partition of a reset's preview (--dry-run) or of what was applied (--execute). */
+export interface OffsetResetPartition {
+  topic: string;
+  partition: number;
+  /** The group's committed offset now; null when it has none for this partition. */
+  currentOffset: number | null;
+  /** Where the mode points, before clamping to the log. */
+  requestedOffset: number;
+  /** What is (or would be) committed: requestedOffset clamped to [logStartOffset, logEndOffset]. */
+  newOffset: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  /** Set when requestedOffset lay outside the log and was moved to its start or end. */
+  clamped: "log-start" | "log-end" | null;
+  /** A word on how newOffset was found, when it is not plain (a timestamp past the last message, …). */
+  note: string | null;
+  lagBefore: number | null;
+  lagAfter: number;
+}
+
+/** POST /api/clusters/:c/consumer-groups/:g/reset-offsets */
+export interface OffsetResetReport {
+  groupId: string;
+  mode: OffsetResetMode;
+  /** false: a preview (nothing changed); true: the offsets were committed. */
+  executed: boolean;
+  partitions: OffsetResetPartition[];
+  /** Members the group has now: a group with members cannot be reset (Kafka's rule). */
+  activeMembers: { clientId: string; host: string }[];
+  /** The equivalent kafka-consumer-groups command (with --dry-run for a preview, --execute when applied). */
+  command: string;
+}
+
+/** DELETE /api/clusters/:c/consumer-groups/:g and …/offsets/:topic */
+export interface GroupDeleteReport {
+  groupId: string;
+  /** The topic whose offsets were deleted; null when the whole group was. */
+  topic: string | null;
+  partitions: number[];
+  command: string;
+}
+
+/** POST /api/clusters/:c/topics/:t/delete-records */
+export interface DeleteRecordsReport {
+  topic: string;
+  /** Per partition: the log start before and after. */
+  partitions: { partition: number; beforeOffset: number; logStartOffset: number; logEndOffset: number }[];
+  executed: boolean;
+  command: string;
+}
+
+/** One action on a consumer group, as the group's timeline shows it. */
+export interface GroupActionRecord {
+  ts: number;
+  groupId: string;
+  action: "reset-offsets" | "delete-offsets" | "delete-group";
+  /** Who asked, as far as the server knows (the client's address, or "api"). */
+  by: string;
+  summary: string;
+  changes: { topic: string; partition: number; from: number | null; to: number | null }[];
+  command: string;
 }

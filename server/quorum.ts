@@ -104,7 +104,7 @@ export function refuseIfReadOnly(id: string): void {
   if (cluster?.readOnly) {
     throw new AppError(
       "read_only",
-      `Cluster "${id}" is read-only: Quorum refuses every change to it (topics, configs, elections, brokers, drills, workload)`,
+      `Cluster "${id}" is read-only: Quorum refuses every change to it (topics, configs, elections, messages, group offsets, records, brokers, drills, workload)`,
     );
   }
 }

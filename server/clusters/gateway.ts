@@ -13,6 +13,19 @@ import {
   type RawConfigEntry,
 } from "../kafka/admin-requests";
 import type { FetchedPartition } from "../kafka/apis";
+import { KafkaError } from "../kafka/error-codes";
+import {
+  commitGroupOffsets,
+  type DeleteRecordsResult,
+  deleteGroup,
+  deleteGroupOffsets,
+  deleteRecords,
+  fetchRecordTimes,
+  findGroupCoordinator,
+  type OffsetsByTopic,
+  type PartitionResult,
+  type RecordTime,
+} from "../kafka/group-requests";
 import {
   type FetchAsk,
   fetchPartition,
@@ -26,6 +39,16 @@ import {
   topicLayout,
 } from "../kafka/message-requests";
 import { KafkaPool } from "../kafka/pool";
+import {
+  type CommittedOffset,
+  consumerGroupDescribe,
+  type DescribedGroup,
+  describeGroups,
+  type GroupType,
+  listOffsets,
+  offsetFetch,
+  type PartitionOffset,
+} from "../kafka/requests";
 import { type ClusterSnapshot, takeSnapshot } from "../kafka/snapshot";
 import { WireError } from "../kafka/wire-error";
 import type { ClusterConnection } from "./connection";
@@ -71,11 +94,41 @@ export interface KafkaGateway {
     acks: -1 | 0 | 1,
     timeoutMs: number,
   ): Promise<ProduceAnswer>;
+  // Consumer-group actions (group-commands.ts), each sent to the broker named ("host:port").
+  /** The broker that coordinates `groupId`. */
+  groupCoordinator(seeds: string[], groupId: string): Promise<string>;
+  /** The group as its coordinator describes it now (DescribeGroups or ConsumerGroupDescribe by type). */
+  describeGroup(coordinator: string, groupId: string, type: GroupType): Promise<DescribedGroup | null>;
+  /** Every offset the group has committed; a group-level error is thrown. */
+  committedOffsets(coordinator: string, groupId: string): Promise<CommittedOffset[]>;
+  /** ListOffsets of partitions `leader` leads at one timestamp (EARLIEST, LATEST, or ms since the epoch). */
+  listOffsets(leader: string, partitions: Map<string, number[]>, timestamp: bigint): Promise<PartitionOffset[]>;
+  commitGroupOffsets(coordinator: string, groupId: string, offsets: OffsetsByTopic): Promise<PartitionResult[]>;
+  deleteGroupOffsets(
+    coordinator: string,
+    groupId: string,
+    topic: string,
+    partitions: number[],
+  ): Promise<PartitionResult[]>;
+  deleteGroup(coordinator: string, groupId: string): Promise<void>;
+  deleteRecords(
+    leader: string,
+    topic: string,
+    partitions: { partition: number; offset: bigint }[],
+  ): Promise<DeleteRecordsResult[]>;
+  /** One Fetch to `leader`: the timestamp of the record at each offset, by "topic\0partition". */
+  recordTimes(
+    leader: string,
+    partitions: { topic: string; partition: number; offset: bigint }[],
+  ): Promise<Map<string, RecordTime>>;
   /** Open connections per broker address ("host:port" → count). */
   openSockets(): Map<string, number>;
   /** Closes the gateway's connections. */
   close(): Promise<void>;
 }
+
+/** How long a group action's read or mutation may take per request. */
+const GROUP_TIMEOUT_MS = 5000;
 
 /** Words in a connection failure that mean the broker refused the SASL login (the library's and Kafka's). */
 export const SASL_REFUSED = /SASL|authenticat/i;
@@ -121,6 +174,32 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
       explained(offsetsAt(pool, broker, topic, partitions, timestamp, isolation, timeoutMs)),
     produceRecord: (broker, topic, partition, record, acks, timeoutMs) =>
       explained(produceRecord(pool, broker, topic, partition, record, acks, timeoutMs)),
+    groupCoordinator: (seeds, groupId) => explained(findGroupCoordinator(pool, seeds, groupId)),
+    describeGroup: (coordinator, groupId, type) =>
+      explained(
+        (type === "consumer"
+          ? consumerGroupDescribe(pool, coordinator, [groupId], GROUP_TIMEOUT_MS)
+          : describeGroups(pool, coordinator, [groupId], GROUP_TIMEOUT_MS)
+        ).then((gs) => gs.find((g) => g.groupId === groupId) ?? null),
+      ),
+    committedOffsets: (coordinator, groupId) =>
+      explained(
+        offsetFetch(pool, coordinator, [groupId], GROUP_TIMEOUT_MS).then(({ committed, groupErrors }) => {
+          const code = groupErrors.get(groupId);
+          if (code !== undefined) throw new KafkaError(code, null, `committed offsets of group ${groupId}`);
+          return committed;
+        }),
+      ),
+    listOffsets: (leader, partitions, timestamp) =>
+      explained(listOffsets(pool, leader, partitions, timestamp, GROUP_TIMEOUT_MS)),
+    commitGroupOffsets: (coordinator, groupId, offsets) =>
+      explained(commitGroupOffsets(pool, coordinator, groupId, offsets)),
+    deleteGroupOffsets: (coordinator, groupId, topic, partitions) =>
+      explained(deleteGroupOffsets(pool, coordinator, groupId, topic, partitions)),
+    deleteGroup: (coordinator, groupId) => explained(deleteGroup(pool, coordinator, groupId)),
+    deleteRecords: (leader, topic, partitions) =>
+      explained(deleteRecords(pool, leader, topic, partitions, GROUP_TIMEOUT_MS)),
+    recordTimes: (leader, partitions) => explained(fetchRecordTimes(pool, leader, partitions, GROUP_TIMEOUT_MS)),
     openSockets: () => pool.openSockets(),
     close: () => pool.close(),
   };

@@ -43,11 +43,14 @@ export class HistoryStore {
       );
       CREATE INDEX IF NOT EXISTS cluster_samples_by_time ON cluster_samples (cluster, ts);
     `);
+    // Lag in time (ms), added later: a store written before has the column added, its old rows null.
+    const columns = this.db.prepare("PRAGMA table_info(group_samples)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "lag_ms")) this.db.exec("ALTER TABLE group_samples ADD COLUMN lag_ms INTEGER");
   }
 
   record(cluster: string, sample: Sample): void {
     const g = this.db.prepare(
-      "INSERT INTO group_samples (cluster, group_id, ts, lag, committed, log_end, members) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO group_samples (cluster, group_id, ts, lag, committed, log_end, members, lag_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
     const t = this.db.prepare(
       "INSERT INTO topic_samples (cluster, topic, ts, log_end, log_start) VALUES (?, ?, ?, ?, ?)",
@@ -55,7 +58,8 @@ export class HistoryStore {
     const c = this.db.prepare("INSERT INTO cluster_samples (cluster, ts, total_lag, log_end) VALUES (?, ?, ?, ?)");
     const ts = sample.ts;
     this.db.transaction(() => {
-      for (const r of sample.groups) g.run(cluster, r.groupId, ts, r.lag, r.committed, r.logEnd, r.members);
+      for (const r of sample.groups)
+        g.run(cluster, r.groupId, ts, r.lag, r.committed, r.logEnd, r.members, r.lagMs ?? null);
       for (const r of sample.topics) t.run(cluster, r.topic, ts, r.logEnd, r.logStart);
       if (sample.cluster) c.run(cluster, ts, sample.cluster.totalLag, sample.cluster.logEnd);
     })();
@@ -64,11 +68,12 @@ export class HistoryStore {
   groupSeries(cluster: string, groupId: string, since: number) {
     return this.db
       .prepare(
-        "SELECT ts, lag, committed, log_end AS logEnd, members FROM group_samples WHERE cluster = ? AND group_id = ? AND ts >= ? ORDER BY ts",
+        "SELECT ts, lag, committed, log_end AS logEnd, members, lag_ms AS lagMs FROM group_samples WHERE cluster = ? AND group_id = ? AND ts >= ? ORDER BY ts",
       )
       .all(cluster, groupId, since) as {
       ts: number;
       lag: number | null;
+      lagMs: number | null;
       committed: number | null;
       logEnd: number | null;
       members: number;

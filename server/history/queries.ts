@@ -27,8 +27,12 @@ export function groupHistory(
     ts: r.ts,
     lag: r.lag,
     consumeRate: consume[i] ?? null,
+    lagMs: r.lagMs,
   }));
-  return { ...verdict, points: withGaps(points, sampleMs, (ts) => ({ ts, lag: null, consumeRate: null }), now) };
+  return {
+    ...verdict,
+    points: withGaps(points, sampleMs, (ts) => ({ ts, lag: null, consumeRate: null, lagMs: null }), now),
+  };
 }
 
 export function topicHistory(

@@ -8,6 +8,8 @@ export interface GroupRow {
   committed: number | null;
   logEnd: number | null;
   members: number;
+  /** Lag in time (ms): the largest over its partitions; set by the sampler, null when not measured. */
+  lagMs?: number | null;
 }
 
 export interface TopicRow {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { ClusterService } from "../cluster-service";
+import { groupTimeLags } from "../clusters/group-time-lag";
 import { logger } from "../logger";
 import type { HistoryStore } from "./history-store";
 import { sampleOf } from "./sample-of";
@@ -45,6 +46,14 @@ export class HistorySampler {
       if (!snap || snap.takenAt <= this.lastTs) return;
       this.lastTs = snap.takenAt;
       const sample = sampleOf(snap);
+      // Lag in time of the sampled groups: one small Fetch per leader broker (group-time-lag.ts).
+      const lagTimes = await groupTimeLags(this.cluster, snap, new Set(sample.groups.map((g) => g.groupId))).catch(
+        (err: unknown) => {
+          logger.warn({ cluster: this.cluster.id, err: String(err) }, "lag in time not sampled");
+          return new Map<string, number | null>();
+        },
+      );
+      for (const g of sample.groups) g.lagMs = lagTimes.get(g.groupId) ?? null;
       this.store.record(this.cluster.id, sample);
       const skipped = [
         ...sample.skipped.topics.map((t) => `topic ${t}`),

@@ -5,10 +5,15 @@ import {
   createAPI,
   createPartitionsV3,
   createTopicsV7,
+  deleteGroupsV2,
+  deleteRecordsV2,
   deleteTopicsV6,
   describeConfigsV4,
   describeGroupsV5,
   describeQuorumV2,
+  findCoordinatorV4,
+  findCoordinatorV5,
+  findCoordinatorV6,
   incrementalAlterConfigsV1,
   listGroupsV4,
   listGroupsV5,
@@ -21,6 +26,9 @@ import {
   metadataV10,
   metadataV11,
   metadataV12,
+  offsetCommitV8,
+  offsetCommitV9,
+  offsetDeleteV0,
   offsetFetchV8,
   offsetFetchV9,
   produceV9,
@@ -664,3 +672,18 @@ export const FETCH = negotiated("Fetch", [fetchV12]);
  * an unknown outcome.
  */
 export const PRODUCE = negotiated("Produce", [produceV9]);
+
+// Consumer-group actions (server/clusters/group-commands.ts): the group's coordinator, committing
+// and deleting its offsets, deleting the group, and deleting records before an offset. FindCoordinator
+// v4 (Kafka 3.0) batches keys; OffsetCommit v8 (3.0) and v9 (3.7, KIP-848) ask alike; DeleteGroups v2
+// and DeleteRecords v2 date from Kafka 2.4; OffsetDelete has only v0, which is not flexible.
+FIRST_FLEXIBLE[47] = Number.POSITIVE_INFINITY;
+export const FIND_COORDINATOR = negotiated("FindCoordinator", [
+  findCoordinatorV6,
+  findCoordinatorV5,
+  findCoordinatorV4,
+]);
+export const OFFSET_COMMIT = negotiated("OffsetCommit", [offsetCommitV9, offsetCommitV8]);
+export const OFFSET_DELETE = negotiated("OffsetDelete", [offsetDeleteV0]);
+export const DELETE_GROUPS = negotiated("DeleteGroups", [deleteGroupsV2]);
+export const DELETE_RECORDS = negotiated("DeleteRecords", [deleteRecordsV2]);

@@ -5,8 +5,10 @@ import type { KafkaGateway, NodeSupervisor, SupervisedNode } from "@/server/clus
 import { ReadModel } from "@/server/clusters/read-model";
 import type { StopMode } from "@/server/embedded/node-process";
 import type { ElectionResult, NewTopic } from "@/server/kafka/admin-requests";
+import type { OffsetsByTopic } from "@/server/kafka/group-requests";
 import type { FetchAsk, Isolation, ProduceRecord, TopicLayout } from "@/server/kafka/message-requests";
-import type { ClusterSnapshot, SnapshotPartition, SnapshotTopic } from "@/server/kafka/snapshot";
+import { EARLIEST, type GroupMember, type GroupType, LATEST } from "@/server/kafka/requests";
+import type { ClusterSnapshot, SnapshotGroup, SnapshotPartition, SnapshotTopic } from "@/server/kafka/snapshot";
 import { FakeMessageLog } from "./message-log";
 
 /**
@@ -34,12 +36,40 @@ export function topic(name: string, partitions: SnapshotPartition[], internal = 
   return { name, topicId: null, internal, partitions };
 }
 
+/** A consumer group of the fake cluster: committed offsets by "topic:partition". */
+export interface FakeGroup {
+  groupId: string;
+  type: GroupType;
+  state: string;
+  members: GroupMember[];
+  committed: Record<string, number>;
+}
+
+export function group(groupId: string, committed: Record<string, number>, members: GroupMember[] = []): FakeGroup {
+  return { groupId, type: "classic", state: members.length ? "Stable" : "Empty", members, committed };
+}
+
+export function member(clientId: string, clientHost = "/127.0.0.1"): GroupMember {
+  return {
+    memberId: `${clientId}-1`,
+    groupInstanceId: null,
+    clientId,
+    clientHost,
+    assignments: [],
+    memberEpoch: null,
+    targetAssignments: null,
+  };
+}
+
 export interface FakeState {
   /** Live brokers, as Kafka's metadata lists them (registered and unfenced). */
   brokers: number[];
   topics: SnapshotTopic[];
   /** The active KRaft controller's node id. */
   controller: number;
+  groups?: FakeGroup[];
+  /** Record timestamps (ms) by "topic:partition", one per offset from the log start: ListOffsets by time reads them. */
+  timestamps?: Record<string, number[]>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,7 +113,7 @@ export class FakeGateway implements KafkaGateway {
       brokers: state.brokers.map((id) => ({ nodeId: id, host: "127.0.0.1", port: 9000 + id, rack: null })),
       quorum: { leaderId: state.controller, leaderEpoch: 1, highWatermark: 1, voters: [], observers: [] },
       topics: state.topics,
-      groups: [],
+      groups: (state.groups ?? []).map((g) => snapshotGroup(g, state.topics)),
       errors: [],
       complete: true,
       partial: { metadata: false, offsets: false, groups: false, quorum: false, elr: false },
@@ -147,11 +177,137 @@ export class FakeGateway implements KafkaGateway {
     return this.messages.produce(name, partition, record, acks, Date.now());
   }
 
+  private findGroup(groupId: string): FakeGroup | undefined {
+    return this.state.groups?.find((g) => g.groupId === groupId);
+  }
+
+  private findPartition(name: string, p: number): SnapshotPartition | undefined {
+    return this.state.topics.find((t) => t.name === name)?.partitions.find((x) => x.partition === p);
+  }
+
+  async groupCoordinator(_seeds: string[], groupId: string) {
+    return `coordinator-of-${groupId}`;
+  }
+
+  async describeGroup(_coordinator: string, groupId: string) {
+    const g = this.findGroup(groupId);
+    if (!g) return null;
+    return {
+      groupId,
+      errorCode: 0,
+      state: g.state,
+      protocolType: "consumer",
+      protocol: "range",
+      members: structuredClone(g.members),
+      groupEpoch: null,
+      assignmentEpoch: null,
+    };
+  }
+
+  async committedOffsets(_coordinator: string, groupId: string) {
+    const g = this.findGroup(groupId);
+    return Object.entries(g?.committed ?? {}).map(([k, offset]) => {
+      const [topic, p] = k.split(":") as [string, string];
+      return { groupId, topic, partition: Number(p), offset: BigInt(offset), errorCode: 0 };
+    });
+  }
+
+  async listOffsets(_leader: string, partitions: Map<string, number[]>, timestamp: bigint) {
+    this.calls.push({ op: "listOffsets", args: [partitions, timestamp] });
+    return [...partitions].flatMap(([name, ps]) =>
+      ps.map((p) => {
+        const part = this.findPartition(name, p);
+        if (!part) return { topic: name, partition: p, errorCode: 3, offset: -1n };
+        const start = part.earliestOffset ?? 0;
+        const end = part.latestOffset ?? 0;
+        let offset: number;
+        if (timestamp === EARLIEST) offset = start;
+        else if (timestamp === LATEST) offset = end;
+        else {
+          const times = this.state.timestamps?.[`${name}:${p}`] ?? [];
+          const i = times.findIndex((t) => t >= Number(timestamp));
+          offset = i < 0 ? -1 : start + i;
+        }
+        return { topic: name, partition: p, errorCode: 0, offset: BigInt(offset) };
+      }),
+    );
+  }
+
+  async commitGroupOffsets(_coordinator: string, groupId: string, offsets: OffsetsByTopic) {
+    this.calls.push({ op: "commitGroupOffsets", args: [groupId, offsets] });
+    const g = this.findGroup(groupId);
+    return [...offsets].flatMap(([topicName, ps]) =>
+      ps.map((p) => {
+        if (g) g.committed[`${topicName}:${p.partition}`] = Number(p.offset);
+        return { topic: topicName, partition: p.partition, errorCode: 0 };
+      }),
+    );
+  }
+
+  async deleteGroupOffsets(_coordinator: string, groupId: string, topicName: string, partitions: number[]) {
+    this.calls.push({ op: "deleteGroupOffsets", args: [groupId, topicName, partitions] });
+    const g = this.findGroup(groupId);
+    for (const p of partitions) if (g) delete g.committed[`${topicName}:${p}`];
+    return partitions.map((partition) => ({ topic: topicName, partition, errorCode: 0 }));
+  }
+
+  async deleteGroup(_coordinator: string, groupId: string) {
+    this.calls.push({ op: "deleteGroup", args: [groupId] });
+    this.state.groups = this.state.groups?.filter((g) => g.groupId !== groupId);
+  }
+
+  async deleteRecords(_leader: string, topicName: string, partitions: { partition: number; offset: bigint }[]) {
+    this.calls.push({ op: "deleteRecords", args: [topicName, partitions] });
+    return partitions.map(({ partition: p, offset }) => {
+      const part = this.findPartition(topicName, p);
+      if (part) part.earliestOffset = Number(offset);
+      return { topic: topicName, partition: p, errorCode: 0, lowWatermark: Number(offset) };
+    });
+  }
+
+  async recordTimes(_leader: string, partitions: { topic: string; partition: number; offset: bigint }[]) {
+    this.calls.push({ op: "recordTimes", args: [partitions] });
+    const out = new Map<string, { timestamp: number; exact: boolean }>();
+    for (const p of partitions) {
+      const start = this.findPartition(p.topic, p.partition)?.earliestOffset ?? 0;
+      const t = this.state.timestamps?.[`${p.topic}:${p.partition}`]?.[Number(p.offset) - start];
+      if (t !== undefined) out.set(`${p.topic}\u0000${p.partition}`, { timestamp: t, exact: true });
+    }
+    return out;
+  }
+
   openSockets() {
     return new Map<string, number>();
   }
 
   async close() {}
+}
+
+function snapshotGroup(g: FakeGroup, topics: SnapshotTopic[]): SnapshotGroup {
+  return {
+    groupId: g.groupId,
+    type: g.type,
+    state: g.state,
+    protocolType: "consumer",
+    protocol: "range",
+    coordinator: 1,
+    groupEpoch: null,
+    assignmentEpoch: null,
+    members: g.members,
+    offsets: Object.entries(g.committed).map(([k, committedOffset]) => {
+      const [name, p] = k.split(":") as [string, string];
+      const end =
+        topics.find((t) => t.name === name)?.partitions.find((x) => x.partition === Number(p))?.latestOffset ?? null;
+      return {
+        topic: name,
+        partition: Number(p),
+        committedOffset,
+        logEndOffset: end,
+        lag: end === null ? null : end - committedOffset,
+      };
+    }),
+    complete: true,
+  };
 }
 
 export class FakeSupervisor implements NodeSupervisor {
