@@ -16,7 +16,7 @@ export function preview(d: DecodedData | null, max = 120): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
-function JsonNode({ value, name, depth }: { value: unknown; name?: string; depth: number }) {
+function JsonNode({ value, name, depth, path }: { value: unknown; name?: string; depth: number; path: string }) {
   const label = name !== undefined ? <span className="text-violet-700">{JSON.stringify(name)}: </span> : null;
   if (value === null || typeof value !== "object")
     return (
@@ -40,9 +40,9 @@ function JsonNode({ value, name, depth }: { value: unknown; name?: string; depth
       </div>
     );
   return (
-    <details className="pl-4" open={depth < 2} data-testid="json-node">
+    <details className="pl-4" open={depth < 2} data-testid="json-node" data-path={path}>
       <summary className="cursor-pointer select-none list-none marker:hidden">
-        <span className="mr-1 inline-block w-3 text-slate-400">▸</span>
+        <span className="json-caret mr-1 w-3 text-slate-400">▸</span>
         {label}
         {open}
         <span className="json-folded text-slate-400">
@@ -51,7 +51,13 @@ function JsonNode({ value, name, depth }: { value: unknown; name?: string; depth
         </span>
       </summary>
       {entries.map(([k, v], i) => (
-        <JsonNode key={k ?? i} name={k} value={v} depth={depth + 1} />
+        <JsonNode
+          key={k ?? i}
+          name={k}
+          value={v}
+          depth={depth + 1}
+          path={k === undefined ? `${path}[${i}]` : path === "" ? k : `${path}.${k}`}
+        />
       ))}
       <div className="pl-4">{close}</div>
     </details>
@@ -77,7 +83,7 @@ export function DecodedView({ data, testId }: { data: DecodedData | null; testId
     }
     body = ok ? (
       <div className="-ml-4 font-mono text-xs" data-testid="json-tree">
-        <JsonNode value={parsed} depth={0} />
+        <JsonNode value={parsed} depth={0} path="" />
       </div>
     ) : (
       <pre className="whitespace-pre-wrap break-all font-mono text-xs">{data.data}</pre>
