@@ -198,12 +198,19 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
             </div>
             <ExportButtons messages={data?.messages ?? []} name={`${ctx.topic}-page`} />
           </div>
-          <MessageTable
-            messages={data?.messages ?? []}
-            testId="messages-table"
-            onShowAll={ctx.showAll}
-            empty={page.isLoading ? "Reading…" : "No messages here."}
-          />
+          <div
+            className={page.isPlaceholderData ? "opacity-50 transition-opacity" : ""}
+            aria-busy={page.isFetching}
+            data-testid="messages-page"
+            data-loading={page.isFetching}
+          >
+            <MessageTable
+              messages={data?.messages ?? []}
+              testId="messages-table"
+              onShowAll={ctx.showAll}
+              empty={page.isLoading ? "Reading…" : "No messages here."}
+            />
+          </div>
         </>
       )}
     </div>

@@ -12,6 +12,11 @@ const PER_PARTITION = 400;
 
 class MessagesPage {
   constructor(readonly page: Page) {}
+  /** Reads the page the browse form asks for and waits for its answer (not the previous page's). */
+  async read() {
+    await this.page.getByTestId("browse-go").click();
+    await expect(this.page.getByTestId("messages-page")).toHaveAttribute("data-loading", "false");
+  }
   async open() {
     await this.page.goto(`${baseURL()}/clusters/local/topics/${topic}?tab=messages`);
     await expect(this.page.getByTestId("topic-messages")).toBeVisible();
@@ -82,8 +87,9 @@ test("browse newest, fold a JSON value, seek to an offset, page back and forth",
   await expect(m.rows("messages-table")).toHaveCount(50);
   await expect(m.rows("messages-table").last()).toHaveAttribute("data-offset", String(PER_PARTITION - 1));
   await page.getByTestId("browse-partition").selectOption("0");
-  await page.getByTestId("browse-go").click();
+  await m.read();
   await expect(m.rows("messages-table").first()).toHaveAttribute("data-offset", String(PER_PARTITION - 50));
+  await expect(m.rows("messages-table").first()).toHaveAttribute("data-partition", "0");
   await page.screenshot({ path: testInfo.outputPath("messages-browse.png") });
 
   // The JSON value at offset 390: pretty-printed, its nested object folded on a click.
@@ -104,7 +110,7 @@ test("browse newest, fold a JSON value, seek to an offset, page back and forth",
   await page.getByTestId("browse-partition").selectOption("1");
   await page.getByTestId("browse-seek").selectOption("offset");
   await page.getByTestId("browse-offset").fill("123");
-  await page.getByTestId("browse-go").click();
+  await m.read();
   await expect(m.rows("messages-table").first()).toHaveAttribute("data-offset", "123");
   await expect(m.rows("messages-table").first()).toHaveAttribute("data-partition", "1");
   await expect(m.rows("messages-table").first().getByTestId("message-key")).toHaveText("key-1-123");
@@ -115,7 +121,7 @@ test("browse newest, fold a JSON value, seek to an offset, page back and forth",
 
   // Past the end: said in words.
   await page.getByTestId("browse-offset").fill("100000");
-  await page.getByTestId("browse-go").click();
+  await m.read();
   await expect(page.getByTestId("notices")).toContainText("offset 100000 is past the last stable offset");
 });
 
@@ -155,8 +161,9 @@ test("search streams matches with progress; the result is what was written", asy
   await page.getByTestId("search-max-messages").fill("800");
   await page.getByTestId("search-start").click();
   await expect(page.getByTestId("search-progress")).toBeVisible();
-  await page.screenshot({ path: testInfo.outputPath("messages-search.png") });
+  await page.screenshot({ path: testInfo.outputPath("messages-search-running.png") });
   await expect(page.getByTestId("search-state")).toHaveText(/Reached the end|budget/);
+  await page.screenshot({ path: testInfo.outputPath("messages-search.png") });
   // plain 1-300 … 1-399 but the tenths, which are JSON.
   await expect(m.rows("search-table")).toHaveCount(90);
 });
@@ -204,7 +211,7 @@ test("produce from the form, then find it in the list at the partition and offse
 
   await m.mode("browse");
   await page.getByTestId("browse-partition").selectOption(partition);
-  await page.getByTestId("browse-go").click();
+  await m.read();
   const row = page.locator(`[data-testid="messages-table"] [data-offset="${offset}"][data-partition="${partition}"]`);
   await expect(row.getByTestId("message-key")).toHaveText("form-key");
   await expect(row.getByTestId("message-value")).toHaveText(value);
