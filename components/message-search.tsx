@@ -267,7 +267,9 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
             </b>
           </span>
           <span>{(p?.rate ?? 0).toLocaleString("en-US")} messages/s</span>
-          <span>{((p?.elapsedMs ?? 0) / 1000).toFixed(1)} s</span>
+          <span>
+            {(p?.elapsedMs ?? 0) < 1000 ? `${p?.elapsedMs ?? 0} ms` : `${((p?.elapsedMs ?? 0) / 1000).toFixed(1)} s`}
+          </span>
           <span className="text-slate-600" data-testid="search-state">
             {search.running
               ? "searching…"
