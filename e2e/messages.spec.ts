@@ -218,3 +218,30 @@ test("produce from the form, then find it in the list at the partition and offse
   await row.click();
   await expect(page.getByTestId("detail-headers")).toContainText("origin: form");
 });
+
+test("a value over the size cap is cut, and show all reads that record again whole", async ({ page }) => {
+  const big = `${"x".repeat(20_000)}END`;
+  await produce([{ partition: 1, key: "big", value: big }]);
+  const m = new MessagesPage(page);
+  await m.open();
+  await page.getByTestId("browse-partition").selectOption("1");
+  await m.read();
+  const row = m.rows("messages-table").last();
+  await expect(row.getByTestId("message-key")).toHaveText("big");
+  await expect(row).toContainText("cut");
+  await row.click();
+  const value = page.getByTestId("detail-value");
+  await expect(value).toContainText("20,003 B · truncated");
+  await expect(value).not.toContainText("END");
+  await page.getByTestId("show-all").click();
+  await expect(value).toContainText("END");
+  await expect(value).not.toContainText("truncated");
+  await expect(page.getByTestId("show-all")).toHaveCount(0);
+});
+
+test("producing is refused with the reason on an internal topic", async ({ page }) => {
+  await page.goto(`${baseURL()}/clusters/local/topics/__consumer_offsets?tab=messages`);
+  await page.getByTestId("messages-mode-produce").click();
+  await expect(page.getByTestId("produce-disabled")).toContainText("internal topic");
+  await expect(page.getByTestId("produce-send")).toBeDisabled();
+});
