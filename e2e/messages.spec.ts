@@ -157,11 +157,29 @@ test("search streams matches with progress; the result is what was written", asy
   await expect(page.getByTestId("search-error")).toContainText("linear time");
 
   // A search in progress: a big budget over a topic the test keeps writing to is slow enough to see.
+  // A search in progress: with the browser's download throttled to 4 KB/s, the matches trickle in
+  // while the progress says what was read so far.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: 4 * 1024,
+    uploadThroughput: -1,
+  });
   await page.getByTestId("search-pattern").fill("plain 1-3[0-9]{2}");
   await page.getByTestId("search-max-messages").fill("800");
   await page.getByTestId("search-start").click();
-  await expect(page.getByTestId("search-progress")).toBeVisible();
+  await expect(page.getByTestId("search-progress")).toHaveAttribute("data-running", "true");
+  await expect(m.rows("search-table").nth(4)).toBeVisible();
+  await expect(page.getByTestId("search-state")).toHaveText("searching…");
   await page.screenshot({ path: testInfo.outputPath("messages-search-running.png") });
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
   await expect(page.getByTestId("search-state")).toHaveText(/Reached the end|budget/);
   await page.screenshot({ path: testInfo.outputPath("messages-search.png") });
   // plain 1-300 … 1-399 but the tenths, which are JSON.

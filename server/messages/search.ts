@@ -154,6 +154,7 @@ export async function runSearch(
   let scanned = 0;
   let matched = 0;
   let lastProgress = started;
+  let rounds = 0;
   const positions = new Map(plan.partitions.map((p) => [p.partition, p.from]));
   const snapshot = (): SearchProgress => {
     const elapsedMs = Math.max(0, now() - started);
@@ -225,7 +226,8 @@ export async function runSearch(
         reason = "max_seconds";
         break;
       }
-      if (t - lastProgress >= PROGRESS_MS) {
+      // The first round's count at once (a client sees the scan under way), then every 250 ms.
+      if (t - lastProgress >= PROGRESS_MS || rounds++ === 0) {
         lastProgress = t;
         await events.progress(snapshot());
       }
