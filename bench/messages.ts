@@ -3,22 +3,29 @@
 //    (browse + JSON body), median of BENCH_RUNS runs; the goal is ≤ 300 ms;
 // 2. a filter-free scan of BENCH_SCAN_MESSAGES messages of 200 bytes through the reader (every
 //    value decoded as text), against `kcat -C -e -o beginning | wc -l` on the same data in the
-//    same run, with the process's RSS while scanning. Numbers, not pass/fail.
+//    same run, with the process's RSS while scanning;
+// 3. a filtered scan — the search route's own code (planSearch + runSearch, substring) — over
+//    BENCH_FILTER_MESSAGES (default 1,000,000) messages of 200 bytes, against
+//    `kcat -C -e -o beginning | grep -c` on the same data, with RSS. Numbers, not pass/fail.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { messagesQuerySchema } from "../lib/schemas/messages";
+import { messagesQuerySchema, searchQuerySchema } from "../lib/schemas/messages";
 import { ClusterService } from "../server/cluster-service";
 import { loadConfig } from "../server/config";
 import { EmbeddedCluster } from "../server/embedded/embedded-cluster";
 import { browseMessages } from "../server/messages/browse";
 import { decodeData } from "../server/messages/decode";
 import { readRecords } from "../server/messages/reader";
+import { planSearch, runSearch } from "../server/messages/search";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const SCAN = Number(process.env.BENCH_SCAN_MESSAGES ?? 200_000);
 const SCAN_RUNS = Number(process.env.BENCH_SCAN_RUNS ?? 3);
+const FILTER = Number(process.env.BENCH_FILTER_MESSAGES ?? 1_000_000);
+/** What the filtered scan looks for: counters with "7777" followed by a space (a few hundred of 1,000,000). */
+const NEEDLE = "7777 ";
 /** The scan's Fetch size (the reader's default when unset: 1 MiB). */
 const FETCH_BYTES = process.env.BENCH_FETCH_BYTES ? Number(process.env.BENCH_FETCH_BYTES) : undefined;
 
@@ -55,10 +62,11 @@ async function main() {
     await cluster.start();
     const service = new ClusterService("bench", "bench", [], cluster);
     const bootstrap = cluster.bootstrap.join(",");
-    for (const name of ["bench-1k", "bench-scan"])
+    for (const name of ["bench-1k", "bench-scan", "bench-filter"])
       await service.createTopic({ name, partitions: 1, replicationFactor: 1, configs: {} });
     produce(bootstrap, "bench-1k", 1000, 1024);
     produce(bootstrap, "bench-scan", SCAN, 200);
+    if (FILTER > 0) produce(bootstrap, "bench-filter", FILTER, 200);
 
     // 1. Scan throughput against kcat, first, while the process is idle.
     const layout = await service.gateway.topicLayout(service.read.seeds(), "bench-scan", 5000);
@@ -118,6 +126,69 @@ async function main() {
     console.log(
       `RSS: idle ${mib(idle)} MiB, peak during the scans ${mib(peak)} MiB (+${mib(peak - idle)} MiB; goal ≤ +100 MiB); JS heap + buffers: idle ${mib(idleLive)} MiB, peak ${mib(peakLive)} MiB (+${mib(peakLive - idleLive)} MiB); ${samples} samples every 20 ms`,
     );
+    // 3. A filtered scan: the search's own code, substring over every value, against kcat | grep -c.
+    if (FILTER > 0) {
+      globalThis.gc?.();
+      const idleF = process.memoryUsage().rss;
+      let peakF = idleF;
+      const samplerF = setInterval(() => {
+        peakF = Math.max(peakF, process.memoryUsage().rss);
+      }, 20);
+      const searchRates: number[] = [];
+      let matched = 0;
+      for (let run = 0; run < SCAN_RUNS; run++) {
+        const q = searchQuerySchema.parse({
+          mode: "substring",
+          pattern: NEEDLE,
+          in: "value",
+          maxMessages: String(FILTER),
+          maxSeconds: "300",
+          maxMatches: "10000",
+        });
+        const plan = await planSearch(service, "bench-filter", q);
+        let scannedF = 0;
+        matched = 0;
+        const t0 = performance.now();
+        const reason = await runSearch(
+          service.gateway,
+          plan,
+          {
+            start: async () => {},
+            match: async () => {
+              matched++;
+            },
+            progress: async () => {},
+            done: async (d) => {
+              scannedF = d.scanned;
+            },
+          },
+          new AbortController().signal,
+        );
+        const s = (performance.now() - t0) / 1000;
+        if (reason !== "end" || scannedF !== FILTER)
+          throw new Error(`search ended ${reason} after ${scannedF} of ${FILTER}`);
+        searchRates.push(scannedF / s);
+      }
+      clearInterval(samplerF);
+      const grepRates: number[] = [];
+      for (let run = 0; run < SCAN_RUNS; run++) {
+        const t0 = performance.now();
+        const r = spawnSync(
+          "sh",
+          ["-c", `kcat -C -b ${bootstrap} -t bench-filter -p 0 -e -o beginning -q | grep -c '${NEEDLE}'`],
+          { encoding: "utf8" },
+        );
+        const s = (performance.now() - t0) / 1000;
+        const count = Number(r.stdout.trim());
+        if (count !== matched) throw new Error(`grep -c counted ${count}, the search ${matched}`);
+        grepRates.push(FILTER / s);
+      }
+      const sq = median(searchRates);
+      const gk = median(grepRates);
+      console.log(
+        `filtered scan of ${FILTER} × 200 B for "${NEEDLE}" (${matched} matches, median of ${SCAN_RUNS}): Quorum search ${Math.round(sq).toLocaleString("en")} msg/s, kcat | grep -c ${Math.round(gk).toLocaleString("en")} msg/s, ratio ${(sq / gk).toFixed(2)} (goal ≥ 0.5); RSS idle ${mib(idleF)} MiB, peak ${mib(peakF)} MiB (+${mib(peakF - idleF)} MiB; goal ≤ +100 MiB)`,
+      );
+    }
     // 2. One page of 1,000 × 1 KiB.
     const pageMs: Record<string, number[]> = { oldest: [], newest: [] };
     let count = 0;

@@ -17,8 +17,9 @@ import { ReplicaChip, ReplicaLegend } from "./replica-chip";
 import { TopicActions } from "./topic-actions";
 import { TopicBrokers } from "./topic-brokers";
 import { TopicConfigs } from "./topic-configs";
+import { TopicMessages } from "./topic-messages";
 
-type Tab = "partitions" | "configs";
+type Tab = "partitions" | "configs" | "messages";
 
 export function TopicView({
   cluster,
@@ -104,7 +105,7 @@ export function TopicView({
       {d && <TopicBrokers cluster={cluster} topic={d} controllable={summary.data?.controllable ?? false} />}
 
       <div className="flex gap-1 border-b border-slate-200" role="tablist">
-        {(["partitions", "configs"] as const).map((t) => (
+        {(["partitions", "messages", "configs"] as const).map((t) => (
           <button
             key={t}
             type="button"
@@ -131,6 +132,15 @@ export function TopicView({
           />
           <PartitionsTable detail={d} />
         </div>
+      ) : tab === "messages" ? (
+        <TopicMessages
+          cluster={cluster}
+          topic={topic}
+          partitions={d.partitions.length}
+          readOnly={summary.data?.readOnly ?? false}
+          internal={d.internal}
+          bootstrap={summary.data?.bootstrap[0] ?? "the cluster"}
+        />
       ) : (
         <TopicConfigs cluster={cluster} detail={d} bootstrap={bootstrap} />
       )}

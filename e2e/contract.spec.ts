@@ -320,6 +320,80 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
     },
     ...(
       [
+        ["invalid regex", "?mode=regex&pattern=a(b", 400, "validation_failed", "pattern"],
+        ["regex with a backreference", "?mode=regex&pattern=(a)%5C1", 400, "validation_failed", "pattern"],
+        [
+          "pattern over 500 characters",
+          `?mode=substring&pattern=${"x".repeat(501)}`,
+          400,
+          "validation_failed",
+          "pattern",
+        ],
+        [
+          "budget above the cap",
+          "?mode=substring&pattern=x&maxMessages=10000001",
+          400,
+          "validation_failed",
+          "maxMessages",
+        ],
+        ["seconds above the cap", "?mode=substring&pattern=x&maxSeconds=301", 400, "validation_failed", "maxSeconds"],
+        ["unknown mode", "?mode=fuzzy&pattern=x", 400, "validation_failed", "mode"],
+        ["JSON path malformed", "?mode=jsonpath&path=a..b&op=%3D%3D&operand=1", 400, "validation_failed", "path"],
+        ["unknown partition", "?mode=substring&pattern=x&partition=7", 400, "validation_failed", "partition"],
+        ["negative offset", "?mode=substring&pattern=x&seek=offset&offset=-1", 400, "validation_failed", "offset"],
+      ] as const
+    ).map(
+      ([label, query, expectStatus, expectCode, expectField]): Case => ({
+        name: `search: ${label}`,
+        method: "GET",
+        path: `${api}/topics/${t}/messages/search${query}`,
+        expectStatus,
+        expectCode,
+        expectField,
+      }),
+    ),
+    {
+      name: "search: unknown topic",
+      method: "GET",
+      path: `${api}/topics/${missing}/messages/search?mode=substring&pattern=x`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    {
+      name: "search: POST",
+      method: "POST",
+      path: `${api}/topics/${t}/messages/search`,
+      body: { mode: "substring" },
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+    ...(
+      [
+        ["rate above the cap", "?maxRate=1001", 400, "validation_failed", "maxRate"],
+        ["rate zero", "?maxRate=0", 400, "validation_failed", "maxRate"],
+        ["unknown partition", "?partition=0,9", 400, "validation_failed", "partition"],
+        ["partition not a number", "?partition=a", 400, "validation_failed", "partition"],
+        ["unknown parameter", "?from=end", 400, "validation_failed", undefined],
+      ] as const
+    ).map(
+      ([label, query, expectStatus, expectCode, expectField]): Case => ({
+        name: `tail: ${label}`,
+        method: "GET",
+        path: `${api}/topics/${t}/messages/tail${query}`,
+        expectStatus,
+        expectCode,
+        ...(expectField ? { expectField } : {}),
+      }),
+    ),
+    {
+      name: "tail: unknown topic",
+      method: "GET",
+      path: `${api}/topics/${missing}/messages/tail`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
+    ...(
+      [
         ["malformed JSON value", { value: "{nope", valueType: "json" }, 400, "validation_failed", "value"],
         ["no value", { key: "k" }, 400, "validation_failed", "value"],
         ["acks 2", { value: "x", acks: 2 }, 400, "validation_failed", "acks"],

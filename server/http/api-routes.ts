@@ -37,6 +37,8 @@ export const API_ROUTES: readonly { pattern: string; methods: readonly string[] 
   { pattern: "/api/clusters/[cluster]/topics/[topic]/history", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/topics/[topic]/messages", methods: ["GET", "POST"] },
   { pattern: "/api/clusters/[cluster]/topics/[topic]/messages/partition", methods: ["GET"] },
+  { pattern: "/api/clusters/[cluster]/topics/[topic]/messages/search", methods: ["GET"] },
+  { pattern: "/api/clusters/[cluster]/topics/[topic]/messages/tail", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/topics/[topic]/partitions", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]/workload", methods: ["GET", "POST"] },
   { pattern: "/api/clusters/[cluster]/workload/groups/[group]", methods: ["POST"] },

@@ -6,6 +6,8 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getPartition } from "@/app/api/clusters/[cluster]/topics/[topic]/messages/partition/route";
 import { GET as getMessages, POST as postMessage } from "@/app/api/clusters/[cluster]/topics/[topic]/messages/route";
+import { GET as getSearch } from "@/app/api/clusters/[cluster]/topics/[topic]/messages/search/route";
+import { GET as getTail } from "@/app/api/clusters/[cluster]/topics/[topic]/messages/tail/route";
 import { messagesQuerySchema } from "@/lib/schemas/messages";
 import type { KafkaMessage, MessagePage, ProducedMessage } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
@@ -60,7 +62,13 @@ function java(mainOrSource: string, args: string[], timeout = 120_000) {
 }
 
 function kcat(args: string[], input?: string): string {
-  return execFileSync("kcat", args, { input, encoding: "utf8", timeout: 30_000, stdio: ["pipe", "pipe", "pipe"] });
+  return execFileSync("kcat", args, {
+    input,
+    encoding: "utf8",
+    timeout: 30_000,
+    stdio: ["pipe", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 interface KcatRecord {
@@ -116,6 +124,29 @@ const asKcat = (m: KafkaMessage): KcatRecord => ({
 
 const byOffset = (a: KcatRecord, b: KcatRecord) => a.partition - b.partition || a.offset - b.offset;
 
+/** The Server-Sent Events of a streaming answer, one {event, data} at a time, as a browser reads them. */
+async function* sseEvents(res: Response): AsyncGenerator<{ event: string; data: Record<string, unknown> }> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) yield { event, data: JSON.parse(data) as Record<string, unknown> };
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
 describe.skipIf(!hasKcat)("messages", () => {
   let tc: TestCluster;
   let service: ClusterService;
@@ -124,6 +155,10 @@ describe.skipIf(!hasKcat)("messages", () => {
   const spread = uniqueName("spread");
   const appendTime = uniqueName("append-time");
   const internalish = "__quorum_internal_test";
+  const haystack = uniqueName("haystack");
+  const live = uniqueName("live");
+  /** Records per partition of `haystack` (2 partitions); every 97th value holds "needle". */
+  const HAY = 10_000;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-msg-"));
   const bootstrap = () => tc.bootstrap.join(",");
 
@@ -156,6 +191,8 @@ describe.skipIf(!hasKcat)("messages", () => {
       [txn, 1],
       [spread, 3],
       [internalish, 1],
+      [haystack, 2],
+      [live, 1],
     ] as const)
       await service.createTopic({ name, partitions, replicationFactor: 2, configs: {} });
     // Each codec in its own kcat run, so each lands as its own compressed batch(es), keys and headers on every record.
@@ -201,6 +238,17 @@ describe.skipIf(!hasKcat)("messages", () => {
       kcat(
         ["-b", bootstrap(), "-P", "-t", spread, "-p", String(p), "-K", ":"],
         `${Array.from({ length: 20 }, (_, i) => `p${p}-${i}:v${i}`).join("\n")}\n`,
+      );
+    // ~100-byte values, every 97th with "needle" (and some JSON), so a search takes many Fetches.
+    for (let p = 0; p < 2; p++)
+      kcat(
+        // Batches of at most 16 KiB, as a producer under light load sends them: a partition is many batches.
+        ["-b", bootstrap(), "-P", "-t", haystack, "-p", String(p), "-K", "|", "-X", "batch.size=16384"],
+        `${Array.from({ length: HAY }, (_, i) =>
+          i % 97 === 0
+            ? `k${i}|{"n":${i},"tag":"needle","pad":"${"y".repeat(60)}"}`
+            : `k${i}|record ${p}-${i} hay hay ${"z".repeat(70)}`,
+        ).join("\n")}\n`,
       );
   });
 
@@ -489,5 +537,147 @@ describe.skipIf(!hasKcat)("messages", () => {
     } finally {
       service.read.access = { ...service.read.access, readOnly: false };
     }
+  });
+
+  const searchRoute = (topic: string, query: string, signal?: AbortSignal) =>
+    getSearch(new Request(`http://127.0.0.1/api/clusters/local/topics/${topic}/messages/search${query}`, { signal }), {
+      params: Promise.resolve({ cluster: "local", topic }) as Promise<never>,
+    });
+
+  it("search: the matches are exactly what grep finds in kcat's output, with progress and the count read", async () => {
+    const all = kcatRecords(tc.bootstrap, haystack);
+    expect(all).toHaveLength(2 * HAY);
+    const grep = all.filter((r) => r.value.includes("needle")).map((r) => `${r.partition}:${r.offset}:${r.value}`);
+    // grep -c over the same kcat output, as a shell would count it.
+    const grepCount = Number(
+      execFileSync("sh", ["-c", `kcat -b ${bootstrap()} -C -t ${haystack} -o beginning -e -q | grep -c needle`], {
+        encoding: "utf8",
+      }).trim(),
+    );
+    expect(grep.length).toBe(grepCount);
+    const res = await searchRoute(haystack, "?mode=substring&pattern=needle&maxMatches=10000");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const found: string[] = [];
+    const progress: number[] = [];
+    let done: Record<string, unknown> | null = null;
+    for await (const e of sseEvents(res)) {
+      if (e.event === "match") {
+        const m = e.data as unknown as KafkaMessage;
+        found.push(`${m.partition}:${m.offset}:${m.value?.data}`);
+      } else if (e.event === "progress") progress.push(e.data.scanned as number);
+      else if (e.event === "done") done = e.data;
+    }
+    expect(found.sort()).toEqual(grep.sort());
+    expect(done).toMatchObject({ reason: "end", scanned: 2 * HAY, matched: grepCount });
+    expect((done?.rate as number) > 0).toBe(true);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+
+    // A JSON path and a regex over the same data agree with the same records.
+    const jp = await searchRoute(haystack, "?mode=jsonpath&path=n&op=%3E%3D&operand=9000&in=value&maxMatches=10000");
+    const jpFound: number[] = [];
+    for await (const e of sseEvents(jp))
+      if (e.event === "match") jpFound.push((e.data as unknown as KafkaMessage).offset);
+    expect(jpFound.length).toBe(all.filter((r) => r.value.includes("needle") && r.offset >= 9000).length);
+    const rx = await searchRoute(
+      haystack,
+      `?mode=regex&pattern=${encodeURIComponent("^record 1-12[0-9]{2} ")}&maxMatches=10000`,
+    );
+    let rxCount = 0;
+    for await (const e of sseEvents(rx)) if (e.event === "match") rxCount++;
+    expect(rxCount).toBe(all.filter((r) => /^record 1-12[0-9]{2} /.test(r.value)).length);
+  });
+
+  it("search: a client that goes away stops the scan (no Fetch after), and budgets end it with the reason", async () => {
+    const original = service.gateway.fetchPartition.bind(service.gateway);
+    let fetches = 0;
+    service.gateway.fetchPartition = (...args) => {
+      fetches++;
+      return original(...args);
+    };
+    try {
+      const full = await searchRoute(haystack, "?mode=substring&pattern=needle&maxMatches=10000");
+      for await (const _ of sseEvents(full));
+      const fullFetches = fetches;
+      expect(fullFetches).toBeGreaterThan(6);
+
+      fetches = 0;
+      const ctl = new AbortController();
+      const res = await searchRoute(haystack, "?mode=substring&pattern=needle&maxMatches=10000", ctl.signal);
+      const events = sseEvents(res);
+      for await (const e of events) if (e.event === "match") break; // the generator's finally cancels the body
+      ctl.abort();
+      await new Promise((r) => setTimeout(r, 300));
+      const atCancel = fetches;
+      await new Promise((r) => setTimeout(r, 700));
+      expect(fetches).toBe(atCancel);
+      expect(atCancel).toBeLessThan(fullFetches);
+
+      const budget = await searchRoute(haystack, "?mode=substring&pattern=needle&maxMessages=1234");
+      let done: Record<string, unknown> | null = null;
+      for await (const e of sseEvents(budget)) if (e.event === "done") done = e.data;
+      expect(done).toMatchObject({ reason: "max_messages", scanned: 1234 });
+    } finally {
+      service.gateway.fetchPartition = original;
+    }
+  });
+
+  it("search: an invalid regex, a budget over the cap and an unknown topic answer 4xx before any stream", async () => {
+    for (const [topic, query, status, field] of [
+      [haystack, "?mode=regex&pattern=a(b", 400, "pattern"],
+      [haystack, "?mode=regex&pattern=(a)%5C1", 400, "pattern"],
+      [haystack, "?mode=substring&pattern=x&maxMessages=10000001", 400, "maxMessages"],
+      [uniqueName("missing"), "?mode=substring&pattern=x", 404, undefined],
+    ] as const) {
+      const res = await searchRoute(topic, query);
+      expect({ query, status: res.status }).toEqual({ query, status });
+      const body = (await res.json()) as { error: { field?: string } };
+      if (field) expect(body.error.field).toBe(field);
+    }
+  });
+
+  it("tail: a message kcat writes arrives over the stream; over the rate cap, records are counted as skipped", async () => {
+    const ctl = new AbortController();
+    const res = await getTail(
+      new Request(`http://127.0.0.1/api/clusters/local/topics/${live}/messages/tail?maxRate=5`, { signal: ctl.signal }),
+      { params: Promise.resolve({ cluster: "local", topic: live }) as Promise<never> },
+    );
+    expect(res.status).toBe(200);
+    const events = sseEvents(res);
+    const next = async () => (await events.next()).value as { event: string; data: Record<string, unknown> };
+    expect((await next()).event).toBe("start");
+    kcat(["-b", bootstrap(), "-P", "-t", live, "-p", "0", "-K", ":", "-H", "via=kcat"], "tail-key:hello tail\n");
+    const first = await next();
+    expect(first.event).toBe("message");
+    expect(first.data).toMatchObject({
+      partition: 0,
+      offset: 0,
+      key: { data: "tail-key" },
+      value: { data: "hello tail" },
+      headers: [{ key: "via", value: { data: "kcat" } }],
+    });
+    // 60 at once: at most 5 a second reach the client, the rest are counted.
+    kcat(
+      ["-b", bootstrap(), "-P", "-t", live, "-p", "0"],
+      `${Array.from({ length: 60 }, (_, i) => `burst-${i}`).join("\n")}\n`,
+    );
+    const received: number[] = [];
+    let stats: Record<string, unknown> | null = null;
+    const until = Date.now() + 20_000;
+    while (Date.now() < until) {
+      const e = await next();
+      if (e.event === "message") received.push((e.data as unknown as KafkaMessage).offset);
+      if (e.event === "stats") {
+        stats = e.data;
+        if ((stats.seen as number) >= 61) break;
+      }
+    }
+    ctl.abort();
+    await events.return(undefined);
+    expect(stats).toMatchObject({ seen: 61, skipped: 61 - (stats?.sent as number) });
+    expect(stats?.sent as number).toBeLessThanOrEqual(11); // the first message, and at most 5 per one-second window
+    expect(stats?.skipped as number).toBeGreaterThan(40);
+    expect(received.length + 1).toBe(stats?.sent);
+    expect([...received].sort((a, b) => a - b)).toEqual(received);
   });
 });

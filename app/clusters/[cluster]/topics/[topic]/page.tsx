@@ -13,7 +13,7 @@ export default async function TopicPage({
     <TopicView
       cluster={decodeURIComponent(cluster)}
       topic={decodeURIComponent(topic)}
-      initialTab={tab === "configs" ? "configs" : "partitions"}
+      initialTab={tab === "configs" || tab === "messages" ? tab : "partitions"}
     />
   );
 }
