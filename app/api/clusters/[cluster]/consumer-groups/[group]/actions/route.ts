@@ -1,4 +1,4 @@
-import { groupActions } from "@/server/clusters/group-commands";
+import { groupActions } from "@/server/clusters/group-actions-log";
 import { pathParam, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
