@@ -13,7 +13,7 @@ export function GroupActionHistory({ cluster, group }: { cluster: string; group:
       {actions.error ? (
         <p className="text-sm text-rose-700">{actions.error.message}</p>
       ) : list.length === 0 ? (
-        <p className="text-sm text-slate-500">No reset or deletion through Quorum since it started.</p>
+        <p className="text-sm text-slate-500">No reset or deletion through Quorum yet.</p>
       ) : (
         <ol className="space-y-2" data-testid="group-actions">
           {list.map((a) => (

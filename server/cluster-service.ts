@@ -18,6 +18,7 @@ import { ClusterLock } from "./clusters/cluster-lock";
 import { plaintext } from "./clusters/connection";
 import type { ClusterContext } from "./clusters/context";
 import { createKafkaGateway, type KafkaGateway } from "./clusters/gateway";
+import { type ActionLog, MemoryActionLog } from "./clusters/group-actions-log";
 import * as leaderCommands from "./clusters/leader-commands";
 import { ReadModel } from "./clusters/read-model";
 import * as topicCommands from "./clusters/topic-commands";
@@ -36,6 +37,8 @@ export class ClusterService implements ClusterContext {
   readonly read: ReadModel;
   readonly monitor: ClusterMonitor;
   readonly lock: ClusterLock;
+  /** The group actions' history: in memory until Quorum opens its history store (server/lifecycle.ts). */
+  actions: ActionLog = new MemoryActionLog();
 
   constructor(
     readonly id: string,

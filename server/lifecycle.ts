@@ -79,12 +79,14 @@ export function startQuorum(): void {
     const { sampleMs } = q.config.history;
     const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"), sampleMs);
     const samplers = [...q.clusters.values()].map((c) => samplerFor(c, store, q.config));
+    // The group actions' history is kept there too, across restarts.
+    for (const c of q.clusters.values()) c.actions = store.actions;
     for (const s of samplers) s.start();
     q.history = { store, samplers };
   } catch (err) {
     logger.error(
       { err: err instanceof Error ? err.message : String(err) },
-      "lag history is off: its database did not open",
+      "lag history is off, and group actions are kept in memory only: its database did not open",
     );
   }
   if (!q.embedded) return;

@@ -53,6 +53,7 @@ export function addRuntimeCluster(entry: ClusterEntry): PublicDefinition {
   if (q.started) {
     service.monitor.start();
     if (q.history) {
+      service.actions = q.history.store.actions;
       const sampler = samplerFor(service, q.history.store, q.config);
       sampler.start();
       q.history.samplers.push(sampler);

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ClusterLock } from "./cluster-lock";
 import type { KafkaGateway, NodeSupervisor } from "./gateway";
+import type { ActionLog } from "./group-actions-log";
 import type { ReadModel } from "./read-model";
 
 /** What a command of one cluster works with: its read model and the two seams to the outside. */
@@ -12,6 +13,8 @@ export interface ClusterContext {
   readonly supervisor: NodeSupervisor | null;
   /** Serialises broker stops, starts and drills. */
   readonly lock: ClusterLock;
+  /** The history of the actions done on its groups (group-actions-log.ts). */
+  readonly actions: ActionLog;
   /** Forgets the cached snapshot and has the monitor look: after every mutation. */
   invalidate(): void;
 }

@@ -2,6 +2,8 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import type { GroupActionRecord } from "@/lib/types";
+import { type ActionLog, MAX_GROUP_ACTIONS } from "../clusters/group-actions-log";
 import type { Sample } from "./sample-of";
 
 /**
@@ -9,6 +11,7 @@ import type { Sample } from "./sample-of";
  * members), per topic (Σ log-end and log-start offsets) and per cluster (Σ lag, Σ log-end offsets,
  * only from complete snapshots), each with its time, kept for a retention period. A time without a
  * row means no honest sample was taken then. Rates are derived from consecutive samples when read.
+ * Also the actions done on groups through Quorum (`actions`), the last MAX_GROUP_ACTIONS per cluster.
  */
 export class HistoryStore {
   private db: Database.Database;
@@ -42,6 +45,11 @@ export class HistoryStore {
         cluster TEXT NOT NULL, ts INTEGER NOT NULL, total_lag INTEGER NOT NULL, log_end INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS cluster_samples_by_time ON cluster_samples (cluster, ts);
+      CREATE TABLE IF NOT EXISTS group_actions (
+        cluster TEXT NOT NULL, group_id TEXT NOT NULL, ts INTEGER NOT NULL, json TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS group_actions_by_group ON group_actions (cluster, group_id, ts);
+      CREATE INDEX IF NOT EXISTS group_actions_by_time ON group_actions (cluster, ts);
     `);
     // Lag in time (ms), added later: a store written before has the column added, its old rows null.
     const columns = this.db.prepare("PRAGMA table_info(group_samples)").all() as { name: string }[];
@@ -110,6 +118,32 @@ export class HistoryStore {
         "SELECT ts, total_lag AS totalLag, log_end AS logEnd FROM cluster_samples WHERE cluster = ? AND ts >= ? ORDER BY ts",
       )
       .all(cluster, since) as { ts: number; totalLag: number; logEnd: number }[];
+  }
+
+  /** The group actions' history kept here, across restarts (the commands reach it as `ctx.actions`). */
+  readonly actions: ActionLog = {
+    record: (cluster, entry) => this.recordGroupAction(cluster, entry),
+    list: (cluster, groupId) => this.groupActions(cluster, groupId),
+  };
+
+  /** Keeps one action, then only the last MAX_GROUP_ACTIONS of its cluster. */
+  recordGroupAction(cluster: string, entry: GroupActionRecord): void {
+    const insert = this.db.prepare("INSERT INTO group_actions (cluster, group_id, ts, json) VALUES (?, ?, ?, ?)");
+    const trim = this.db.prepare(
+      "DELETE FROM group_actions WHERE cluster = ? AND rowid NOT IN (SELECT rowid FROM group_actions WHERE cluster = ? ORDER BY ts DESC, rowid DESC LIMIT ?)",
+    );
+    this.db.transaction(() => {
+      insert.run(cluster, entry.groupId, entry.ts, JSON.stringify(entry));
+      trim.run(cluster, cluster, MAX_GROUP_ACTIONS);
+    })();
+  }
+
+  /** The actions kept on one group, oldest first. */
+  groupActions(cluster: string, groupId: string): GroupActionRecord[] {
+    const rows = this.db
+      .prepare("SELECT json FROM group_actions WHERE cluster = ? AND group_id = ? ORDER BY ts, rowid")
+      .all(cluster, groupId) as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as GroupActionRecord);
   }
 
   prune(before: number): void {

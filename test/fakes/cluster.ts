@@ -2,6 +2,7 @@ import type { NodeStatus } from "@/lib/types";
 import { ClusterLock } from "@/server/clusters/cluster-lock";
 import type { ClusterContext } from "@/server/clusters/context";
 import type { KafkaGateway, NodeSupervisor, SupervisedNode } from "@/server/clusters/gateway";
+import { MemoryActionLog } from "@/server/clusters/group-actions-log";
 import { ReadModel } from "@/server/clusters/read-model";
 import type { StopMode } from "@/server/embedded/node-process";
 import type { ElectionResult, NewTopic } from "@/server/kafka/admin-requests";
@@ -366,6 +367,7 @@ export function fakeContext(gateway: FakeGateway, supervisor: FakeSupervisor | n
     gateway,
     supervisor,
     lock: new ClusterLock("fake"),
+    actions: new MemoryActionLog(),
     invalidate: () => read.cache.invalidate(),
   };
 }

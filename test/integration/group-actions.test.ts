@@ -4,11 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { type Admin, type Consumer, Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as actionsRoute from "@/app/api/clusters/[cluster]/consumer-groups/[group]/actions/route";
 import * as offsetsRoute from "@/app/api/clusters/[cluster]/consumer-groups/[group]/offsets/[topic]/route";
 import * as resetRoute from "@/app/api/clusters/[cluster]/consumer-groups/[group]/reset-offsets/route";
 import * as groupRoute from "@/app/api/clusters/[cluster]/consumer-groups/[group]/route";
 import * as deleteRecordsRoute from "@/app/api/clusters/[cluster]/topics/[topic]/delete-records/route";
-import type { OffsetResetReport } from "@/lib/types";
+import type { GroupActionRecord, OffsetResetReport } from "@/lib/types";
+import type { ClusterService } from "@/server/cluster-service";
+import { HistoryStore } from "@/server/history/history-store";
 import { commitGroupOffsets, findGroupCoordinator } from "@/server/kafka/group-requests";
 import { withPool } from "@/server/kafka/pool";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
@@ -81,17 +84,23 @@ describe("consumer-group actions against Kafka's own tool", () => {
   let tc: TestCluster;
   let kafka: Kafka;
   let admin: Admin;
+  let service: ClusterService;
+  let history: HistoryStore;
   const consumers: Consumer[] = [];
   const topic = uniqueName("reset");
   const other = uniqueName("reset-b");
   const base = Date.now() - 3_600_000;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-groups-"));
+  const historyFile = path.join(tmp, "history.sqlite");
   /** Each partition's first offset after the records deleted before the resets. */
   const logStart: Record<number, number> = { 0: 5, 1: 0, 2: 0 };
 
   beforeAll(async () => {
     tc = await startTestCluster({ brokers: 1 });
-    serveThroughRoutes(tc.cluster);
+    service = serveThroughRoutes(tc.cluster);
+    // The group actions' history in SQLite, as startQuorum keeps it.
+    history = new HistoryStore(historyFile, 500);
+    service.actions = history.actions;
     kafka = new Kafka({ clientId: "group-actions-test", brokers: tc.bootstrap, logLevel: logLevel.NOTHING });
     admin = kafka.admin();
     await admin.connect();
@@ -130,6 +139,7 @@ describe("consumer-group actions against Kafka's own tool", () => {
   afterAll(async () => {
     for (const c of consumers) await c.disconnect().catch(() => {});
     await admin?.disconnect().catch(() => {});
+    history?.close();
     await tc?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }, 120_000);
@@ -484,4 +494,30 @@ describe("consumer-group actions against Kafka's own tool", () => {
     },
     60_000,
   );
+
+  it("keeps the group's actions in the history database across a restart", async () => {
+    const groupId = uniqueName("kept");
+    await makeGroups([groupId], initial);
+    await eventually("the group in Quorum's snapshot", async () =>
+      (await call(groupRoute.GET, { ...local, group: groupId }, { method: "GET" })).status === 200 ? true : undefined,
+    );
+    const reset = await call(
+      resetRoute.POST,
+      { ...local, group: groupId },
+      { body: { topics: [{ topic, partitions: [1] }], mode: "latest", execute: true } },
+    );
+    expect(reset.status).toBe(200);
+    const before = await call(actionsRoute.GET, { ...local, group: groupId }, { method: "GET" });
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject([
+      { groupId, action: "reset-offsets", changes: [{ topic, partition: 1, from: 3, to: PER_PARTITION }] },
+    ]);
+    // Quorum restarts: the database is closed and opened again.
+    history.close();
+    history = new HistoryStore(historyFile, 500);
+    service.actions = history.actions;
+    const after = await call(actionsRoute.GET, { ...local, group: groupId }, { method: "GET" });
+    expect(after.status).toBe(200);
+    expect(after.body as GroupActionRecord[]).toEqual(before.body);
+  }, 60_000);
 });

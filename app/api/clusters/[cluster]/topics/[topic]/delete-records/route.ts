@@ -1,5 +1,5 @@
 import { deleteRecordsSchema } from "@/lib/schemas/groups";
-import { deleteRecords } from "@/server/clusters/group-commands";
+import { deleteRecords } from "@/server/clusters/record-commands";
 import { pathParam, readBody, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
