@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import http from "node:http";
 import { expect, type Page, test } from "@playwright/test";
 import { labKafka, uniqueName } from "./fixtures/kafka";
 import { baseURL } from "./pages/overview-page";
@@ -262,4 +264,67 @@ test("producing is refused with the reason on an internal topic", async ({ page 
   await page.getByTestId("messages-mode-produce").click();
   await expect(page.getByTestId("produce-disabled")).toContainText("internal topic");
   await expect(page.getByTestId("produce-send")).toBeDisabled();
+});
+
+test("a search whose client stops reading is held back, and stops reading Kafka when the client goes", async () => {
+  // 20,000 records that all match, a match budget of 10,000: left to run, the search would end
+  // with `max_matches` after reading 10,000. Its client reads nothing and then hangs up: the
+  // server must wait for the client (not buffer the matches) and end the scan as `cancelled`.
+  const big = uniqueName("e2e-search-cancel");
+  const kafka = await labKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await admin.createTopics({
+      topics: [{ topic: big, numPartitions: 1, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+    // 2 KiB values (in batches under the 1 MiB a request may carry): a few MiB of socket buffers
+    // hold well under the match budget.
+    for (let batch = 0; batch < 50; batch++)
+      await producer.send({
+        topic: big,
+        messages: Array.from({ length: 400 }, (_, i) => ({ value: `match ${batch}-${i} ${"x".repeat(2048)}` })),
+      });
+    const url = new URL(
+      `${baseURL()}/api/clusters/local/topics/${big}/messages/search?mode=substring&pattern=match&maxMatches=10000`,
+    );
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.get(url, (res) => {
+        res.pause(); // reads nothing
+        setTimeout(() => {
+          req.destroy();
+          resolve(res.statusCode ?? 0);
+        }, 2000);
+      });
+      req.on("error", (err) => {
+        if (!req.destroyed) reject(err);
+      });
+    });
+    expect(status).toBe(200);
+    await expect
+      .poll(
+        () =>
+          fs
+            .readFileSync(process.env.E2E_SERVER_LOG ?? "", "utf8")
+            .split("\n")
+            .filter((l) => l.includes('"message search ended"') && l.includes(big))
+            .map((l) => JSON.parse(l) as { reason: string; scanned: number; matched: number }),
+        { timeout: 15_000 },
+      )
+      .toEqual([expect.objectContaining({ reason: "cancelled" })]);
+    const line = fs
+      .readFileSync(process.env.E2E_SERVER_LOG ?? "", "utf8")
+      .split("\n")
+      .find((l) => l.includes('"message search ended"') && l.includes(big));
+    const end = JSON.parse(line ?? "{}") as { scanned: number; matched: number };
+    expect(end.scanned).toBeLessThan(10_000);
+    expect(end.matched).toBe(end.scanned);
+  } finally {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [big] }).catch(() => undefined);
+    await admin.disconnect();
+  }
 });

@@ -109,6 +109,16 @@ describe("message search", () => {
     expect([...counts].sort((a, b) => a - b)).toEqual(counts);
   });
 
+  it("cancelled while a match waits for its client, it sends no further match, even from the same Fetch", async () => {
+    const { ctx } = setup(5000);
+    const abort = new AbortController();
+    const { out, events } = recorder(() => abort.abort());
+    const plan = await planSearch(ctx, "logs", q({ mode: "substring", pattern: "needle" }));
+    expect(await runSearch(ctx.gateway, plan, events, abort.signal)).toBe("cancelled");
+    expect(out.matches).toHaveLength(1);
+    expect(out.done).toBeNull();
+  });
+
   it("cancelled, it stops reading: no Fetch after the abort and no done event", async () => {
     const { gateway, ctx } = setup(5000);
     const abort = new AbortController();

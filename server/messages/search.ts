@@ -5,6 +5,7 @@ import type { ClusterContext } from "../clusters/context";
 import { AppError } from "../errors";
 import { KafkaError } from "../kafka/error-codes";
 import type { LayoutPartition } from "../kafka/message-requests";
+import { logger } from "../logger";
 import type { RawRecord } from "./batches";
 import { requireLayout, requirePartition } from "./browse";
 import { toMessage } from "./decode";
@@ -35,6 +36,8 @@ export interface SearchPartition {
 }
 
 export interface SearchPlan {
+  /** The cluster's id, for the line logged when the search ends. */
+  cluster: string;
   topic: string;
   query: SearchQuery;
   filter: RecordFilter;
@@ -135,7 +138,7 @@ export async function planSearch(
     }
     return { partition: p.partition, broker: p.leaderAddress as string, from, to: end };
   });
-  return { topic, query: q, filter, partitions, notices };
+  return { cluster: ctx.id, topic, query: q, filter, partitions, notices };
 }
 
 /**
@@ -212,6 +215,11 @@ export async function runSearch(
           if (plan.filter(record)) {
             matched++;
             await events.match(toMessage(r.partition, record, decode));
+            // A client that went while this match waited for it: stop here, not at the round's end.
+            if (signal.aborted) {
+              reason = "cancelled";
+              break outer;
+            }
             if (matched >= q.maxMatches) {
               reason = "max_matches";
               break outer;
@@ -239,7 +247,22 @@ export async function runSearch(
   } finally {
     await Promise.all(readers.map((r) => r.it.return(undefined).catch(() => undefined)));
   }
-  if (reason !== "cancelled") await events.done({ ...snapshot(), reason });
+  const end = snapshot();
+  // One line per search, however it ended: what it cost the cluster (and, for a cancelled one,
+  // that it stopped reading when the client went).
+  logger.info(
+    {
+      cluster: plan.cluster,
+      topic: plan.topic,
+      mode: q.mode,
+      reason,
+      scanned: end.scanned,
+      matched: end.matched,
+      ms: end.elapsedMs,
+    },
+    "message search ended",
+  );
+  if (reason !== "cancelled") await events.done({ ...end, reason });
   return reason;
 }
 
