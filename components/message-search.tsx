@@ -14,6 +14,7 @@ const END_WORDS: Record<SearchEnd, string> = {
   max_messages: "Stopped at the budget of messages read.",
   max_seconds: "Stopped at the time budget.",
   max_matches: "Stopped at the most matches asked for.",
+  cancelled: "Cancelled.",
 };
 
 /** Checks the browser can make of a search before sending it (the server checks everything again). */

@@ -541,3 +541,27 @@ export interface GroupActionRecord {
   changes: { topic: string; partition: number; from: number | null; to: number | null }[];
   command: string;
 }
+
+/** Why a message search ended (`cancelled`: its client went; the server logs it, the client never sees it). */
+export type SearchEnd = "end" | "max_messages" | "max_seconds" | "max_matches" | "cancelled";
+
+/** A message search's counts so far (its `progress` and `done` events). */
+export interface SearchProgress {
+  scanned: number;
+  matched: number;
+  elapsedMs: number;
+  /** Records read per second so far. */
+  rate: number;
+  /** Per partition, the next offset the search would read. */
+  positions: Record<string, number>;
+}
+
+/** A live tail's counts (its `stats` events). */
+export interface TailStats {
+  sent: number;
+  skipped: number;
+  /** Records seen (sent + skipped). */
+  seen: number;
+  positions: Record<string, number>;
+  ts: number;
+}

@@ -4,6 +4,14 @@ import type { ClusterMonitor } from "../monitor/monitor";
 
 const encoder = new TextEncoder();
 
+/** The headers of every Server-Sent Events answer: not cached, not transformed, not buffered by a proxy. */
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  Connection: "keep-alive",
+  "X-Accel-Buffering": "no",
+} as const;
+
 export function formatEvent(e: ClusterEvent): string {
   return `event: ${e.type}\nid: ${e.id}\ndata: ${JSON.stringify(e)}\n\n`;
 }
@@ -61,12 +69,5 @@ export function eventStream(
       release();
     },
   });
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    },
-  });
+  return new Response(stream, { headers: SSE_HEADERS });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { SearchQuery } from "@/lib/schemas/messages";
-import type { KafkaMessage } from "@/lib/types";
+import type { KafkaMessage, SearchEnd, SearchProgress } from "@/lib/types";
 import type { ClusterContext } from "../clusters/context";
 import { AppError } from "../errors";
 import { KafkaError } from "../kafka/error-codes";
@@ -45,17 +45,7 @@ export interface SearchPlan {
   notices: string[];
 }
 
-export type SearchEnd = "end" | "max_messages" | "max_seconds" | "max_matches" | "cancelled";
-
-export interface SearchProgress {
-  scanned: number;
-  matched: number;
-  elapsedMs: number;
-  /** Records read per second so far. */
-  rate: number;
-  /** Per partition, the next offset the search would read. */
-  positions: Record<string, number>;
-}
+export type { SearchEnd, SearchProgress } from "@/lib/types";
 
 export interface SearchEvents {
   start(s: {

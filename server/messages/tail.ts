@@ -1,6 +1,6 @@
 import "server-only";
 import type { TailQuery } from "@/lib/schemas/messages";
-import type { KafkaMessage } from "@/lib/types";
+import type { KafkaMessage, TailStats } from "@/lib/types";
 import type { ClusterContext } from "../clusters/context";
 import { AppError } from "../errors";
 import { KafkaError } from "../kafka/error-codes";
@@ -48,14 +48,7 @@ export class RateCap {
   }
 }
 
-export interface TailStats {
-  sent: number;
-  skipped: number;
-  /** Records seen (sent + skipped). */
-  seen: number;
-  positions: Record<string, number>;
-  ts: number;
-}
+export type { TailStats } from "@/lib/types";
 
 export interface TailEvents {
   start(s: { topic: string; partitions: { partition: number; from: number }[]; maxRate: number }): Promise<void>;

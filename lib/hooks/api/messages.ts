@@ -4,7 +4,15 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, apiFetch } from "@/lib/api-client";
 import { readEventStream } from "@/lib/event-stream-client";
 import type { ProduceInput } from "@/lib/schemas/messages";
-import type { KafkaMessage, MessagePage, PartitionChoice, ProducedMessage } from "@/lib/types";
+import type {
+  KafkaMessage,
+  MessagePage,
+  PartitionChoice,
+  ProducedMessage,
+  SearchEnd,
+  SearchProgress,
+  TailStats,
+} from "@/lib/types";
 
 const base = (cluster: string, topic: string) =>
   `/api/clusters/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(topic)}/messages`;
@@ -72,14 +80,7 @@ export function useProduceMutation(cluster: string, topic: string) {
   });
 }
 
-export interface SearchProgress {
-  scanned: number;
-  matched: number;
-  elapsedMs: number;
-  rate: number;
-  positions: Record<string, number>;
-}
-export type SearchEnd = "end" | "max_messages" | "max_seconds" | "max_matches";
+export type { SearchEnd, SearchProgress } from "@/lib/types";
 
 export interface SearchState {
   running: boolean;
@@ -157,13 +158,7 @@ export function useMessageSearch(cluster: string, topic: string) {
   return { ...state, start, cancel };
 }
 
-export interface TailStats {
-  sent: number;
-  skipped: number;
-  seen: number;
-  positions: Record<string, number>;
-  ts: number;
-}
+export type { TailStats } from "@/lib/types";
 
 /** Messages kept on screen by a live tail, newest first. */
 export const TAIL_KEEP = 500;

@@ -1,6 +1,6 @@
 import { searchQuerySchema } from "@/lib/schemas/messages";
+import { eventStreamResponse } from "@/server/http/event-stream";
 import { pathParam, withRoute } from "@/server/http/with-route";
-import { eventStreamResponse } from "@/server/messages/event-stream";
 import { acquireSearchSlot, planSearch, runSearch } from "@/server/messages/search";
 import { getCluster } from "@/server/quorum";
 

@@ -1,6 +1,6 @@
 import { tailQuerySchema } from "@/lib/schemas/messages";
+import { eventStreamResponse } from "@/server/http/event-stream";
 import { pathParam, withRoute } from "@/server/http/with-route";
-import { eventStreamResponse } from "@/server/messages/event-stream";
 import { acquireTailSlot, planTail, runTail } from "@/server/messages/tail";
 import { getCluster } from "@/server/quorum";
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { httpErrorOf } from "../errors";
 import { logger } from "../logger";
+import { SSE_HEADERS } from "./sse";
 
 const encoder = new TextEncoder();
 
@@ -95,12 +96,5 @@ export function eventStreamResponse(
     },
     { highWaterMark: HIGH_WATER, size: () => 1 },
   );
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    },
-  });
+  return new Response(stream, { headers: SSE_HEADERS });
 }
