@@ -8,12 +8,13 @@ import { MAX_PARTITIONS } from "@/lib/schemas/topics";
 import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { ElectionReport, TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
+import { DeleteRecordsDialog } from "./delete-records-dialog";
 import { Modal } from "./modal";
 
 const button =
   "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50";
 
-/** Add partitions, preferred leader election and delete, each naming its CLI equivalent. */
+/** Add partitions, preferred leader election, delete records and delete, each naming its CLI equivalent. */
 export function TopicActions({
   cluster,
   topic,
@@ -25,7 +26,7 @@ export function TopicActions({
 }) {
   const router = useRouter();
   const { readOnly, reason } = useReadOnly(cluster);
-  const [dialog, setDialog] = useState<"partitions" | "delete" | null>(null);
+  const [dialog, setDialog] = useState<"partitions" | "records" | "delete" | null>(null);
   const [count, setCount] = useState(String(topic.partitions.length + 1));
   const [typed, setTyped] = useState("");
   const [report, setReport] = useState<ElectionReport | null>(null);
@@ -72,6 +73,18 @@ export function TopicActions({
           onClick={() => elect.mutate(topic.name, { onSuccess: setReport })}
         >
           {elect.isPending ? "Electing…" : "Elect preferred leaders"}
+        </button>
+        <button
+          type="button"
+          className={button}
+          data-testid="delete-records"
+          disabled={readOnly || topic.internal}
+          title={
+            topic.internal ? "Kafka's internal topics are kept as Kafka writes them: records are not deleted" : reason
+          }
+          onClick={() => setDialog("records")}
+        >
+          Delete records…
         </button>
         {!topic.internal && (
           <button
@@ -136,6 +149,8 @@ export function TopicActions({
           </div>
         </Modal>
       )}
+
+      {dialog === "records" && <DeleteRecordsDialog cluster={cluster} topic={topic} onClose={close} />}
 
       {dialog === "delete" && (
         <Modal title={`Delete ${topic.name}?`} onClose={close} testId="delete-dialog">

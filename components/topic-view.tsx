@@ -239,7 +239,9 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
                 </td>
               </>
             )}
-            <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.earliestOffset)}</td>
+            <td className="px-4 py-2 text-right tabular-nums" data-testid={`earliest-${p.partition}`}>
+              {formatNumber(p.earliestOffset)}
+            </td>
             <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.latestOffset)}</td>
             <td className="px-4 py-2 text-right tabular-nums">
               {p.latestOffset !== null && p.earliestOffset !== null

@@ -2,8 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
+import type { DeleteRecordsInput } from "@/lib/schemas/groups";
 import type { CreateTopicInput } from "@/lib/schemas/topics";
-import type { PartitionInfo, TopicConfigEntry, TopicDetail, TopicSummary } from "@/lib/types";
+import type { DeleteRecordsReport, PartitionInfo, TopicConfigEntry, TopicDetail, TopicSummary } from "@/lib/types";
 
 const base = (cluster: string) => `/api/clusters/${encodeURIComponent(cluster)}/topics`;
 
@@ -77,5 +78,20 @@ export function useAlterTopicConfigsMutation(cluster: string, topic: string) {
         body: { configs },
       }),
     onSettled: () => qc.invalidateQueries({ queryKey: topicKeys.detail(cluster, topic) }),
+  });
+}
+
+/** DeleteRecords: a preview without `execute`, else every record before each offset goes. */
+export function useDeleteRecordsMutation(cluster: string, topic: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: DeleteRecordsInput) =>
+      apiFetch<DeleteRecordsReport>(`${base(cluster)}/${encodeURIComponent(topic)}/delete-records`, {
+        method: "POST",
+        body: input,
+      }),
+    onSettled: (_d, _e, input) => {
+      if (input.execute) return qc.invalidateQueries({ queryKey: topicKeys.all(cluster) });
+    },
   });
 }
