@@ -222,6 +222,19 @@ describe("cluster events over SSE", () => {
         60_000,
       );
       expect(back.leaderEpoch).toBeGreaterThan(epochBefore);
+      // The monitor may ask any broker, and one just resumed may not have replayed the metadata
+      // log yet: look once every broker's answer shows the new election.
+      await eventually(
+        `every broker reporting ${name}-0 at epoch ${back.leaderEpoch}`,
+        async () => {
+          for (const id of [1, 2, 3]) {
+            const p = await partitionOf([brokerAddress(id)], name, 0);
+            if (p.leader !== leader || p.leaderEpoch !== back.leaderEpoch) return undefined;
+          }
+          return true;
+        },
+        30_000,
+      );
 
       const events = (await monitor.step()).filter((e) => "topic" in e && e.topic === name).map(what);
       expect(events).toEqual([
