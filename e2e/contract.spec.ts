@@ -1345,6 +1345,49 @@ function groupActionCases(topic: string, prefix: string): Case[] {
       "partitions.0.offset",
     ),
     records("no partitions", t, { partitions: [] }, 400, "validation_failed", "partitions"),
+    // The boundary in front of these routes: another site, or a body that is not JSON, never
+    // reaches them (each would change something if it did: a valid body, an empty group's delete).
+    ...(
+      [
+        ["reset offsets", "POST", `${api}/consumer-groups/${prefix}-empty/reset-offsets`, { ...ok, execute: true }],
+        ["delete records", "POST", `${api}/topics/${t}/delete-records`, { partitions: [{ partition: 0, offset: 0 }] }],
+        ["produce", "POST", `${api}/topics/${t}/messages`, { value: "cross-site" }],
+      ] as const
+    ).flatMap(([what, method, path, body]): Case[] => [
+      {
+        name: `boundary: ${what}, cross-site`,
+        method,
+        path,
+        headers: { ...jsonType, Origin: "http://evil.example", "Sec-Fetch-Site": "cross-site" },
+        body,
+        expectStatus: 403,
+        expectCode: "cross_origin",
+      },
+      {
+        name: `boundary: ${what}, text/plain`,
+        method,
+        path,
+        headers: { "Content-Type": "text/plain" },
+        body: JSON.stringify(body),
+        expectStatus: 415,
+        expectCode: "unsupported_media_type",
+      },
+    ]),
+    ...(
+      [
+        ["delete group", `${api}/consumer-groups/${prefix}-empty`],
+        ["delete group offsets", `${api}/consumer-groups/${prefix}-empty/offsets/${t}`],
+      ] as const
+    ).map(
+      ([what, path]): Case => ({
+        name: `boundary: ${what}, cross-site`,
+        method: "DELETE",
+        path,
+        headers: { Origin: "http://evil.example", "Sec-Fetch-Site": "cross-site" },
+        expectStatus: 403,
+        expectCode: "cross_origin",
+      }),
+    ),
   ];
 }
 
