@@ -185,6 +185,9 @@ export interface FakePartition {
   partition: number;
   leader: number;
   errorCode?: number;
+  /** [1] unless given; the ISR is the replicas unless given ([] without a leader). */
+  replicas?: number[];
+  isr?: number[];
 }
 
 export interface FakeTopic {
@@ -225,8 +228,8 @@ export function metadataBody(
               .appendInt32(p.partition)
               .appendInt32(p.leader)
               .appendInt32(0); // leader_epoch
-            ints(pw, [1]); // replicas
-            ints(pw, p.leader < 0 ? [] : [1]); // isr
+            ints(pw, p.replicas ?? [1]);
+            ints(pw, p.isr ?? (p.leader < 0 ? [] : (p.replicas ?? [1])));
             ints(pw, []); // offline replicas
           })
           .appendInt32(-2147483648), // topic_authorized_operations

@@ -1,4 +1,5 @@
 import "server-only";
+import { compareCodeUnits } from "@/lib/compare";
 import {
   API_VERSIONS_FEATURES,
   DESCRIBE_TOPIC_PARTITIONS,
@@ -48,6 +49,29 @@ export interface ClusterMetadata {
   topics: MetadataTopic[];
 }
 
+/** Distinct replica lists seen, shared by every partition that has the same one. */
+const replicaLists = new Map<string, readonly number[]>();
+/** More distinct lists than this (a cluster of very many brokers): the table starts over. */
+const MAX_REPLICA_LISTS = 50_000;
+
+/**
+ * The one frozen array for this list of broker ids. A cluster of 40,000 partitions on a few
+ * brokers has a few dozen distinct replica, ISR and offline lists: each partition points at one of
+ * them instead of holding three arrays of its own, and an ISR that did not change between two
+ * snapshots is the very same array (the monitor's diff skips it by identity).
+ */
+export function internReplicas(ids: readonly number[]): number[] {
+  const key = ids.join(",");
+  let list = replicaLists.get(key);
+  if (!list) {
+    if (replicaLists.size >= MAX_REPLICA_LISTS) replicaLists.clear();
+    list = Object.freeze([...ids]);
+    replicaLists.set(key, list);
+  }
+  // Frozen: a caller that tried to sort or push into a shared list would throw, not corrupt others.
+  return list as number[];
+}
+
 /** A topic id as Kafka prints it, from the library's hex form; null for the zero id (none). */
 export function topicIdText(hex: string): string | null {
   const raw = Buffer.from(hex.replaceAll("-", ""), "hex");
@@ -78,13 +102,13 @@ export async function fetchMetadata(
         errorCode: p.errorCode,
         leader: p.leaderId,
         leaderEpoch: p.leaderEpoch,
-        replicas: p.replicaNodes,
-        isr: p.isrNodes,
-        offlineReplicas: p.offlineReplicas,
+        replicas: internReplicas(p.replicaNodes),
+        isr: internReplicas(p.isrNodes),
+        offlineReplicas: internReplicas(p.offlineReplicas),
       }))
       .sort((a, b) => a.partition - b.partition),
   }));
-  out.sort((a, b) => a.name.localeCompare(b.name));
+  out.sort((a, b) => compareCodeUnits(a.name, b.name));
   return {
     from,
     clusterId: answer.clusterId ?? null,

@@ -647,8 +647,14 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
               : apiVersionsBody(FAKE_VERSIONS),
           [API.metadata]: () =>
             metadataBody(port, [
-              { name: "orders", partitions: [0, 1, 2].map((partition) => ({ partition, leader: 1 })) },
-              { name: "payments", partitions: [{ partition: 0, leader: 1 }] },
+              // Replicas out of sync: partitions that may have eligible leader replicas.
+              {
+                name: "orders",
+                partitions: [0, 1, 2].map((partition) => ({ partition, leader: 1, replicas: [1, 2, 3], isr: [1] })),
+              },
+              { name: "payments", partitions: [{ partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2] }] },
+              // Every replica in sync: Kafka keeps its ELR empty, so it is not asked about.
+              { name: "refunds", partitions: [{ partition: 0, leader: 1, replicas: [1, 2], isr: [2, 1] }] },
             ]),
           [API.describeQuorum]: describeQuorumBody,
           [API.listOffsets]: () => listOffsetsFor(req),
@@ -672,7 +678,7 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
   const elrOf = (snap: Awaited<ReturnType<typeof takeSnapshot>>) =>
     snap.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partition}`, p.elr, p.lastKnownElr]));
 
-  it("reads every topic's ELR from the broker that answered Metadata, page after page along the cursor", async () => {
+  it("reads the ELR of every topic with a partition out of sync from the broker that answered Metadata, page after page along the cursor", async () => {
     const all: Part[] = [
       { topic: "orders", partition: 0, elr: [2, 3], lastKnownElr: [] },
       { topic: "orders", partition: 1, elr: [], lastKnownElr: [] },
@@ -697,8 +703,9 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
       ["orders-1", [], []],
       ["orders-2", [], [3]],
       ["payments-0", [3], [2]],
+      ["refunds-0", [], []],
     ]);
-    // One request names every topic; the next carries the cursor the first answer gave.
+    // One request names every topic with a partition out of sync; the next carries the cursor the first answer gave.
     expect(asked).toEqual([
       { topics: ["orders", "payments"], limit: 2000, cursor: null },
       { topics: ["orders", "payments"], limit: 2000, cursor: { topicName: "orders", partitionIndex: 2 } },
@@ -742,6 +749,7 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
       ["orders-1", [], []],
       ["orders-2", [], []],
       ["payments-0", null, null],
+      ["refunds-0", [], []],
     ]);
   });
 
@@ -756,13 +764,55 @@ describe("takeSnapshot eligible leader replicas (DescribeTopicPartitions)", () =
       /^eligible leader replicas from 127\.0\.0\.1:\d+: .*did not answer DescribeTopicPartitions/,
     );
     expect(snap.topics.find((t) => t.name === "orders")?.partitions[0]?.latestOffset).toBe(0);
-    expect(elrOf(snap).every(([, elr]) => elr === null)).toBe(true);
+    expect(
+      elrOf(snap)
+        .filter(([tp]) => tp !== "refunds-0")
+        .every(([, elr]) => elr === null),
+    ).toBe(true);
+  });
+
+  it("asks no DescribeTopicPartitions when every partition has a leader and all its replicas in sync", async () => {
+    let port = 0;
+    let asked = 0;
+    const f = await startFakeBroker(
+      (req, socket) => {
+        if (req.apiKey === DTP) {
+          asked++;
+          return;
+        }
+        const answer: Partial<Record<number, () => Buffer>> = {
+          [API.apiVersions]: () =>
+            apiVersionsWithFeatures({ ...FAKE_VERSIONS, [DTP]: 0 }, { "eligible.leader.replicas.version": 1 }),
+          [API.metadata]: () =>
+            metadataBody(port, [
+              { name: "orders", partitions: [0, 1].map((partition) => ({ partition, leader: 1, replicas: [1, 2] })) },
+            ]),
+          [API.describeQuorum]: describeQuorumBody,
+          [API.listOffsets]: () => listOffsetsFor(req),
+          [API.listGroups]: emptyListGroups,
+        };
+        const a = answer[req.apiKey];
+        if (a) socket.write(responseFrame(req, a()));
+      },
+      { answerApiVersions: false },
+    );
+    port = f.port;
+    fakes.push(f);
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect(asked).toBe(0);
+    expect(snap.complete).toBe(true);
+    expect(elrOf(snap)).toEqual([
+      ["orders-0", [], []],
+      ["orders-1", [], []],
+    ]);
+    // Metadata, DescribeQuorum, 2 ListOffsets, ListGroups, ApiVersions (features): nothing per partition.
+    expect(snap.requests).toBe(6);
   });
 
   it("carries Metadata's topic ids and leader epochs", async () => {
     const { f } = await elrBroker(null, false);
     const snap = await takeSnapshot(pool(), [f.address], 2000);
-    expect(snap.topics.map((t) => t.topicId)).toEqual(["AAAAAAAAAAAAAAAAAAAAAQ", "AAAAAAAAAAAAAAAAAAAAAQ"]);
+    expect(snap.topics.map((t) => t.topicId)).toEqual(Array(3).fill("AAAAAAAAAAAAAAAAAAAAAQ"));
     expect(snap.topics[0]?.partitions.map((p) => p.leaderEpoch)).toEqual([0, 0, 0]);
   });
 });

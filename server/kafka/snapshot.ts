@@ -1,4 +1,5 @@
 import "server-only";
+import { compareCodeUnits } from "@/lib/compare";
 import { CONSUMER_GROUP_DESCRIBE, DESCRIBE_TOPIC_PARTITIONS } from "./apis";
 import { kafkaErrorName } from "./error-codes";
 import {
@@ -8,6 +9,7 @@ import {
   type ElrPage,
   fetchMetadata,
   finalizedFeatures,
+  internReplicas,
   type MetadataBroker,
 } from "./metadata";
 import type { KafkaPool } from "./pool";
@@ -168,6 +170,51 @@ class ErrorLines {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Eligible leader replicas of one partition, as DescribeTopicPartitions reports them. */
+interface Elr {
+  elr: number[] | null;
+  lastKnownElr: number[] | null;
+}
+
+const NO_ELR: Elr = { elr: internReplicas([]), lastKnownElr: internReplicas([]) };
+
+/**
+ * Whether a partition can have eligible leader replicas or a last known ELR. Kafka's controller
+ * (PartitionChangeBuilder.maybePopulateTargetElr) takes both only from replicas outside the ISR,
+ * so a partition that has a leader and every replica in its ISR has both empty: it needs no
+ * DescribeTopicPartitions. A leaderless partition, or one with a replica out of sync, is asked.
+ */
+export function mayHaveElr(p: { leader: number; replicas: number[]; isr: number[] }): boolean {
+  return p.leader < 0 || p.replicas.some((r) => !p.isr.includes(r));
+}
+
+/** A number per topic and partition (an offset, a mark), kept by topic: no string key per partition. */
+class PartitionValues {
+  private readonly byTopic = new Map<string, Map<number, number>>();
+
+  set(topic: string, partition: number, value: number): void {
+    const parts = this.byTopic.get(topic);
+    if (parts) parts.set(partition, value);
+    else this.byTopic.set(topic, new Map([[partition, value]]));
+  }
+
+  get(topic: string, partition: number): number | null {
+    return this.byTopic.get(topic)?.get(partition) ?? null;
+  }
+
+  topic(topic: string): Map<number, number> | undefined {
+    return this.byTopic.get(topic);
+  }
+
+  topics(): IterableIterator<string> {
+    return this.byTopic.keys();
+  }
+
+  entries(): IterableIterator<[string, Map<number, number>]> {
+    return this.byTopic.entries();
+  }
+}
+
 /** Lag as kafka-consumer-groups computes it: LOG-END-OFFSET − CURRENT-OFFSET, never without a commit. */
 export function computeLag(committed: number | null, logEnd: number | null): number | null {
   if (committed === null || logEnd === null) return null;
@@ -182,8 +229,10 @@ export function computeLag(committed: number | null, logEnd: number | null): num
  * (KIP-848) groups and 1 OffsetFetch for all its groups; and, where the broker that answered
  * Metadata serves DescribeTopicPartitions (Kafka 3.8+), 1 ApiVersions for the cluster's finalized
  * features and, when they turn ELR on, 1 DescribeTopicPartitions per ELR_PAGE_PARTITIONS partitions
- * for the eligible leader replicas. For B brokers and P partitions that is at most
- * 3 + 6·B + ⌈P/2000⌉ requests, whatever the number of topics and groups. They go over the cluster's pool (one
+ * of the topics where some partition may have eligible leader replicas (see `mayHaveElr`): none on
+ * a healthy cluster. For B brokers, that is at most 3 + 6·B requests, whatever the number of
+ * topics, partitions and groups, plus ⌈U/2000⌉ for U partitions of topics with a partition out of
+ * sync or without a leader. They go over the cluster's pool (one
  * connection per broker, reused from one snapshot to the next; the versions each broker serves are
  * asked once per connection, with ApiVersions, and not counted here).
  *
@@ -231,32 +280,34 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
   const quorumSeeds = [md.from, ...seeds.filter((s) => s !== md.from)];
   const quorumDone = attempt("controller quorum", (ms) => describeQuorum(pool, quorumSeeds, ms));
 
-  const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   const elrDone = readElr();
 
   /**
    * Eligible leader replicas, from the broker that answered Metadata: whether the cluster has them
    * on (the finalized level of eligible.leader.replicas.version, from an ApiVersions answer), then
-   * DescribeTopicPartitions for every topic it named, page after page (ELR_PAGE_PARTITIONS
-   * partitions each), all within the snapshot's deadline. Nothing when that broker does not serve
-   * it (before Kafka 3.8) or ELR is off: an empty ELR there would say "no replica is eligible",
-   * which only a cluster that keeps ELR can say.
+   * DescribeTopicPartitions for the topics where some partition may have any (`mayHaveElr`), page
+   * after page (ELR_PAGE_PARTITIONS partitions each), all within the snapshot's deadline. `enabled`
+   * is false when that broker does not serve it (before Kafka 3.8) or ELR is off: an empty ELR
+   * there would say "no replica is eligible", which only a cluster that keeps ELR can say.
    */
-  async function readElr(): Promise<Map<string, { elr: number[] | null; lastKnownElr: number[] | null }>> {
-    const found = new Map<string, { elr: number[] | null; lastKnownElr: number[] | null }>();
-    const names = md.topics.filter((t) => t.errorCode === 0).map((t) => t.name);
-    if (names.length === 0) return found;
+  async function readElr(): Promise<{ enabled: boolean; found: Map<string, Map<number, Elr>> }> {
+    const found = new Map<string, Map<number, Elr>>();
+    const off = { enabled: false, found };
+    if (!md.topics.some((t) => t.errorCode === 0)) return off;
     // Known from the broker's ApiVersions answer, had on this connection for Metadata.
     const version = await pool
       .versionFor(md.from, DESCRIBE_TOPIC_PARTITIONS, Math.max(1, deadline - Date.now()))
       .catch(() => null);
-    if (version === null) return found;
+    if (version === null) return off;
     const features = await attempt(`finalized features from ${md.from}`, (ms) => finalizedFeatures(pool, md.from, ms));
     if (!features) {
       partial.elr = true;
-      return found;
+      return off;
     }
-    if ((features.get(ELR_FEATURE) ?? 0) < 1) return found;
+    if ((features.get(ELR_FEATURE) ?? 0) < 1) return off;
+    const on = { enabled: true, found };
+    const names = md.topics.filter((t) => t.errorCode === 0 && t.partitions.some(mayHaveElr)).map((t) => t.name);
+    if (names.length === 0) return on;
     let cursor: ElrPage["next"] = null;
     for (let page = 1; ; page++) {
       const from: ElrPage["next"] = cursor;
@@ -266,22 +317,28 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
       );
       if (!answer) {
         partial.elr = true;
-        return found;
+        return on;
       }
       for (const e of answer.topicErrors) {
         partial.elr = true;
         errors.add(`eligible leader replicas of ${e.topic}: ${kafkaErrorName(e.errorCode)}`);
       }
       for (const p of answer.partitions) {
-        if (p.errorCode === 0) found.set(key(p.topic, p.partition), { elr: p.elr, lastKnownElr: p.lastKnownElr });
         // Metadata's own error code for the partition is already in errors.
+        if (p.errorCode !== 0) continue;
+        const perTopic = found.get(p.topic) ?? new Map<number, Elr>();
+        found.set(p.topic, perTopic);
+        perTopic.set(p.partition, {
+          elr: p.elr && internReplicas(p.elr),
+          lastKnownElr: p.lastKnownElr && internReplicas(p.lastKnownElr),
+        });
       }
       // A cursor that does not move on would loop: stop there, what was read stands.
       if (
         !answer.next ||
         (from && answer.next.topicName === from.topicName && answer.next.partitionIndex === from.partitionIndex)
       )
-        return found;
+        return on;
       cursor = answer.next;
     }
   }
@@ -296,28 +353,31 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
         continue;
       }
       const perTopic = byLeader.get(p.leader) ?? new Map<string, number[]>();
-      perTopic.set(t.name, [...(perTopic.get(t.name) ?? []), p.partition]);
       byLeader.set(p.leader, perTopic);
+      const parts = perTopic.get(t.name);
+      if (parts) parts.push(p.partition);
+      else perTopic.set(t.name, [p.partition]);
     }
   }
-  const earliest = new Map<string, number>();
-  const latest = new Map<string, number>();
+  // Offsets by topic, then partition: no key string is built per partition.
+  const earliest = new PartitionValues();
+  const latest = new PartitionValues();
   const record = (
-    into: Map<string, number>,
+    into: PartitionValues,
     what: string,
     leader: number,
     asked: Map<string, number[]>,
     offsets: PartitionOffset[],
   ) => {
-    const answered = new Set<string>();
+    const answered = new PartitionValues();
     for (const o of offsets) {
-      answered.add(key(o.topic, o.partition));
-      if (o.errorCode === 0) into.set(key(o.topic, o.partition), Number(o.offset));
+      answered.set(o.topic, o.partition, 1);
+      if (o.errorCode === 0) into.set(o.topic, o.partition, Number(o.offset));
       else errors.add(`${what} of ${o.topic}-${o.partition}: ${kafkaErrorName(o.errorCode)}`);
     }
     for (const [topic, parts] of asked)
       for (const p of parts)
-        if (!answered.has(key(topic, p))) errors.add(`${what} of ${topic}-${p}: not in broker ${leader}'s answer`);
+        if (answered.get(topic, p) === null) errors.add(`${what} of ${topic}-${p}: not in broker ${leader}'s answer`);
   };
 
   const offsetsDone = Promise.all(
@@ -345,7 +405,8 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
     }),
   );
   const described = new Map<string, DescribedGroup & { coordinator: number }>();
-  const committed = new Map<string, Map<string, number>>();
+  /** Per group, its committed offsets by topic and partition. */
+  const committed = new Map<string, PartitionValues>();
   /** Groups some part of which could not be read. */
   const incomplete = new Set<string>();
   const groupProblem = (groupId: string, line: string) => {
@@ -422,9 +483,9 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
                 );
                 continue;
               }
-              const m = committed.get(o.groupId) ?? new Map<string, number>();
-              if (o.offset >= 0n) m.set(key(o.topic, o.partition), Number(o.offset));
+              const m = committed.get(o.groupId) ?? new PartitionValues();
               committed.set(o.groupId, m);
+              if (o.offset >= 0n) m.set(o.topic, o.partition, Number(o.offset));
             }
           }),
         );
@@ -434,55 +495,67 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
   await offsetsDone;
   const quorum = await quorumDone;
   const elr = await elrDone;
-  const elrServed = elr.size > 0 || partial.elr;
   if (quorum === null) partial.quorum = true;
 
-  const topics: SnapshotTopic[] = md.topics.map((t) => ({
-    name: t.name,
-    topicId: t.topicId,
-    internal: t.internal,
-    partitions: t.partitions.map((p) => {
-      const earliestOffset = earliest.get(key(t.name, p.partition)) ?? null;
-      const latestOffset = latest.get(key(t.name, p.partition)) ?? null;
-      if (earliestOffset === null || latestOffset === null) partial.offsets = true;
-      const eligible = elr.get(key(t.name, p.partition));
-      if (elrServed && !eligible && p.errorCode === 0) partial.elr = true;
-      return {
-        partition: p.partition,
-        leader: p.leader,
-        leaderEpoch: p.leaderEpoch,
-        replicas: p.replicas,
-        isr: p.isr,
-        offlineReplicas: p.offlineReplicas,
-        elr: eligible?.elr ?? null,
-        lastKnownElr: eligible?.lastKnownElr ?? null,
-        earliestOffset,
-        latestOffset,
-      };
-    }),
-  }));
+  const topics: SnapshotTopic[] = md.topics.map((t) => {
+    const starts = earliest.topic(t.name);
+    const ends = latest.topic(t.name);
+    const eligibles = elr.found.get(t.name);
+    return {
+      name: t.name,
+      topicId: t.topicId,
+      internal: t.internal,
+      partitions: t.partitions.map((p) => {
+        const earliestOffset = starts?.get(p.partition) ?? null;
+        const latestOffset = ends?.get(p.partition) ?? null;
+        if (earliestOffset === null || latestOffset === null) partial.offsets = true;
+        let eligible: Elr | undefined;
+        if (elr.enabled) {
+          eligible = mayHaveElr(p) ? eligibles?.get(p.partition) : NO_ELR;
+          if (!eligible && p.errorCode === 0) partial.elr = true;
+        }
+        return {
+          partition: p.partition,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicas,
+          isr: p.isr,
+          offlineReplicas: p.offlineReplicas,
+          elr: eligible?.elr ?? null,
+          lastKnownElr: eligible?.lastKnownElr ?? null,
+          earliestOffset,
+          latestOffset,
+        };
+      }),
+    };
+  });
 
   const groups: SnapshotGroup[] = [];
   for (const [coordinator, list] of listed) {
     for (const g of list) {
       const d = described.get(g.groupId);
-      const commits = committed.get(g.groupId) ?? new Map<string, number>();
-      const partitions = new Map<string, { topic: string; partition: number }>();
-      for (const k of commits.keys()) {
-        const [topic = "", partition = "0"] = k.split("\u0000");
-        partitions.set(k, { topic, partition: Number(partition) });
+      const commits = committed.get(g.groupId) ?? new PartitionValues();
+      // The partitions it committed on, and those assigned to its members without a commit yet.
+      const partitions = new PartitionValues();
+      for (const [topic, parts] of commits.entries()) for (const [p] of parts) partitions.set(topic, p, 1);
+      for (const m of d?.members ?? [])
+        for (const a of m.assignments) for (const p of a.partitions) partitions.set(a.topic, p, 1);
+      const offsets: SnapshotGroupOffset[] = [];
+      for (const topic of [...partitions.topics()].sort(compareCodeUnits)) {
+        const ends = latest.topic(topic);
+        const mine = commits.topic(topic);
+        for (const partition of [...(partitions.topic(topic)?.keys() ?? [])].sort((x, y) => x - y)) {
+          const committedOffset = mine?.get(partition) ?? null;
+          const logEndOffset = ends?.get(partition) ?? null;
+          offsets.push({
+            topic,
+            partition,
+            committedOffset,
+            logEndOffset,
+            lag: computeLag(committedOffset, logEndOffset),
+          });
+        }
       }
-      for (const m of d?.members ?? []) {
-        for (const a of m.assignments)
-          for (const p of a.partitions) partitions.set(key(a.topic, p), { topic: a.topic, partition: p });
-      }
-      const offsets = [...partitions.entries()]
-        .map(([k, { topic, partition }]) => {
-          const committedOffset = commits.get(k) ?? null;
-          const logEndOffset = latest.get(k) ?? null;
-          return { topic, partition, committedOffset, logEndOffset, lag: computeLag(committedOffset, logEndOffset) };
-        })
-        .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
       groups.push({
         groupId: g.groupId,
         type: g.type,
@@ -499,7 +572,7 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
       });
     }
   }
-  groups.sort((a, b) => a.groupId.localeCompare(b.groupId));
+  groups.sort((a, b) => compareCodeUnits(a.groupId, b.groupId));
 
   return {
     takenAt: Date.now(),

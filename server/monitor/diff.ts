@@ -87,6 +87,8 @@ export function diffViews(prev: MonitorView, next: MonitorView): ClusterEventDat
           });
       } else if (a.leader < 0 && b.leader >= 0)
         events.push({ type: "partition-online", topic, partition, leader: b.leader });
+      // Snapshots share one array per distinct ISR (internReplicas): the same array, the same ISR.
+      if (a.isr === b.isr) continue;
       const removed = a.isr.filter((r) => !b.isr.includes(r));
       const added = b.isr.filter((r) => !a.isr.includes(r));
       if (removed.length > 0) events.push({ type: "isr-shrunk", topic, partition, from: a.isr, to: b.isr });

@@ -257,7 +257,8 @@ export class ClusterMonitor {
           t.name,
           {
             id: t.topicId,
-            partitions: t.partitions.map((p) => ({ leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr })),
+            // The snapshot's own partitions: the view holds no copy of them.
+            partitions: t.partitions,
           },
         ]),
       ),
