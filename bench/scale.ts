@@ -433,11 +433,12 @@ async function main() {
       `Kafka's metadata showed every leadership moved ${metaAt ? ms(metaAt - tStop) : "never (60 s)"} after the stop request; the event stream had the last of them (${moved.size.toLocaleString("en-US")} of ${ledBefore.size.toLocaleString("en-US")}) at ${lastEventAt ? ms(lastEventAt - tStop) : "never"}; the process had exited by ${ms(downAt - tStop)}`,
     );
     const tStart = performance.now();
+    // A dropped connection does not say the start failed: the broker's status below does.
     await api(`/api/clusters/local/brokers/${victim}/start`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",
-    });
+    }).catch((err: unknown) => say(`  start request: ${String(err)}`));
     for (;;) {
       const brokers = await api<{ id: number; status: string }[]>("/api/clusters/local/brokers");
       if (brokers.find((b) => b.id === victim)?.status === "up") break;

@@ -213,3 +213,17 @@ describe("step: a stopped monitor driven look by look", () => {
     }
   });
 });
+
+describe("pace", () => {
+  it("never looks again sooner than the last look took: a slow snapshot slows the monitor, not the machine", async () => {
+    const slow: Watched = {
+      id: "big",
+      snapshot: () => new Promise((resolve) => setTimeout(() => resolve(snapshot), 80)),
+      brokerStatuses: () => [],
+    };
+    const monitor = new ClusterMonitor(slow, { ...fast, epoch: "p" });
+    expect(monitor.status().intervalMs).toBe(1); // no look yet: the configured pace
+    await monitor.step();
+    expect(monitor.status().intervalMs).toBeGreaterThanOrEqual(80);
+  });
+});

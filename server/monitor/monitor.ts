@@ -70,6 +70,8 @@ export class ClusterMonitor {
   private again = false;
   private fastUntil = 0;
   private ticks = 0;
+  /** How long the last look took (snapshot, diff and emitting). */
+  private lastLookMs = 0;
 
   constructor(
     private readonly cluster: Watched,
@@ -184,9 +186,20 @@ export class ClusterMonitor {
     };
   }
 
+  /**
+   * The pause before the next look: the pace for now (idle, listened to, fast after a change), but
+   * never shorter than the last look took. On a cluster whose snapshot takes longer than the pace
+   * (tens of thousands of partitions on a small machine), the monitor then spends at most about
+   * half its time looking, and pages and API reads keep the other half.
+   */
   private currentInterval(): number {
-    if (this.listeners.size === 0) return this.opts.idleIntervalMs;
-    return Date.now() < this.fastUntil ? this.opts.fastIntervalMs : this.opts.intervalMs;
+    const pace =
+      this.listeners.size === 0
+        ? this.opts.idleIntervalMs
+        : Date.now() < this.fastUntil
+          ? this.opts.fastIntervalMs
+          : this.opts.intervalMs;
+    return Math.max(pace, Math.round(this.lastLookMs));
   }
 
   /**
@@ -209,6 +222,15 @@ export class ClusterMonitor {
   /** Takes a snapshot, diffs it against the last view and emits what changed. */
   private async look(): Promise<void> {
     this.ticks++;
+    const began = performance.now();
+    try {
+      await this.lookOnce();
+    } finally {
+      this.lastLookMs = performance.now() - began;
+    }
+  }
+
+  private async lookOnce(): Promise<void> {
     const snap = await this.cluster.snapshot(0);
     const next = this.toView(snap);
     if (this.view) {
