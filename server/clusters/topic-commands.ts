@@ -5,6 +5,7 @@ import type { NewTopic } from "../kafka/admin-requests";
 import { audit } from "./audit";
 import type { ClusterContext } from "./context";
 import { refuseInternal } from "./internal-topics";
+import { topicSummary } from "./projections";
 
 /** Topic mutations: create, add partitions, delete, change configs. Each waits until the metadata shows it. */
 
@@ -57,9 +58,9 @@ export function addPartitions(ctx: ClusterContext, name: string, count: number):
     await ctx.read.awaitMetadata(`${name} with ${count} partitions`, (s) =>
       s.topics.some((t) => t.name === name && t.partitions.length === count),
     );
-    const summary = (await ctx.read.topics()).find((t) => t.name === name);
-    if (!summary) throw new AppError("topic_not_found", `Topic "${name}" disappeared`);
-    return summary;
+    const grown = (await ctx.read.requireSnapshot()).topics.find((t) => t.name === name);
+    if (!grown) throw new AppError("topic_not_found", `Topic "${name}" disappeared`);
+    return topicSummary(grown);
   });
 }
 
