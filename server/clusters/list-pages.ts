@@ -7,8 +7,8 @@ import {
   messages,
   offline,
   replicationFactor,
-  totalLag,
   topicSummary,
+  totalLag,
   underReplicated,
 } from "./projections";
 

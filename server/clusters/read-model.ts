@@ -1,4 +1,5 @@
 import "server-only";
+import type { GroupListQuery, TopicListQuery } from "@/lib/schemas/lists";
 import type {
   Broker,
   ClusterOrigin,
@@ -15,7 +16,6 @@ import type {
   TopicDetail,
   TopicSummary,
 } from "@/lib/types";
-import type { GroupListQuery, TopicListQuery } from "@/lib/schemas/lists";
 import { AppError } from "../errors";
 import type { ClusterSnapshot, SnapshotTopic } from "../kafka/snapshot";
 import { logger } from "../logger";
