@@ -12,6 +12,12 @@ export const KAFKA_TIMEOUT_MS = 4000;
  * to see their own effect.
  */
 export const READ_MAX_AGE_MS = 5000;
+/**
+ * How old a snapshot may be for a command's checks and for requests sent to partition leaders
+ * (ListOffsets, DeleteRecords, a reset's plan): as fresh as every read was before the read age
+ * above, so a leader that moved a few seconds ago is not asked.
+ */
+export const COMMAND_MAX_AGE_MS = 500;
 
 /** A broker as last seen in a snapshot. */
 export interface KnownBroker {

@@ -6,6 +6,7 @@ import { audit } from "./audit";
 import type { ClusterContext } from "./context";
 import { refuseInternal } from "./internal-topics";
 import { topicSummary } from "./projections";
+import { COMMAND_MAX_AGE_MS } from "./snapshot-cache";
 
 /** Topic mutations: create, add partitions, delete, change configs. Each waits until the metadata shows it. */
 
@@ -15,7 +16,7 @@ const creating = new WeakMap<ClusterContext, Set<string>>();
 export function createTopic(ctx: ClusterContext, input: NewTopic): Promise<TopicDetail> {
   const target = { topic: input.name, partitions: input.partitions, rf: input.replicationFactor };
   return audit(ctx, "topic.create", target, async () => {
-    const snap = await ctx.read.requireSnapshot();
+    const snap = await ctx.read.requireSnapshot(COMMAND_MAX_AGE_MS);
     if (input.replicationFactor > snap.brokers.length) {
       throw new AppError(
         "validation_failed",
