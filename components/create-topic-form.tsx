@@ -3,7 +3,9 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
 import { ApiError } from "@/lib/api-client";
 import { useBrokersQuery, useClusterQuery, useReadOnly } from "@/lib/hooks/api/clusters";
-import { useCreateTopicMutation, useTopicsQuery } from "@/lib/hooks/api/topics";
+import { useCreateTopicMutation, useTopicSearchQuery } from "@/lib/hooks/api/topics";
+import { useDebounced } from "@/lib/hooks/use-debounced";
+import { LIST_LIMIT_MAX } from "@/lib/schemas/lists";
 import { type CreateTopicInput, collidingTopic, createTopicSchema } from "@/lib/schemas/topics";
 import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
@@ -16,6 +18,11 @@ interface Fields {
   retentionMs: string;
   cleanupPolicy: string;
   minInsyncReplicas: string;
+}
+
+/** The longest part of `name` between '.' and '_': what every name colliding with it contains. */
+function collisionProbe(name: string): string {
+  return name.split(/[._]/).reduce((a, b) => (b.length > a.length ? b : a), "");
 }
 
 const toNumber = (s: string) => (s.trim() === "" ? Number.NaN : Number(s));
@@ -43,7 +50,6 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
   const router = useRouter();
   const summary = useClusterQuery(cluster);
   const brokers = useBrokersQuery(cluster);
-  const topics = useTopicsQuery(cluster);
   const create = useCreateTopicMutation(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
   const brokersUp = brokers.data?.filter((b) => b.status === "up").length ?? 3;
@@ -71,15 +77,19 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
     setErrors(rest);
   };
 
+  // A colliding name equals this one with '.' and '_' swapped, so it contains this name's longest
+  // run without either: the server's search for that run finds every candidate, not the whole list.
+  const name = useDebounced(fields.name.trim(), 150);
+  const topics = useTopicSearchQuery(cluster, collisionProbe(name), LIST_LIMIT_MAX, true);
   const collision = useMemo(
     () =>
-      fields.name
+      name
         ? collidingTopic(
-            fields.name.trim(),
-            (topics.data ?? []).map((t) => t.name),
+            name,
+            (topics.data?.items ?? []).map((t) => t.name),
           )
         : null,
-    [fields.name, topics.data],
+    [name, topics.data],
   );
   const input = toInput(fields);
   const bootstrap = summary.data?.bootstrap[0] ?? verbatim("<bootstrap>");

@@ -2,19 +2,27 @@
 import { type FormEvent, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useDrillsQuery, useStartDrillMutation } from "@/lib/hooks/api/drills";
-import { useTopicsQuery } from "@/lib/hooks/api/topics";
+import { useTopicSearchQuery } from "@/lib/hooks/api/topics";
+import { useDebounced } from "@/lib/hooks/use-debounced";
 import type { DrillReport } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatTime } from "./event-timeline";
 import { formatNumber } from "./format";
 
+/** Topics the picker offers at once: the first matches by name. */
+const TOPIC_CHOICES = 50;
+
 export function DrillsView({ cluster }: { cluster: string }) {
   const drills = useDrillsQuery(cluster);
-  const topics = useTopicsQuery(cluster);
+  const [filter, setFilter] = useState("");
+  // The picker asks the server for a few names that match what is typed, never for the whole list.
+  const topics = useTopicSearchQuery(cluster, useDebounced(filter.trim(), 150), TOPIC_CHOICES);
   const start = useStartDrillMutation(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
-  const candidates = (topics.data ?? []).filter((t) => !t.internal && t.replicationFactor >= 2);
-  const [topic, setTopic] = useState("");
+  const candidates = (topics.data?.items ?? []).filter((t) => !t.internal && t.replicationFactor >= 2);
+  const [picked, setTopic] = useState("");
+  // A pick the current search no longer offers falls back to the first candidate.
+  const topic = candidates.some((t) => t.name === picked) ? picked : "";
   const [mode, setMode] = useState<"graceful" | "kill">("graceful");
   const [cycles, setCycles] = useState(3);
   const [downSeconds, setDownSeconds] = useState(3);
@@ -42,6 +50,17 @@ export function DrillsView({ cluster }: { cluster: string }) {
         className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4"
         data-testid="drill-form"
       >
+        <label className="text-sm">
+          <span className="block font-medium">Find topic</span>
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="part of a name"
+            className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1.5"
+            data-testid="drill-topic-search"
+          />
+        </label>
         <label className="text-sm">
           <span className="block font-medium">Topic</span>
           <select
@@ -107,7 +126,11 @@ export function DrillsView({ cluster }: { cluster: string }) {
         </button>
         {start.error && <p className="w-full text-sm text-rose-700">{start.error.message}</p>}
         {candidates.length === 0 && topics.data && (
-          <p className="w-full text-sm text-slate-600">A drill needs a topic with replication factor 2 or more.</p>
+          <p className="w-full text-sm text-slate-600">
+            {filter.trim()
+              ? `No topic with replication factor 2 or more matches "${filter.trim()}".`
+              : "A drill needs a topic with replication factor 2 or more."}
+          </p>
         )}
       </form>
       {(drills.data ?? []).map((d) => (

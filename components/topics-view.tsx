@@ -1,117 +1,96 @@
 "use client";
-import {
-  type ColumnDef,
-  flexRender,
-  getCoreRowModel,
-  getSortedRowModel,
-  type SortingState,
-  useReactTable,
-} from "@tanstack/react-table";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
-import { useTopicsQuery } from "@/lib/hooks/api/topics";
+import { rowsOf } from "@/lib/hooks/api/list-pages";
+import { useTopicListQuery } from "@/lib/hooks/api/topics";
+import { useDebounced } from "@/lib/hooks/use-debounced";
+import type { SortDir, TopicSortKey } from "@/lib/schemas/lists";
 import type { TopicSummary } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
+import { ListStatus } from "./list-status";
+import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 
 const ROW_HEIGHT = 41;
+/** Typing pauses this long before the server is asked. */
+const SEARCH_DEBOUNCE_MS = 150;
 
 export function TopicsView({ cluster }: { cluster: string }) {
-  const topics = useTopicsQuery(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
   const [search, setSearch] = useState("");
   const [showInternal, setShowInternal] = useState(false);
-  const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
+  const [sort, setSort] = useState<{ key: TopicSortKey; dir: SortDir }>({ key: "name", dir: "asc" });
+  const q = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
+  const params = { q, sort: sort.key, dir: sort.dir, internal: showInternal };
+  const topics = useTopicListQuery(cluster, params);
   const root = `/clusters/${encodeURIComponent(cluster)}`;
+  const rows = useMemo(() => rowsOf(topics.data?.pages, (t) => t.name), [topics.data]);
+  const first = topics.data?.pages[0];
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = topics;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
-  const rows = useMemo(() => {
-    const q = search.trim().toLowerCase();
-    return (topics.data ?? []).filter((t) => (showInternal || !t.internal) && (!q || t.name.toLowerCase().includes(q)));
-  }, [topics.data, search, showInternal]);
-
-  const columns = useMemo<ColumnDef<TopicSummary>[]>(
+  const columns = useMemo<VirtualColumn<TopicSummary>[]>(
     () => [
       {
-        accessorKey: "name",
-        header: "Topic",
-        cell: ({ row }) => (
+        id: "name",
+        label: "Topic",
+        sortKey: "name",
+        cell: (t) => (
           <span className="flex items-center gap-2">
             <Link
-              href={`${root}/topics/${encodeURIComponent(row.original.name)}`}
+              href={`${root}/topics/${encodeURIComponent(t.name)}`}
               className="font-medium text-emerald-700 hover:underline"
-              data-testid={`topic-link-${row.original.name}`}
+              data-testid={`topic-link-${t.name}`}
             >
-              {row.original.name}
+              {t.name}
             </Link>
-            {row.original.internal && (
-              <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">internal</span>
-            )}
+            {t.internal && <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">internal</span>}
           </span>
         ),
       },
-      { accessorKey: "partitions", header: "Partitions", meta: { numeric: true } },
-      { accessorKey: "replicationFactor", header: "RF", meta: { numeric: true } },
+      { id: "partitions", label: "Partitions", numeric: true, sortKey: "partitions", cell: (t) => t.partitions },
+      { id: "rf", label: "RF", numeric: true, sortKey: "replicationFactor", cell: (t) => t.replicationFactor },
       {
-        accessorKey: "underReplicated",
-        header: "Under-replicated",
-        meta: { numeric: true },
-        cell: ({ getValue }) => {
-          const v = getValue<number>();
-          return v > 0 ? (
-            <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800">{v} URP</span>
-          ) : (
-            <span className="text-slate-400">0</span>
-          );
-        },
-      },
-      {
-        accessorKey: "offline",
-        header: "Offline",
-        meta: { numeric: true },
-        cell: ({ getValue }) => {
-          const v = getValue<number>();
-          return v > 0 ? (
-            <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
-              {v} offline
+        id: "urp",
+        label: "Under-replicated",
+        numeric: true,
+        sortKey: "underReplicated",
+        cell: (t) =>
+          t.underReplicated > 0 ? (
+            <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800">
+              {t.underReplicated} URP
             </span>
           ) : (
             <span className="text-slate-400">0</span>
-          );
-        },
+          ),
       },
       {
-        accessorKey: "messages",
-        header: "Messages",
-        meta: { numeric: true },
-        cell: ({ getValue }) => formatNumber(getValue<number>()),
+        id: "offline",
+        label: "Offline",
+        numeric: true,
+        sortKey: "offline",
+        cell: (t) =>
+          t.offline > 0 ? (
+            <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
+              {t.offline} offline
+            </span>
+          ) : (
+            <span className="text-slate-400">0</span>
+          ),
+      },
+      {
+        id: "messages",
+        label: "Messages",
+        numeric: true,
+        sortKey: "messages",
+        cell: (t) => formatNumber(t.messages),
       },
     ],
     [root],
   );
 
-  const table = useReactTable({
-    data: rows,
-    columns,
-    state: { sorting },
-    onSortingChange: setSorting,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-  });
-  const tableRows = table.getRowModel().rows;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: tableRows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
-
-  if (topics.error) return <ErrorPanel error={topics.error} />;
+  if (topics.error && !topics.data) return <ErrorPanel error={topics.error} />;
 
   return (
     <div className="space-y-4">
@@ -156,70 +135,43 @@ export function TopicsView({ cluster }: { cluster: string }) {
           </label>
         </div>
       </div>
-      <p className="text-sm text-slate-600" data-testid="topic-count">
-        {topics.data ? `${rows.length} of ${topics.data.length} topics` : "Loading topics…"}
-      </p>
-      {topics.data && rows.length === 0 ? (
+      {first ? (
+        <ListStatus
+          testId="topic-count"
+          noun="topics"
+          matched={first.matched}
+          total={first.total}
+          snapshot={first.snapshot}
+        />
+      ) : (
+        <p className="text-sm text-slate-600" data-testid="topic-count">
+          Loading topics…
+        </p>
+      )}
+      {first && first.matched === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          {topics.data.length === 0
+          {first.total === 0
             ? "This cluster has no topics yet. Create one with kafka-topics.sh --create, or from a client."
             : "No topic matches. Clear the search or show internal topics."}
         </div>
       ) : (
-        <div ref={scrollRef} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-sm" data-testid="topics-table">
-            <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              {table.getHeaderGroups().map((hg) => (
-                <tr key={hg.id}>
-                  {hg.headers.map((h) => {
-                    const numeric = (h.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
-                    const sorted = h.column.getIsSorted();
-                    return (
-                      <th key={h.id} className={`px-4 py-2 ${numeric ? "text-right" : ""}`}>
-                        <button
-                          type="button"
-                          onClick={h.column.getToggleSortingHandler()}
-                          className="uppercase hover:text-slate-900"
-                        >
-                          {flexRender(h.column.columnDef.header, h.getContext())}
-                          {sorted === "asc" ? " ▲" : sorted === "desc" ? " ▼" : ""}
-                        </button>
-                      </th>
-                    );
-                  })}
-                </tr>
-              ))}
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {padTop > 0 && (
-                <tr>
-                  <td style={{ height: padTop }} colSpan={columns.length} />
-                </tr>
-              )}
-              {items.map((vi) => {
-                const row = tableRows[vi.index];
-                if (!row) return null;
-                return (
-                  <tr key={row.id} style={{ height: ROW_HEIGHT }} data-testid="topic-row">
-                    {row.getVisibleCells().map((cell) => {
-                      const numeric = (cell.column.columnDef.meta as { numeric?: boolean } | undefined)?.numeric;
-                      return (
-                        <td key={cell.id} className={`px-4 py-2 ${numeric ? "text-right tabular-nums" : ""}`}>
-                          {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                );
-              })}
-              {padBottom > 0 && (
-                <tr>
-                  <td style={{ height: padBottom }} colSpan={columns.length} />
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        first && (
+          <VirtualTable
+            testId="topics-table"
+            rowTestId={() => "topic-row"}
+            rowKey={(t) => t.name}
+            columns={columns}
+            rows={rows}
+            rowHeight={ROW_HEIGHT}
+            hasMore={Boolean(hasNextPage)}
+            loadingMore={isFetchingNextPage}
+            onLoadMore={loadMore}
+            sort={sort}
+            onSort={(key) => setSort((s) => nextSort(s, key as TopicSortKey, (k) => k !== "name"))}
+            busy={topics.isPlaceholderData}
+            resetKey={JSON.stringify(params)}
+          />
+        )
       )}
     </div>
   );

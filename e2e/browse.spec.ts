@@ -49,9 +49,30 @@ test("overview → topics → topic → partitions and configs", async ({ page }
 
   await page.getByTestId("nav-topics").click();
   await expect(page).toHaveURL(/\/clusters\/local\/topics$/);
+  // The search is the server's: typing asks for the page that matches, and the count says so.
+  const searched = page.waitForResponse(
+    (r) =>
+      new URL(r.url()).pathname === "/api/clusters/local/topics" && new URL(r.url()).searchParams.get("q") === topic,
+  );
   await page.getByTestId("topic-search").fill(topic);
+  expect((await searched).status()).toBe(200);
   await expect(page.getByTestId("topic-row")).toHaveCount(1);
   await expect(page.getByTestId("topic-row")).toContainText("15");
+  await expect(page.getByTestId("topic-count")).toHaveText(/^1 of [\d,]+ topics$/);
+  await expect(page.getByTestId("topic-count-age")).toHaveText(/^as of (just now|\d+ s ago)$/);
+  // So is the sort: a column's heading asks for that order (counts start descending).
+  const sorted = page.waitForResponse((r) => {
+    const url = new URL(r.url());
+    return (
+      url.pathname === "/api/clusters/local/topics" &&
+      url.searchParams.get("sort") === "partitions" &&
+      url.searchParams.get("dir") === "desc"
+    );
+  });
+  await page.getByTestId("sort-partitions").click();
+  expect((await sorted).status()).toBe(200);
+  await expect(page.getByTestId("sort-partitions")).toHaveText(/▼$/);
+  await expect(page.getByTestId("topic-row")).toHaveCount(1);
   await page.screenshot({ path: testInfo.outputPath("topics.png"), fullPage: true });
 
   await page.getByTestId(`topic-link-${topic}`).click();
@@ -76,6 +97,15 @@ test("overview → topics → topic → partitions and configs", async ({ page }
 test("a group page shows lag per partition: log-end minus committed", async ({ page }, testInfo) => {
   const overview = new OverviewPage(page);
   await overview.open("/clusters/local/consumer-groups");
+  const searched = page.waitForResponse(
+    (r) =>
+      new URL(r.url()).pathname === "/api/clusters/local/consumer-groups" &&
+      new URL(r.url()).searchParams.get("q") === group,
+  );
+  await page.getByTestId("group-search").fill(group);
+  expect((await searched).status()).toBe(200);
+  await expect(page.getByTestId("group-count")).toHaveText(/^1 of [\d,]+ groups$/);
+  await expect(page.locator('[data-testid^="group-row-"]')).toHaveCount(1);
   await expect(page.getByTestId(`group-lag-${group}`)).toHaveText(String((perPartition[0] ?? 0) - committedP0));
   await page.getByRole("link", { name: group }).click();
   await expect(page.getByTestId("group-id")).toHaveText(group);

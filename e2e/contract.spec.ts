@@ -297,6 +297,34 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
         ...(expectField ? { expectField } : {}),
       }),
     ),
+    ...(
+      [
+        ["topics", "limit 0", "?limit=0", "limit"],
+        ["topics", "limit over 1000", "?limit=1001", "limit"],
+        ["topics", "limit not a number", "?limit=ten", "limit"],
+        ["topics", "negative offset", "?offset=-1", "offset"],
+        ["topics", "fractional offset", "?offset=1.5", "offset"],
+        ["topics", "unknown sort column", "?sort=lag", "sort"],
+        ["topics", "unknown direction", "?dir=up", "dir"],
+        ["topics", "internal not a boolean", "?internal=yes", "internal"],
+        ["topics", "search over 256 characters", `?q=${"x".repeat(257)}`, "q"],
+        ["topics", "unknown parameter", "?page=2", undefined],
+        ["consumer-groups", "limit over 1000", "?limit=5000", "limit"],
+        ["consumer-groups", "negative offset", "?offset=-3", "offset"],
+        ["consumer-groups", "a topic column as sort", "?sort=partitions", "sort"],
+        ["consumer-groups", "unknown direction", "?dir=down", "dir"],
+        ["consumer-groups", "internal is a topic parameter", "?internal=true", undefined],
+      ] as const
+    ).map(
+      ([list, label, query, expectField]): Case => ({
+        name: `list ${list}: ${label}`,
+        method: "GET",
+        path: `${api}/${list}${query}`,
+        expectStatus: 400,
+        expectCode: "validation_failed",
+        ...(expectField ? { expectField } : {}),
+      }),
+    ),
     {
       name: "messages: unknown topic",
       method: "GET",

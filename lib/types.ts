@@ -100,6 +100,29 @@ export interface TopicSummary {
   messages: number;
 }
 
+/** The snapshot a list page was cut from: when it was taken, how old it was when answered, and whether it is whole. */
+export interface ListSnapshot {
+  takenAt: number;
+  /** Milliseconds between the snapshot's `takenAt` and the answer. */
+  ageMs: number;
+  /** Every part was read: no error and no partial section. */
+  complete: boolean;
+  partial: { metadata: boolean; offsets: boolean; groups: boolean; quorum: boolean; elr: boolean };
+}
+
+/**
+ * One page of a server-side list (GET …/topics, GET …/consumer-groups): `total` counts every row
+ * of the cluster, `matched` those the filter keeps, `items` the page of those (at `offset`, at most `limit`).
+ */
+export interface ListPage<T> {
+  items: T[];
+  total: number;
+  matched: number;
+  offset: number;
+  limit: number;
+  snapshot: ListSnapshot;
+}
+
 export interface PartitionInfo {
   partition: number;
   /** -1 when the partition has no leader. */

@@ -1,4 +1,5 @@
 import "server-only";
+import type { GroupListQuery, TopicListQuery } from "@/lib/schemas/lists";
 import type {
   Broker,
   ClusterOverview,
@@ -7,6 +8,7 @@ import type {
   ConsumerGroupSummary,
   Controller,
   ElectionReport,
+  ListPage,
   PartitionInfo,
   StopImpact,
   TopicConfigEntry,
@@ -87,11 +89,14 @@ export class ClusterService implements ClusterContext {
   summary = (): Promise<ClusterSummary> => this.read.summary();
   overview = (): Promise<ClusterOverview> => this.read.overview();
   topics = (): Promise<TopicSummary[]> => this.read.topics();
+  topicPage = (query: TopicListQuery): Promise<ListPage<TopicSummary>> => this.read.topicPage(query);
   partitions = (includeInternal = false): Promise<(PartitionInfo & { topic: string })[]> =>
     this.read.partitions(includeInternal);
   topic = (name: string): Promise<TopicDetail> => this.read.topic(name);
   topicConfigs = (name: string): Promise<TopicConfigEntry[]> => this.read.topicConfigs(name);
   consumerGroups = (): Promise<ConsumerGroupSummary[]> => this.read.consumerGroups();
+  consumerGroupPage = (query: GroupListQuery): Promise<ListPage<ConsumerGroupSummary>> =>
+    this.read.consumerGroupPage(query);
   consumerGroup = (groupId: string): Promise<ConsumerGroupDetail> => this.read.consumerGroup(groupId);
   awaitMetadata = (what: string, done: (s: ClusterSnapshot) => boolean, timeoutMs?: number): Promise<boolean> =>
     this.read.awaitMetadata(what, done, timeoutMs);

@@ -164,6 +164,14 @@ describe("loadConfig", () => {
     );
   });
 
+  it("lets API reads use a snapshot up to 5 s old unless QUORUM_READ_MAX_AGE_MS says otherwise", () => {
+    expect(loadConfig({}).readMaxAgeMs).toBe(5000);
+    expect(loadConfig({ QUORUM_READ_MAX_AGE_MS: "1500" }).readMaxAgeMs).toBe(1500);
+    expect(loadConfig({ QUORUM_READ_MAX_AGE_MS: "0" }).readMaxAgeMs).toBe(0);
+    expect(() => loadConfig({ QUORUM_READ_MAX_AGE_MS: "60001" })).toThrow(/QUORUM_READ_MAX_AGE_MS/);
+    expect(() => loadConfig({ QUORUM_READ_MAX_AGE_MS: "soon" })).toThrow(/QUORUM_READ_MAX_AGE_MS/);
+  });
+
   it("turns the embedded cluster off", () => {
     expect(loadConfig({ QUORUM_EMBEDDED: "false" }).embedded).toBeNull();
   });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { PATH_CLUSTER_IDS, RESERVED_CLUSTER_ID } from "@/lib/schemas/clusters";
 import { type ClusterDefinition, loadClusterConfigFile } from "./clusters/cluster-config";
+import { READ_MAX_AGE_MS } from "./clusters/snapshot-cache";
 
 /** Ports of the seeds' docker-compose clusters for brokers 1–3, then more of the same pattern. */
 export const DEFAULT_BROKER_PORTS = [19092, 29092, 39092, 49092, 59092, 19094, 29094, 39094, 49094] as const;
@@ -79,6 +80,7 @@ const envSchema = z.object({
     .max(24 * 30)
     .default(24),
   QUORUM_MONITOR_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
+  QUORUM_READ_MAX_AGE_MS: z.coerce.number().int().min(0).max(60000).default(READ_MAX_AGE_MS),
   QUORUM_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
   QUORUM_SSE_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(10000).default(100),
 });
@@ -123,6 +125,8 @@ export interface QuorumConfig {
   configFile: string | null;
   /** How often the cluster monitor refreshes its snapshot while someone listens. */
   monitorIntervalMs: number;
+  /** How old the shared snapshot may be and still answer an API read (older: the read waits for a new one). */
+  readMaxAgeMs: number;
   /** How often the event stream sends a heartbeat. */
   heartbeatMs: number;
   /** Event streams one cluster serves at most (503 past it). */
@@ -242,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     external: [...fromEnv, ...fromFile],
     configFile,
     monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
+    readMaxAgeMs: e.QUORUM_READ_MAX_AGE_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,
     maxStreams: e.QUORUM_SSE_MAX_SUBSCRIBERS,
     demo: { enabled: e.QUORUM_DEMO, rate: e.QUORUM_DEMO_RATE },

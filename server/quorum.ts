@@ -54,6 +54,7 @@ export function serviceFor(def: ClusterDefinition, config: QuorumConfig): Cluste
   const service = new ClusterService(def.id, def.name, def.bootstrap, null, monitorOptions(config), gateway);
   service.read.access = { origin: def.origin, readOnly: def.readOnly };
   service.read.security = securityOf(def);
+  service.read.cache.readMaxAgeMs = config.readMaxAgeMs;
   return service;
 }
 
@@ -68,8 +69,11 @@ export function createQuorum(config: QuorumConfig): Quorum {
   const clusters = new Map<string, ClusterService>();
   const definitions = new Map<string, ClusterDefinition>();
   const monitor = monitorOptions(config);
-  if (embedded)
-    clusters.set(LOCAL_CLUSTER_ID, new ClusterService(LOCAL_CLUSTER_ID, "Local lab", [], embedded, monitor));
+  if (embedded) {
+    const local = new ClusterService(LOCAL_CLUSTER_ID, "Local lab", [], embedded, monitor);
+    local.read.cache.readMaxAgeMs = config.readMaxAgeMs;
+    clusters.set(LOCAL_CLUSTER_ID, local);
+  }
   const runtimeStore = new RuntimeClusterStore(path.join(config.dataDir, "clusters.json"));
   const runtime = runtimeStore.load().map((entry, i) => {
     const def = definitionOf(entry, "runtime");

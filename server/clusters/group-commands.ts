@@ -20,6 +20,7 @@ import {
   topicArgs,
   unkey,
 } from "./group-reset-plan";
+import { COMMAND_MAX_AGE_MS } from "./snapshot-cache";
 
 /**
  * Consumer-group actions, as kafka-consumer-groups does them: reset offsets (preview = --dry-run,
@@ -67,7 +68,7 @@ export async function resetOffsets(
   const execute = input.execute === true;
   const plan = async (): Promise<OffsetResetReport & { now: GroupNow }> => {
     const group = await findGroup(ctx, groupId);
-    const snap = await ctx.read.requireSnapshot();
+    const snap = await ctx.read.requireSnapshot(COMMAND_MAX_AGE_MS);
     const partitions = await resolveScopes(ctx, input.topics);
     const now = await groupNow(ctx, group);
     let source: Map<string, number> | null = null;

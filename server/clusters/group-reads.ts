@@ -4,6 +4,7 @@ import { KafkaError } from "../kafka/error-codes";
 import type { ClusterSnapshot, SnapshotGroup, SnapshotTopic } from "../kafka/snapshot";
 import type { ClusterContext } from "./context";
 import { key } from "./group-reset-plan";
+import { COMMAND_MAX_AGE_MS } from "./snapshot-cache";
 
 /**
  * What a group or records action reads fresh from Kafka before it acts: the group, its coordinator,
@@ -14,7 +15,7 @@ type Ctx = Pick<ClusterContext, "id" | "read" | "gateway">;
 
 /** The group in the snapshot, or in a fresh one; else 404. */
 export async function findGroup(ctx: Ctx, groupId: string, field?: string): Promise<SnapshotGroup> {
-  const snap = await ctx.read.requireSnapshot();
+  const snap = await ctx.read.requireSnapshot(COMMAND_MAX_AGE_MS);
   const found = snap.groups.find((g) => g.groupId === groupId);
   if (found) return found;
   const fresh = await ctx.read.snapshot(0);

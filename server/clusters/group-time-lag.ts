@@ -3,6 +3,7 @@ import type { ConsumerGroupDetail } from "@/lib/types";
 import type { ClusterSnapshot } from "../kafka/snapshot";
 import { logger } from "../logger";
 import type { ClusterContext } from "./context";
+import { COMMAND_MAX_AGE_MS } from "./snapshot-cache";
 
 /**
  * Lag in time: how long ago the oldest message a group has not consumed was written, per partition
@@ -121,7 +122,7 @@ export async function withTimeLag(
   if (stale && lagging.length > 0) {
     measured = { at: now, times: new Map() };
     try {
-      const snap = await ctx.read.requireSnapshot();
+      const snap = await ctx.read.requireSnapshot(COMMAND_MAX_AGE_MS);
       const times = await recordTimes(
         ctx,
         snap,

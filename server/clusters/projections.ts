@@ -1,7 +1,7 @@
 import "server-only";
 import type { Broker, ConsumerGroupDetail, ConsumerGroupSummary, TopicConfigEntry, TopicSummary } from "@/lib/types";
 import type { RawConfigEntry } from "../kafka/admin-requests";
-import type { ClusterSnapshot, SnapshotGroup } from "../kafka/snapshot";
+import type { ClusterSnapshot, SnapshotGroup, SnapshotTopic } from "../kafka/snapshot";
 import type { NodeSupervisor } from "./gateway";
 import type { KnownBroker } from "./snapshot-cache";
 
@@ -21,7 +21,7 @@ const DYNAMIC_TOPIC_CONFIG = 1;
 
 export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-function totalLag(offsets: { lag: number | null }[]): number | null {
+export function totalLag(offsets: { lag: number | null }[]): number | null {
   const known = offsets.map((o) => o.lag).filter((l): l is number => l !== null);
   return known.length === 0 ? null : sum(known);
 }
@@ -76,19 +76,50 @@ export function brokerRows(
 }
 
 export function topicSummaries(snap: ClusterSnapshot): TopicSummary[] {
-  return snap.topics.map((t) => ({
+  return snap.topics.map(topicSummary);
+}
+
+/** One topic's row of the topic list. */
+export function topicSummary(t: SnapshotTopic): TopicSummary {
+  return {
     name: t.name,
     internal: t.internal,
     partitions: t.partitions.length,
-    replicationFactor: Math.max(0, ...t.partitions.map((p) => p.replicas.length)),
-    underReplicated: t.partitions.filter((p) => p.isr.length < p.replicas.length).length,
-    offline: t.partitions.filter((p) => p.leader < 0).length,
-    messages: sum(
-      t.partitions.map((p) =>
-        p.latestOffset !== null && p.earliestOffset !== null ? p.latestOffset - p.earliestOffset : 0,
-      ),
-    ),
-  }));
+    replicationFactor: replicationFactor(t),
+    underReplicated: underReplicated(t),
+    offline: offline(t),
+    messages: messages(t),
+  };
+}
+
+/** The largest replica list: a topic whose partitions differ (a reassignment in progress) shows its widest. */
+export function replicationFactor(t: SnapshotTopic): number {
+  let rf = 0;
+  for (const p of t.partitions) if (p.replicas.length > rf) rf = p.replicas.length;
+  return rf;
+}
+
+/** Partitions whose ISR is smaller than their replica list. */
+export function underReplicated(t: SnapshotTopic): number {
+  let n = 0;
+  for (const p of t.partitions) if (p.isr.length < p.replicas.length) n++;
+  return n;
+}
+
+/** Partitions without a leader. */
+export function offline(t: SnapshotTopic): number {
+  let n = 0;
+  for (const p of t.partitions) if (p.leader < 0) n++;
+  return n;
+}
+
+/** Σ(latest − earliest) over the partitions whose offsets are known. */
+export function messages(t: SnapshotTopic): number {
+  let n = 0;
+  for (const p of t.partitions) {
+    if (p.latestOffset !== null && p.earliestOffset !== null) n += p.latestOffset - p.earliestOffset;
+  }
+  return n;
 }
 
 export function configEntries(entries: RawConfigEntry[]): TopicConfigEntry[] {

@@ -1,4 +1,5 @@
 import "server-only";
+import type { GroupListQuery, TopicListQuery } from "@/lib/schemas/lists";
 import type {
   Broker,
   ClusterOrigin,
@@ -9,6 +10,7 @@ import type {
   ConsumerGroupDetail,
   ConsumerGroupSummary,
   Controller,
+  ListPage,
   PartitionInfo,
   TopicConfigEntry,
   TopicDetail,
@@ -18,6 +20,7 @@ import { AppError } from "../errors";
 import type { ClusterSnapshot, SnapshotTopic } from "../kafka/snapshot";
 import { logger } from "../logger";
 import type { KafkaGateway, NodeSupervisor } from "./gateway";
+import { groupPage, topicPage } from "./list-pages";
 import { brokerRows, configEntries, groupDetail, groupSummary, sum, topicSummaries } from "./projections";
 import { KAFKA_TIMEOUT_MS, SnapshotCache } from "./snapshot-cache";
 
@@ -152,8 +155,14 @@ export class ReadModel {
     };
   }
 
+  /** Every topic's summary (internal ones too): for callers that need them all; the API serves pages (topicPage). */
   async topics(): Promise<TopicSummary[]> {
     return topicSummaries(await this.requireSnapshot());
+  }
+
+  /** One page of the topic list: searched, sorted and cut on the server (see list-pages.ts). */
+  async topicPage(query: TopicListQuery): Promise<ListPage<TopicSummary>> {
+    return topicPage(await this.requireSnapshot(), query);
   }
 
   /** Every partition of every (non-internal, unless asked) topic: the leadership map's rows. */
@@ -181,6 +190,11 @@ export class ReadModel {
 
   async consumerGroups(): Promise<ConsumerGroupSummary[]> {
     return (await this.requireSnapshot()).groups.map(groupSummary);
+  }
+
+  /** One page of the consumer-group list: searched, sorted and cut on the server. */
+  async consumerGroupPage(query: GroupListQuery): Promise<ListPage<ConsumerGroupSummary>> {
+    return groupPage(await this.requireSnapshot(), query);
   }
 
   async consumerGroup(groupId: string): Promise<ConsumerGroupDetail> {

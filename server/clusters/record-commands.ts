@@ -10,6 +10,7 @@ import type { ClusterContext } from "./context";
 import { brokerAddress, offsetsAt, resolveScopes } from "./group-reads";
 import { key } from "./group-reset-plan";
 import { refuseInternal } from "./internal-topics";
+import { COMMAND_MAX_AGE_MS } from "./snapshot-cache";
 
 /** Deleting records before an offset, as kafka-delete-records does it (DeleteRecords). */
 
@@ -34,7 +35,7 @@ export async function deleteRecords(
   const run = async (): Promise<DeleteRecordsReport> => {
     const topic = await ctx.read.findTopic(topicName);
     refuseInternal(topic, "delete");
-    const snap = await ctx.read.requireSnapshot();
+    const snap = await ctx.read.requireSnapshot(COMMAND_MAX_AGE_MS);
     const partitions = await resolveScopes(ctx, [
       { topic: topicName, partitions: input.partitions.map((p) => p.partition) },
     ]);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { topicListQuerySchema } from "@/lib/schemas/lists";
 import { FakeGateway, fakeContext, partition, topic } from "@/test/fakes/cluster";
+
+import { READ_MAX_AGE_MS } from "./snapshot-cache";
 
 const state = () => ({ brokers: [1, 2, 3], controller: 101, topics: [topic("orders", [partition(0, 1, [1, 2, 3])])] });
 
@@ -64,6 +67,27 @@ describe("snapshot cache", () => {
     expect(gateway.takes).toBe(1);
     ctx.invalidate();
     expect((await ctx.read.snapshot())?.requests).toBe(2);
+  });
+
+  it("answers reads from a snapshot younger than the read age, and takes a new one past it", async () => {
+    const gateway = new FakeGateway(state());
+    const ctx = fakeContext(gateway);
+    expect(ctx.read.cache.readMaxAgeMs).toBe(READ_MAX_AGE_MS);
+    ctx.read.cache.readMaxAgeMs = 150;
+    const first = await ctx.read.snapshot();
+    await new Promise((r) => setTimeout(r, 50));
+    // Within the age: the same snapshot, no Kafka request.
+    expect(await ctx.read.topicPage(topicListQuerySchema.parse({}))).toMatchObject({
+      snapshot: { takenAt: first?.takenAt },
+    });
+    expect(gateway.takes).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    const page = await ctx.read.topicPage(topicListQuerySchema.parse({}));
+    expect(gateway.takes).toBe(2);
+    expect(page.snapshot.ageMs).toBeLessThan(150);
+    // A command's own read still asks for one begun after it.
+    await ctx.read.snapshot(0);
+    expect(gateway.takes).toBe(3);
   });
 
   it("answers null, and remembers why, when Kafka does not answer", async () => {

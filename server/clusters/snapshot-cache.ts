@@ -5,8 +5,19 @@ import { brokersUpNow, type KafkaGateway, type NodeSupervisor } from "./gateway"
 
 /** Every Kafka call Quorum makes is bounded by this. */
 export const KAFKA_TIMEOUT_MS = 4000;
-/** How long a snapshot serves further callers before Kafka is asked again. */
-export const SNAPSHOT_MAX_AGE_MS = 500;
+/**
+ * How old a snapshot may be and still answer an API read (QUORUM_READ_MAX_AGE_MS): the cluster
+ * monitor refreshes it every 0.5–2 s anyway, so a read within this age costs no Kafka request; a
+ * read finding it older waits for a new one. Commands read with `snapshot(0)` (or invalidate)
+ * to see their own effect.
+ */
+export const READ_MAX_AGE_MS = 5000;
+/**
+ * How old a snapshot may be for a command's checks and for requests sent to partition leaders
+ * (ListOffsets, DeleteRecords, a reset's plan): as fresh as every read was before the read age
+ * above, so a leader that moved a few seconds ago is not asked.
+ */
+export const COMMAND_MAX_AGE_MS = 500;
 
 /** A broker as last seen in a snapshot. */
 export interface KnownBroker {
@@ -35,6 +46,8 @@ export class SnapshotCache {
   lastError: { at: number; message: string } | null = null;
   /** Brokers seen in any snapshot, by node id. */
   readonly known = new Map<number, KnownBroker>();
+  /** How old a snapshot may be to serve a read that does not say (see READ_MAX_AGE_MS). */
+  readMaxAgeMs = READ_MAX_AGE_MS;
 
   constructor(
     private readonly id: string,
@@ -55,7 +68,7 @@ export class SnapshotCache {
    * flight ends and serves every caller that the one in flight is too old for. So any number of
    * concurrent callers cost at most two snapshots' worth of Kafka requests.
    */
-  async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<ClusterSnapshot | null> {
+  async snapshot(maxAgeMs = this.readMaxAgeMs): Promise<ClusterSnapshot | null> {
     // Begun strictly after this: with maxAgeMs 0, only a snapshot begun after the call was made.
     const notBefore = Math.max(performance.now() - maxAgeMs, this.invalidatedAt);
     if (this.cached && this.cached.startedAt > notBefore) return this.cached.snap;

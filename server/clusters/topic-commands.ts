@@ -5,6 +5,8 @@ import type { NewTopic } from "../kafka/admin-requests";
 import { audit } from "./audit";
 import type { ClusterContext } from "./context";
 import { refuseInternal } from "./internal-topics";
+import { topicSummary } from "./projections";
+import { COMMAND_MAX_AGE_MS } from "./snapshot-cache";
 
 /** Topic mutations: create, add partitions, delete, change configs. Each waits until the metadata shows it. */
 
@@ -14,7 +16,7 @@ const creating = new WeakMap<ClusterContext, Set<string>>();
 export function createTopic(ctx: ClusterContext, input: NewTopic): Promise<TopicDetail> {
   const target = { topic: input.name, partitions: input.partitions, rf: input.replicationFactor };
   return audit(ctx, "topic.create", target, async () => {
-    const snap = await ctx.read.requireSnapshot();
+    const snap = await ctx.read.requireSnapshot(COMMAND_MAX_AGE_MS);
     if (input.replicationFactor > snap.brokers.length) {
       throw new AppError(
         "validation_failed",
@@ -57,9 +59,9 @@ export function addPartitions(ctx: ClusterContext, name: string, count: number):
     await ctx.read.awaitMetadata(`${name} with ${count} partitions`, (s) =>
       s.topics.some((t) => t.name === name && t.partitions.length === count),
     );
-    const summary = (await ctx.read.topics()).find((t) => t.name === name);
-    if (!summary) throw new AppError("topic_not_found", `Topic "${name}" disappeared`);
-    return summary;
+    const grown = (await ctx.read.requireSnapshot()).topics.find((t) => t.name === name);
+    if (!grown) throw new AppError("topic_not_found", `Topic "${name}" disappeared`);
+    return topicSummary(grown);
   });
 }
 

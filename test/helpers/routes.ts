@@ -18,6 +18,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       external: [],
       configFile: null,
       monitorIntervalMs: 500,
+      readMaxAgeMs: 5000,
       heartbeatMs: 200,
       maxStreams: 100,
       demo: { enabled: false, rate: 20 },

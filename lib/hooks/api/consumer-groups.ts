@@ -1,8 +1,10 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
-import type { ConsumerGroupDetail, ConsumerGroupSummary } from "@/lib/types";
+import { type GroupSortKey, listSearch, type SortDir } from "@/lib/schemas/lists";
+import type { ConsumerGroupDetail, ConsumerGroupSummary, ListPage } from "@/lib/types";
+import { LIST_PAGE_SIZE, nextOffset } from "./list-pages";
 
 const base = (cluster: string) => `/api/clusters/${encodeURIComponent(cluster)}/consumer-groups`;
 
@@ -12,10 +14,24 @@ export const groupKeys = {
   detail: (cluster: string, group: string) => ["clusters", cluster, "consumer-groups", "detail", group] as const,
 };
 
-export function useConsumerGroupsQuery(cluster: string) {
-  return useQuery({
-    queryKey: groupKeys.list(cluster),
-    queryFn: () => apiFetch<ConsumerGroupSummary[]>(base(cluster)),
+/** What the group list shows: the search and the sorted column and direction. */
+export interface GroupListParams {
+  q: string;
+  sort: GroupSortKey;
+  dir: SortDir;
+}
+
+/** The consumer-group list, page by page from the server, previous rows kept while the next search arrives. */
+export function useConsumerGroupListQuery(cluster: string, params: GroupListParams) {
+  return useInfiniteQuery({
+    queryKey: [...groupKeys.list(cluster), params] as const,
+    queryFn: ({ pageParam }) =>
+      apiFetch<ListPage<ConsumerGroupSummary>>(
+        `${base(cluster)}${listSearch({ ...params, offset: pageParam, limit: LIST_PAGE_SIZE })}`,
+      ),
+    initialPageParam: 0,
+    getNextPageParam: nextOffset,
+    placeholderData: keepPreviousData,
     refetchInterval: useLiveRefetchInterval(),
   });
 }

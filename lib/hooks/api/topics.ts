@@ -1,10 +1,19 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
 import type { DeleteRecordsInput } from "@/lib/schemas/groups";
+import { listSearch, type SortDir, type TopicSortKey } from "@/lib/schemas/lists";
 import type { CreateTopicInput } from "@/lib/schemas/topics";
-import type { DeleteRecordsReport, PartitionInfo, TopicConfigEntry, TopicDetail, TopicSummary } from "@/lib/types";
+import type {
+  DeleteRecordsReport,
+  ListPage,
+  PartitionInfo,
+  TopicConfigEntry,
+  TopicDetail,
+  TopicSummary,
+} from "@/lib/types";
+import { LIST_PAGE_SIZE, nextOffset } from "./list-pages";
 
 const base = (cluster: string) => `/api/clusters/${encodeURIComponent(cluster)}/topics`;
 
@@ -14,10 +23,40 @@ export const topicKeys = {
   detail: (cluster: string, topic: string) => ["clusters", cluster, "topics", "detail", topic] as const,
 };
 
-export function useTopicsQuery(cluster: string) {
+/** What the topic list shows: the search, the sorted column and direction, and whether internal topics count. */
+export interface TopicListParams {
+  q: string;
+  sort: TopicSortKey;
+  dir: SortDir;
+  internal: boolean;
+}
+
+/**
+ * The topic list, page by page from the server (searched and sorted there): the next page is asked
+ * for as the table scrolls near the end. While a new search or sort is on its way, the previous
+ * rows stay on screen.
+ */
+export function useTopicListQuery(cluster: string, params: TopicListParams) {
+  return useInfiniteQuery({
+    queryKey: [...topicKeys.list(cluster), params] as const,
+    queryFn: ({ pageParam }) =>
+      apiFetch<ListPage<TopicSummary>>(
+        `${base(cluster)}${listSearch({ ...params, offset: pageParam, limit: LIST_PAGE_SIZE })}`,
+      ),
+    initialPageParam: 0,
+    getNextPageParam: nextOffset,
+    placeholderData: keepPreviousData,
+    refetchInterval: useLiveRefetchInterval(),
+  });
+}
+
+/** A few topics whose names contain `q` (first by name): for a picker, never the whole list. */
+export function useTopicSearchQuery(cluster: string, q: string, limit = 50, internal = false) {
   return useQuery({
-    queryKey: topicKeys.list(cluster),
-    queryFn: () => apiFetch<TopicSummary[]>(base(cluster)),
+    queryKey: [...topicKeys.list(cluster), "search", q, limit, internal] as const,
+    queryFn: () =>
+      apiFetch<ListPage<TopicSummary>>(`${base(cluster)}${listSearch({ q, limit, internal: internal || undefined })}`),
+    placeholderData: keepPreviousData,
     refetchInterval: useLiveRefetchInterval(),
   });
 }

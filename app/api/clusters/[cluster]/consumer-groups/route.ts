@@ -1,18 +1,24 @@
+import { groupListQuerySchema } from "@/lib/schemas/lists";
 import { groupStatuses } from "@/server/history/queries";
 import { withRoute } from "@/server/http/with-route";
 import { getCluster, getQuorum } from "@/server/quorum";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/clusters/:cluster/consumer-groups — with each group's lag status when history is recording
-export const GET = withRoute<{ cluster: string }>(async (_req, params) => {
+// GET /api/clusters/:cluster/consumer-groups?q=&sort=&dir=&offset=&limit= — one page of the list,
+// each group with its lag status when history is recording
+export const GET = withRoute<{ cluster: string }>(async (req, params) => {
   const cluster = getCluster(params.cluster);
-  const groups = await cluster.consumerGroups();
+  const query = groupListQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const page = await cluster.consumerGroupPage(query);
   const history = getQuorum().history;
-  if (!history) return groups;
+  if (!history || page.items.length === 0) return page;
   const statuses = groupStatuses(history.store, cluster.id);
-  return groups.map((g) => {
-    const verdict = statuses.get(g.groupId);
-    return verdict ? { ...g, status: verdict.status, statusReason: verdict.reason } : g;
-  });
+  return {
+    ...page,
+    items: page.items.map((g) => {
+      const verdict = statuses.get(g.groupId);
+      return verdict ? { ...g, status: verdict.status, statusReason: verdict.reason } : g;
+    }),
+  };
 });

@@ -1,11 +1,16 @@
+import { topicListQuerySchema } from "@/lib/schemas/lists";
 import { createTopicSchema } from "@/lib/schemas/topics";
 import { readBody, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/clusters/:cluster/topics
-export const GET = withRoute<{ cluster: string }>((_req, { cluster }) => getCluster(cluster).topics());
+// GET /api/clusters/:cluster/topics?q=&sort=&dir=&offset=&limit=&internal= — one page of the list
+export const GET = withRoute<{ cluster: string }>((req, params) => {
+  const cluster = getCluster(params.cluster);
+  const query = topicListQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
+  return cluster.topicPage(query);
+});
 
 // POST /api/clusters/:cluster/topics  body {name, partitions, replicationFactor, configs?}
 export const POST = withRoute<{ cluster: string }>(async (req, params) => {

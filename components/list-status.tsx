@@ -1,0 +1,46 @@
+import type { ListSnapshot } from "@/lib/types";
+
+/** How old the snapshot is in words: "just now", "3 s ago", "2 min ago". */
+export function ageText(ms: number): string {
+  if (ms < 1000) return "just now";
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s ago`;
+  return `${Math.round(ms / 60_000)} min ago`;
+}
+
+/**
+ * "N of M <things>" (matched of all in the cluster) and how old the cluster picture is, saying when
+ * part of it could not be read.
+ */
+export function ListStatus({
+  testId,
+  noun,
+  matched,
+  total,
+  snapshot,
+}: {
+  testId: string;
+  noun: string;
+  matched: number;
+  total: number;
+  snapshot: ListSnapshot;
+}) {
+  return (
+    <p className="flex flex-wrap gap-x-3 text-sm text-slate-600">
+      <span data-testid={testId}>
+        {matched.toLocaleString("en-US")} of {total.toLocaleString("en-US")} {noun}
+      </span>
+      <span
+        className="text-slate-400"
+        data-testid={`${testId}-age`}
+        title={`Snapshot taken ${new Date(snapshot.takenAt).toLocaleTimeString()}`}
+      >
+        as of {ageText(snapshot.ageMs)}
+      </span>
+      {!snapshot.complete && (
+        <span className="text-amber-700" data-testid={`${testId}-partial`}>
+          part of the cluster could not be read: some figures are missing
+        </span>
+      )}
+    </p>
+  );
+}
