@@ -167,6 +167,17 @@ export async function produceRecords(pool: KafkaPool, seeds: string[], shape: Sh
 
 /** Commits offset 1 for every group on every partition of its topic: 16 groups in flight at once. */
 export async function commitGroups(pool: KafkaPool, seeds: string[], shape: Shape, log: (s: string) => void) {
+  // A commit waits for __consumer_offsets' ISR: let replication of the new partitions catch up first.
+  for (;;) {
+    const md = await fetchMetadata(pool, seeds, TIMEOUT_MS);
+    const behind = md.topics.reduce(
+      (n, t) => n + t.partitions.filter((p) => p.leader < 0 || p.isr.length < p.replicas.length).length,
+      0,
+    );
+    if (behind === 0) break;
+    log(`  waiting for ${behind} partitions to be in sync`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
   const ids = Array.from({ length: shape.groups }, (_, g) => g);
   const coordinator = new Map<number, string>();
   await inChunks(ids, 500, async (chunk) => {
@@ -190,7 +201,17 @@ export async function commitGroups(pool: KafkaPool, seeds: string[], shape: Shap
       const offsets = new Map([
         [topic, Array.from({ length: shape.partitionsPerTopic }, (_, partition) => ({ partition, offset: 1n }))],
       ]);
-      const results = await commitGroupOffsets(pool, coordinator.get(g) as string, groupName(g), offsets);
+      // Committing the same offsets again is harmless: a timeout (a busy coordinator) is retried.
+      let results: Awaited<ReturnType<typeof commitGroupOffsets>> = [];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          results = await commitGroupOffsets(pool, coordinator.get(g) as string, groupName(g), offsets);
+          break;
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
       const bad = results.find((r) => r.errorCode !== 0);
       if (bad)
         throw new Error(`OffsetCommit of ${groupName(g)} on ${bad.topic}-${bad.partition}: error ${bad.errorCode}`);
