@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { PATH_CLUSTER_IDS, RESERVED_CLUSTER_ID } from "@/lib/schemas/clusters";
 import { type ClusterDefinition, loadClusterConfigFile } from "./clusters/cluster-config";
+import { DEFAULT_LEADERSHIP_MAP_MAX_PARTITIONS } from "./clusters/leadership";
 
 /** Ports of the seeds' docker-compose clusters for brokers 1–3, then more of the same pattern. */
 export const DEFAULT_BROKER_PORTS = [19092, 29092, 39092, 49092, 59092, 19094, 29094, 39094, 49094] as const;
@@ -81,6 +82,12 @@ const envSchema = z.object({
   QUORUM_MONITOR_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
   QUORUM_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
   QUORUM_SSE_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(10000).default(100),
+  QUORUM_LEADERSHIP_MAP_MAX_PARTITIONS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(DEFAULT_LEADERSHIP_MAP_MAX_PARTITIONS),
 });
 
 export interface EmbeddedConfig {
@@ -127,6 +134,8 @@ export interface QuorumConfig {
   heartbeatMs: number;
   /** Event streams one cluster serves at most (503 past it). */
   maxStreams: number;
+  /** Up to this many partitions the overview's leadership map draws each one; above, a per-topic heat map. */
+  leadershipMapMaxPartitions: number;
   /** The demo workload on the embedded cluster: on at start, and its rate in messages per second. */
   demo: { enabled: boolean; rate: number };
   /** Lag and throughput history: sampling pace and how long samples are kept. */
@@ -244,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,
     maxStreams: e.QUORUM_SSE_MAX_SUBSCRIBERS,
+    leadershipMapMaxPartitions: e.QUORUM_LEADERSHIP_MAP_MAX_PARTITIONS,
     demo: { enabled: e.QUORUM_DEMO, rate: e.QUORUM_DEMO_RATE },
     history: { sampleMs: e.QUORUM_HISTORY_SAMPLE_MS, retentionHours: e.QUORUM_HISTORY_RETENTION_HOURS },
   };

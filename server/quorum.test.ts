@@ -34,6 +34,7 @@ function config(dataDir: string, external: ClusterDefinition[] = [fromFile]): Qu
     monitorIntervalMs: 500,
     heartbeatMs: 1000,
     maxStreams: 10,
+    leadershipMapMaxPartitions: 200,
     demo: { enabled: false, rate: 1 },
     history: { sampleMs: 1000, retentionHours: 1 },
   };

@@ -20,6 +20,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       monitorIntervalMs: 500,
       heartbeatMs: 200,
       maxStreams: 100,
+      leadershipMapMaxPartitions: 200,
       demo: { enabled: false, rate: 20 },
       history: { sampleMs: 500, retentionHours: 1 },
     },
