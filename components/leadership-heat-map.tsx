@@ -6,11 +6,11 @@ import { formatNumber } from "./format";
 
 /** The shade of a cell: the share of the row's partitions this broker leads. Literal classes, for Tailwind. */
 const SHADES = [
-  { upTo: 0.2, cls: "bg-emerald-100 text-emerald-900" },
-  { upTo: 0.4, cls: "bg-emerald-200 text-emerald-900" },
-  { upTo: 0.6, cls: "bg-emerald-400 text-emerald-950" },
-  { upTo: 0.8, cls: "bg-emerald-600 text-white" },
-  { upTo: 1, cls: "bg-emerald-800 text-white" },
+  { upTo: 0.2, cls: "bg-emerald-600/15 text-emerald-950" },
+  { upTo: 0.4, cls: "bg-emerald-600/30 text-emerald-950" },
+  { upTo: 0.6, cls: "bg-emerald-600/50 text-emerald-950" },
+  { upTo: 0.8, cls: "bg-emerald-600/80 text-white" },
+  { upTo: 1, cls: "bg-emerald-700 text-white" },
 ] as const;
 
 function shade(c: LeadershipCounts, partitions: number): string {
@@ -62,7 +62,13 @@ function Cell({
       >
         {empty ? "·" : formatNumber(c.leaders)}
         {big && !empty && (
-          <span className="text-[10px] font-normal opacity-80">{formatNumber(c.replicas)} replicas</span>
+          <span className="text-[10px] font-normal opacity-80">
+            {c.offline > 0
+              ? `${formatNumber(c.offline)} of ${formatNumber(c.replicas)} replicas offline`
+              : c.outOfSync > 0
+                ? `${formatNumber(c.outOfSync)} of ${formatNumber(c.replicas)} out of sync`
+                : `${formatNumber(c.replicas)} replicas in sync`}
+          </span>
         )}
         {(c.outOfSync > 0 || c.offline > 0) && (
           <span className="absolute top-0.5 right-0.5 flex gap-0.5">
@@ -75,7 +81,10 @@ function Cell({
           </span>
         )}
         {c.notPreferred > 0 && !big && (
-          <span className="absolute bottom-0.5 left-0.5 h-1 w-1 rounded-full bg-sky-500" data-marker="not-preferred" />
+          <span
+            className="absolute bottom-0.5 left-0.5 h-1.5 w-1.5 rounded-full bg-sky-500 ring-1 ring-white"
+            data-marker="not-preferred"
+          />
         )}
       </div>
     </td>
