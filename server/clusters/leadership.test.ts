@@ -124,6 +124,20 @@ describe("leadershipSummary", () => {
     expect(s.topics.rows.map((r) => r.topic)).toEqual(["payments", "orders", "audit"]);
   });
 
+  it("answers each query of one snapshot alike, whatever was asked of it before (the tallies are kept per snapshot)", async () => {
+    const snap = await snapshot();
+    const fresh = (q: Record<string, string>) => leadershipSummary(structuredClone(snap), brokers, query(q));
+    const asks: Record<string, string>[] = [
+      {},
+      { sort: "problems" },
+      { internal: "true" },
+      { q: "ORD", sort: "problems" },
+      { offset: "1" },
+      {},
+    ];
+    for (const q of asks) expect(leadershipSummary(snap, brokers, query(q))).toEqual(fresh(q));
+  });
+
   it("sends every partition up to the threshold, and none above it", async () => {
     const snap = await snapshot();
     const small = leadershipSummary(snap, brokers, query(), 5);

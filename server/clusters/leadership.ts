@@ -87,7 +87,7 @@ function tallyTopic(topic: SnapshotTopic): TopicTally {
 
 const countsOf = (broker: number, t: Tally | undefined): LeadershipCounts => ({ broker, ...(t ?? emptyTally()) });
 
-const byName = (a: TopicTally, b: TopicTally) =>
+const compareNames = (a: TopicTally, b: TopicTally) =>
   a.topic.name < b.topic.name ? -1 : a.topic.name > b.topic.name ? 1 : 0;
 
 /** Offline partitions first, then under-replicated ones, then replicas out of sync, then leaders off their preferred broker. */
@@ -96,7 +96,62 @@ const byProblems = (a: TopicTally, b: TopicTally) =>
   b.underReplicated - a.underReplicated ||
   b.lagging - a.lagging ||
   b.notPreferred - a.notPreferred ||
-  byName(a, b);
+  compareNames(a, b);
+
+/** The tallies of one snapshot's topics (all, or without internal ones), computed once per snapshot. */
+interface Tallied {
+  /** Sorted by name; `lower` holds each name lower-cased, for the filter. */
+  byName: TopicTally[];
+  lower: string[];
+  /** Sorted by problems, with their lower-cased names, when first asked. */
+  byProblems: { tallies: TopicTally[]; lower: string[] } | null;
+  cluster: Map<number, Tally>;
+  partitions: number;
+  offline: number;
+  underReplicated: number;
+  notPreferred: number;
+}
+
+// Paging, filtering and every tab asking again within one snapshot's life cost a filter and a slice.
+const talliedCache = new WeakMap<ClusterSnapshot, { all?: Tallied; user?: Tallied }>();
+
+function tallied(snap: ClusterSnapshot, internal: boolean): Tallied {
+  const cached = talliedCache.get(snap) ?? {};
+  const hit = internal ? cached.all : cached.user;
+  if (hit) return hit;
+  const byName = snap.topics
+    .filter((t) => internal || !t.internal)
+    .map(tallyTopic)
+    .sort(compareNames);
+  const out: Tallied = {
+    byName,
+    lower: byName.map((t) => t.topic.name.toLowerCase()),
+    byProblems: null,
+    cluster: new Map(),
+    partitions: 0,
+    offline: 0,
+    underReplicated: 0,
+    notPreferred: 0,
+  };
+  for (const t of byName) {
+    out.partitions += t.topic.partitions.length;
+    out.offline += t.offline;
+    out.underReplicated += t.underReplicated;
+    out.notPreferred += t.notPreferred;
+    for (const [b, x] of t.byBroker) {
+      const c = out.cluster.get(b) ?? emptyTally();
+      c.leaders += x.leaders;
+      c.replicas += x.replicas;
+      c.inSync += x.inSync;
+      c.outOfSync += x.outOfSync;
+      c.offline += x.offline;
+      c.notPreferred += x.notPreferred;
+      out.cluster.set(b, c);
+    }
+  }
+  talliedCache.set(snap, internal ? { ...cached, all: out } : { ...cached, user: out });
+  return out;
+}
 
 /**
  * The summary of `snap` for `query`. `brokers` are the brokers known to the read model (with their
@@ -108,38 +163,25 @@ export function leadershipSummary(
   query: LeadershipQuery,
   maxPartitions: number = DEFAULT_LEADERSHIP_MAP_MAX_PARTITIONS,
 ): LeadershipSummary {
-  const topics = snap.topics.filter((t) => query.internal || !t.internal);
-  const tallies = topics.map(tallyTopic);
-
-  const cluster = new Map<number, Tally>();
-  let partitions = 0;
-  let offline = 0;
-  let underReplicated = 0;
-  let notPreferred = 0;
-  for (const t of tallies) {
-    partitions += t.topic.partitions.length;
-    offline += t.offline;
-    underReplicated += t.underReplicated;
-    notPreferred += t.notPreferred;
-    for (const [b, x] of t.byBroker) {
-      const c = cluster.get(b) ?? emptyTally();
-      c.leaders += x.leaders;
-      c.replicas += x.replicas;
-      c.inSync += x.inSync;
-      c.outOfSync += x.outOfSync;
-      c.offline += x.offline;
-      c.notPreferred += x.notPreferred;
-      cluster.set(b, c);
-    }
-  }
+  const all = tallied(snap, query.internal);
+  const { cluster, partitions, offline, underReplicated, notPreferred } = all;
 
   const status = new Map<number, NodeStatus | "unknown">(brokers.map((b) => [b.id, b.status]));
   for (const b of cluster.keys()) if (!status.has(b)) status.set(b, "unknown");
   const ids = [...status.keys()].sort((a, b) => a - b);
 
+  let sorted = all.byName;
+  let lower = all.lower;
+  if (query.sort === "problems") {
+    if (!all.byProblems) {
+      const tallies = [...all.byName].sort(byProblems);
+      all.byProblems = { tallies, lower: tallies.map((t) => t.topic.name.toLowerCase()) };
+    }
+    sorted = all.byProblems.tallies;
+    lower = all.byProblems.lower;
+  }
   const needle = query.q.toLowerCase();
-  const matching = needle ? tallies.filter((t) => t.topic.name.toLowerCase().includes(needle)) : [...tallies];
-  matching.sort(query.sort === "problems" ? byProblems : byName);
+  const matching = needle ? sorted.filter((_, i) => lower[i]?.includes(needle)) : sorted;
   const page = matching.slice(query.offset, query.offset + query.limit);
   const rows: LeadershipTopicRow[] = page.map((t) => ({
     topic: t.topic.name,
@@ -153,9 +195,9 @@ export function leadershipSummary(
   const mode = partitions <= maxPartitions ? "partitions" : "heat-map";
   const partitionRows: LeadershipPartitionRow[] | null =
     mode === "partitions"
-      ? [...topics]
-          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-          .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p, preferredLeader: p.replicas[0] ?? -1 })))
+      ? all.byName.flatMap(({ topic: t }) =>
+          t.partitions.map((p) => ({ topic: t.name, ...p, preferredLeader: p.replicas[0] ?? -1 })),
+        )
       : null;
 
   return {
@@ -163,7 +205,7 @@ export function leadershipSummary(
     partial: snap.partial.metadata,
     mode,
     maxPartitions,
-    totals: { topics: topics.length, partitions, offline, underReplicated, notPreferred },
+    totals: { topics: all.byName.length, partitions, offline, underReplicated, notPreferred },
     brokers: ids.map((b) => ({ ...countsOf(b, cluster.get(b)), status: status.get(b) ?? "unknown" })),
     topics: { total: matching.length, offset: query.offset, limit: query.limit, rows },
     partitionRows,
