@@ -1,4 +1,5 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
 import { useClusterHistoryQuery } from "@/lib/hooks/api/history";
 import { verbatim } from "@/lib/shell-quote";
@@ -9,11 +10,16 @@ import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
 import { formatNumber } from "./format";
-import { HistoryChart } from "./history-chart";
 import { LeadershipSection } from "./leadership-section";
 import { StatTile } from "./stat-tile";
 import { StatusBadge } from "./status-badge";
 import { WorkloadPanel } from "./workload-panel";
+
+// The chart library is the page's largest script: loaded apart, it does not hold up the counts.
+const HistoryChart = dynamic(() => import("./history-chart").then((m) => m.HistoryChart), {
+  ssr: false,
+  loading: () => <div className="h-64 animate-pulse rounded-lg border border-slate-200 bg-slate-50" />,
+});
 
 /**
  * The cluster at a glance. Every part reads its own query and shows its own loading state: the
