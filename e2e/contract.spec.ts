@@ -344,7 +344,7 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
       ] as const
     ).map(
       ([label, query, expectField]): Case => ({
-        name: `partitions: ${label}`,
+        name: `partitions list: ${label}`,
         method: "GET",
         path: `${api}/partitions${query}`,
         expectStatus: 400,
@@ -353,7 +353,7 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
       }),
     ),
     {
-      name: "partitions: unknown topic",
+      name: "partitions list: unknown topic",
       method: "GET",
       path: `${api}/partitions?topic=${missing}`,
       expectStatus: 404,
