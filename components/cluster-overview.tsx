@@ -1,7 +1,7 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
 import { useClusterHistoryQuery } from "@/lib/hooks/api/history";
-import { usePartitionsQuery } from "@/lib/hooks/api/topics";
 import { verbatim } from "@/lib/shell-quote";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
@@ -10,16 +10,24 @@ import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
 import { formatNumber } from "./format";
-import { HistoryChart } from "./history-chart";
-import { LeadershipMap } from "./leadership-map";
+import { LeadershipSection } from "./leadership-section";
 import { StatTile } from "./stat-tile";
 import { StatusBadge } from "./status-badge";
 import { WorkloadPanel } from "./workload-panel";
 
+// The chart library is the page's largest script: loaded apart, it does not hold up the counts.
+const HistoryChart = dynamic(() => import("./history-chart").then((m) => m.HistoryChart), {
+  ssr: false,
+  loading: () => <div className="h-64 animate-pulse rounded-lg border border-slate-200 bg-slate-50" />,
+});
+
+/**
+ * The cluster at a glance. Every part reads its own query and shows its own loading state: the
+ * counts and broker cards come first and never wait for the leadership map or the charts.
+ */
 export function ClusterOverview({ cluster }: { cluster: string }) {
   const overview = useOverviewQuery(cluster);
   const brokers = useBrokersQuery(cluster);
-  const partitions = usePartitionsQuery(cluster);
   const history = useClusterHistoryQuery(cluster);
 
   if (overview.error) return <ErrorPanel error={overview.error} />;
@@ -71,6 +79,14 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           longer; the page updates by itself.
         </div>
       )}
+      {!o && (
+        <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-8" aria-label="Loading counts">
+          {Array.from({ length: 8 }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: placeholders with no identity
+            <div key={i} className="h-[74px] animate-pulse rounded-lg border border-slate-200 bg-slate-50" />
+          ))}
+        </section>
+      )}
       {o && (
         <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-8">
           <StatTile
@@ -105,21 +121,6 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
         </section>
       )}
 
-      <WorkloadPanel cluster={cluster} />
-
-      <section>
-        <h2 className="mb-2 text-lg font-semibold">Activity</h2>
-        <HistoryChart
-          points={history.data?.points ?? []}
-          series={[
-            { key: "produceRate", label: "produced / s", color: "#2563eb" },
-            { key: "totalLag", label: "total lag", color: "#d97706", right: true },
-          ]}
-          testId="activity-chart"
-          empty="Throughput and lag history appear after a few samples (every 2 s)."
-        />
-      </section>
-
       <section>
         <div className="mb-3 flex items-baseline justify-between">
           <h2 className="text-lg font-semibold">Brokers</h2>
@@ -150,12 +151,24 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
 
       <FailoverSummary />
 
+      <LeadershipSection cluster={cluster} unreachable={s?.status === "unreachable"} />
+
+      <WorkloadPanel cluster={cluster} />
+
       <section>
-        <h2 className="mb-3 text-lg font-semibold">Partition leadership</h2>
-        <LeadershipMap
-          rows={partitions.data ?? []}
-          brokers={brokers.data ?? []}
-          stale={partitions.isError || s?.status === "unreachable"}
+        <h2 className="mb-2 text-lg font-semibold">Activity</h2>
+        <HistoryChart
+          points={history.data?.points ?? []}
+          series={[
+            { key: "produceRate", label: "produced / s", color: "#2563eb" },
+            { key: "totalLag", label: "total lag", color: "#d97706", right: true },
+          ]}
+          testId="activity-chart"
+          empty={
+            history.isPending
+              ? "Loading throughput and lag history…"
+              : "Throughput and lag history appear after a few samples (every 2 s)."
+          }
         />
       </section>
 

@@ -1,6 +1,6 @@
 "use client";
 import { useRef } from "react";
-import type { Broker, PartitionInfo } from "@/lib/types";
+import type { PartitionInfo } from "@/lib/types";
 import { type ReplicaState, replicaState } from "./replica-chip";
 
 type Row = PartitionInfo & { topic: string };
@@ -23,7 +23,8 @@ export function LeadershipMap({
   stale = false,
 }: {
   rows: Row[];
-  brokers: Broker[];
+  /** The map's rows, in order: a broker not `up` is marked with its status. */
+  brokers: { id: number; status: string }[];
   maxRows?: number;
   /** The cluster does not answer: what is shown is the last state seen. */
   stale?: boolean;

@@ -325,6 +325,68 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
         ...(expectField ? { expectField } : {}),
       }),
     ),
+    // The leadership summary and the partitions' optional paging: bad query parameters.
+    ...(
+      [
+        ["limit zero", "?limit=0", "limit"],
+        ["limit above the cap", "?limit=501", "limit"],
+        ["limit not a number", "?limit=all", "limit"],
+        ["offset negative", "?offset=-5", "offset"],
+        ["unknown sort", "?sort=leaders", "sort"],
+        ["internal not a boolean", "?internal=yes", "internal"],
+        ["filter longer than a topic name", `?q=${"x".repeat(250)}`, "q"],
+        ["unknown parameter", "?page=2", undefined],
+      ] as const
+    ).map(
+      ([label, query, expectField]): Case => ({
+        name: `leadership: ${label}`,
+        method: "GET",
+        path: `${api}/leadership${query}`,
+        expectStatus: 400,
+        expectCode: "validation_failed",
+        ...(expectField ? { expectField } : {}),
+      }),
+    ),
+    {
+      name: "leadership: unknown cluster",
+      method: "GET",
+      path: "/api/clusters/nope/leadership",
+      expectStatus: 404,
+      expectCode: "cluster_not_found",
+    },
+    {
+      name: "leadership: POST is not served",
+      method: "POST",
+      path: `${api}/leadership`,
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+    ...(
+      [
+        ["limit zero", "?limit=0", "limit"],
+        ["limit above the cap", "?limit=5001", "limit"],
+        ["offset not a number", "?offset=x", "offset"],
+        ["empty topic", "?topic=", "topic"],
+        ["internal not a boolean", "?internal=1", "internal"],
+        ["unknown parameter", "?partition=0", undefined],
+      ] as const
+    ).map(
+      ([label, query, expectField]): Case => ({
+        name: `partitions list: ${label}`,
+        method: "GET",
+        path: `${api}/partitions${query}`,
+        expectStatus: 400,
+        expectCode: "validation_failed",
+        ...(expectField ? { expectField } : {}),
+      }),
+    ),
+    {
+      name: "partitions list: unknown topic",
+      method: "GET",
+      path: `${api}/partitions?topic=${missing}`,
+      expectStatus: 404,
+      expectCode: "topic_not_found",
+    },
     {
       name: "messages: unknown topic",
       method: "GET",

@@ -255,6 +255,67 @@ export interface ClusterOverview {
   } | null;
 }
 
+/**
+ * One broker's share of a set of partitions (the whole cluster, or one topic). Each replica the
+ * broker holds is counted once, in the first of offline (in the partition's offline replicas),
+ * in sync (in the ISR, the leader included) or out of sync: `replicas = inSync + outOfSync + offline`.
+ */
+export interface LeadershipCounts {
+  broker: number;
+  /** Partitions it leads. */
+  leaders: number;
+  replicas: number;
+  inSync: number;
+  outOfSync: number;
+  offline: number;
+  /** Partitions it leads whose preferred leader (first replica) is another broker. */
+  notPreferred: number;
+}
+
+/** A topic's row of the leadership heat map: its partitions and, per broker (in the answer's broker order), the counts. */
+export interface LeadershipTopicRow {
+  topic: string;
+  internal: boolean;
+  partitions: number;
+  /** Partitions with no leader. */
+  offline: number;
+  /** Partitions whose ISR is smaller than their replica set. */
+  underReplicated: number;
+  brokers: LeadershipCounts[];
+}
+
+/** One partition of the per-partition map (small clusters). */
+export type LeadershipPartitionRow = PartitionInfo & { topic: string };
+
+/** GET /api/clusters/:c/leadership — who leads what, summarised so that a large cluster stays small on the wire. */
+export interface LeadershipSummary {
+  takenAt: number;
+  /** The snapshot's metadata is partial (Kafka reported an error for a topic or partition): counts may miss those. */
+  partial: boolean;
+  /**
+   * `partitions`: the map can show every partition (at most `maxPartitions`), and `partitionRows`
+   * holds them; `heat-map`: too many to draw one by one, the topic rows summarise them.
+   */
+  mode: "partitions" | "heat-map";
+  /** The threshold (QUORUM_LEADERSHIP_MAP_MAX_PARTITIONS). */
+  maxPartitions: number;
+  totals: {
+    topics: number;
+    partitions: number;
+    /** Partitions with no leader. */
+    offline: number;
+    underReplicated: number;
+    /** Partitions whose leader is not their preferred leader. */
+    notPreferred: number;
+  };
+  /** Every broker known (up or not) and every broker id a replica names, by id, with its counts over all partitions. */
+  brokers: (LeadershipCounts & { status: NodeStatus | "unknown" })[];
+  /** The topics matching `q`, sorted, one page of them. */
+  topics: { total: number; offset: number; limit: number; rows: LeadershipTopicRow[] };
+  /** Every partition, when `mode` is `partitions`; else null. */
+  partitionRows: LeadershipPartitionRow[] | null;
+}
+
 /** GET /api/clusters/:c/brokers/:id/impact — what stopping a broker would do. */
 export interface StopImpact {
   broker: number;

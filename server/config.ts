@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { PATH_CLUSTER_IDS, RESERVED_CLUSTER_ID } from "@/lib/schemas/clusters";
 import { type ClusterDefinition, loadClusterConfigFile } from "./clusters/cluster-config";
+import { DEFAULT_LEADERSHIP_MAP_MAX_PARTITIONS } from "./clusters/leadership";
 import { READ_MAX_AGE_MS } from "./clusters/snapshot-cache";
 
 /** Ports of the seeds' docker-compose clusters for brokers 1–3, then more of the same pattern. */
@@ -83,6 +84,12 @@ const envSchema = z.object({
   QUORUM_READ_MAX_AGE_MS: z.coerce.number().int().min(0).max(60000).default(READ_MAX_AGE_MS),
   QUORUM_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
   QUORUM_SSE_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).max(10000).default(100),
+  QUORUM_LEADERSHIP_MAP_MAX_PARTITIONS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(DEFAULT_LEADERSHIP_MAP_MAX_PARTITIONS),
 });
 
 export interface EmbeddedConfig {
@@ -131,6 +138,8 @@ export interface QuorumConfig {
   heartbeatMs: number;
   /** Event streams one cluster serves at most (503 past it). */
   maxStreams: number;
+  /** Up to this many partitions the overview's leadership map draws each one; above, a per-topic heat map. */
+  leadershipMapMaxPartitions: number;
   /** The demo workload on the embedded cluster: on at start, and its rate in messages per second. */
   demo: { enabled: boolean; rate: number };
   /** Lag and throughput history: sampling pace and how long samples are kept. */
@@ -249,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readMaxAgeMs: e.QUORUM_READ_MAX_AGE_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,
     maxStreams: e.QUORUM_SSE_MAX_SUBSCRIBERS,
+    leadershipMapMaxPartitions: e.QUORUM_LEADERSHIP_MAP_MAX_PARTITIONS,
     demo: { enabled: e.QUORUM_DEMO, rate: e.QUORUM_DEMO_RATE },
     history: { sampleMs: e.QUORUM_HISTORY_SAMPLE_MS, retentionHours: e.QUORUM_HISTORY_RETENTION_HOURS },
   };

@@ -35,6 +35,7 @@ function config(dataDir: string, external: ClusterDefinition[] = [fromFile]): Qu
     readMaxAgeMs: 5000,
     heartbeatMs: 1000,
     maxStreams: 10,
+    leadershipMapMaxPartitions: 200,
     demo: { enabled: false, rate: 1 },
     history: { sampleMs: 1000, retentionHours: 1 },
   };

@@ -21,6 +21,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       readMaxAgeMs: 5000,
       heartbeatMs: 200,
       maxStreams: 100,
+      leadershipMapMaxPartitions: 200,
       demo: { enabled: false, rate: 20 },
       history: { sampleMs: 500, retentionHours: 1 },
     },
