@@ -148,3 +148,38 @@ describe("group pages", () => {
     expect(byMembers.matched).toBe(4);
   });
 });
+
+describe("sorted orders kept with the snapshot", () => {
+  it("sorts a snapshot's rows once per order: later pages and searches only filter and slice", () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ name: `t-${49 - i}`, size: i % 7 }));
+    let keyCalls = 0;
+    const bySize = (r: { size: number }) => {
+      keyCalls++;
+      return r.size;
+    };
+    const all = () => true;
+    const first = pageOf(rows, all, bySize, (r) => r.name, "desc", 0, 10, "size");
+    expect(keyCalls).toBe(50);
+    const second = pageOf(rows, all, bySize, (r) => r.name, "desc", 10, 10, "size");
+    const searched = pageOf(
+      rows,
+      (r) => r.name.includes("1"),
+      bySize,
+      (r) => r.name,
+      "desc",
+      0,
+      100,
+      "size",
+    );
+    expect(keyCalls).toBe(50); // the cached order served both
+    expect(first.rows.map((r) => r.size)).toEqual([6, 6, 6, 6, 6, 6, 6, 5, 5, 5]);
+    expect([...first.rows, ...second.rows].map((r) => r.name)).toHaveLength(20);
+    expect(new Set([...first.rows, ...second.rows]).size).toBe(20);
+    expect(searched.matched).toBe(rows.filter((r) => r.name.includes("1")).length);
+    expect(searched.rows.every((r) => r.name.includes("1"))).toBe(true);
+    // Another direction is another order, sorted once too.
+    const asc = pageOf(rows, all, bySize, (r) => r.name, "asc", 0, 3, "size");
+    expect(keyCalls).toBe(100);
+    expect(asc.rows.map((r) => r.size)).toEqual([0, 0, 0]);
+  });
+});
