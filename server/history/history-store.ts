@@ -18,6 +18,9 @@ import {
 } from "./runs";
 import type { Sample } from "./sample-of";
 
+/** Rows read by downsampling per sample and tier at most: how fast a backlog is caught up. */
+const MAX_MERGE_ROWS = 50_000;
+
 /** Each table's columns as a run (runs.ts); a row written before runs existed reads as one sample. */
 const GROUP_COLUMNS =
   "coalesce(ts0, ts) AS ts0, ts, coalesce(n, 1) AS n, lag, coalesce(committed0, committed) AS committed0, committed, log_end AS logEnd, members, lag_ms AS lagMs";
@@ -222,41 +225,56 @@ export class HistoryStore {
   }
 
   /**
-   * Merges the runs of one bucket of a tier, the oldest bucket not merged yet whose runs all ended
-   * before `now − afterMs`; `history_meta` keeps where it got to. Runs of one series within the
-   * bucket join unless a gap lies between them (mergeRuns).
+   * Merges the runs of a tier that ended before `now − afterMs` into the tier's buckets, where
+   * `history_meta` says it stopped last time, a slice of one sample interval at a time: each
+   * slice's runs join what is already merged of their bucket. So each sample merges about what
+   * one sample wrote (no bulk rewrite of a whole bucket every minute), and a backlog (after a
+   * restart, or rows written before downsampling existed) is caught up by at most MAX_MERGE_ROWS
+   * rows read per sample. Runs of one series join unless a gap lies between them (mergeRuns).
    */
   private downsampleStep(cluster: string, tier: number, spec: (typeof TIERS)[number], now: number): void {
     const { widthMs } = spec;
-    const limit = Math.floor((now - spec.afterMs) / widthMs) * widthMs;
+    const step = Math.max(1, Math.min(this.sampleMs, widthMs));
+    const limit = now - spec.afterMs;
     const meta = this.db
       .prepare("SELECT merged_to AS mergedTo FROM history_meta WHERE cluster = ? AND tier = ?")
       .get(cluster, tier) as { mergedTo: number } | undefined;
-    let from = meta?.mergedTo ?? 0;
-    if (from >= limit) return;
-    // Skip to the first bucket that holds a row.
-    let oldest: number | null = null;
-    for (const table of TABLES) {
-      const r = this.db
-        .prepare(`SELECT min(ts) AS ts FROM ${table} WHERE cluster = ? AND ts >= ?`)
-        .get(cluster, from) as {
-        ts: number | null;
-      };
-      if (r.ts !== null && (oldest === null || r.ts < oldest)) oldest = r.ts;
-    }
-    if (oldest === null || oldest >= limit) {
-      this.setMergedTo(cluster, tier, limit);
-      return;
-    }
-    from = Math.floor(oldest / widthMs) * widthMs;
-    const to = from + widthMs;
-    const gapMs = gapOf(this.sampleMs);
+    const start = meta?.mergedTo ?? 0;
+    let from = start;
+    let read = 0;
     let removed = 0;
-    removed += this.mergeBucket(cluster, "group_samples", "group_id", from, to, widthMs, gapMs);
-    removed += this.mergeBucket(cluster, "topic_samples", "topic", from, to, widthMs, gapMs);
-    removed += this.mergeBucket(cluster, "cluster_samples", null, from, to, widthMs, gapMs);
+    const gapMs = gapOf(this.sampleMs);
+    while (from < limit && read < MAX_MERGE_ROWS) {
+      // Skip over time without rows.
+      let next: number | null = null;
+      for (const table of TABLES) {
+        const r = this.db
+          .prepare(`SELECT min(ts) AS ts FROM ${table} WHERE cluster = ? AND ts >= ?`)
+          .get(cluster, from) as {
+          ts: number | null;
+        };
+        if (r.ts !== null && (next === null || r.ts < next)) next = r.ts;
+      }
+      if (next === null || next >= limit) {
+        from = limit;
+        break;
+      }
+      from = Math.max(from, next);
+      const bucket = Math.floor(from / widthMs) * widthMs;
+      const to = Math.min(from + step, bucket + widthMs, limit);
+      for (const [table, column] of [
+        ["group_samples", "group_id"],
+        ["topic_samples", "topic"],
+        ["cluster_samples", null],
+      ] as const) {
+        const done = this.mergeRange(cluster, table, column, bucket, to, widthMs, gapMs);
+        read += done.read;
+        removed += done.removed;
+      }
+      from = to;
+    }
     this.addRows(cluster, -removed);
-    this.setMergedTo(cluster, tier, to);
+    if (from !== start) this.setMergedTo(cluster, tier, from);
   }
 
   private setMergedTo(cluster: string, tier: number, to: number): void {
@@ -267,8 +285,8 @@ export class HistoryStore {
       .run(cluster, tier, to);
   }
 
-  /** Merges one table's runs ending in [from, to); returns how many rows fewer it holds. */
-  private mergeBucket(
+  /** Merges one table's runs ending in [from, to) (one bucket); returns the rows read and how many fewer it holds. */
+  private mergeRange(
     cluster: string,
     table: Table,
     seriesColumn: string | null,
@@ -276,7 +294,7 @@ export class HistoryStore {
     to: number,
     widthMs: number,
     gapMs: number,
-  ): number {
+  ): { read: number; removed: number } {
     const series = seriesColumn ? `${seriesColumn} AS series` : "'' AS series";
     const order = seriesColumn ? `${seriesColumn}, ts` : "ts";
     const select = {
@@ -352,7 +370,7 @@ export class HistoryStore {
       for (const m of merged) insert.run(...m);
       removed += list.length - merged.length;
     }
-    return removed;
+    return { read: rows.length, removed };
   }
 
   /**

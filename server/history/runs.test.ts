@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bounded, type ClusterRun, MAX_POINTS, mergeCluster, mergeRuns, pointCount, samplesOf, toPoints } from "./runs";
+import { GAP_FACTOR } from "./series";
 
 const SAMPLE_MS = 2000;
 const GAP_MS = 5000;
@@ -117,6 +118,24 @@ describe("runs: bounded answers", () => {
 });
 
 describe("runs: points", () => {
+  it("tolerates a late sample up to GAP_FACTOR intervals", () => {
+    const runs = [sample(0), sample(2000), sample(2000 + 2000 * GAP_FACTOR)];
+    expect(pointsOf(runs, 0).map((p) => p.ts)).toEqual([0, 2000, 7000]);
+    expect(pointsOf([...runs, sample(7001 + 2000 * GAP_FACTOR)], 0).filter((p) => p.lag === null)).toHaveLength(1);
+  });
+
+  it("a rate is null next to an unknown counter and 0 when the counter went down", () => {
+    const at = (ts: number, c: number | null) => ({ ts0: ts, ts, n: 1, c });
+    const points = toPoints([at(0, 10), at(2000, null), at(4000, 20), at(6000, 4)], {
+      sampleMs: SAMPLE_MS,
+      since: 0,
+      counter: (r) => ({ c0: r.c, c: r.c }),
+      point: (_r, ts, rate) => ({ ts, rate }),
+      blank: (ts) => ({ ts, rate: null }),
+    });
+    expect(points.map((p) => p.rate)).toEqual([null, null, null, 0]);
+  });
+
   it("a run of unchanged samples is drawn flat from its first to its last sample, clipped to the range", () => {
     const run: ClusterRun = { ts0: 10_000, ts: 70_000, n: 31, totalLag: 4, logEnd0: 500, logEnd: 500 };
     expect(pointsOf([run], 0)).toEqual([
