@@ -123,7 +123,7 @@ export function HistoryChart<T extends { ts: number }>({
           <XAxis dataKey="ts" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} fontSize={11} />
           <YAxis yAxisId="left" fontSize={11} allowDecimals={false} />
           {series.some((s) => s.right) && <YAxis yAxisId="right" orientation="right" fontSize={11} />}
-          <Tooltip content={(props) => <HistoryTooltip {...props} />} />
+          <Tooltip filterNull={false} content={(props) => <HistoryTooltip {...props} />} />
           <Legend />
           {gaps.map(([x1, x2]) => (
             <ReferenceArea
