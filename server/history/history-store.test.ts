@@ -154,7 +154,7 @@ describe("history store: runs, downsampling and the row budget", () => {
     ]);
   });
 
-  it("merges rows older than 15 minutes into 1-minute buckets, keeping gaps and the newest rows as they are", () => {
+  it("merges rows older than 5 minutes into 10-second buckets and older than 15 into 1-minute buckets, keeping gaps and the newest rows as they are", () => {
     open();
     const t0 = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
     // 40 minutes of samples at 50 messages/s, lag changing every sample, a 4-minute hole at minute 5.
@@ -167,7 +167,8 @@ describe("history store: runs, downsampling and the row budget", () => {
     const last = times.at(-1) as number;
     const runs = store.groupSeries("c", "g", 0);
     const old = runs.filter((r) => r.ts < last - 16 * 60_000);
-    const recent = runs.filter((r) => r.ts >= last - 15 * 60_000);
+    const middle = runs.filter((r) => r.ts < last - 6 * 60_000 && r.ts >= last - 15 * 60_000);
+    const recent = runs.filter((r) => r.ts >= last - 5 * 60_000);
     // Older than 15 minutes: one row per minute (per side of the hole), each with its 30 samples or fewer.
     expect(old.length).toBeGreaterThan(10);
     for (const r of old) {
@@ -176,16 +177,23 @@ describe("history store: runs, downsampling and the row budget", () => {
     }
     expect(old.reduce((n, r) => n + r.n, 0)).toBe(times.filter((ts) => ts <= (old.at(-1)?.ts ?? 0)).length);
     expect(old.every((r) => r.lag === 6)).toBe(true);
-    // The last 15 minutes: one row per sample.
+    // 5 to 15 minutes old: 10-second buckets.
+    expect(middle.length).toBeGreaterThan(40);
+    for (const r of middle) {
+      expect(Math.floor(r.ts0 / 10_000)).toBe(Math.floor(r.ts / 10_000));
+      expect(r.n).toBeGreaterThan(1);
+      expect(r.n).toBeLessThanOrEqual(5);
+    }
+    // The last 5 minutes: one row per sample.
     expect(recent.every((r) => r.n === 1)).toBe(true);
-    expect(recent.length).toBe(times.filter((ts) => ts >= last - 15 * 60_000).length);
+    expect(recent.length).toBe(times.filter((ts) => ts >= last - 5 * 60_000).length);
     // The hole is still there: no run crosses it.
     expect(runs.some((r) => r.ts0 < t0 + 5 * 60_000 && r.ts >= t0 + 9 * 60_000)).toBe(false);
     // The topic's counter keeps its first and last value: the increase over a bucket is exact.
     for (const r of store.topicSeries("c", "t0", 0).filter((x) => x.n > 1)) {
       expect(r.logEnd - r.logEnd0).toBe(Math.floor((r.ts / 1000) * 50) - Math.floor((r.ts0 / 1000) * 50));
     }
-  });
+  }, 60_000);
 
   it("holds the cluster within its row budget, dropping the oldest rows first", () => {
     open(300);
@@ -218,5 +226,5 @@ describe("history store: runs, downsampling and the row budget", () => {
         )
         .reduce((a, b) => a + b, 0),
     );
-  });
+  }, 60_000);
 });

@@ -375,7 +375,7 @@ export class HistoryStore {
 
   /**
    * While the cluster holds more rows than its budget, drops its oldest: every row (of the three
-   * tables) whose last sample is before a cut-off that moves forward by 1/64 of the span held.
+   * tables) whose last sample is before a cut-off that moves forward by 1/1024 of the span held (about what one sample adds, not a bulk delete).
    */
   private keepBudget(cluster: string, now: number): void {
     while (this.rowCount(cluster) > this.maxRows) {
@@ -387,7 +387,7 @@ export class HistoryStore {
         if (r.ts !== null && (oldest === null || r.ts < oldest)) oldest = r.ts;
       }
       if (oldest === null) return;
-      const cut = oldest + Math.max(1, Math.ceil((now - oldest) / 64));
+      const cut = oldest + Math.max(1, Math.ceil((now - oldest) / 1024));
       let removed = 0;
       for (const table of TABLES) {
         removed += this.db.prepare(`DELETE FROM ${table} WHERE cluster = ? AND ts < ?`).run(cluster, cut).changes;

@@ -43,8 +43,13 @@ export interface ClusterRun extends Run {
   logEnd: number;
 }
 
-/** Downsampling: rows whose last sample is older than `afterMs` are merged into buckets of `widthMs`. */
+/**
+ * Downsampling: rows whose last sample is older than `afterMs` are merged into buckets of
+ * `widthMs`. Per series that changes every 2 s sample, a day costs at most ~150 rows for the last
+ * 5 minutes, 60 for the next 10, 345 for the rest of 6 hours and 108 for the rest of the day.
+ */
 export const TIERS = [
+  { afterMs: 5 * 60_000, widthMs: 10_000 },
   { afterMs: 15 * 60_000, widthMs: 60_000 },
   { afterMs: 6 * 3_600_000, widthMs: 10 * 60_000 },
 ] as const;
