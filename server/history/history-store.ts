@@ -404,12 +404,17 @@ export class HistoryStore {
   }
 
   /** Every group's runs ending at or after `since`, for judging all groups at once. */
-  allGroupSeries(cluster: string, since: number): (GroupRun & { groupId: string })[] {
+  allGroupSeries(
+    cluster: string,
+    since: number,
+  ): (Pick<GroupRun, "ts0" | "ts" | "n" | "lag" | "committed" | "members"> & { groupId: string })[] {
     return this.db
       .prepare(
-        `SELECT group_id AS groupId, ${GROUP_COLUMNS} FROM group_samples WHERE cluster = ? AND ts >= ? ORDER BY ts`,
+        "SELECT group_id AS groupId, coalesce(ts0, ts) AS ts0, ts, coalesce(n, 1) AS n, lag, committed, members FROM group_samples WHERE cluster = ? AND ts >= ? ORDER BY ts",
       )
-      .all(cluster, since) as (GroupRun & { groupId: string })[];
+      .all(cluster, since) as (Pick<GroupRun, "ts0" | "ts" | "n" | "lag" | "committed" | "members"> & {
+      groupId: string;
+    })[];
   }
 
   topicSeries(cluster: string, topic: string, since: number): TopicRun[] {

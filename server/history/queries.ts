@@ -94,21 +94,31 @@ export function clusterHistory(
   return { points };
 }
 
+type StatusRun = Pick<GroupRun, "ts0" | "ts" | "n" | "lag" | "committed" | "members">;
+
 /** The samples a group's runs stand for since a time (a run of unchanged values is n equal samples). */
-function lagSamples(runs: GroupRun[], since: number): LagSample[] {
-  return runs.flatMap((r) =>
-    samplesOf(r, since).map((ts) => ({ ts, lag: r.lag, committed: r.committed, members: r.members })),
-  );
+function lagSamples(runs: StatusRun[], since: number): LagSample[] {
+  const out: LagSample[] = [];
+  for (const r of runs) {
+    if (r.n <= 1) {
+      if (r.ts >= since) out.push({ ts: r.ts, lag: r.lag, committed: r.committed, members: r.members });
+      continue;
+    }
+    for (const ts of samplesOf(r, since)) out.push({ ts, lag: r.lag, committed: r.committed, members: r.members });
+  }
+  return out;
 }
 
 /** Every group's status over the last window, in one query. */
 export function groupStatuses(store: HistoryStore, cluster: string, now = Date.now()): Map<string, LagVerdict> {
   const since = now - STATUS_WINDOW_MS;
-  const byGroup = new Map<string, GroupRun[]>();
+  const byGroup = new Map<string, StatusRun[]>();
   for (const r of store.allGroupSeries(cluster, since)) {
     const list = byGroup.get(r.groupId);
     if (list) list.push(r);
     else byGroup.set(r.groupId, [r]);
   }
-  return new Map([...byGroup.entries()].map(([g, runs]) => [g, evaluateLag(lagSamples(runs, since))]));
+  const out = new Map<string, LagVerdict>();
+  for (const [g, runs] of byGroup) out.set(g, evaluateLag(lagSamples(runs, since)));
+  return out;
 }
