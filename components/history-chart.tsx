@@ -4,9 +4,11 @@ import {
   Legend,
   Line,
   LineChart,
+  ReferenceArea,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
+  type TooltipContentProps,
   XAxis,
   YAxis,
 } from "recharts";
@@ -21,10 +23,51 @@ export interface Series {
 
 const time = (ts: number) => new Date(ts).toLocaleTimeString("en-GB", { hour12: false });
 
+const known = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * The stretches without samples: from the last sample before each blank point to the first after
+ * it (or to the blank point itself when nothing came after: nothing sampled lately).
+ */
+export function gapSpans<T extends { ts: number }>(points: T[], isSample: (p: T) => boolean): [number, number][] {
+  const spans: [number, number][] = [];
+  points.forEach((p, i) => {
+    if (isSample(p)) return;
+    const before = points.slice(0, i).findLast(isSample);
+    const after = points.slice(i + 1).find(isSample);
+    const from = before?.ts ?? p.ts;
+    const to = after?.ts ?? p.ts;
+    if (to > from) spans.push([from, to]);
+  });
+  return spans;
+}
+
+/** The tooltip: the time and each series' value there, or that no sample was taken there. */
+function HistoryTooltip({ active, payload, label }: TooltipContentProps) {
+  if (!active) return null;
+  const values = (payload ?? []).filter((e) => known(e.value));
+  return (
+    <div className="rounded border border-slate-200 bg-white px-2 py-1 text-xs shadow-sm">
+      <div className="font-medium text-slate-700">{time(Number(label))}</div>
+      {values.length === 0 ? (
+        <div className="text-slate-500">no sample here</div>
+      ) : (
+        values.map((e) => (
+          <div key={String(e.dataKey)} style={{ color: e.color }}>
+            {e.name}: {known(e.value) && (Number.isInteger(e.value) ? e.value : e.value.toFixed(1))}
+          </div>
+        ))
+      )}
+    </div>
+  );
+}
+
 /**
  * A time series chart of history points. A point whose series values are all null is a gap the
- * server marked (no sample there): the lines break across it instead of joining its neighbours.
- * `testId` carries the sample count, the gap count and the last sample's values for tests.
+ * server marked (no sample there): the lines break across it instead of joining its neighbours,
+ * the stretch without samples is shaded, the tooltip there says so, and a sample alone between
+ * two gaps is drawn as a dot (a line needs two). `testId` carries the sample count, the gap count
+ * and the last sample's values for tests.
  */
 export function HistoryChart<T extends { ts: number }>({
   points,
@@ -41,7 +84,20 @@ export function HistoryChart<T extends { ts: number }>({
   markers?: { ts: number; label: string }[];
 }) {
   const value = (p: T, key: string) => (p as Record<string, unknown>)[key];
-  const samples = points.filter((p) => series.some((s) => value(p, s.key) !== null && value(p, s.key) !== undefined));
+  const isSample = (p: T) => series.some((s) => known(value(p, s.key)));
+  const samples = points.filter(isSample);
+  const gaps = gapSpans(points, isSample);
+  /** Per series, the points with a value whose neighbours have none: no line reaches them. */
+  const lone = (key: string) =>
+    new Set(
+      points.flatMap((p, i) =>
+        known(value(p, key)) &&
+        !known(points[i - 1] && value(points[i - 1] as T, key)) &&
+        !known(points[i + 1] && value(points[i + 1] as T, key))
+          ? [i]
+          : [],
+      ),
+    );
   const last = samples[samples.length - 1];
   const attrs: Record<string, string> = {
     "data-points": String(samples.length),
@@ -67,11 +123,21 @@ export function HistoryChart<T extends { ts: number }>({
           <XAxis dataKey="ts" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} fontSize={11} />
           <YAxis yAxisId="left" fontSize={11} allowDecimals={false} />
           {series.some((s) => s.right) && <YAxis yAxisId="right" orientation="right" fontSize={11} />}
-          <Tooltip
-            labelFormatter={(v) => time(Number(v))}
-            formatter={(v) => (typeof v === "number" ? v.toFixed(1) : String(v))}
-          />
+          <Tooltip filterNull={false} content={(props) => <HistoryTooltip {...props} />} />
           <Legend />
+          {gaps.map(([x1, x2]) => (
+            <ReferenceArea
+              key={`gap-${x1}`}
+              x1={x1}
+              x2={x2}
+              yAxisId="left"
+              fill="#f1f5f9"
+              fillOpacity={1}
+              stroke="#cbd5e1"
+              strokeDasharray="2 2"
+              label={{ value: "no samples", position: "insideTop", fontSize: 10, fill: "#64748b" }}
+            />
+          ))}
           {markers.map((m) => (
             <ReferenceLine
               key={`${m.ts}-${m.label}`}
@@ -82,20 +148,29 @@ export function HistoryChart<T extends { ts: number }>({
               label={{ value: m.label, position: "insideTopLeft", fontSize: 10, fill: "#b91c1c" }}
             />
           ))}
-          {series.map((s) => (
-            <Line
-              key={s.key}
-              yAxisId={s.right ? "right" : "left"}
-              type="monotone"
-              dataKey={s.key}
-              name={s.label}
-              stroke={s.color}
-              dot={false}
-              strokeWidth={2}
-              isAnimationActive={false}
-              connectNulls={false}
-            />
-          ))}
+          {series.map((s) => {
+            const alone = lone(s.key);
+            return (
+              <Line
+                key={s.key}
+                yAxisId={s.right ? "right" : "left"}
+                type="monotone"
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color}
+                dot={(d: { index: number; cx?: number; cy?: number }) =>
+                  alone.has(d.index) && d.cx !== undefined && d.cy !== undefined ? (
+                    <circle key={`dot-${s.key}-${d.index}`} cx={d.cx} cy={d.cy} r={2.5} fill={s.color} />
+                  ) : (
+                    <g key={`dot-${s.key}-${d.index}`} />
+                  )
+                }
+                strokeWidth={2}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            );
+          })}
         </LineChart>
       </ResponsiveContainer>
     </div>

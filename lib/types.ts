@@ -439,8 +439,12 @@ export interface WorkloadStatus {
 export type { LagStatus };
 
 /**
- * History answers: one point per sample, oldest first. A point whose values are all null is a gap:
- * no sample was taken there (Quorum stopped, the cluster unreachable, a partial snapshot skipped).
+ * History answers: oldest first, at most 600 points (server/history/runs.ts MAX_POINTS). Recent
+ * samples are one point each; a stretch of unchanged samples, and older or longer ranges merged
+ * into time buckets, are two points (its first and last sample) with the same values: gauges
+ * (lag, lagMs, totalLag) the bucket's largest, rates the bucket's average. A point whose values
+ * are all null is a gap: no sample was taken there (Quorum stopped, the cluster unreachable, a
+ * partial snapshot skipped).
  */
 
 /** GET /api/clusters/:c/consumer-groups/:g/history */

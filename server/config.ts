@@ -11,6 +11,9 @@ import { READ_MAX_AGE_MS } from "./clusters/snapshot-cache";
 export const DEFAULT_BROKER_PORTS = [19092, 29092, 39092, 49092, 59092, 19094, 29094, 39094, 49094] as const;
 export const DEFAULT_CONTROLLER_PORTS = [19093, 29093, 39093] as const;
 
+/** Rows of lag history one cluster keeps at most (QUORUM_HISTORY_MAX_ROWS), ~100 bytes each on disk. */
+export const DEFAULT_HISTORY_MAX_ROWS = 2_000_000;
+
 const boolFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
@@ -80,6 +83,7 @@ const envSchema = z.object({
     .min(0.1)
     .max(24 * 30)
     .default(24),
+  QUORUM_HISTORY_MAX_ROWS: z.coerce.number().int().min(10_000).max(100_000_000).default(DEFAULT_HISTORY_MAX_ROWS),
   QUORUM_MONITOR_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
   QUORUM_READ_MAX_AGE_MS: z.coerce.number().int().min(0).max(60000).default(READ_MAX_AGE_MS),
   QUORUM_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60000).default(15000),
@@ -142,8 +146,11 @@ export interface QuorumConfig {
   leadershipMapMaxPartitions: number;
   /** The demo workload on the embedded cluster: on at start, and its rate in messages per second. */
   demo: { enabled: boolean; rate: number };
-  /** Lag and throughput history: sampling pace and how long samples are kept. */
-  history: { sampleMs: number; retentionHours: number };
+  /**
+   * Lag and throughput history: sampling pace, how long samples are kept, and the row budget per
+   * cluster (past it the oldest rows go first, whatever the retention).
+   */
+  history: { sampleMs: number; retentionHours: number; maxRows?: number };
 }
 
 export class ConfigError extends Error {}
@@ -260,6 +267,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxStreams: e.QUORUM_SSE_MAX_SUBSCRIBERS,
     leadershipMapMaxPartitions: e.QUORUM_LEADERSHIP_MAP_MAX_PARTITIONS,
     demo: { enabled: e.QUORUM_DEMO, rate: e.QUORUM_DEMO_RATE },
-    history: { sampleMs: e.QUORUM_HISTORY_SAMPLE_MS, retentionHours: e.QUORUM_HISTORY_RETENTION_HOURS },
+    history: {
+      sampleMs: e.QUORUM_HISTORY_SAMPLE_MS,
+      retentionHours: e.QUORUM_HISTORY_RETENTION_HOURS,
+      maxRows: e.QUORUM_HISTORY_MAX_ROWS,
+    },
   };
 }

@@ -1,16 +1,28 @@
 import "server-only";
-import { evaluateLag, type LagVerdict } from "@/lib/lag-status";
+import { evaluateLag, type LagSample, type LagVerdict } from "@/lib/lag-status";
 import type { ClusterHistory, GroupHistory, TopicHistory } from "@/lib/types";
 import type { HistoryStore } from "./history-store";
-import { rates, withGaps } from "./series";
+import {
+  bounded,
+  type GroupRun,
+  gapOf,
+  MAX_POINTS,
+  mergeCluster,
+  mergeGroup,
+  mergeTopic,
+  samplesOf,
+  toPoints,
+} from "./runs";
 
 /** Lag status is judged over this window of samples. */
 export const STATUS_WINDOW_MS = 60_000;
 
 /**
- * Each series below has a blank point (values null) wherever no sample was taken for longer than
- * a few sample intervals (see `withGaps`): Quorum was stopped, the cluster did not answer, or the
- * snapshot was partial and the sample was skipped. The interval is the store's `sampleMs`.
+ * Each series below has at most MAX_POINTS points (a long range is merged into time buckets: lag
+ * as its largest value per bucket, rates as the exact increase over each bucket) and a blank point
+ * (values null) wherever no sample was taken for longer than a few sample intervals (see
+ * `toPoints`): Quorum was stopped, the cluster did not answer, or the snapshot was partial and the
+ * sample was skipped. The interval is the store's `sampleMs`.
  */
 export function groupHistory(
   store: HistoryStore,
@@ -18,21 +30,21 @@ export function groupHistory(
   groupId: string,
   minutes: number,
   now = Date.now(),
+  maxPoints = MAX_POINTS,
 ): GroupHistory {
   const { sampleMs } = store;
-  const rows = store.groupSeries(cluster, groupId, now - minutes * 60_000);
-  const consume = rates(rows, (r) => r.committed, sampleMs);
-  const verdict = evaluateLag(rows.filter((r) => r.ts >= now - STATUS_WINDOW_MS));
-  const points: GroupHistory["points"] = rows.map((r, i) => ({
-    ts: r.ts,
-    lag: r.lag,
-    consumeRate: consume[i] ?? null,
-    lagMs: r.lagMs,
-  }));
-  return {
-    ...verdict,
-    points: withGaps(points, sampleMs, (ts) => ({ ts, lag: null, consumeRate: null, lagMs: null }), now),
-  };
+  const since = now - minutes * 60_000;
+  const runs = store.groupSeries(cluster, groupId, since);
+  const verdict = evaluateLag(lagSamples(runs, now - STATUS_WINDOW_MS));
+  const points = toPoints(bounded(runs, since, now, gapOf(sampleMs), mergeGroup, maxPoints), {
+    sampleMs,
+    since,
+    now,
+    counter: (r) => ({ c0: r.committed0, c: r.committed }),
+    point: (r, ts, consumeRate): GroupHistory["points"][number] => ({ ts, lag: r.lag, consumeRate, lagMs: r.lagMs }),
+    blank: (ts) => ({ ts, lag: null, consumeRate: null, lagMs: null }),
+  });
+  return { ...verdict, points };
 }
 
 export function topicHistory(
@@ -41,16 +53,24 @@ export function topicHistory(
   topic: string,
   minutes: number,
   now = Date.now(),
+  maxPoints = MAX_POINTS,
 ): TopicHistory {
   const { sampleMs } = store;
-  const rows = store.topicSeries(cluster, topic, now - minutes * 60_000);
-  const produce = rates(rows, (r) => r.logEnd, sampleMs);
-  const points: TopicHistory["points"] = rows.map((r, i) => ({
-    ts: r.ts,
-    messages: r.logEnd - r.logStart,
-    produceRate: produce[i] ?? null,
-  }));
-  return { points: withGaps(points, sampleMs, (ts) => ({ ts, messages: null, produceRate: null }), now) };
+  const since = now - minutes * 60_000;
+  const runs = store.topicSeries(cluster, topic, since);
+  const points = toPoints(bounded(runs, since, now, gapOf(sampleMs), mergeTopic, maxPoints), {
+    sampleMs,
+    since,
+    now,
+    counter: (r) => ({ c0: r.logEnd0, c: r.logEnd }),
+    point: (r, ts, produceRate): TopicHistory["points"][number] => ({
+      ts,
+      messages: r.logEnd - r.logStart,
+      produceRate,
+    }),
+    blank: (ts) => ({ ts, messages: null, produceRate: null }),
+  });
+  return { points };
 }
 
 export function clusterHistory(
@@ -58,23 +78,47 @@ export function clusterHistory(
   cluster: string,
   minutes: number,
   now = Date.now(),
+  maxPoints = MAX_POINTS,
 ): ClusterHistory {
   const { sampleMs } = store;
-  const rows = store.clusterSeries(cluster, now - minutes * 60_000);
-  const produce = rates(rows, (r) => r.logEnd, sampleMs);
-  const points: ClusterHistory["points"] = rows.map((r, i) => ({
-    ts: r.ts,
-    totalLag: r.totalLag,
-    produceRate: produce[i] ?? null,
-  }));
-  return { points: withGaps(points, sampleMs, (ts) => ({ ts, totalLag: null, produceRate: null }), now) };
+  const since = now - minutes * 60_000;
+  const runs = store.clusterSeries(cluster, since);
+  const points = toPoints(bounded(runs, since, now, gapOf(sampleMs), mergeCluster, maxPoints), {
+    sampleMs,
+    since,
+    now,
+    counter: (r) => ({ c0: r.logEnd0, c: r.logEnd }),
+    point: (r, ts, produceRate): ClusterHistory["points"][number] => ({ ts, totalLag: r.totalLag, produceRate }),
+    blank: (ts) => ({ ts, totalLag: null, produceRate: null }),
+  });
+  return { points };
+}
+
+type StatusRun = Pick<GroupRun, "ts0" | "ts" | "n" | "lag" | "committed" | "members">;
+
+/** The samples a group's runs stand for since a time (a run of unchanged values is n equal samples). */
+function lagSamples(runs: StatusRun[], since: number): LagSample[] {
+  const out: LagSample[] = [];
+  for (const r of runs) {
+    if (r.n <= 1) {
+      if (r.ts >= since) out.push({ ts: r.ts, lag: r.lag, committed: r.committed, members: r.members });
+      continue;
+    }
+    for (const ts of samplesOf(r, since)) out.push({ ts, lag: r.lag, committed: r.committed, members: r.members });
+  }
+  return out;
 }
 
 /** Every group's status over the last window, in one query. */
 export function groupStatuses(store: HistoryStore, cluster: string, now = Date.now()): Map<string, LagVerdict> {
-  const byGroup = new Map<string, { ts: number; lag: number | null; committed: number | null; members: number }[]>();
-  for (const r of store.allGroupSeries(cluster, now - STATUS_WINDOW_MS)) {
-    byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), r]);
+  const since = now - STATUS_WINDOW_MS;
+  const byGroup = new Map<string, StatusRun[]>();
+  for (const r of store.allGroupSeries(cluster, since)) {
+    const list = byGroup.get(r.groupId);
+    if (list) list.push(r);
+    else byGroup.set(r.groupId, [r]);
   }
-  return new Map([...byGroup.entries()].map(([g, rows]) => [g, evaluateLag(rows)]));
+  const out = new Map<string, LagVerdict>();
+  for (const [g, runs] of byGroup) out.set(g, evaluateLag(lagSamples(runs, since)));
+  return out;
 }
