@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cpuTimeMs, isAlive, LogFollower, NodeProcess, reapOrphan } from "./node-process";
+import { cpuTimeMs, diskWriteBytes, isAlive, LogFollower, NodeProcess, reapOrphan } from "./node-process";
 
 const dirs: string[] = [];
 const pids: number[] = [];
@@ -80,10 +80,14 @@ describe("LogFollower", () => {
     expect(follower.read()).toEqual([]);
     fs.appendFileSync(file, "one\ntw");
     expect(follower.read()).toEqual(["one"]);
+    expect(follower.lastBytes).toBe(6);
     fs.appendFileSync(file, "o\nthree\n");
     expect(follower.read()).toEqual(["two", "three"]);
     fs.writeFileSync(file, "after rollover\n");
     expect(follower.read()).toEqual(["after rollover"]);
+    expect(follower.lastBytes).toBe(15);
+    expect(follower.read()).toEqual([]);
+    expect(follower.lastBytes).toBe(0);
   });
 });
 
@@ -166,4 +170,13 @@ describe("NodeProcess graceful stop", () => {
     const exit = await node.stop("graceful");
     expect(exit).toMatchObject({ code: 0, signal: null });
   }, 20_000);
+});
+
+describe("diskWriteBytes", () => {
+  it("reads this process's bytes written to storage, and null for a pid that does not exist", () => {
+    const own = diskWriteBytes(process.pid);
+    expect(own === null || (Number.isInteger(own) && own >= 0)).toBe(true);
+    if (fs.existsSync(`/proc/${process.pid}/io`)) expect(own).not.toBeNull();
+    expect(diskWriteBytes(2 ** 30)).toBeNull();
+  });
 });

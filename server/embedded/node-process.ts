@@ -14,6 +14,7 @@ import {
   STOP_REPORT_MS,
   STOP_SAMPLE_MS,
   type StopLimits,
+  shortLine,
   stopVerdict,
 } from "./stop-progress";
 
@@ -88,6 +89,19 @@ export function cpuTimeMs(pid: number): number | null {
 }
 
 /**
+ * Bytes a process has caused to be written to storage so far (/proc/<pid>/io write_bytes); null
+ * where it cannot be read.
+ */
+export function diskWriteBytes(pid: number): number | null {
+  try {
+    const m = /^write_bytes:\s*(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Reads what is appended to a few log files, from where they ended when it was made; a file that
  * shrank (rolled over) is read again from its start. At most `maxBytes` a file per read.
  */
@@ -110,9 +124,13 @@ export class LogFollower {
     }
   }
 
+  /** Bytes the last read() found appended. */
+  lastBytes = 0;
+
   /** The complete lines appended since the last read. */
   read(): string[] {
     const lines: string[] = [];
+    this.lastBytes = 0;
     for (const file of this.files) {
       const size = this.size(file);
       let from = this.offsets.get(file) ?? 0;
@@ -133,6 +151,7 @@ export class LogFollower {
         if (fd !== null) fs.closeSync(fd);
       }
       this.offsets.set(file, size);
+      this.lastBytes += size - from;
       const text = (start === from ? (this.partial.get(file) ?? "") : "") + buf.toString("utf8");
       const parts = text.split("\n");
       this.partial.set(file, parts.pop() ?? "");
@@ -188,6 +207,8 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
   private stopping = false;
   lastExit: ExitInfo | null = null;
   startedAt: number | null = null;
+  /** While a graceful stop runs: when the node last showed progress (see stop-progress.ts). */
+  lastStopProgressAt: number | null = null;
 
   constructor(
     readonly spec: NodeSpec,
@@ -297,21 +318,26 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     const fresh = new NewLineCounter();
     const began = Date.now();
     let progress = beginStop(began);
+    this.lastStopProgressAt = began;
     let lastReport = began;
     let killedFor: string | null = null;
     child.kill("SIGTERM");
     const timer = setInterval(() => {
       const now = Date.now();
-      const pid = child.pid;
+      const pids = [child.pid ?? null, ...peers.map((p) => p.pid)];
+      const newLogLines = fresh.count(follower.read());
       progress = observeStop(
         progress,
         {
           at: now,
-          newLogLines: fresh.count(follower.read()),
-          cpuMs: [pid ?? null, ...peers.map((p) => p.pid)].map((id) => (id ? cpuTimeMs(id) : null)),
+          newLogLines,
+          cpuMs: pids.map((id) => (id ? cpuTimeMs(id) : null)),
+          diskBytes: pids.map((id) => (id ? diskWriteBytes(id) : null)),
+          logBytes: follower.lastBytes,
         },
         limits,
       );
+      this.lastStopProgressAt = progress.lastProgressAt;
       const verdict = stopVerdict(progress, now, limits);
       if (verdict.kill) {
         clearInterval(timer);
@@ -325,7 +351,8 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
         lastReport = now;
         logger.info(
           { node: this.spec.id, role: this.spec.role },
-          `${this.name} still stopping: ${describeStop(progress, now)}`,
+          `${this.name} still stopping: ${describeStop(progress, now)}` +
+            (fresh.last ? `; last new log line: ${shortLine(fresh.last)}` : ""),
         );
       }
     }, STOP_SAMPLE_MS);
