@@ -129,6 +129,31 @@ describe("stop progress on the broker's row", () => {
     expect(after?.stopping).toBeUndefined();
   });
 
+  it("counts against the latest snapshot when a fresh one cannot be taken as the stop begins", async () => {
+    const gateway = new FakeGateway({
+      brokers: [1, 2, 3],
+      controller: 101,
+      topics: [topic("orders", [partition(0, 1, [1, 2]), partition(1, 1, [1, 3]), partition(2, 2, [2, 1])])],
+    });
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const ctx = fakeContext(gateway, supervisor);
+    expect(await ctx.read.snapshot(0)).not.toBeNull();
+    gateway.takeSnapshot = async () => {
+      throw new Error("request timed out");
+    };
+    let finish = () => {};
+    supervisor.stopGate = new Promise((r) => {
+      finish = r;
+    });
+    const stopping = stopBroker(ctx, 1, "graceful", { confirm: true });
+    await new Promise((r) => setTimeout(r, 20));
+    const row = ctx.read.brokerStatuses(null).find((b) => b.id === 1);
+    // Nothing newer is known: both leaderships count as left, none as moved.
+    expect(row?.stopping).toMatchObject({ leadersAtStart: 2, leadersLeft: 2, leadersMoved: 0, asOf: null });
+    finish();
+    await stopping;
+  });
+
   it("does not track a kill", async () => {
     const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
     const ctx = fakeContext(cluster(), supervisor);

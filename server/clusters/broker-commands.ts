@@ -89,8 +89,10 @@ export async function stopBroker(ctx: ClusterContext, id: number, mode: StopMode
       // One fresh look serves both the guard and the leaderships the progress is counted against.
       const snap = !opts.confirm || mode === "graceful" ? await ctx.read.snapshot(0) : null;
       if (!opts.confirm) await guardStop(ctx, id, snap);
-      if (mode !== "graceful") return supervisor.stopBroker(id, mode);
-      const start = ctx.read.stops.begin(id, snap);
+      // Without a fresh look (Kafka slow to answer), the latest one: what the broker led a moment ago.
+      const before = snap ?? ctx.read.cache.latest;
+      if (mode !== "graceful" || !before) return supervisor.stopBroker(id, mode);
+      const start = ctx.read.stops.begin(id, before);
       try {
         await supervisor.stopBroker(id, mode);
       } finally {
