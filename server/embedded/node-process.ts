@@ -51,6 +51,15 @@ export interface ExitInfo {
 
 const PID_FILE = "node.pid";
 
+/**
+ * How long a node whose Quorum is gone (crashed, SIGKILLed, a development server that ends its
+ * worker at once) may take over its own shutdown before its watchdog halts it (QuorumNode's
+ * quorum.haltAfterMs; a controller waits for its brokers that long and 5 s more). QuorumNode's own
+ * default, 20 s, is overrun by a broker closing thousands of logs (19 s at 3,300 leaderships under
+ * load), which leaves its logs to recover at the next start (minutes at 10,000 partitions).
+ */
+export const PARENT_GONE_HALT_MS = 180_000;
+
 /** The system property that marks a JVM as this node's: how a pid file is checked before it is trusted. */
 function markerFor(dir: string): string {
   return `-Dquorum.node=${dir}`;
@@ -165,9 +174,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Ends a node JVM left behind by an earlier Quorum process that died hard (its pid file is still
- * there and the pid still runs this node's command line). Returns the pid it ended, or null.
+ * there and the pid still runs this node's command line). Returns the pid it ended, or null. Such a
+ * node may still be shutting itself down (its watchdog saw Quorum go): it is SIGKILLed only after
+ * `idleMs` without progress (the stop-progress rule), so a broker closing its logs is not cut short.
  */
-export async function reapOrphan(dir: string, graceMs = 10_000): Promise<number | null> {
+export async function reapOrphan(dir: string, idleMs = DEFAULT_STOP_LIMITS.idleMs): Promise<number | null> {
   const pidFile = path.join(dir, PID_FILE);
   let pid: number;
   let owner: number;
@@ -188,8 +199,29 @@ export async function reapOrphan(dir: string, graceMs = 10_000): Promise<number 
   }
   logger.warn({ pid, dir }, "ending a node left running by an earlier Quorum process");
   process.kill(pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && isAlive(pid)) await sleep(100);
+  const limits = { ...DEFAULT_STOP_LIMITS, idleMs };
+  const follower = new LogFollower([path.join(dir, "logs", "server.log"), path.join(dir, "logs", "stdout.log")]);
+  const fresh = new NewLineCounter();
+  let progress = beginStop(Date.now());
+  let lastSample = progress.startedAt;
+  while (isAlive(pid)) {
+    await sleep(100);
+    const now = Date.now();
+    if (now - lastSample < STOP_SAMPLE_MS) continue;
+    lastSample = now;
+    progress = observeStop(
+      progress,
+      {
+        at: now,
+        newLogLines: fresh.count(follower.read()),
+        cpuMs: [cpuTimeMs(pid)],
+        diskBytes: [diskWriteBytes(pid)],
+        logBytes: follower.lastBytes,
+      },
+      limits,
+    );
+    if (stopVerdict(progress, now, limits).kill) break;
+  }
   if (isAlive(pid) && cmdlineHas(pid, marker)) process.kill(pid, "SIGKILL");
   while (isAlive(pid) && cmdlineHas(pid, marker)) await sleep(50);
   fs.rmSync(pidFile, { force: true });
@@ -255,6 +287,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
       `-Dkafka.logs.dir=${logsDir}`,
       `-Dlog4j2.configurationFile=${this.opts.log4jConfig}`,
       markerFor(this.opts.dir),
+      `-Dquorum.haltAfterMs=${PARENT_GONE_HALT_MS}`,
       ...(this.opts.awaitClosed?.length ? [`-Dquorum.awaitClosed=${this.opts.awaitClosed.join(",")}`] : []),
       "-cp",
       this.opts.classpath,
