@@ -42,10 +42,11 @@ function newCluster(): EmbeddedCluster {
 }
 
 /** Partitions in the cluster's metadata, and how many of them have a leader. */
-async function leadersKnown(bootstrap: string[]): Promise<{ total: number; led: number }> {
+async function leadersKnown(bootstrap: string[]): Promise<{ total: number; led: number; rf: number }> {
   const md = await withPool({ tls: null, sasl: null }, (pool) => fetchMetadata(pool, bootstrap, 30_000));
   const parts = md.topics.filter((t) => !t.name.startsWith("__")).flatMap((t) => t.partitions);
-  return { total: parts.length, led: parts.filter((p) => p.leader >= 0).length };
+  const rf = parts.reduce((max, p) => Math.max(max, p.replicas.length), 0);
+  return { total: parts.length, led: parts.filter((p) => p.leader >= 0).length, rf };
 }
 
 /** Starts the cluster; resolves with the time to every node up and to every partition led. */
@@ -137,7 +138,7 @@ async function main() {
     if (process.env.BENCH_KEEP !== "true" && process.env.BENCH_DIR === undefined)
       fs.rmSync(DIR, { recursive: true, force: true });
   }
-  console.log(`\n[bench] ${BROKERS} broker(s), ${known.total} partitions, RF ${RF}:`);
+  console.log(`\n[bench] ${BROKERS} broker(s), ${known.total} partitions, RF ${known.rf}:`);
   for (const r of results) console.log(`  ${r}`);
 }
 
