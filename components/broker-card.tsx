@@ -1,5 +1,5 @@
 "use client";
-import type { Broker } from "@/lib/types";
+import type { Broker, BrokerStopProgress } from "@/lib/types";
 import { BrokerActions } from "./broker-actions";
 import { StatusBadge } from "./status-badge";
 
@@ -41,11 +41,52 @@ export function BrokerCard({
           <dd className="font-mono text-slate-700">{(controllable ? broker.pid : broker.rack) ?? "—"}</dd>
         </div>
       </dl>
+      {broker.status === "stopping" && broker.stopping && <StopProgress id={broker.id} progress={broker.stopping} />}
       {controllable && (
         <div className="mt-3">
           <BrokerActions cluster={cluster} broker={broker} />
         </div>
       )}
     </article>
+  );
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * A graceful stop under way: how many of the leaderships the broker held when it began Kafka has
+ * handed to other brokers so far, as the cluster's metadata shows them.
+ */
+function StopProgress({ id, progress }: { id: number; progress: BrokerStopProgress }) {
+  const { leadersAtStart, leadersMoved, leadersLeft, leaderless } = progress;
+  const done = leadersAtStart - leadersLeft;
+  const share = leadersAtStart > 0 ? (100 * done) / leadersAtStart : 100;
+  return (
+    <div
+      className="mt-3 rounded-md bg-amber-50 p-2 text-sm text-amber-900"
+      data-testid={`broker-stop-progress-${id}`}
+      data-left={leadersLeft}
+      data-at-start={leadersAtStart}
+    >
+      <p>
+        {leadersAtStart === 0 ? (
+          "Stopping: it led no partition."
+        ) : leadersLeft === 0 ? (
+          <>
+            All <b className="tabular-nums">{count(leadersAtStart)}</b> leaderships handed over; waiting for the process
+            to exit.
+          </>
+        ) : (
+          <>
+            Moving leaderships: <b className="tabular-nums">{count(leadersMoved)}</b> of{" "}
+            <b className="tabular-nums">{count(leadersAtStart)}</b> moved
+          </>
+        )}
+        {leaderless > 0 && <span className="text-rose-700"> · {count(leaderless)} without a leader</span>}
+      </p>
+      <div className="mt-1 h-1.5 rounded bg-amber-100" role="progressbar" aria-valuenow={Math.round(share)}>
+        <div className="h-1.5 rounded bg-amber-500" style={{ width: `${share}%` }} />
+      </div>
+    </div>
   );
 }

@@ -71,6 +71,27 @@ export interface Broker {
   leaderCount: number;
   replicaCount: number;
   pid?: number | null;
+  /** While a graceful stop of this broker (by Quorum) is under way: how its leaderships are moving. */
+  stopping?: BrokerStopProgress;
+}
+
+/**
+ * A graceful stop under way, as Kafka's metadata (the monitor's latest snapshot) shows it: the
+ * partitions the broker led when the stop began, and where their leadership is now.
+ */
+export interface BrokerStopProgress {
+  /** When the stop was asked for (ms since the epoch). */
+  startedAt: number;
+  /** Partitions the broker led when the stop began. */
+  leadersAtStart: number;
+  /** Of those, led by the stopping broker still. */
+  leadersLeft: number;
+  /** Of those, led by another broker now. */
+  leadersMoved: number;
+  /** Of those, without a leader now (no other in-sync replica took over) or gone (topic deleted). */
+  leaderless: number;
+  /** When the metadata these counts come from was read (the snapshot's time); null when none was. */
+  asOf: number | null;
 }
 
 /** GET /api/clusters/:c/controllers (clusters Quorum runs) */

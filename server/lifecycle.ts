@@ -2,7 +2,7 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import path from "node:path";
 import pino from "pino";
-import { STOP_CEILING_MS } from "./embedded/stop-progress";
+import { hardExitReason } from "./embedded/stop-progress";
 import { HistoryStore } from "./history/history-store";
 import { logger } from "./logger";
 import { getQuorum, LOCAL_CLUSTER_ID, samplerFor } from "./quorum";
@@ -32,9 +32,6 @@ export function stopQuorum(): Promise<void> {
 
 /** The signals that stop Quorum: a terminal's Ctrl-C, `kill`, systemd, a closed terminal. */
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-/** Exit anyway if stopping hangs: past the longest a broker stop and then a controller stop may take. */
-const STOP_HARD_EXIT_MS = 2 * STOP_CEILING_MS + 60_000;
-
 /**
  * Stops everything on the first of SIGINT, SIGTERM or SIGHUP, then exits. The handlers stay: a
  * signal sent to the whole process group arrives more than once (directly, and passed on by
@@ -54,10 +51,13 @@ function handleStopSignals(): void {
     const logStream: unknown = Reflect.get(logger, pino.symbols.streamSym);
     for (const stream of [process.stdout, process.stderr, logStream])
       if (stream instanceof EventEmitter) stream.on("error", () => {});
-    const hardExit = setTimeout(() => {
-      logger.error({ ms: STOP_HARD_EXIT_MS }, "stopping took too long: exiting anyway");
+    const began = Date.now();
+    const hardExit = setInterval(() => {
+      const reason = hardExitReason(began, getQuorum().embedded?.stopProgressAt() ?? null, Date.now());
+      if (reason === null) return;
+      logger.error({ ms: Date.now() - began }, `stopping is stuck (${reason}): exiting anyway`);
       process.exit(1);
-    }, STOP_HARD_EXIT_MS);
+    }, 1000);
     hardExit.unref();
     stopQuorum()
       .catch((err: unknown) => logger.error({ err: String(err) }, "stopping the embedded cluster failed"))

@@ -90,3 +90,83 @@ describe("broker stop and start under the cluster lock", () => {
     release();
   });
 });
+
+describe("stop progress on the broker's row", () => {
+  it("shows, while a graceful stop runs, the leaderships held at its start moving away, from each snapshot", async () => {
+    // Broker 1 leads orders-0..2 (replicas on 2 and 3 in sync); broker 2 leads payments-0.
+    const gateway = new FakeGateway({
+      brokers: [1, 2, 3],
+      controller: 101,
+      topics: [
+        topic("orders", [partition(0, 1, [1, 2]), partition(1, 1, [1, 3]), partition(2, 1, [1, 2])]),
+        topic("payments", [partition(0, 2, [2, 1])]),
+      ],
+    });
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const ctx = fakeContext(gateway, supervisor);
+    let finish = () => {};
+    supervisor.stopGate = new Promise((r) => {
+      finish = r;
+    });
+    const stopping = stopBroker(ctx, 1, "graceful");
+    await new Promise((r) => setTimeout(r, 20));
+    const row = async () => (await ctx.read.brokerStatuses(await ctx.read.snapshot(0))).find((b) => b.id === 1);
+    expect((await row())?.stopping).toMatchObject({ leadersAtStart: 3, leadersLeft: 3, leadersMoved: 0 });
+    // Kafka moves two of them.
+    const orders = gateway.state.topics[0];
+    if (!orders) throw new Error("orders expected");
+    orders.partitions = [partition(0, 2, [1, 2], [2]), partition(1, 3, [1, 3], [3]), partition(2, 1, [1, 2])];
+    const midway = await row();
+    expect(midway?.status).toBe("stopping");
+    expect(midway?.stopping).toMatchObject({ leadersAtStart: 3, leadersLeft: 1, leadersMoved: 2, leaderless: 0 });
+    expect(midway?.leaderCount).toBe(1);
+    // No other broker's row carries a stop.
+    expect((await ctx.read.brokerStatuses(await ctx.read.snapshot(0))).filter((b) => b.stopping)).toHaveLength(1);
+    finish();
+    await stopping;
+    const after = await row();
+    expect(after?.status).toBe("down");
+    expect(after?.stopping).toBeUndefined();
+  });
+
+  it("counts against the latest snapshot when a fresh one cannot be taken as the stop begins", async () => {
+    const gateway = new FakeGateway({
+      brokers: [1, 2, 3],
+      controller: 101,
+      topics: [topic("orders", [partition(0, 1, [1, 2]), partition(1, 1, [1, 3]), partition(2, 2, [2, 1])])],
+    });
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const ctx = fakeContext(gateway, supervisor);
+    expect(await ctx.read.snapshot(0)).not.toBeNull();
+    gateway.takeSnapshot = async () => {
+      throw new Error("request timed out");
+    };
+    let finish = () => {};
+    supervisor.stopGate = new Promise((r) => {
+      finish = r;
+    });
+    const stopping = stopBroker(ctx, 1, "graceful", { confirm: true });
+    await new Promise((r) => setTimeout(r, 20));
+    const row = ctx.read.brokerStatuses(null).find((b) => b.id === 1);
+    // Nothing newer is known: both leaderships count as left, none as moved.
+    expect(row?.stopping).toMatchObject({ leadersAtStart: 2, leadersLeft: 2, leadersMoved: 0, asOf: null });
+    finish();
+    await stopping;
+  });
+
+  it("does not track a kill", async () => {
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const ctx = fakeContext(cluster(), supervisor);
+    let finish = () => {};
+    supervisor.stopGate = new Promise((r) => {
+      finish = r;
+    });
+    const stopping = stopBroker(ctx, 1, "kill");
+    await new Promise((r) => setTimeout(r, 20));
+    const rows = ctx.read.brokerStatuses(await ctx.read.snapshot(0));
+    expect(rows.find((b) => b.id === 1)?.status).toBe("stopping");
+    expect(rows.some((b) => b.stopping)).toBe(false);
+    finish();
+    await stopping;
+  });
+});

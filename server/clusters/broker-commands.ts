@@ -30,8 +30,8 @@ function upNow(ctx: ClusterContext, snap: ClusterSnapshot | null): Set<number> {
 }
 
 /** What stopping broker `id` would do: partitions left without a leader, and whether it is the last one up. */
-export async function stopImpact(ctx: ClusterContext, id: number): Promise<StopImpact> {
-  const snap = await ctx.read.snapshot(0);
+export async function stopImpact(ctx: ClusterContext, id: number, fresh?: ClusterSnapshot | null): Promise<StopImpact> {
+  const snap = fresh === undefined ? await ctx.read.snapshot(0) : fresh;
   if (!ctx.read.brokerStatuses(snap).some((b) => b.id === id))
     throw new AppError("broker_not_found", `Cluster "${ctx.id}" has no broker ${id}`);
   const up = upNow(ctx, snap);
@@ -51,8 +51,8 @@ export async function stopImpact(ctx: ClusterContext, id: number): Promise<StopI
 }
 
 /** Refuses (409 confirmation_required) a stop that would take partitions offline or the last broker down. */
-async function guardStop(ctx: ClusterContext, id: number): Promise<void> {
-  const impact = await stopImpact(ctx, id);
+async function guardStop(ctx: ClusterContext, id: number, snap: ClusterSnapshot | null): Promise<void> {
+  const impact = await stopImpact(ctx, id, snap);
   if (!impact.lastBrokerUp && impact.goesOffline.length === 0) return;
   const what = impact.lastBrokerUp
     ? `broker ${id} is the last broker up: the whole cluster would be unreachable`
@@ -77,13 +77,27 @@ function underLock<T>(ctx: ClusterContext, opts: BrokerCommandOptions, holder: s
   return opts.lockHeld ? fn() : ctx.lock.run(holder, fn);
 }
 
-/** Stops broker `id` and resolves once it is down; holds the cluster's lock meanwhile. */
+/**
+ * Stops broker `id` and resolves once it is down; holds the cluster's lock meanwhile. While a
+ * graceful stop is under way, the broker's row (GET brokers) says how many of the leaderships it
+ * held at the start have moved, from each new snapshot (`stopping`, see broker-stops.ts).
+ */
 export async function stopBroker(ctx: ClusterContext, id: number, mode: StopMode, opts: StopOptions = {}) {
   const supervisor = control(ctx);
   await audit(ctx, "broker.stop", { broker: id, mode }, () =>
     underLock(ctx, opts, `a ${mode} stop of broker ${id}`, async () => {
-      if (!opts.confirm) await guardStop(ctx, id);
-      await supervisor.stopBroker(id, mode);
+      // One fresh look serves both the guard and the leaderships the progress is counted against.
+      const snap = !opts.confirm || mode === "graceful" ? await ctx.read.snapshot(0) : null;
+      if (!opts.confirm) await guardStop(ctx, id, snap);
+      // Without a fresh look (Kafka slow to answer), the latest one: what the broker led a moment ago.
+      const before = snap ?? ctx.read.cache.latest;
+      if (mode !== "graceful" || !before) return supervisor.stopBroker(id, mode);
+      const start = ctx.read.stops.begin(id, before);
+      try {
+        await supervisor.stopBroker(id, mode);
+      } finally {
+        ctx.read.stops.end(id, start);
+      }
     }),
   );
 }

@@ -19,6 +19,7 @@ import type {
 import { AppError } from "../errors";
 import type { ClusterSnapshot, SnapshotTopic } from "../kafka/snapshot";
 import { logger } from "../logger";
+import { BrokerStops, stopProgress } from "./broker-stops";
 import type { KafkaGateway, NodeSupervisor } from "./gateway";
 import { groupPage, topicPage } from "./list-pages";
 import { brokerRows, configEntries, groupDetail, groupSummary, sum, topicSummaries } from "./projections";
@@ -34,6 +35,8 @@ export class ReadModel {
   access: { origin: ClusterOrigin; readOnly: boolean };
   /** TLS and the SASL mechanism and user, for an external cluster that is not plaintext (shown, never a secret). */
   security: ClusterSecurity | null = null;
+  /** The graceful broker stops under way (broker-commands.ts): each broker row says how far its own has come. */
+  readonly stops = new BrokerStops();
 
   constructor(
     readonly id: string,
@@ -80,7 +83,12 @@ export class ReadModel {
 
   /** Every broker and its status: the supervisor's for a cluster Quorum runs, else up when in `snap`. */
   brokerStatuses(snap: ClusterSnapshot | null): Broker[] {
-    return brokerRows(snap, this.supervisor, this.cache.known);
+    const rows = brokerRows(snap, this.supervisor, this.cache.known);
+    if (this.stops.size === 0) return rows;
+    return rows.map((b) => {
+      const stop = b.status === "stopping" ? this.stops.get(b.id) : undefined;
+      return stop ? { ...b, stopping: stopProgress(stop, snap, b.id) } : b;
+    });
   }
 
   controllers(): Controller[] {

@@ -23,7 +23,19 @@ import {
   scramFormatArg,
 } from "./lab-security";
 import { CONTROLLER_ID_BASE, type NodeSpec, nodeProperties, toPropertiesFile } from "./node-config";
-import { NodeProcess, reapOrphan, type StopMode } from "./node-process";
+import { cpuTimeMs, diskWriteBytes, LogFollower, NodeProcess, reapOrphan, type StopMode } from "./node-process";
+import {
+  beginStop,
+  DEFAULT_START_LIMITS,
+  describeStop,
+  NewLineCounter,
+  observeStop,
+  START_REPORT_MS,
+  STOP_SAMPLE_MS,
+  type StopLimits,
+  shortLine,
+  stopVerdict,
+} from "./stop-progress";
 
 const execFileAsync = promisify(execFile);
 const HOST = "127.0.0.1";
@@ -73,6 +85,8 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   private phase: "idle" | "starting" | "running" | "stopped" = "idle";
   /** The lab's certificates and SCRAM credentials, when QUORUM_LAB_SASL is on (secrets: never log it). */
   private security: LabSecurity | null = null;
+  /** When stop() began (see stopProgressAt). */
+  private stopActivityAt: number | null = null;
 
   constructor(readonly config: EmbeddedConfig) {
     super();
@@ -139,11 +153,15 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     return this.phase === "starting";
   }
 
-  /** Starts every node; resolves once all answer Kafka requests (rejects after `timeoutMs`). */
-  start(timeoutMs = 180_000): Promise<void> {
+  /**
+   * Starts every node; resolves once all answer Kafka requests. Rejects only when the nodes show no
+   * progress (no new log line, no CPU work) for the idle limit, or at the ceiling (DEFAULT_START_LIMITS):
+   * a broker recovering tens of thousands of logs after a crash takes minutes and is not failed for it.
+   */
+  start(limits: StopLimits = DEFAULT_START_LIMITS): Promise<void> {
     this.phase = "starting";
     this.startError = null;
-    this.startPromise ??= this.doStart(timeoutMs).then(
+    this.startPromise ??= this.doStart(limits).then(
       () => {
         this.phase = "running";
       },
@@ -157,7 +175,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     return this.startPromise;
   }
 
-  private async doStart(timeoutMs: number): Promise<void> {
+  private async doStart(limits: StopLimits): Promise<void> {
     const began = Date.now();
     const dist = resolveKafkaDist();
     this.kafkaVersion = dist.version;
@@ -220,7 +238,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.publish();
     this.probeTimer = setInterval(() => void this.probe(), this.config.probeIntervalMs);
     this.probeTimer.unref();
-    await this.waitUntil(() => this.nodeStates().every((n) => n.status === "up"), timeoutMs, "every node up");
+    await this.awaitEveryNodeUp(limits);
     if (security && !credentialRecorded(security)) await this.addScramUser(security, dist.classpath);
     logger.info({ ms: Date.now() - began, bootstrap: this.bootstrap.join(",") }, "embedded cluster up");
   }
@@ -439,6 +457,55 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.publish();
   }
 
+  /**
+   * Waits until every node answers, for as long as the nodes show progress: a new log line or CPU
+   * work of any node (the controllers work for the brokers that start). The server log says every
+   * START_REPORT_MS how far it has come and what the nodes wrote last.
+   */
+  private async awaitEveryNodeUp(limits: StopLimits): Promise<void> {
+    const nodes = [...this.nodes.values()];
+    const follower = new LogFollower(nodes.flatMap((n) => n.logFiles));
+    const fresh = new NewLineCounter();
+    const began = Date.now();
+    let progress = beginStop(began);
+    let lastSample = began;
+    let lastReport = began;
+    for (;;) {
+      const states = this.nodeStates();
+      if (states.every((n) => n.status === "up")) return;
+      if (this.phase === "stopped") throw new Error("The embedded cluster was stopped while it was starting");
+      const now = Date.now();
+      if (now - lastSample >= STOP_SAMPLE_MS) {
+        lastSample = now;
+        progress = observeStop(
+          progress,
+          {
+            at: now,
+            newLogLines: fresh.count(follower.read()),
+            cpuMs: nodes.map((n) => (n.pid ? cpuTimeMs(n.pid) : null)),
+            diskBytes: nodes.map((n) => (n.pid ? diskWriteBytes(n.pid) : null)),
+            logBytes: follower.lastBytes,
+          },
+          limits,
+        );
+        const waiting = states.filter((n) => n.status !== "up").map((n) => `${n.role} ${n.id} (${n.status})`);
+        const verdict = stopVerdict(progress, now, limits);
+        if (verdict.kill) {
+          throw new Error(`Gave up waiting for ${waiting.join(", ")} to answer: ${verdict.reason}`);
+        }
+        if (now - lastReport >= START_REPORT_MS) {
+          lastReport = now;
+          logger.info(
+            { up: states.length - waiting.length, total: states.length },
+            `embedded cluster still starting, waiting for ${waiting.join(", ")}: ${describeStop(progress, now)}` +
+              (fresh.last ? `; last new log line: ${shortLine(fresh.last)}` : ""),
+          );
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!done()) {
@@ -447,8 +514,23 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     }
   }
 
+  /**
+   * While the whole cluster stops: the last time a node showed progress (a node exited, or one
+   * being stopped logged, used the CPU or wrote to disk); null before stop() is called.
+   */
+  stopProgressAt(): number | null {
+    if (this.stopActivityAt === null) return null;
+    let last = this.stopActivityAt;
+    for (const n of this.nodes.values()) {
+      if (n.state === "stopping" && n.lastStopProgressAt !== null) last = Math.max(last, n.lastStopProgressAt);
+      if (n.lastExit && n.lastExit.at > last) last = n.lastExit.at;
+    }
+    return last;
+  }
+
   /** Stops the whole cluster: brokers first (controlled shutdown needs the controllers), then controllers. */
   async stop(): Promise<void> {
+    this.stopActivityAt = Date.now();
     this.phase = "stopped";
     const brokers = [...this.nodes.values()].filter((n) => n.spec.role === "broker");
     const controllers = [...this.nodes.values()].filter((n) => n.spec.role === "controller");

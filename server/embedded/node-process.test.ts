@@ -3,7 +3,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cpuTimeMs, isAlive, LogFollower, NodeProcess, reapOrphan } from "./node-process";
+import {
+  cpuTimeMs,
+  diskWriteBytes,
+  isAlive,
+  LogFollower,
+  NodeProcess,
+  PARENT_GONE_HALT_MS,
+  reapOrphan,
+} from "./node-process";
 
 const dirs: string[] = [];
 const pids: number[] = [];
@@ -66,6 +74,32 @@ describe("reapOrphan", () => {
     expect(isAlive(pid)).toBe(true);
   });
 
+  it("waits while a left-over node shows progress after SIGTERM, and kills it once it is quiet", async () => {
+    const dir = nodeDir();
+    fs.mkdirSync(path.join(dir, "logs"));
+    const log = path.join(dir, "logs", "server.log");
+    // Like a broker closing its logs after its Quorum died: SIGTERM starts 3 s of new log lines, then it hangs.
+    const script = `const fs = require("fs"); process.on("SIGTERM", () => { let i = 0; const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(log)}, "closing log " + i + "\\n"); if (++i === 15) clearInterval(t); }, 200); }); setInterval(() => {}, 1000);`;
+    const marker = `-Dquorum.node=${dir}`;
+    const child = spawn(process.execPath, ["-e", script, "--", marker], { stdio: "ignore" });
+    const pid = child.pid ?? 0;
+    pids.push(pid);
+    for (let i = 0; i < 200 && !fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300)); // its SIGTERM handler is set by then
+    fs.writeFileSync(path.join(dir, "node.pid"), JSON.stringify({ pid, owner: 999_999_999 }));
+    const began = Date.now();
+    expect(await reapOrphan(dir, 1500)).toBe(pid);
+    const took = Date.now() - began;
+    // SIGKILLed: gone once this test process (its parent here) has reaped it.
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(isAlive(pid)).toBe(false);
+    // Past its 3 s of output and the 1.5 s idle limit: the old fixed grace would have killed it mid-way.
+    expect(took).toBeGreaterThanOrEqual(3_500);
+    expect(took).toBeLessThan(9_000);
+    expect(fs.readFileSync(log, "utf8").trim().split("\n")).toHaveLength(15);
+  }, 20_000);
+
   it("does nothing without a pid file", async () => {
     expect(await reapOrphan(nodeDir(), 2000)).toBeNull();
   });
@@ -80,10 +114,14 @@ describe("LogFollower", () => {
     expect(follower.read()).toEqual([]);
     fs.appendFileSync(file, "one\ntw");
     expect(follower.read()).toEqual(["one"]);
+    expect(follower.lastBytes).toBe(6);
     fs.appendFileSync(file, "o\nthree\n");
     expect(follower.read()).toEqual(["two", "three"]);
     fs.writeFileSync(file, "after rollover\n");
     expect(follower.read()).toEqual(["after rollover"]);
+    expect(follower.lastBytes).toBe(15);
+    expect(follower.read()).toEqual([]);
+    expect(follower.lastBytes).toBe(0);
   });
 });
 
@@ -166,4 +204,33 @@ describe("NodeProcess graceful stop", () => {
     const exit = await node.stop("graceful");
     expect(exit).toMatchObject({ code: 0, signal: null });
   }, 20_000);
+});
+
+describe("diskWriteBytes", () => {
+  it("reads this process's bytes written to storage, and null for a pid that does not exist", () => {
+    const own = diskWriteBytes(process.pid);
+    expect(own === null || (Number.isInteger(own) && own >= 0)).toBe(true);
+    if (fs.existsSync(`/proc/${process.pid}/io`)) expect(own).not.toBeNull();
+    expect(diskWriteBytes(2 ** 30)).toBeNull();
+  });
+});
+
+describe("a node's watchdog", () => {
+  it("gives the node PARENT_GONE_HALT_MS, not QuorumNode's 20 s, to shut down by itself once Quorum is gone", async () => {
+    const dir = nodeDir();
+    const java = path.join(dir, "args-java.sh");
+    fs.writeFileSync(java, '#!/bin/sh\necho "$@"\nexec sleep 5\n', { mode: 0o755 });
+    const node = new NodeProcess(
+      { id: 9, role: "broker", host: "127.0.0.1", port: 1 },
+      { dir, classpath: "", log4jConfig: "", heapMb: 64, java },
+    );
+    node.start();
+    if (node.pid) pids.push(node.pid);
+    const out = path.join(dir, "logs", "stdout.log");
+    for (let i = 0; i < 200 && !(fs.existsSync(out) && fs.statSync(out).size > 0); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(PARENT_GONE_HALT_MS).toBeGreaterThanOrEqual(120_000);
+    expect(fs.readFileSync(out, "utf8").split(/\s+/)).toContain(`-Dquorum.haltAfterMs=${PARENT_GONE_HALT_MS}`);
+    await node.stop("kill");
+  });
 });

@@ -14,6 +14,7 @@ import {
   STOP_REPORT_MS,
   STOP_SAMPLE_MS,
   type StopLimits,
+  shortLine,
   stopVerdict,
 } from "./stop-progress";
 
@@ -49,6 +50,15 @@ export interface ExitInfo {
 }
 
 const PID_FILE = "node.pid";
+
+/**
+ * How long a node whose Quorum is gone (crashed, SIGKILLed, a development server that ends its
+ * worker at once) may take over its own shutdown before its watchdog halts it (QuorumNode's
+ * quorum.haltAfterMs; a controller waits for its brokers that long and 5 s more). QuorumNode's own
+ * default, 20 s, is overrun by a broker closing thousands of logs (19 s at 3,300 leaderships under
+ * load), which leaves its logs to recover at the next start (minutes at 10,000 partitions).
+ */
+export const PARENT_GONE_HALT_MS = 180_000;
 
 /** The system property that marks a JVM as this node's: how a pid file is checked before it is trusted. */
 function markerFor(dir: string): string {
@@ -88,6 +98,19 @@ export function cpuTimeMs(pid: number): number | null {
 }
 
 /**
+ * Bytes a process has caused to be written to storage so far (/proc/<pid>/io write_bytes); null
+ * where it cannot be read.
+ */
+export function diskWriteBytes(pid: number): number | null {
+  try {
+    const m = /^write_bytes:\s*(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Reads what is appended to a few log files, from where they ended when it was made; a file that
  * shrank (rolled over) is read again from its start. At most `maxBytes` a file per read.
  */
@@ -110,9 +133,13 @@ export class LogFollower {
     }
   }
 
+  /** Bytes the last read() found appended. */
+  lastBytes = 0;
+
   /** The complete lines appended since the last read. */
   read(): string[] {
     const lines: string[] = [];
+    this.lastBytes = 0;
     for (const file of this.files) {
       const size = this.size(file);
       let from = this.offsets.get(file) ?? 0;
@@ -133,6 +160,7 @@ export class LogFollower {
         if (fd !== null) fs.closeSync(fd);
       }
       this.offsets.set(file, size);
+      this.lastBytes += size - from;
       const text = (start === from ? (this.partial.get(file) ?? "") : "") + buf.toString("utf8");
       const parts = text.split("\n");
       this.partial.set(file, parts.pop() ?? "");
@@ -146,9 +174,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Ends a node JVM left behind by an earlier Quorum process that died hard (its pid file is still
- * there and the pid still runs this node's command line). Returns the pid it ended, or null.
+ * there and the pid still runs this node's command line). Returns the pid it ended, or null. Such a
+ * node may still be shutting itself down (its watchdog saw Quorum go): it is SIGKILLed only after
+ * `idleMs` without progress (the stop-progress rule), so a broker closing its logs is not cut short.
  */
-export async function reapOrphan(dir: string, graceMs = 10_000): Promise<number | null> {
+export async function reapOrphan(dir: string, idleMs = DEFAULT_STOP_LIMITS.idleMs): Promise<number | null> {
   const pidFile = path.join(dir, PID_FILE);
   let pid: number;
   let owner: number;
@@ -169,8 +199,29 @@ export async function reapOrphan(dir: string, graceMs = 10_000): Promise<number 
   }
   logger.warn({ pid, dir }, "ending a node left running by an earlier Quorum process");
   process.kill(pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && isAlive(pid)) await sleep(100);
+  const limits = { ...DEFAULT_STOP_LIMITS, idleMs };
+  const follower = new LogFollower([path.join(dir, "logs", "server.log"), path.join(dir, "logs", "stdout.log")]);
+  const fresh = new NewLineCounter();
+  let progress = beginStop(Date.now());
+  let lastSample = progress.startedAt;
+  while (isAlive(pid)) {
+    await sleep(100);
+    const now = Date.now();
+    if (now - lastSample < STOP_SAMPLE_MS) continue;
+    lastSample = now;
+    progress = observeStop(
+      progress,
+      {
+        at: now,
+        newLogLines: fresh.count(follower.read()),
+        cpuMs: [cpuTimeMs(pid)],
+        diskBytes: [diskWriteBytes(pid)],
+        logBytes: follower.lastBytes,
+      },
+      limits,
+    );
+    if (stopVerdict(progress, now, limits).kill) break;
+  }
   if (isAlive(pid) && cmdlineHas(pid, marker)) process.kill(pid, "SIGKILL");
   while (isAlive(pid) && cmdlineHas(pid, marker)) await sleep(50);
   fs.rmSync(pidFile, { force: true });
@@ -188,6 +239,8 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
   private stopping = false;
   lastExit: ExitInfo | null = null;
   startedAt: number | null = null;
+  /** While a graceful stop runs: when the node last showed progress (see stop-progress.ts). */
+  lastStopProgressAt: number | null = null;
 
   constructor(
     readonly spec: NodeSpec,
@@ -234,6 +287,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
       `-Dkafka.logs.dir=${logsDir}`,
       `-Dlog4j2.configurationFile=${this.opts.log4jConfig}`,
       markerFor(this.opts.dir),
+      `-Dquorum.haltAfterMs=${PARENT_GONE_HALT_MS}`,
       ...(this.opts.awaitClosed?.length ? [`-Dquorum.awaitClosed=${this.opts.awaitClosed.join(",")}`] : []),
       "-cp",
       this.opts.classpath,
@@ -297,21 +351,26 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     const fresh = new NewLineCounter();
     const began = Date.now();
     let progress = beginStop(began);
+    this.lastStopProgressAt = began;
     let lastReport = began;
     let killedFor: string | null = null;
     child.kill("SIGTERM");
     const timer = setInterval(() => {
       const now = Date.now();
-      const pid = child.pid;
+      const pids = [child.pid ?? null, ...peers.map((p) => p.pid)];
+      const newLogLines = fresh.count(follower.read());
       progress = observeStop(
         progress,
         {
           at: now,
-          newLogLines: fresh.count(follower.read()),
-          cpuMs: [pid ?? null, ...peers.map((p) => p.pid)].map((id) => (id ? cpuTimeMs(id) : null)),
+          newLogLines,
+          cpuMs: pids.map((id) => (id ? cpuTimeMs(id) : null)),
+          diskBytes: pids.map((id) => (id ? diskWriteBytes(id) : null)),
+          logBytes: follower.lastBytes,
         },
         limits,
       );
+      this.lastStopProgressAt = progress.lastProgressAt;
       const verdict = stopVerdict(progress, now, limits);
       if (verdict.kill) {
         clearInterval(timer);
@@ -325,7 +384,8 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
         lastReport = now;
         logger.info(
           { node: this.spec.id, role: this.spec.role },
-          `${this.name} still stopping: ${describeStop(progress, now)}`,
+          `${this.name} still stopping: ${describeStop(progress, now)}` +
+            (fresh.last ? `; last new log line: ${shortLine(fresh.last)}` : ""),
         );
       }
     }, STOP_SAMPLE_MS);

@@ -2,9 +2,13 @@ import { describe, expect, it } from "vitest";
 import {
   beginStop,
   describeStop,
+  hardExitReason,
   logLineKey,
   NewLineCounter,
   observeStop,
+  STOP_CEILING_MS,
+  STOP_HARD_EXIT_MS,
+  STOP_HARD_IDLE_MS,
   type StopLimits,
   type StopObservation,
   type StopProgress,
@@ -110,5 +114,66 @@ describe("logLineKey", () => {
       "INFO [BrokerServer id=1] done (kafka.server.BrokerServer)",
     );
     expect(logLineKey("[quorum] parent process is gone")).toBe("[quorum] parent process is gone");
+  });
+});
+
+describe("disk writes as progress", () => {
+  const disk: StopLimits = { ...limits, busyDiskBytesPerSec: 64 * 1024 };
+
+  /** A node silent in its log and nearly idle on the CPU, writing `bytesPerSec` to storage, `logBytesPerSec` of it its log. */
+  function writing(seconds: number, bytesPerSec: number, logBytesPerSec = 0, using = disk): StopProgress {
+    let state = beginStop(0);
+    for (let s = 1; s <= seconds; s++) {
+      state = observeStop(
+        state,
+        { at: s * 1000, newLogLines: 0, cpuMs: [s * 20], diskBytes: [s * bytesPerSec], logBytes: logBytesPerSec },
+        using,
+      );
+    }
+    return state;
+  }
+
+  it("waits for a node that writes to storage without logging or using the CPU (closing thousands of logs)", () => {
+    const state = writing(60, 1024 * 1024);
+    expect(stopVerdict(state, 60_000, disk)).toEqual({ kill: false });
+    expect(state.diskBytes).toBe(59 * 1024 * 1024);
+    expect(describeStop(state, 60_000)).toBe(
+      "60 s so far, 0 new log line(s), 1 s CPU, 59.0 MB written, last progress 0 s ago",
+    );
+  });
+
+  it("does not count the node's own log output, nor a trickle of writes", () => {
+    // Repeating the same line: its bytes reach the disk but are only its log.
+    expect(stopVerdict(writing(20, 200 * 1024, 200 * 1024), 20_000, disk).kill).toBe(true);
+    expect(stopVerdict(writing(20, 16 * 1024), 20_000, disk).kill).toBe(true);
+  });
+
+  it("ignores disk writes when the limits do not ask for them, and unreadable counters", () => {
+    let state = beginStop(0);
+    for (let s = 1; s <= 20; s++)
+      state = observeStop(state, { at: s * 1000, newLogLines: 0, cpuMs: [null], diskBytes: [null] }, disk);
+    expect(stopVerdict(state, 20_000, disk).kill).toBe(true);
+    // Limits without a disk threshold (the tests' own): the same busy writer counts for nothing.
+    expect(stopVerdict(writing(20, 1024 * 1024, 0, limits), 20_000, limits).kill).toBe(true);
+  });
+});
+
+describe("hardExitReason (Quorum's own stop)", () => {
+  it("never exits while the nodes keep showing progress, up to the absolute limit past two node ceilings", () => {
+    expect(STOP_HARD_EXIT_MS).toBeGreaterThan(2 * STOP_CEILING_MS);
+    // Ten minutes of a stop whose nodes showed progress a second ago.
+    for (let t = 0; t < STOP_HARD_EXIT_MS; t += 30_000) expect(hardExitReason(0, Math.max(0, t - 1_000), t)).toBeNull();
+    expect(hardExitReason(0, STOP_HARD_EXIT_MS - 1_000, STOP_HARD_EXIT_MS)).toBe(
+      `still stopping after ${STOP_HARD_EXIT_MS / 1000} s`,
+    );
+  });
+
+  it("exits once nothing moved for the hard idle limit, counted from the stop's start when no node stop began", () => {
+    expect(hardExitReason(1_000, null, 1_000 + STOP_HARD_IDLE_MS - 1)).toBeNull();
+    expect(hardExitReason(1_000, null, 1_000 + STOP_HARD_IDLE_MS)).toBe(
+      `no progress for ${STOP_HARD_IDLE_MS / 1000} s`,
+    );
+    expect(hardExitReason(0, 100_000, 100_000 + STOP_HARD_IDLE_MS - 1)).toBeNull();
+    expect(hardExitReason(0, 100_000, 100_000 + STOP_HARD_IDLE_MS)).not.toBeNull();
   });
 });
