@@ -150,7 +150,7 @@ export interface QuorumConfig {
    * Lag and throughput history: sampling pace, how long samples are kept, and the row budget per
    * cluster (past it the oldest rows go first, whatever the retention).
    */
-  history: { sampleMs: number; retentionHours: number; maxRows?: number };
+  history: { sampleMs: number; retentionHours: number; maxRows: number };
 }
 
 export class ConfigError extends Error {}

@@ -76,8 +76,8 @@ export function startQuorum(): void {
   q.started = true;
   for (const cluster of q.clusters.values()) cluster.monitor.start();
   try {
-    const { sampleMs } = q.config.history;
-    const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"), sampleMs);
+    const { sampleMs, maxRows } = q.config.history;
+    const store = new HistoryStore(path.join(q.config.dataDir, "history.sqlite"), sampleMs, { maxRows });
     const samplers = [...q.clusters.values()].map((c) => samplerFor(c, store, q.config));
     // The group actions' history is kept there too, across restarts.
     for (const c of q.clusters.values()) c.actions = store.actions;

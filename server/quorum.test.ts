@@ -37,7 +37,7 @@ function config(dataDir: string, external: ClusterDefinition[] = [fromFile]): Qu
     maxStreams: 10,
     leadershipMapMaxPartitions: 200,
     demo: { enabled: false, rate: 1 },
-    history: { sampleMs: 1000, retentionHours: 1 },
+    history: { sampleMs: 1000, retentionHours: 1, maxRows: 100_000 },
   };
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import type { GroupActionRecord } from "@/lib/types";
 import { type ActionLog, MAX_GROUP_ACTIONS } from "../clusters/group-actions-log";
-import { DEFAULT_HISTORY_MAX_ROWS, loadConfig } from "../config";
+import { DEFAULT_HISTORY_MAX_ROWS } from "../config";
 import {
   type ClusterRun,
   type GroupRun,
@@ -44,15 +44,6 @@ interface Open {
   key: string;
 }
 
-/** The budget from the configuration (QUORUM_HISTORY_MAX_ROWS), or the default when it cannot be read. */
-function configuredMaxRows(): number {
-  try {
-    return loadConfig().history.maxRows ?? DEFAULT_HISTORY_MAX_ROWS;
-  } catch {
-    return DEFAULT_HISTORY_MAX_ROWS;
-  }
-}
-
 /**
  * Lag and throughput history in SQLite under the data directory: per group (Σ lag, Σ committed,
  * members, lag in time), per topic (Σ log-end and log-start offsets) and per cluster (Σ lag, Σ
@@ -83,7 +74,7 @@ export class HistoryStore {
     readonly sampleMs: number,
     options: HistoryStoreOptions = {},
   ) {
-    this.maxRows = options.maxRows ?? configuredMaxRows();
+    this.maxRows = options.maxRows ?? DEFAULT_HISTORY_MAX_ROWS;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");

@@ -23,7 +23,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       maxStreams: 100,
       leadershipMapMaxPartitions: 200,
       demo: { enabled: false, rate: 20 },
-      history: { sampleMs: 500, retentionHours: 1 },
+      history: { sampleMs: 500, retentionHours: 1, maxRows: 100_000 },
     },
     embedded: cluster,
     clusters: new Map([["local", service]]),
