@@ -395,15 +395,22 @@ export class HistoryStore {
   }
 
   /** Every group's runs ending at or after `since`, for judging all groups at once. */
+  /** The runs since `since` of every group, or of the named ones only (one page of a list: the index by group serves it). */
   allGroupSeries(
     cluster: string,
     since: number,
+    groupIds?: readonly string[],
   ): (Pick<GroupRun, "ts0" | "ts" | "n" | "lag" | "committed" | "members"> & { groupId: string })[] {
-    return this.db
-      .prepare(
-        "SELECT group_id AS groupId, coalesce(ts0, ts) AS ts0, ts, coalesce(n, 1) AS n, lag, committed, members FROM group_samples WHERE cluster = ? AND ts >= ? ORDER BY ts",
-      )
-      .all(cluster, since) as (Pick<GroupRun, "ts0" | "ts" | "n" | "lag" | "committed" | "members"> & {
+    const columns =
+      "SELECT group_id AS groupId, coalesce(ts0, ts) AS ts0, ts, coalesce(n, 1) AS n, lag, committed, members FROM group_samples";
+    const rows = groupIds
+      ? this.db
+          .prepare(
+            `${columns} WHERE cluster = ? AND group_id IN (SELECT value FROM json_each(?)) AND ts >= ? ORDER BY ts`,
+          )
+          .all(cluster, JSON.stringify(groupIds), since)
+      : this.db.prepare(`${columns} WHERE cluster = ? AND ts >= ? ORDER BY ts`).all(cluster, since);
+    return rows as (Pick<GroupRun, "ts0" | "ts" | "n" | "lag" | "committed" | "members"> & {
       groupId: string;
     })[];
   }

@@ -148,6 +148,9 @@ describe("history queries", () => {
     const now = t0 + 61_000;
     expect(groupHistory(store, "c", "billing", 15, now).status).toBe("STOPPED");
     expect(groupStatuses(store, "c", now).get("billing")?.status).toBe("STOPPED");
+    // One page's groups only: the named group is judged alike, others are not read.
+    expect(groupStatuses(store, "c", now, ["billing"]).get("billing")?.status).toBe("STOPPED");
+    expect(groupStatuses(store, "c", now, ["someone-else"]).size).toBe(0);
     expect(groupHistory(store, "c", "billing", 15, now).points.map((p) => [p.ts, p.lag])).toEqual([
       [t0, 100],
       [t0 + 60_000, 100],

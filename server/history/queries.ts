@@ -109,11 +109,16 @@ function lagSamples(runs: StatusRun[], since: number): LagSample[] {
   return out;
 }
 
-/** Every group's status over the last window, in one query. */
-export function groupStatuses(store: HistoryStore, cluster: string, now = Date.now()): Map<string, LagVerdict> {
+/** Every group's status over the last window (or only the named groups': one page of the list), in one query. */
+export function groupStatuses(
+  store: HistoryStore,
+  cluster: string,
+  now = Date.now(),
+  groupIds?: readonly string[],
+): Map<string, LagVerdict> {
   const since = now - STATUS_WINDOW_MS;
   const byGroup = new Map<string, StatusRun[]>();
-  for (const r of store.allGroupSeries(cluster, since)) {
+  for (const r of store.allGroupSeries(cluster, since, groupIds)) {
     const list = byGroup.get(r.groupId);
     if (list) list.push(r);
     else byGroup.set(r.groupId, [r]);

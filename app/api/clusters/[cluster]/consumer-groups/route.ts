@@ -13,7 +13,12 @@ export const GET = withRoute<{ cluster: string }>(async (req, params) => {
   const page = await cluster.consumerGroupPage(query);
   const history = getQuorum().history;
   if (!history || page.items.length === 0) return page;
-  const statuses = groupStatuses(history.store, cluster.id);
+  const statuses = groupStatuses(
+    history.store,
+    cluster.id,
+    Date.now(),
+    page.items.map((g) => g.groupId),
+  );
   return {
     ...page,
     items: page.items.map((g) => {
