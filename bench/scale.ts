@@ -18,6 +18,7 @@ import getPort from "get-port";
 import { KafkaPool } from "../server/kafka/pool";
 import { takeSnapshot } from "../server/kafka/snapshot";
 import { kafkaLibs } from "../test/helpers/kafka-configs";
+import { readSse } from "../test/helpers/sse";
 import { commitGroups, createTopics, produceRecords, SHAPES, type Shape, topicName } from "./scale-cluster";
 
 const execFileAsync = promisify(execFile);
@@ -146,6 +147,8 @@ async function main() {
       QUORUM_CONTROLLER_PORTS: String(marker.controllerPort),
       QUORUM_BROKER_HEAP_MB: String(shape.brokerHeapMb),
       QUORUM_CONTROLLER_HEAP_MB: "512",
+      // V8 flags for the server under test (e.g. a smaller young generation), to compare memory.
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     },
     stdio: ["ignore", log, log],
   });
@@ -198,6 +201,8 @@ async function main() {
       } catch {}
       await sleep(250);
     }
+    const startedPid = nextServerPid(server.pid as number);
+    if (startedPid) row("next-server RSS once the cluster is up", mb(statusField(startedPid, "VmRSS")));
     row(
       reused ? "Restart after a clean stop (all brokers up)" : "Start of a new lab (all brokers up)",
       ms(performance.now() - listening),
@@ -373,43 +378,19 @@ async function main() {
     const events = new AbortController();
     const moved = new Set<string>();
     let lastEventAt = 0;
-    const stream = fetch(`${base}/api/clusters/local/events`, { signal: events.signal }).then(async (res) => {
-      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      let buf = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let i = buf.indexOf("\n\n");
-        while (i >= 0) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          i = buf.indexOf("\n\n");
-          const data = frame
-            .split("\n")
-            .filter((l) => l.startsWith("data:"))
-            .map((l) => l.slice(5).trim())
-            .join("\n");
-          if (!data) continue;
-          try {
-            const e = JSON.parse(data) as {
-              type: string;
-              data?: { topic?: string; partition?: number; from?: number };
-            };
-            const d = e.data ?? (e as unknown as { topic?: string; partition?: number; from?: number });
-            if ((e.type === "leader-changed" || e.type === "partition-offline") && d.topic !== undefined) {
-              const k = `${d.topic}-${d.partition}`;
-              if (ledBefore.has(k) && !moved.has(k)) {
-                moved.add(k);
-                lastEventAt = performance.now();
-              }
-            }
-          } catch {}
+    const stream = readSse(
+      await fetch(`${base}/api/clusters/local/events`, { signal: events.signal }),
+      ({ event, data }) => {
+        const e = data as { topic?: string; partition?: number };
+        if ((event === "leader-changed" || event === "partition-offline") && e.topic !== undefined) {
+          const k = `${e.topic}-${e.partition}`;
+          if (ledBefore.has(k) && !moved.has(k)) {
+            moved.add(k);
+            lastEventAt = performance.now();
+          }
         }
-      }
-    });
-    stream.catch(() => {});
+      },
+    );
     await sleep(1000);
     const tStop = performance.now();
     // The request answers once the broker is down; Kafka's metadata is watched meanwhile.
@@ -425,6 +406,7 @@ async function main() {
       else await sleep(100);
     }
     for (let i = 0; i < 300 && moved.size < ledBefore.size; i++) await sleep(100);
+    await stream.close();
     events.abort();
     await stopRequest;
     const downAt = performance.now();

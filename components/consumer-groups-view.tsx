@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
 import { useConsumerGroupListQuery } from "@/lib/hooks/api/consumer-groups";
 import { rowsOf } from "@/lib/hooks/api/list-pages";
-import { useDebounced } from "@/lib/hooks/use-debounced";
+import { SEARCH_DEBOUNCE_MS, useDebounced } from "@/lib/hooks/use-debounced";
 import type { GroupSortKey, SortDir } from "@/lib/schemas/lists";
 import type { ConsumerGroupSummary } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
@@ -15,7 +15,6 @@ import { ListStatus } from "./list-status";
 import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 
 const ROW_HEIGHT = 41;
-const SEARCH_DEBOUNCE_MS = 150;
 
 export function ConsumerGroupsView({ cluster }: { cluster: string }) {
   const [search, setSearch] = useState("");

@@ -4,7 +4,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { rowsOf } from "@/lib/hooks/api/list-pages";
 import { useTopicListQuery } from "@/lib/hooks/api/topics";
-import { useDebounced } from "@/lib/hooks/use-debounced";
+import { SEARCH_DEBOUNCE_MS, useDebounced } from "@/lib/hooks/use-debounced";
 import type { SortDir, TopicSortKey } from "@/lib/schemas/lists";
 import type { TopicSummary } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
@@ -14,7 +14,6 @@ import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 
 const ROW_HEIGHT = 41;
 /** Typing pauses this long before the server is asked. */
-const SEARCH_DEBOUNCE_MS = 150;
 
 export function TopicsView({ cluster }: { cluster: string }) {
   const { readOnly, reason } = useReadOnly(cluster);

@@ -8,9 +8,10 @@ export interface SseMessage {
 
 /**
  * A raw Server-Sent Events reader over a fetch Response: no EventSource, no polling. `next`
- * waits for the first message matching a predicate; everything read is kept in `seen`.
+ * waits for the first message matching a predicate; everything read is kept in `seen`, and
+ * `onMessage` sees each as it arrives.
  */
-export function readSse(res: Response) {
+export function readSse(res: Response, onMessage?: (m: SseMessage) => void) {
   if (!res.body) throw new Error("no body");
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -40,6 +41,7 @@ export function readSse(res: Response) {
         if (!data) continue;
         const msg = { event, id, data: JSON.parse(data) as unknown };
         seen.push(msg);
+        onMessage?.(msg);
         waiters = waiters.filter((w) => {
           if (!w.match(msg)) return true;
           w.resolve(msg);
