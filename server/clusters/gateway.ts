@@ -38,6 +38,7 @@ import {
   type TopicLayout,
   topicLayout,
 } from "../kafka/message-requests";
+import type { ClusterMetadata } from "../kafka/metadata";
 import { KafkaPool } from "../kafka/pool";
 import {
   type CommittedOffset,
@@ -64,7 +65,11 @@ import type { ClusterConnection } from "./connection";
  * (that cluster's bootstrap servers, the one that answered last first) that answers.
  */
 export interface KafkaGateway {
-  takeSnapshot(seeds: string[], timeoutMs: number): Promise<ClusterSnapshot>;
+  takeSnapshot(
+    seeds: string[],
+    timeoutMs: number,
+    onMetadata?: (md: ClusterMetadata) => void,
+  ): Promise<ClusterSnapshot>;
   describeTopicConfigs(seeds: string[], topic: string, timeoutMs: number): Promise<RawConfigEntry[]>;
   createTopic(seeds: string[], topic: NewTopic): Promise<void>;
   createPartitions(seeds: string[], topic: string, count: number): Promise<void>;
@@ -161,7 +166,7 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
       throw explainSaslFailure(err, connection.sasl);
     });
   return {
-    takeSnapshot: (seeds, timeoutMs) => explained(takeSnapshot(pool, seeds, timeoutMs)),
+    takeSnapshot: (seeds, timeoutMs, onMetadata) => explained(takeSnapshot(pool, seeds, timeoutMs, onMetadata)),
     describeTopicConfigs: (seeds, topic, timeoutMs) => explained(describeTopicConfigs(pool, seeds, topic, timeoutMs)),
     createTopic: (seeds, topic) => explained(createTopic(pool, seeds, topic)),
     createPartitions: (seeds, topic, count) => explained(createPartitions(pool, seeds, topic, count)),

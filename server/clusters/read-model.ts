@@ -17,6 +17,7 @@ import type {
   TopicSummary,
 } from "@/lib/types";
 import { AppError } from "../errors";
+import type { ClusterMetadata } from "../kafka/metadata";
 import type { ClusterSnapshot, SnapshotTopic } from "../kafka/snapshot";
 import { logger } from "../logger";
 import { BrokerStops, stopProgress } from "./broker-stops";
@@ -55,6 +56,11 @@ export class ReadModel {
 
   get bootstrap(): string[] {
     return this.supervisor ? this.supervisor.bootstrap : this.staticBootstrap;
+  }
+
+  /** Each snapshot's Metadata answer, as soon as it arrives (see SnapshotCache.onMetadata). */
+  onMetadata(listener: (md: ClusterMetadata) => void): () => void {
+    return this.cache.onMetadata(listener);
   }
 
   snapshot(maxAgeMs?: number): Promise<ClusterSnapshot | null> {

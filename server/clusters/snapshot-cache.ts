@@ -1,4 +1,5 @@
 import "server-only";
+import type { ClusterMetadata } from "../kafka/metadata";
 import type { ClusterSnapshot } from "../kafka/snapshot";
 import { logger } from "../logger";
 import { brokersUpNow, type KafkaGateway, type NodeSupervisor } from "./gateway";
@@ -46,6 +47,8 @@ export class SnapshotCache {
   lastError: { at: number; message: string } | null = null;
   /** Brokers seen in any snapshot, by node id. */
   readonly known = new Map<number, KnownBroker>();
+  /** Told each snapshot's Metadata answer as soon as it arrives (see `onMetadata`). */
+  private readonly metadataListeners = new Set<(md: ClusterMetadata) => void>();
   /** How old a snapshot may be to serve a read that does not say (see READ_MAX_AGE_MS). */
   readMaxAgeMs = READ_MAX_AGE_MS;
 
@@ -112,6 +115,18 @@ export class SnapshotCache {
     return promise;
   }
 
+  /**
+   * Calls `listener` with each snapshot's Metadata answer the moment it arrives, before the
+   * snapshot's offsets and groups are read (the monitor tells leadership changes from it); returns
+   * the unsubscribe.
+   */
+  onMetadata(listener: (md: ClusterMetadata) => void): () => void {
+    this.metadataListeners.add(listener);
+    return () => {
+      this.metadataListeners.delete(listener);
+    };
+  }
+
   /** Forgets the cached snapshot, and the one in flight, so the next read sees the effect of an action. */
   invalidate(): void {
     this.cached = null;
@@ -127,7 +142,15 @@ export class SnapshotCache {
   }
 
   private async take(startedAt: number): Promise<ClusterSnapshot> {
-    const snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS);
+    const snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS, (md) => {
+      for (const listener of this.metadataListeners) {
+        try {
+          listener(md);
+        } catch (err) {
+          logger.warn({ cluster: this.id, err: String(err) }, "metadata listener failed");
+        }
+      }
+    });
     const answered = snap.brokers[0];
     this.preferred = answered ? `${answered.host}:${answered.port}` : null;
     if (!this.cached || this.cached.startedAt <= startedAt) this.cached = { startedAt, snap };

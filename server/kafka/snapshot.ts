@@ -236,11 +236,19 @@ export function computeLag(committed: number | null, logEnd: number | null): num
  * connection per broker, reused from one snapshot to the next; the versions each broker serves are
  * asked once per connection, with ApiVersions, and not counted here).
  *
+ * `onMetadata` is called with the Metadata answer as soon as it arrives, before the rest is asked:
+ * leadership and ISR changes can be told without waiting for offsets and groups.
+ *
  * `timeoutMs` bounds the whole snapshot, not each request: every stage gets only the time left,
  * and a stage with none left is recorded in `errors` instead of started. Rejects only when no
  * seed answers Metadata; anything after that which fails makes the snapshot partial.
  */
-export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: number): Promise<ClusterSnapshot> {
+export async function takeSnapshot(
+  pool: KafkaPool,
+  seeds: string[],
+  timeoutMs: number,
+  onMetadata?: (md: ClusterMetadata) => void,
+): Promise<ClusterSnapshot> {
   const began = Date.now();
   const deadline = began + timeoutMs;
   let requests = 0;
@@ -265,6 +273,8 @@ export async function takeSnapshot(pool: KafkaPool, seeds: string[], timeoutMs: 
 
   requests++;
   const md: ClusterMetadata = await fetchMetadata(pool, seeds, timeoutMs);
+  // Who leads what is known now; offsets and groups take the rest of the snapshot's time.
+  onMetadata?.(md);
   for (const t of md.topics) {
     if (t.errorCode !== 0) {
       partial.metadata = true;

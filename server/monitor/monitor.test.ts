@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterEvent } from "@/lib/types";
 import { httpErrorOf } from "../errors";
+import type { ClusterMetadata } from "../kafka/metadata";
 import type { ClusterSnapshot } from "../kafka/snapshot";
 import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS, type Watched } from "./monitor";
 
@@ -201,6 +202,56 @@ describe("step: a stopped monitor driven look by look", () => {
     expect(recreated.map((e) => e.type)).toEqual(["topic-deleted", "topic-created"]);
     expect(monitor.recent(10).map((e) => e.id)).toEqual(["s-1", "s-2", "s-3"]);
     expect(monitor.status().ticks).toBe(3);
+  });
+
+  it("tells a leader change from the Metadata answer, before the snapshot has read offsets and groups", async () => {
+    let metadataListener: ((md: ClusterMetadata) => void) | null = null;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let looks = 0;
+    const moved = topicAt("id-1", 2, 5);
+    const cluster: Watched = {
+      id: "lab",
+      brokerStatuses: () => [],
+      onMetadata: (listener) => {
+        metadataListener = listener;
+        return () => {
+          metadataListener = null;
+        };
+      },
+      snapshot: async () => {
+        if (looks++ === 0) return { ...snapshot, topics: [topicAt("id-1", 1, 4)] };
+        // The second snapshot: its Metadata answer names the new leader, then offsets take long.
+        metadataListener?.({
+          from: "b1:9092",
+          clusterId: null,
+          brokers: [],
+          topics: [{ ...moved, errorCode: 0, partitions: moved.partitions.map((p) => ({ ...p, errorCode: 0 })) }],
+        });
+        await held;
+        return { ...snapshot, topics: [moved] };
+      },
+    };
+    const monitor = new ClusterMonitor(cluster, { ...fast, epoch: "m" });
+    const seen: ClusterEvent[] = [];
+    const off = monitor.subscribe((e) => seen.push(e));
+    try {
+      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seen.map(({ id, ts, cluster, ...data }) => data)).toEqual([
+        { type: "leader-changed", topic: "orders", partition: 0, from: 1, to: 2, epoch: { from: 4, to: 5 } },
+      ]);
+      expect(looks).toBe(2); // the second snapshot has not ended: the event came from its Metadata
+      release();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toHaveLength(1); // the full look finds the change already told
+    } finally {
+      off();
+      monitor.stop();
+      release();
+    }
+    expect(metadataListener).toBeNull(); // stopping ends the early look
   });
 
   it("refuses to step a running monitor: its own ticks would interleave", async () => {

@@ -2,6 +2,7 @@ import "server-only";
 import { formatEventId, parseEventId } from "@/lib/event-id";
 import type { Broker, ClusterEvent, ClusterEventData } from "@/lib/types";
 import { AppError } from "../errors";
+import type { ClusterMetadata } from "../kafka/metadata";
 import type { ClusterSnapshot } from "../kafka/snapshot";
 import { logger } from "../logger";
 import { diffViews, type MonitorView } from "./diff";
@@ -11,6 +12,8 @@ export interface Watched {
   readonly id: string;
   snapshot(maxAgeMs: number): Promise<ClusterSnapshot | null>;
   brokerStatuses(snap: ClusterSnapshot | null): Broker[];
+  /** Each snapshot's Metadata answer as soon as it arrives, before the snapshot ends; returns the unsubscribe. */
+  onMetadata?(listener: (md: ClusterMetadata) => void): () => void;
 }
 
 export interface MonitorOptions {
@@ -70,6 +73,8 @@ export class ClusterMonitor {
   private again = false;
   private fastUntil = 0;
   private ticks = 0;
+  /** Ends the early look at each snapshot's Metadata answer (see `early`). */
+  private offMetadata: (() => void) | null = null;
   /** How long the last look took (snapshot, diff and emitting). */
   private lastLookMs = 0;
 
@@ -83,11 +88,14 @@ export class ClusterMonitor {
   start(): void {
     if (this.running || this.closed) return;
     this.running = true;
+    this.offMetadata = this.cluster.onMetadata?.((md) => this.early(md)) ?? null;
     void this.tick();
   }
 
   stop(): void {
     this.running = false;
+    this.offMetadata?.();
+    this.offMetadata = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -216,6 +224,26 @@ export class ClusterMonitor {
       return this.ring.filter((e) => (parseEventId(e.id)?.seq ?? 0) >= before);
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /**
+   * An early look at a snapshot's Metadata answer, while the snapshot goes on to read offsets and
+   * groups (most of its time on a large cluster, and up to its whole deadline while a broker is
+   * stopping): leadership, ISR and topic changes are emitted now, from the same answer the
+   * snapshot is made of, so the full look that follows finds them already told.
+   */
+  private early(md: ClusterMetadata): void {
+    if (!this.running || !this.view?.reachable) return;
+    const next: MonitorView = {
+      ...this.view,
+      topics: new Map(md.topics.map((t) => [t.name, { id: t.topicId, partitions: t.partitions }])),
+    };
+    const changes = diffViews(this.view, next);
+    this.view = next;
+    if (changes.length > 0) {
+      this.fastUntil = Math.max(this.fastUntil, Date.now() + this.opts.fastWindowMs / 2);
+      this.emit(changes, Date.now());
     }
   }
 
