@@ -312,6 +312,12 @@ async function main() {
         await page.goto(`${base}${url}`, { waitUntil: "commit" });
         await page.locator(selector).first().waitFor({ timeout: 120_000 });
         times.push(performance.now() - t0);
+        // The last load, once settled, as a picture of the page at this size.
+        if (i === PAGE_RUNS - 1) {
+          await sleep(3000);
+          const file = `bench-scale-${shape.name}-${what.toLowerCase().replace(/ /g, "-")}.png`;
+          await page.screenshot({ path: path.join(root, file) });
+        }
         await context.close();
       }
       row(
