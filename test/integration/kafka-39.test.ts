@@ -18,6 +18,7 @@ import type {
   ConsumerGroupDetail,
   ConsumerGroupSummary,
   ElectionReport,
+  ListPage,
   TopicDetail,
   TopicSummary,
 } from "@/lib/types";
@@ -213,7 +214,7 @@ describe("Quorum against a real Kafka 3.9 cluster", () => {
     );
     expect(detail.members.map((m) => m.memberId)).toEqual([...new Set(cli.map((r) => r["CONSUMER-ID"]))]);
 
-    const groups = (await call(groupsRoute.GET, ID, { method: "GET" })).body as ConsumerGroupSummary[];
+    const groups = ((await call(groupsRoute.GET, ID, { method: "GET" })).body as ListPage<ConsumerGroupSummary>).items;
     expect(groups.find((g) => g.groupId === "billing")).toMatchObject({
       type: "classic",
       state: "Stable",
@@ -273,7 +274,8 @@ describe("Quorum against a real Kafka 3.9 cluster", () => {
         assignments: [{ topic: "orders", partitions: [0, 1, 2, 3] }],
         targetAssignments: [{ topic: "orders", partitions: [0, 1, 2, 3] }],
       });
-      const groups = (await call(groupsRoute.GET, ID, { method: "GET" })).body as ConsumerGroupSummary[];
+      const groups = ((await call(groupsRoute.GET, ID, { method: "GET" })).body as ListPage<ConsumerGroupSummary>)
+        .items;
       expect(groups.map((g) => [g.groupId, g.type]).sort()).toEqual([
         ["billing", "classic"],
         ["shipping", "consumer"],
@@ -339,7 +341,7 @@ describe("Quorum against a real Kafka 3.9 cluster", () => {
       return list.split("\n").includes("elect") ? undefined : list;
     });
     service.invalidate();
-    const topics = (await call(topicsRoute.GET, ID, { method: "GET" })).body as TopicSummary[];
+    const topics = ((await call(topicsRoute.GET, ID, { method: "GET" })).body as ListPage<TopicSummary>).items;
     expect(topics.map((t) => t.name)).not.toContain("elect");
   });
 

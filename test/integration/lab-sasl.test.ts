@@ -12,7 +12,7 @@ import * as partitionsRoute from "@/app/api/clusters/[cluster]/topics/[topic]/pa
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
 import * as clustersRoute from "@/app/api/clusters/route";
 import * as testRoute from "@/app/api/clusters/test/route";
-import type { Broker, ClusterSummary, ConnectionTestResult, ElectionReport, TopicSummary } from "@/lib/types";
+import type { Broker, ClusterSummary, ConnectionTestResult, ElectionReport, ListPage, TopicSummary } from "@/lib/types";
 import type { ClusterConnection } from "@/server/clusters/connection";
 import { testConnection } from "@/server/clusters/connection-test";
 import { RuntimeClusterStore } from "@/server/clusters/runtime-store";
@@ -381,7 +381,9 @@ describe.skipIf(!hasKcat)("the lab's SASL_SSL listener", () => {
     const brokers = (await api(brokersRoute.GET, { cluster: secured }, { method: "GET" })).body as Broker[];
     expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...(sasl?.bootstrap ?? [])].sort());
     expect(brokers.every((b) => b.status === "up")).toBe(true);
-    const topics = (await api(topicsRoute.GET, { cluster: secured }, { method: "GET" })).body as TopicSummary[];
+    const topics = (
+      (await api(topicsRoute.GET, { cluster: secured }, { method: "GET" })).body as ListPage<TopicSummary>
+    ).items;
     expect(topics.find((t) => t.name === topic)).toMatchObject({ partitions: 1, messages: 3 });
 
     // Create a topic, add partitions, change a config: each seen by kcat / kafka-configs on PLAINTEXT.
