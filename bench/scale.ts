@@ -380,6 +380,10 @@ async function main() {
     const counts = new Map<number, number>();
     for (const l of leaders.values()) counts.set(l, (counts.get(l) ?? 0) + 1);
     const [victim = 0, led = 0] = [...counts].filter(([b]) => b >= 0).sort((a, b) => b[1] - a[1])[0] ?? [];
+    const victimAddress = (await api<{ id: number; host: string; port: number }[]>("/api/clusters/local/brokers"))
+      .filter((b) => b.id === victim)
+      .map((b) => `${b.host}:${b.port}`);
+    const others = bootstrap.filter((a) => !victimAddress.includes(a));
     const ledBefore = new Set([...leaders].filter(([, l]) => l === victim).map(([k]) => k));
     const events = new AbortController();
     const moved = new Set<string>();
@@ -407,7 +411,8 @@ async function main() {
     });
     let metaAt = 0;
     for (let i = 0; i < 600 && !metaAt; i++) {
-      const now = await kcatLeaders(bootstrap).catch(() => null);
+      // Asked of the other brokers: the stopping one answers from its own view until it exits.
+      const now = await kcatLeaders(others).catch(() => null);
       if (now && [...ledBefore].every((k) => now.get(k) !== victim)) metaAt = performance.now();
       else await sleep(100);
     }
