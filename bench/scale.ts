@@ -85,14 +85,14 @@ function nextServerPid(startPid: number): number | null {
   return null;
 }
 
-async function kafkaCli(mainClass: string, args: string[]): Promise<{ ms: number; lines: number }> {
+async function kafkaCli(mainClass: string, args: string[]): Promise<{ ms: number; lines: number; stdout: string }> {
   const t0 = performance.now();
   const { stdout } = await execFileAsync(
     "java",
     ["-Xmx512m", "-XX:+UseSerialGC", "-cp", `${kafkaLibs()}${path.sep}*`, mainClass, ...args],
     { timeout: 600_000, maxBuffer: 256 << 20 },
   );
-  return { ms: performance.now() - t0, lines: stdout.split("\n").filter((l) => l.trim()).length };
+  return { ms: performance.now() - t0, lines: stdout.split("\n").filter((l) => l.trim()).length, stdout };
 }
 
 /** `kcat -L -J`: who leads each partition, by an independent client. */
@@ -297,6 +297,24 @@ async function main() {
     row(
       "Kafka CLI kafka-topics --describe / kafka-consumer-groups --describe --all-groups",
       `${ms(topicsCli.ms)} (${topicsCli.lines.toLocaleString("en-US")} lines) / ${ms(groupsCli.ms)} (${groupsCli.lines.toLocaleString("en-US")} lines); CLI pair ÷ Quorum pair = ${((topicsCli.ms + groupsCli.ms) / quorumPair).toFixed(0)}×`,
+    );
+    // The bench's groups' lag, summed by the CLI and by Quorum's list (pages of 1,000): equal, or the table says not.
+    let cliLag = 0;
+    for (const line of groupsCli.stdout.split("\n")) {
+      const f = line.trim().split(/\s+/);
+      if (f[0]?.startsWith("scale-group-") && /^\d+$/.test(f[5] ?? "")) cliLag += Number(f[5]);
+    }
+    let quorumLag = 0;
+    for (let offset = 0; ; offset += 1000) {
+      const page = await api<{ items: { totalLag: number | null }[]; matched: number }>(
+        `/api/clusters/local/consumer-groups?q=scale-group-&limit=1000&offset=${offset}`,
+      );
+      for (const g of page.items) quorumLag += g.totalLag ?? 0;
+      if (offset + 1000 >= page.matched) break;
+    }
+    row(
+      "Lag of the bench's groups: kafka-consumer-groups / Quorum",
+      `${cliLag.toLocaleString("en-US")} / ${quorumLag.toLocaleString("en-US")} (${cliLag === quorumLag ? "equal" : "NOT equal"})`,
     );
     const t0k = performance.now();
     await kcatLeaders(bootstrap);
