@@ -21,14 +21,8 @@ import type { ReadModel } from "./read-model";
 /** Up to this many partitions the overview draws every partition (QUORUM_LEADERSHIP_MAP_MAX_PARTITIONS). */
 export const DEFAULT_LEADERSHIP_MAP_MAX_PARTITIONS = 200;
 
-interface Tally {
-  leaders: number;
-  replicas: number;
-  inSync: number;
-  outOfSync: number;
-  offline: number;
-  notPreferred: number;
-}
+/** One broker's counts while they are being added up: the answer's LeadershipCounts without the broker id. */
+type Tally = Omit<LeadershipCounts, "broker">;
 
 const emptyTally = (): Tally => ({ leaders: 0, replicas: 0, inSync: 0, outOfSync: 0, offline: 0, notPreferred: 0 });
 
