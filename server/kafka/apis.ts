@@ -98,12 +98,20 @@ function strict<A extends unknown[], R>(m: Module<A, R>): API<A, R> {
     m.createRequest,
     (correlationId, apiKey, apiVersion, reader) => {
       let answer: R;
+      // The library makes one Error per error code in an answer (13,000 of them in Metadata while a
+      // broker leading 13,000 partitions stops); the codes are what is read, not where in this
+      // parser they were found, so no stack is captured for them.
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
       try {
         answer = m.parseResponse(correlationId, apiKey, apiVersion, reader);
       } catch (err) {
+        Error.stackTraceLimit = stackTraceLimit;
         // An answer carrying Kafka error codes was read to its end first: it must end there too.
         check(reader);
         throw err;
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
       }
       check(reader);
       return answer;

@@ -46,6 +46,38 @@ function metadataResponse(): Buffer {
     .appendTaggedFields().buffer;
 }
 
+/** A Metadata v12 body of 200 topics × 10 partitions, all led by `leader`, each with `errorCode`. */
+function largeMetadataResponse(leader: number, errorCode = 0): Buffer {
+  const topics = Array.from({ length: 200 }, (_, i) => `t-${String(i).padStart(4, "0")}`);
+  return body()
+    .appendInt32(0)
+    .appendArray([1, 2], (w, id) =>
+      w
+        .appendInt32(id)
+        .appendString("127.0.0.1")
+        .appendInt32(9000 + id)
+        .appendString(null),
+    )
+    .appendString("cluster-y")
+    .appendInt32(1)
+    .appendArray(topics, (w, name) =>
+      w
+        .appendInt16(0)
+        .appendString(name)
+        .appendUUID("6b1d5a0e-7c55-4d3b-a9a4-3f1b2c3d4e5f")
+        .appendBoolean(false)
+        .appendArray(
+          Array.from({ length: 10 }, (_, p) => p),
+          (pw, p) => {
+            pw.appendInt16(errorCode).appendInt32(p).appendInt32(leader).appendInt32(3);
+            for (const ids of [[1, 2], [1, 2], []]) pw.appendArray(ids, (x, v) => x.appendInt32(v), true, false);
+          },
+        )
+        .appendInt32(-2147483648),
+    )
+    .appendTaggedFields().buffer;
+}
+
 const fakes: FakeBroker[] = [];
 const servers: net.Server[] = [];
 const pool = new KafkaPool({ tls: null, sasl: null });
@@ -83,6 +115,17 @@ describe("fetchMetadata", () => {
       { errorCode: 0, partition: 0, leader: 2, leaderEpoch: 7, replicas: [2, 1], isr: [2, 1], offlineReplicas: [] },
       { errorCode: 0, partition: 1, leader: -1, leaderEpoch: 4, replicas: [2, 1], isr: [], offlineReplicas: [2, 1] },
     ]);
+  });
+
+  it("reads an answer full of error codes, each time, and leaves stack traces on", async () => {
+    const limit = Error.stackTraceLimit;
+    const f = await fakeBroker(largeMetadataResponse(-1, 5)); // LEADER_NOT_AVAILABLE everywhere
+    const a = await fetchMetadata(pool, [f.address], 2000);
+    const b = await fetchMetadata(pool, [f.address], 2000);
+    expect(a.topics.flatMap((t) => t.partitions).every((p) => p.errorCode === 5 && p.leader === -1)).toBe(true);
+    expect(a.topics.flatMap((t) => t.partitions)).toHaveLength(2000);
+    expect(b.topics).toEqual(a.topics);
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 
   it("reuses one connection per broker: ApiVersions once, then one frame per request", async () => {
