@@ -38,7 +38,7 @@ import {
   type TopicLayout,
   topicLayout,
 } from "../kafka/message-requests";
-import type { ClusterMetadata } from "../kafka/metadata";
+import { type ClusterMetadata, fetchMetadata } from "../kafka/metadata";
 import { KafkaPool } from "../kafka/pool";
 import {
   type CommittedOffset,
@@ -70,6 +70,8 @@ export interface KafkaGateway {
     timeoutMs: number,
     onMetadata?: (md: ClusterMetadata) => void,
   ): Promise<ClusterSnapshot>;
+  /** One Metadata answer for every topic: who leads what, the ISRs, the live brokers. */
+  clusterMetadata(seeds: string[], timeoutMs: number): Promise<ClusterMetadata>;
   describeTopicConfigs(seeds: string[], topic: string, timeoutMs: number): Promise<RawConfigEntry[]>;
   createTopic(seeds: string[], topic: NewTopic): Promise<void>;
   createPartitions(seeds: string[], topic: string, count: number): Promise<void>;
@@ -167,6 +169,7 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
     });
   return {
     takeSnapshot: (seeds, timeoutMs, onMetadata) => explained(takeSnapshot(pool, seeds, timeoutMs, onMetadata)),
+    clusterMetadata: (seeds, timeoutMs) => explained(fetchMetadata(pool, seeds, timeoutMs)),
     describeTopicConfigs: (seeds, topic, timeoutMs) => explained(describeTopicConfigs(pool, seeds, topic, timeoutMs)),
     createTopic: (seeds, topic) => explained(createTopic(pool, seeds, topic)),
     createPartitions: (seeds, topic, count) => explained(createPartitions(pool, seeds, topic, count)),

@@ -67,6 +67,16 @@ export class ReadModel {
     return this.cache.snapshot(maxAgeMs);
   }
 
+  /** How old a snapshot may be and still answer a read (see SnapshotCache.readMaxAgeMs). */
+  get readMaxAgeMs(): number {
+    return this.cache.readMaxAgeMs;
+  }
+
+  /** One Metadata answer now, told to the `onMetadata` listeners (see SnapshotCache.metadata). */
+  metadata(): Promise<boolean> {
+    return this.cache.metadata();
+  }
+
   seeds(): string[] {
     return this.cache.seeds();
   }

@@ -127,6 +127,33 @@ export class SnapshotCache {
     };
   }
 
+  /**
+   * One Metadata answer now, outside any snapshot, told to every `onMetadata` listener: while a
+   * snapshot of a large cluster spends seconds on offsets and groups (longer while a broker that
+   * leads thousands of partitions stops), the monitor follows leadership at Metadata's pace.
+   * Resolves false when no broker answered.
+   */
+  async metadata(): Promise<boolean> {
+    let md: ClusterMetadata;
+    try {
+      md = await this.gateway.clusterMetadata(this.seeds(), KAFKA_TIMEOUT_MS);
+    } catch {
+      return false;
+    }
+    this.tellMetadata(md);
+    return true;
+  }
+
+  private tellMetadata(md: ClusterMetadata): void {
+    for (const listener of this.metadataListeners) {
+      try {
+        listener(md);
+      } catch (err) {
+        logger.warn({ cluster: this.id, err: String(err) }, "metadata listener failed");
+      }
+    }
+  }
+
   /** Forgets the cached snapshot, and the one in flight, so the next read sees the effect of an action. */
   invalidate(): void {
     this.cached = null;
@@ -142,15 +169,7 @@ export class SnapshotCache {
   }
 
   private async take(startedAt: number): Promise<ClusterSnapshot> {
-    const snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS, (md) => {
-      for (const listener of this.metadataListeners) {
-        try {
-          listener(md);
-        } catch (err) {
-          logger.warn({ cluster: this.id, err: String(err) }, "metadata listener failed");
-        }
-      }
-    });
+    const snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS, (md) => this.tellMetadata(md));
     const answered = snap.brokers[0];
     this.preferred = answered ? `${answered.host}:${answered.port}` : null;
     if (!this.cached || this.cached.startedAt <= startedAt) this.cached = { startedAt, snap };

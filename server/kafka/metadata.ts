@@ -43,6 +43,11 @@ export interface MetadataTopic {
 export interface ClusterMetadata {
   /** The broker that answered. */
   from: string;
+  /**
+   * When the request was sent (performance.now()): of two answers, the one asked later is the
+   * newer picture, whichever arrived first.
+   */
+  askedAt: number;
   clusterId: string | null;
   /** Live (registered, unfenced) brokers only: a stopped or fenced broker is absent. */
   brokers: MetadataBroker[];
@@ -89,6 +94,7 @@ export async function fetchMetadata(
   timeoutMs: number,
   topics: string[] | null = null,
 ): Promise<ClusterMetadata> {
+  const askedAt = performance.now();
   // allow_auto_topic_creation: never; no authorized operations
   const { answer, from } = await pool.sendToAny(bootstrap, METADATA, [topics, false, false], timeoutMs);
   const out: MetadataTopic[] = answer.topics.map((t) => ({
@@ -111,6 +117,7 @@ export async function fetchMetadata(
   out.sort((a, b) => compareCodeUnits(a.name, b.name));
   return {
     from,
+    askedAt,
     clusterId: answer.clusterId ?? null,
     brokers: answer.brokers
       .map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null }))

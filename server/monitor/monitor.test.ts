@@ -3,7 +3,7 @@ import type { ClusterEvent } from "@/lib/types";
 import { httpErrorOf } from "../errors";
 import type { ClusterMetadata } from "../kafka/metadata";
 import type { ClusterSnapshot } from "../kafka/snapshot";
-import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS, type Watched } from "./monitor";
+import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS, LOOK_PAUSE_FACTOR, type Watched } from "./monitor";
 
 const snapshot: ClusterSnapshot = {
   takenAt: 0,
@@ -226,6 +226,7 @@ describe("step: a stopped monitor driven look by look", () => {
         // The second snapshot: its Metadata answer names the new leader, then offsets take long.
         metadataListener?.({
           from: "b1:9092",
+          askedAt: performance.now(),
           clusterId: null,
           brokers: [],
           topics: [{ ...moved, errorCode: 0, partitions: moved.partitions.map((p) => ({ ...p, errorCode: 0 })) }],
@@ -254,6 +255,98 @@ describe("step: a stopped monitor driven look by look", () => {
     expect(metadataListener).toBeNull(); // stopping ends the early look
   });
 
+  it("follows leadership with Metadata alone while a slow look is held, and never steps back to an older answer", async () => {
+    let metadataListener: ((md: ClusterMetadata) => void) | null = null;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let looks = 0;
+    let leader = 1;
+    let epoch = 4;
+    const metadataOf = (askedAt: number, l: number, e: number): ClusterMetadata => {
+      const t = topicAt("id-1", l, e);
+      return {
+        from: "b1:9092",
+        askedAt,
+        clusterId: null,
+        brokers: [],
+        topics: [{ ...t, errorCode: 0, partitions: t.partitions.map((p) => ({ ...p, errorCode: 0 })) }],
+      };
+    };
+    let asked = 0;
+    const cluster: Watched = {
+      id: "lab",
+      brokerStatuses: () => [],
+      onMetadata: (listener) => {
+        metadataListener = listener;
+        return () => {
+          metadataListener = null;
+        };
+      },
+      metadata: async () => {
+        asked++;
+        metadataListener?.(metadataOf(performance.now(), leader, epoch));
+        return true;
+      },
+      snapshot: async () => {
+        looks++;
+        if (looks !== 2) return { ...snapshot, topics: [topicAt("id-1", leader, epoch)] };
+        // The second look's snapshot read its Metadata (leader 1) before the move, then holds.
+        const own = metadataOf(performance.now(), 1, 4);
+        metadataListener?.(own);
+        await held;
+        // A late copy of that same older answer arrives after the watch saw the move: no event.
+        metadataListener?.(own);
+        return { ...snapshot, topics: [topicAt("id-1", 1, 4)] };
+      },
+    };
+    const monitor = new ClusterMonitor(cluster, { ...fast, fastIntervalMs: 5, epoch: "w" });
+    const seen: ClusterEvent[] = [];
+    const off = monitor.subscribe((e) => seen.push(e));
+    try {
+      for (let i = 0; i < 100 && looks < 2; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(seen).toEqual([]);
+      // Leadership moves while the look is held: the watch's next Metadata answer tells it.
+      leader = 2;
+      epoch = 5;
+      for (let i = 0; i < 200 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(seen.map(({ id, ts, cluster, ...data }) => data)).toEqual([
+        { type: "leader-changed", topic: "orders", partition: 0, from: 1, to: 2, epoch: { from: 4, to: 5 } },
+      ]);
+      expect(looks).toBe(2); // the look that began before the move has not ended
+      expect(asked).toBeGreaterThan(0);
+      release();
+      await new Promise((r) => setTimeout(r, 50));
+      // Neither the late older answer nor the held look's snapshot (begun before the move) moves it back.
+      expect(seen).toHaveLength(1);
+    } finally {
+      off();
+      monitor.stop();
+      release();
+    }
+  });
+
+  it("asks no extra Metadata while looks are quick or nobody listens", async () => {
+    let asked = 0;
+    const cluster: Watched = {
+      id: "lab",
+      brokerStatuses: () => [],
+      metadata: async () => {
+        asked++;
+        return true;
+      },
+      snapshot: async () => snapshot,
+    };
+    const monitor = new ClusterMonitor(cluster, { ...fast, fastIntervalMs: 50, intervalMs: 50, epoch: "q" });
+    const off = monitor.subscribe(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    off();
+    monitor.stop();
+    expect(monitor.status().ticks).toBeGreaterThan(2);
+    expect(asked).toBe(0);
+  });
+
   it("refuses to step a running monitor: its own ticks would interleave", async () => {
     const monitor = new ClusterMonitor(scripted([[]]), { ...fast, epoch: "r" });
     monitor.start();
@@ -266,7 +359,7 @@ describe("step: a stopped monitor driven look by look", () => {
 });
 
 describe("pace", () => {
-  it("never looks again sooner than the last look took: a slow snapshot slows the monitor, not the machine", async () => {
+  it("pauses at least twice as long as the last look took: a slow snapshot slows the monitor, not the machine", async () => {
     const slow: Watched = {
       id: "big",
       snapshot: () => new Promise((resolve) => setTimeout(() => resolve(snapshot), 80)),
@@ -275,6 +368,22 @@ describe("pace", () => {
     const monitor = new ClusterMonitor(slow, { ...fast, epoch: "p" });
     expect(monitor.status().intervalMs).toBe(1); // no look yet: the configured pace
     await monitor.step();
-    expect(monitor.status().intervalMs).toBeGreaterThanOrEqual(80);
+    expect(monitor.status().intervalMs).toBeGreaterThanOrEqual(LOOK_PAUSE_FACTOR * 80);
+    expect(LOOK_PAUSE_FACTOR).toBe(2);
+  });
+
+  it("begins the next look in time to end before reads would find the last snapshot too old", async () => {
+    const slow: Watched = {
+      id: "big",
+      readMaxAgeMs: 1000,
+      snapshot: () => new Promise((resolve) => setTimeout(() => resolve(snapshot), 80)),
+      brokerStatuses: () => [],
+    };
+    // Nobody listens: the idle pace (5 s) alone would let every read wait for a snapshot.
+    const monitor = new ClusterMonitor(slow, { ...fast, idleIntervalMs: 5000, epoch: "f" });
+    await monitor.step();
+    const pause = monitor.status().intervalMs;
+    expect(pause).toBeLessThanOrEqual(1000 - 2 * 80);
+    expect(pause).toBeGreaterThanOrEqual(80); // but never looking more than half the time
   });
 });

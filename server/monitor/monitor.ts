@@ -14,6 +14,10 @@ export interface Watched {
   brokerStatuses(snap: ClusterSnapshot | null): Broker[];
   /** Each snapshot's Metadata answer as soon as it arrives, before the snapshot ends; returns the unsubscribe. */
   onMetadata?(listener: (md: ClusterMetadata) => void): () => void;
+  /** One Metadata answer now, outside any snapshot, told to the `onMetadata` listener; false when none came. */
+  metadata?(): Promise<boolean>;
+  /** How old a snapshot may be and still answer a read (QUORUM_READ_MAX_AGE_MS): older, a read waits for a new one. */
+  readonly readMaxAgeMs?: number;
 }
 
 export interface MonitorOptions {
@@ -39,6 +43,9 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   ringSize: 2000,
   maxStreams: 100,
 };
+
+/** The pause after a look is at least this many times the look's own duration. */
+export const LOOK_PAUSE_FACTOR = 2;
 
 export interface MonitorStatus {
   running: boolean;
@@ -77,6 +84,11 @@ export class ClusterMonitor {
   private offMetadata: (() => void) | null = null;
   /** How long the last look took (snapshot, diff and emitting). */
   private lastLookMs = 0;
+  /**
+   * When the Metadata answer the view's topics come from was asked (performance.now()): an answer
+   * asked earlier, arriving later, is an older picture and changes nothing.
+   */
+  private topicsAsOf = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly cluster: Watched,
@@ -196,9 +208,13 @@ export class ClusterMonitor {
 
   /**
    * The pause before the next look: the pace for now (idle, listened to, fast after a change), but
-   * never shorter than the last look took. On a cluster whose snapshot takes longer than the pace
-   * (tens of thousands of partitions on a small machine), the monitor then spends at most about
-   * half its time looking, and pages and API reads keep the other half.
+   * never shorter than twice the last look took. On a cluster whose snapshot takes longer than the
+   * pace (tens of thousands of partitions on a small machine), the monitor then spends at most
+   * about a third of its time looking, and pages and API reads keep the rest; leadership is still
+   * followed at Metadata's pace while something changes (see `watchLeadership`). Reads are
+   * answered from a snapshot begun at most `readMaxAgeMs` ago, else they wait for a new one: so
+   * the next look begins early enough to end (allowing it a quarter longer than the last) before
+   * the last one grows that old, unless that would mean looking more than half the time.
    */
   private currentInterval(): number {
     const pace =
@@ -207,7 +223,11 @@ export class ClusterMonitor {
         : Date.now() < this.fastUntil
           ? this.opts.fastIntervalMs
           : this.opts.intervalMs;
-    return Math.max(pace, Math.round(this.lastLookMs));
+    const look = this.lastLookMs;
+    const wanted = Math.max(pace, LOOK_PAUSE_FACTOR * look);
+    const fresh = this.cluster.readMaxAgeMs;
+    if (fresh === undefined) return Math.round(wanted);
+    return Math.round(Math.min(wanted, Math.max(fresh - 2.25 * look, look)));
   }
 
   /**
@@ -234,7 +254,8 @@ export class ClusterMonitor {
    * snapshot is made of, so the full look that follows finds them already told.
    */
   private early(md: ClusterMetadata): void {
-    if (!this.running || !this.view?.reachable) return;
+    if (!this.running || !this.view?.reachable || md.askedAt <= this.topicsAsOf) return;
+    this.topicsAsOf = md.askedAt;
     const next: MonitorView = {
       ...this.view,
       topics: new Map(md.topics.map((t) => [t.name, { id: t.topicId, partitions: t.partitions }])),
@@ -251,16 +272,47 @@ export class ClusterMonitor {
   private async look(): Promise<void> {
     this.ticks++;
     const began = performance.now();
+    const done = this.lookOnce(began);
+    // The leadership watch beside the look stops when the look settles.
+    void this.watchLeadership(done.catch(() => undefined));
     try {
-      await this.lookOnce();
+      await done;
     } finally {
       this.lastLookMs = performance.now() - began;
     }
   }
 
-  private async lookOnce(): Promise<void> {
+  /**
+   * While a look takes longer than the fast pace (a large cluster's offsets and groups, or a
+   * stopping broker's requests running into the timeout), and something is changing (the fast
+   * window after an action or a change), Metadata alone is asked again at the fast pace, never
+   * busier than a third of the time, and each answer goes through `early`: a leader that moved is told
+   * within about one Metadata round trip of Kafka showing it, not one whole snapshot later.
+   */
+  private async watchLeadership(lookDone: Promise<void>): Promise<void> {
+    const metadata = this.cluster.metadata?.bind(this.cluster);
+    if (!metadata) return;
+    let looking = true;
+    void lookDone.then(() => {
+      looking = false;
+    });
+    let pause = this.opts.fastIntervalMs;
+    for (;;) {
+      await Promise.race([lookDone, new Promise((resolve) => setTimeout(resolve, pause).unref())]);
+      if (!looking || !this.running || Date.now() >= this.fastUntil || this.listeners.size === 0) return;
+      const began = performance.now();
+      await metadata().catch(() => false);
+      pause = Math.max(this.opts.fastIntervalMs, 2 * (performance.now() - began));
+    }
+  }
+
+  private async lookOnce(began: number): Promise<void> {
     const snap = await this.cluster.snapshot(0);
     const next = this.toView(snap);
+    // A Metadata answer asked after this look began (the look's own, or the leadership watch's)
+    // is already in the view, and is at least as new as the snapshot's: its topics stand.
+    if (snap && this.view?.reachable && this.topicsAsOf >= began) next.topics = this.view.topics;
+    else this.topicsAsOf = began;
     if (this.view) {
       const changes = diffViews(this.view, next);
       if (changes.length > 0) {

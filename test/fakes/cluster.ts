@@ -8,6 +8,7 @@ import type { StopMode } from "@/server/embedded/node-process";
 import type { ElectionResult, NewTopic } from "@/server/kafka/admin-requests";
 import type { OffsetsByTopic } from "@/server/kafka/group-requests";
 import type { FetchAsk, Isolation, ProduceRecord, TopicLayout } from "@/server/kafka/message-requests";
+import type { ClusterMetadata } from "@/server/kafka/metadata";
 import { EARLIEST, type GroupMember, type GroupType, LATEST } from "@/server/kafka/requests";
 import type { ClusterSnapshot, SnapshotGroup, SnapshotPartition, SnapshotTopic } from "@/server/kafka/snapshot";
 import { FakeMessageLog } from "./message-log";
@@ -118,6 +119,34 @@ export class FakeGateway implements KafkaGateway {
       errors: [],
       complete: true,
       partial: { metadata: false, offsets: false, groups: false, quorum: false, elr: false },
+    };
+  }
+
+  /** The state's Metadata: leaders, ISRs and live brokers, as a Metadata answer would carry them. */
+  async clusterMetadata(): Promise<ClusterMetadata> {
+    const askedAt = performance.now();
+    this.calls.push({ op: "clusterMetadata", args: [] });
+    const state = structuredClone(this.state);
+    return {
+      from: "127.0.0.1:9001",
+      askedAt,
+      clusterId: "fake",
+      brokers: state.brokers.map((id) => ({ nodeId: id, host: "127.0.0.1", port: 9000 + id, rack: null })),
+      topics: state.topics.map((t) => ({
+        name: t.name,
+        topicId: t.topicId,
+        errorCode: 0,
+        internal: t.internal,
+        partitions: t.partitions.map((p) => ({
+          partition: p.partition,
+          errorCode: 0,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicas,
+          isr: p.isr,
+          offlineReplicas: p.offlineReplicas,
+        })),
+      })),
     };
   }
 
