@@ -30,6 +30,12 @@ describe("nodeProperties", () => {
     expect(five["broker.heartbeat.interval.ms"]).toBe("1000");
   });
 
+  it("lets a broker with many partitions to load take longer than Kafka's 60 s to register", () => {
+    const broker: NodeSpec = { id: 1, role: "broker", host: "127.0.0.1", port: 19092 };
+    const p = nodeProperties(broker, { controllers, brokerCount: 3, logDir: "/d", timings });
+    expect(Number(p["initial.broker.registration.timeout.ms"])).toBeGreaterThanOrEqual(300_000);
+  });
+
   it("adds a SASL_SSL listener with SCRAM-SHA-512 beside PLAINTEXT, inter-broker staying PLAINTEXT", () => {
     const broker: NodeSpec = { id: 2, role: "broker", host: "127.0.0.1", port: 29092 };
     const sasl = {

@@ -107,6 +107,11 @@ export function nodeProperties(
     "share.coordinator.state.topic.replication.factor": String(rf),
     "share.coordinator.state.topic.min.isr": String(minIsr),
     "group.initial.rebalance.delay.ms": "0",
+    // A broker restarting with tens of thousands of partitions on a small machine loads its logs and
+    // catches up with the metadata log in more than Kafka's 60 s, then exits as if the controller
+    // were gone (seen at 40,000 partitions on 2 cores). Quorum's start watchdog, which gives up after
+    // 120 s without progress, decides instead.
+    "initial.broker.registration.timeout.ms": "600000",
     // A follower that stops fetching leaves the ISR after 10 s (Kafka's default is 30 s).
     "replica.lag.time.max.ms": "10000",
     // Off by default so that, as in the seeds, a returning broker does not take its leaderships back
