@@ -67,4 +67,9 @@ export class BrokerStops {
   get size(): number {
     return this.stops.size;
   }
+
+  /** The brokers being stopped now. */
+  ids(): number[] {
+    return [...this.stops.keys()];
+  }
 }

@@ -46,7 +46,13 @@ export class ReadModel {
     readonly supervisor: NodeSupervisor | null,
     readonly gateway: KafkaGateway,
   ) {
-    this.cache = new SnapshotCache(id, () => this.bootstrap, gateway, supervisor);
+    this.cache = new SnapshotCache(
+      id,
+      () => this.bootstrap,
+      gateway,
+      supervisor,
+      () => this.stops.ids(),
+    );
     this.access = { origin: supervisor ? "embedded" : "env", readOnly: false };
   }
 

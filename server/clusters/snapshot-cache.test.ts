@@ -2,11 +2,30 @@ import { describe, expect, it } from "vitest";
 import { topicListQuerySchema } from "@/lib/schemas/lists";
 import { FakeGateway, fakeContext, partition, topic } from "@/test/fakes/cluster";
 
-import { READ_MAX_AGE_MS } from "./snapshot-cache";
+import { READ_MAX_AGE_MS, SnapshotCache } from "./snapshot-cache";
 
 const state = () => ({ brokers: [1, 2, 3], controller: 101, topics: [topic("orders", [partition(0, 1, [1, 2, 3])])] });
 
 describe("snapshot cache", () => {
+  it("asks a broker being stopped last: it answers from its own view until it exits", async () => {
+    const gateway = new FakeGateway(state());
+    const bootstrap = ["127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"];
+    let stopping: number[] = [];
+    const cache = new SnapshotCache(
+      "lab",
+      () => bootstrap,
+      gateway,
+      null,
+      () => stopping,
+    );
+    expect(cache.seeds()).toEqual(bootstrap);
+    await cache.snapshot(0); // learns the brokers' addresses
+    stopping = [1];
+    expect(cache.seeds()).toEqual(["127.0.0.1:9002", "127.0.0.1:9003", "127.0.0.1:9001"]);
+    stopping = [];
+    expect(cache.seeds()).toEqual(bootstrap);
+  });
+
   it("makes at most 2 snapshots for 100 concurrent reads of an unknown topic", async () => {
     const gateway = new FakeGateway(state());
     const ctx = fakeContext(gateway);

@@ -57,6 +57,8 @@ export class SnapshotCache {
     private readonly bootstrap: () => string[],
     private readonly gateway: KafkaGateway,
     private readonly supervisor: NodeSupervisor | null,
+    /** Brokers being stopped: asked last (see `seeds`). */
+    private readonly stopping: () => number[] = () => [],
   ) {}
 
   /** The latest snapshot taken, however old, or null. */
@@ -160,12 +162,24 @@ export class SnapshotCache {
     this.invalidatedAt = performance.now();
   }
 
-  /** The bootstrap servers, the one that answered last first. */
+  /**
+   * The bootstrap servers, the one that answered last first, and any broker being stopped last: in
+   * its controlled shutdown a broker goes on answering Metadata from its own view, where it still
+   * leads what it is handing over, until it exits (seconds at thousands of leaderships).
+   */
   seeds(): string[] {
     const all = this.bootstrap();
-    return this.preferred && all.includes(this.preferred)
-      ? [this.preferred, ...all.filter((a) => a !== this.preferred)]
-      : all;
+    const ordered =
+      this.preferred && all.includes(this.preferred)
+        ? [this.preferred, ...all.filter((a) => a !== this.preferred)]
+        : all;
+    const away = new Set<string>();
+    for (const id of this.stopping()) {
+      const b = this.known.get(id);
+      if (b) away.add(`${b.host}:${b.port}`);
+    }
+    if (away.size === 0) return ordered;
+    return [...ordered.filter((a) => !away.has(a)), ...ordered.filter((a) => away.has(a))];
   }
 
   private async take(startedAt: number): Promise<ClusterSnapshot> {
