@@ -304,6 +304,7 @@ describe("step: a stopped monitor driven look by look", () => {
     const monitor = new ClusterMonitor(cluster, { ...fast, fastIntervalMs: 5, epoch: "w" });
     const seen: ClusterEvent[] = [];
     const off = monitor.subscribe((e) => seen.push(e));
+    monitor.kick(); // an action (a broker stop): something is about to change
     try {
       for (let i = 0; i < 100 && looks < 2; i++) await new Promise((r) => setTimeout(r, 5));
       expect(seen).toEqual([]);
@@ -345,6 +346,32 @@ describe("step: a stopped monitor driven look by look", () => {
     monitor.stop();
     expect(monitor.status().ticks).toBeGreaterThan(2);
     expect(asked).toBe(0);
+  });
+
+  it("goes from the idle pace to the listened one when a page subscribes, without looking at once", async () => {
+    let looks = 0;
+    const cluster: Watched = {
+      id: "lab",
+      brokerStatuses: () => [],
+      snapshot: async () => {
+        looks++;
+        return snapshot;
+      },
+    };
+    const monitor = new ClusterMonitor(cluster, { ...fast, idleIntervalMs: 60_000, intervalMs: 150, epoch: "p" });
+    monitor.start();
+    try {
+      for (let i = 0; i < 50 && looks === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(looks).toBe(1); // the first look; the next one 60 s away while nobody listens
+      const off = monitor.subscribe(() => {});
+      await new Promise((r) => setTimeout(r, 40));
+      expect(looks).toBe(1); // not at once, and not at the fast pace
+      for (let i = 0; i < 100 && looks < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(looks).toBe(2); // at the listened pace
+      off();
+    } finally {
+      monitor.stop();
+    }
   });
 
   it("refuses to step a running monitor: its own ticks would interleave", async () => {

@@ -82,8 +82,13 @@ export class ClusterMonitor {
   private ticks = 0;
   /** Ends the early look at each snapshot's Metadata answer (see `early`). */
   private offMetadata: (() => void) | null = null;
-  /** How long the last look took (snapshot, diff and emitting). */
+  /** How long the last look took (snapshot, diff and emitting), and when it ended (performance.now()). */
   private lastLookMs = 0;
+  private lastLookEnd = 0;
+  /** When the look in progress (or the last one) began (performance.now()). */
+  private lookBegan = 0;
+  /** Whether the leadership watch (see `watchLeadership`) is running. */
+  private watching = false;
   /**
    * When the Metadata answer the view's topics come from was asked (performance.now()): an answer
    * asked earlier, arriving later, is an older picture and changes nothing.
@@ -129,6 +134,7 @@ export class ClusterMonitor {
   kick(): void {
     this.fastUntil = Date.now() + this.opts.fastWindowMs;
     if (!this.running) return;
+    this.watchLeadership();
     if (this.ticking) {
       this.again = true;
       return;
@@ -140,7 +146,10 @@ export class ClusterMonitor {
   subscribe(listener: (e: ClusterEvent) => void): () => void {
     this.listeners.add(listener);
     this.start();
-    if (this.listeners.size === 1) this.kick();
+    // The first listener (a page opening) changes the pace from idle to listened, no more: an
+    // immediate look and the fast window would put a whole snapshot, on a large cluster seconds of
+    // work, in the middle of that page's own loading.
+    if (this.listeners.size === 1) this.repace();
     return () => {
       this.listeners.delete(listener);
     };
@@ -264,6 +273,7 @@ export class ClusterMonitor {
     this.view = next;
     if (changes.length > 0) {
       this.fastUntil = Math.max(this.fastUntil, Date.now() + this.opts.fastWindowMs / 2);
+      this.watchLeadership();
       this.emit(changes, Date.now());
     }
   }
@@ -272,38 +282,52 @@ export class ClusterMonitor {
   private async look(): Promise<void> {
     this.ticks++;
     const began = performance.now();
-    const done = this.lookOnce(began);
-    // The leadership watch beside the look stops when the look settles.
-    void this.watchLeadership(done.catch(() => undefined));
+    this.lookBegan = began;
     try {
-      await done;
+      await this.lookOnce(began);
     } finally {
-      this.lastLookMs = performance.now() - began;
+      this.lastLookEnd = performance.now();
+      this.lastLookMs = this.lastLookEnd - began;
     }
   }
 
+  /** The next look, already scheduled, comes at the pace for now, counted from the end of the last. */
+  private repace(): void {
+    if (!this.running || this.ticking || !this.timer) return;
+    clearTimeout(this.timer);
+    const wait = Math.max(0, this.lastLookEnd + this.currentInterval() - performance.now());
+    this.timer = setTimeout(() => void this.tick(), wait);
+    this.timer.unref();
+  }
+
   /**
-   * While a look takes longer than the fast pace (a large cluster's offsets and groups, or a
-   * stopping broker's requests running into the timeout), and something is changing (the fast
-   * window after an action or a change), Metadata alone is asked again at the fast pace, never
-   * busier than a third of the time, and each answer goes through `early`: a leader that moved is told
-   * within about one Metadata round trip of Kafka showing it, not one whole snapshot later.
+   * While looks are slow (longer than the fast pace: a large cluster's offsets and groups, or a
+   * stopping broker's requests running into the timeout) and something is changing (the fast
+   * window after an action or a change), Metadata alone is asked at the fast pace, during looks and
+   * between them, never busier than a third of the time, and each answer goes through `early`: a
+   * leader that moved is told about one Metadata round trip after Kafka shows it, not one whole
+   * snapshot (and the pause after it) later.
    */
-  private async watchLeadership(lookDone: Promise<void>): Promise<void> {
+  private watchLeadership(): void {
     const metadata = this.cluster.metadata?.bind(this.cluster);
-    if (!metadata) return;
-    let looking = true;
-    void lookDone.then(() => {
-      looking = false;
+    if (!metadata || this.watching) return;
+    this.watching = true;
+    const slow = () =>
+      this.lastLookMs > this.opts.fastIntervalMs ||
+      (this.ticking && performance.now() - this.lookBegan > this.opts.fastIntervalMs);
+    void (async () => {
+      let pause = this.opts.fastIntervalMs;
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, pause).unref());
+        if (!this.running || Date.now() >= this.fastUntil || this.listeners.size === 0) return;
+        if (!slow()) continue;
+        const began = performance.now();
+        await metadata().catch(() => false);
+        pause = Math.max(this.opts.fastIntervalMs, 2 * (performance.now() - began));
+      }
+    })().finally(() => {
+      this.watching = false;
     });
-    let pause = this.opts.fastIntervalMs;
-    for (;;) {
-      await Promise.race([lookDone, new Promise((resolve) => setTimeout(resolve, pause).unref())]);
-      if (!looking || !this.running || Date.now() >= this.fastUntil || this.listeners.size === 0) return;
-      const began = performance.now();
-      await metadata().catch(() => false);
-      pause = Math.max(this.opts.fastIntervalMs, 2 * (performance.now() - began));
-    }
   }
 
   private async lookOnce(began: number): Promise<void> {
@@ -317,6 +341,7 @@ export class ClusterMonitor {
       const changes = diffViews(this.view, next);
       if (changes.length > 0) {
         this.fastUntil = Math.max(this.fastUntil, Date.now() + this.opts.fastWindowMs / 2);
+        this.watchLeadership();
         this.emit(changes, snap?.takenAt ?? Date.now());
       }
     }
