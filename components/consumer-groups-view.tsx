@@ -2,10 +2,11 @@
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
 import { useConsumerGroupListQuery } from "@/lib/hooks/api/consumer-groups";
+import { DEFAULT_GROUP_LIST } from "@/lib/hooks/api/list-defaults";
 import { rowsOf } from "@/lib/hooks/api/list-pages";
 import { SEARCH_DEBOUNCE_MS, useDebounced } from "@/lib/hooks/use-debounced";
 import type { GroupSortKey, SortDir } from "@/lib/schemas/lists";
-import type { ConsumerGroupSummary } from "@/lib/types";
+import type { ConsumerGroupSummary, ListPage } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
@@ -16,12 +17,24 @@ import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 
 const ROW_HEIGHT = 41;
 
-export function ConsumerGroupsView({ cluster }: { cluster: string }) {
-  const [search, setSearch] = useState("");
-  const [sort, setSort] = useState<{ key: GroupSortKey; dir: SortDir }>({ key: "groupId", dir: "asc" });
+export function ConsumerGroupsView({
+  cluster,
+  initial,
+}: {
+  cluster: string;
+  initial?: ListPage<ConsumerGroupSummary> | null;
+}) {
+  const [search, setSearch] = useState(DEFAULT_GROUP_LIST.q);
+  const [sort, setSort] = useState<{ key: GroupSortKey; dir: SortDir }>({
+    key: DEFAULT_GROUP_LIST.sort,
+    dir: DEFAULT_GROUP_LIST.dir,
+  });
   const q = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
   const params = { q, sort: sort.key, dir: sort.dir };
-  const groups = useConsumerGroupListQuery(cluster, params);
+  // The page's first rows came with the HTML for the list as it first shows; any other params ask.
+  const isDefault =
+    q === DEFAULT_GROUP_LIST.q && sort.key === DEFAULT_GROUP_LIST.sort && sort.dir === DEFAULT_GROUP_LIST.dir;
+  const groups = useConsumerGroupListQuery(cluster, params, isDefault ? initial : null);
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   const rows = useMemo(() => rowsOf(groups.data?.pages, (g) => g.groupId), [groups.data]);
   const first = groups.data?.pages[0];

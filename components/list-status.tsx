@@ -32,6 +32,8 @@ export function ListStatus({
       <span
         className="text-slate-400"
         data-testid={`${testId}-age`}
+        // Rendered on the server first (the topics page): the browser's clock and locale may word it otherwise.
+        suppressHydrationWarning
         title={`Snapshot taken ${new Date(snapshot.takenAt).toLocaleTimeString()}`}
       >
         as of {ageText(snapshot.ageMs)}

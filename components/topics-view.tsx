@@ -2,11 +2,12 @@
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
+import { DEFAULT_TOPIC_LIST } from "@/lib/hooks/api/list-defaults";
 import { rowsOf } from "@/lib/hooks/api/list-pages";
 import { useTopicListQuery } from "@/lib/hooks/api/topics";
 import { SEARCH_DEBOUNCE_MS, useDebounced } from "@/lib/hooks/use-debounced";
 import type { SortDir, TopicSortKey } from "@/lib/schemas/lists";
-import type { TopicSummary } from "@/lib/types";
+import type { ListPage, TopicSummary } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatNumber } from "./format";
 import { ListStatus } from "./list-status";
@@ -15,14 +16,23 @@ import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 const ROW_HEIGHT = 41;
 /** Typing pauses this long before the server is asked. */
 
-export function TopicsView({ cluster }: { cluster: string }) {
+export function TopicsView({ cluster, initial }: { cluster: string; initial?: ListPage<TopicSummary> | null }) {
   const { readOnly, reason } = useReadOnly(cluster);
-  const [search, setSearch] = useState("");
-  const [showInternal, setShowInternal] = useState(false);
-  const [sort, setSort] = useState<{ key: TopicSortKey; dir: SortDir }>({ key: "name", dir: "asc" });
+  const [search, setSearch] = useState(DEFAULT_TOPIC_LIST.q);
+  const [showInternal, setShowInternal] = useState(DEFAULT_TOPIC_LIST.internal);
+  const [sort, setSort] = useState<{ key: TopicSortKey; dir: SortDir }>({
+    key: DEFAULT_TOPIC_LIST.sort,
+    dir: DEFAULT_TOPIC_LIST.dir,
+  });
   const q = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
   const params = { q, sort: sort.key, dir: sort.dir, internal: showInternal };
-  const topics = useTopicListQuery(cluster, params);
+  // The page's first rows came with the HTML for the list as it first shows; any other params ask.
+  const isDefault =
+    q === DEFAULT_TOPIC_LIST.q &&
+    sort.key === DEFAULT_TOPIC_LIST.sort &&
+    sort.dir === DEFAULT_TOPIC_LIST.dir &&
+    showInternal === DEFAULT_TOPIC_LIST.internal;
+  const topics = useTopicListQuery(cluster, params, isDefault ? initial : null);
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   const rows = useMemo(() => rowsOf(topics.data?.pages, (t) => t.name), [topics.data]);
   const first = topics.data?.pages[0];

@@ -61,6 +61,9 @@ export function VirtualTable<T>({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
+    // Before the table is measured (and when rendered on the server): a 1280×800 window's table
+    // (70vh), so the first rows are in the HTML and hydrate as they are.
+    initialRect: { width: 1200, height: 560 },
   });
   useEffect(() => {
     if (resetKey !== undefined) scrollRef.current?.scrollTo({ top: 0 });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { labKafka, uniqueName } from "./fixtures/kafka";
-import { OverviewPage } from "./pages/overview-page";
+import { baseURL, OverviewPage } from "./pages/overview-page";
 
 const topic = uniqueName("e2e-orders");
 const group = uniqueName("e2e-billing");
@@ -92,6 +92,46 @@ test("overview → topics → topic → partitions and configs", async ({ page }
   await expect(page).toHaveURL(/tab=configs/);
   await expect(page.getByTestId("config-retention.ms")).toContainText("604800000");
   await expect(page.getByTestId("config-cleanup.policy")).toContainText("delete");
+});
+
+test("the topic and group lists arrive with their first rows in the page's HTML, before any script runs", async ({
+  request,
+  page,
+}) => {
+  // A read first: the shared snapshot is then fresh, as the monitor keeps it while a page listens.
+  const topics = (await (await request.get(`${baseURL()}/api/clusters/local/topics`)).json()) as {
+    items: { name: string }[];
+  };
+  const firstTopic = topics.items[0]?.name;
+  expect(firstTopic).toBeTruthy();
+  const topicsHtml = await (await request.get(`${baseURL()}/clusters/local/topics`)).text();
+  expect(topicsHtml).toContain(`data-testid="topic-link-${firstTopic}"`);
+  expect(topicsHtml).not.toContain("Loading topics…");
+
+  const groups = (await (await request.get(`${baseURL()}/api/clusters/local/consumer-groups`)).json()) as {
+    items: { groupId: string }[];
+  };
+  const firstGroup = groups.items[0]?.groupId;
+  expect(firstGroup).toBeTruthy();
+  const groupsHtml = await (await request.get(`${baseURL()}/clusters/local/consumer-groups`)).text();
+  expect(groupsHtml).toContain(`data-testid="group-row-${firstGroup}"`);
+
+  // In the browser the server's rows hydrate as they are: no mismatch for React to repair.
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  const pages: [string, string][] = [
+    ["/clusters/local/topics", `topic-link-${firstTopic}`],
+    ["/clusters/local/consumer-groups", `group-row-${firstGroup}`],
+  ];
+  for (const [path, testId] of pages) {
+    await page.goto(`${baseURL()}${path}`);
+    await expect(page.getByTestId(testId)).toBeVisible();
+    await page.waitForLoadState("networkidle");
+  }
+  expect(errors.filter((e) => /hydrat|did not match|server rendered/i.test(e))).toEqual([]);
 });
 
 test("a group page shows lag per partition: log-end minus committed", async ({ page }, testInfo) => {

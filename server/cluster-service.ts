@@ -90,6 +90,7 @@ export class ClusterService implements ClusterContext {
   overview = (): Promise<ClusterOverview> => this.read.overview();
   topics = (): Promise<TopicSummary[]> => this.read.topics();
   topicPage = (query: TopicListQuery): Promise<ListPage<TopicSummary>> => this.read.topicPage(query);
+  topicPageIfFresh = (query: TopicListQuery): ListPage<TopicSummary> | null => this.read.topicPageIfFresh(query);
   partitions = (includeInternal = false): Promise<(PartitionInfo & { topic: string })[]> =>
     this.read.partitions(includeInternal);
   topic = (name: string): Promise<TopicDetail> => this.read.topic(name);
@@ -97,6 +98,8 @@ export class ClusterService implements ClusterContext {
   consumerGroups = (): Promise<ConsumerGroupSummary[]> => this.read.consumerGroups();
   consumerGroupPage = (query: GroupListQuery): Promise<ListPage<ConsumerGroupSummary>> =>
     this.read.consumerGroupPage(query);
+  consumerGroupPageIfFresh = (query: GroupListQuery): ListPage<ConsumerGroupSummary> | null =>
+    this.read.consumerGroupPageIfFresh(query);
   consumerGroup = (groupId: string): Promise<ConsumerGroupDetail> => this.read.consumerGroup(groupId);
   awaitMetadata = (what: string, done: (s: ClusterSnapshot) => boolean, timeoutMs?: number): Promise<boolean> =>
     this.read.awaitMetadata(what, done, timeoutMs);

@@ -195,6 +195,12 @@ export class ReadModel {
     return topicPage(await this.requireSnapshot(), query);
   }
 
+  /** The same page, only if the snapshot a read would use is at hand now; null rather than wait for one. */
+  topicPageIfFresh(query: TopicListQuery): ListPage<TopicSummary> | null {
+    const snap = this.cache.current;
+    return snap ? topicPage(snap, query) : null;
+  }
+
   /** Every partition of every (non-internal, unless asked) topic: the leadership map's rows. */
   async partitions(includeInternal = false): Promise<(PartitionInfo & { topic: string })[]> {
     const snap = await this.requireSnapshot();
@@ -225,6 +231,12 @@ export class ReadModel {
   /** One page of the consumer-group list: searched, sorted and cut on the server. */
   async consumerGroupPage(query: GroupListQuery): Promise<ListPage<ConsumerGroupSummary>> {
     return groupPage(await this.requireSnapshot(), query);
+  }
+
+  /** The same page, only if the snapshot a read would use is at hand now; null rather than wait for one. */
+  consumerGroupPageIfFresh(query: GroupListQuery): ListPage<ConsumerGroupSummary> | null {
+    const snap = this.cache.current;
+    return snap ? groupPage(snap, query) : null;
   }
 
   async consumerGroup(groupId: string): Promise<ConsumerGroupDetail> {

@@ -7,6 +7,21 @@ import { READ_MAX_AGE_MS, SnapshotCache } from "./snapshot-cache";
 const state = () => ({ brokers: [1, 2, 3], controller: 101, topics: [topic("orders", [partition(0, 1, [1, 2, 3])])] });
 
 describe("snapshot cache", () => {
+  it("offers the snapshot a read would use now, without waiting: none before the first, none once too old", async () => {
+    const gateway = new FakeGateway(state());
+    const cache = new SnapshotCache("lab", () => ["127.0.0.1:9001"], gateway, null);
+    expect(cache.current).toBeNull();
+    const snap = await cache.snapshot(0);
+    expect(cache.current).toBe(snap);
+    cache.readMaxAgeMs = 0; // every snapshot is now too old to answer a read
+    expect(cache.current).toBeNull();
+    cache.readMaxAgeMs = READ_MAX_AGE_MS;
+    expect(cache.current).toBe(snap);
+    cache.invalidate();
+    expect(cache.current).toBeNull();
+    expect(gateway.takes).toBe(1); // it never takes one itself
+  });
+
   it("asks a broker being stopped last: it answers from its own view until it exits", async () => {
     const gateway = new FakeGateway(state());
     const bootstrap = ["127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"];

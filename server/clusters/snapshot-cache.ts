@@ -66,6 +66,12 @@ export class SnapshotCache {
     return this.cached?.snap ?? null;
   }
 
+  /** The latest snapshot if a read may be answered from it now (begun within `readMaxAgeMs`), else null: never waits. */
+  get current(): ClusterSnapshot | null {
+    const notBefore = Math.max(performance.now() - this.readMaxAgeMs, this.invalidatedAt);
+    return this.cached && this.cached.startedAt > notBefore ? this.cached.snap : null;
+  }
+
   /**
    * A snapshot begun no more than `maxAgeMs` before this call, or null when no broker answers within
    * the timeout; `snapshot(0)` always reflects the cluster after the call began. Concurrent callers

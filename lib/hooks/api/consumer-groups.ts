@@ -22,9 +22,15 @@ export interface GroupListParams {
 }
 
 /** The consumer-group list, page by page from the server, previous rows kept while the next search arrives. */
-export function useConsumerGroupListQuery(cluster: string, params: GroupListParams) {
+export function useConsumerGroupListQuery(
+  cluster: string,
+  params: GroupListParams,
+  /** The first page of these very params, rendered with the page (see the consumer groups page). */
+  initial?: ListPage<ConsumerGroupSummary> | null,
+) {
   return useInfiniteQuery({
     queryKey: [...groupKeys.list(cluster), params] as const,
+    initialData: initial ? { pages: [initial], pageParams: [0] } : undefined,
     queryFn: ({ pageParam }) =>
       apiFetch<ListPage<ConsumerGroupSummary>>(
         `${base(cluster)}${listSearch({ ...params, offset: pageParam, limit: LIST_PAGE_SIZE })}`,

@@ -36,9 +36,15 @@ export interface TopicListParams {
  * for as the table scrolls near the end. While a new search or sort is on its way, the previous
  * rows stay on screen.
  */
-export function useTopicListQuery(cluster: string, params: TopicListParams) {
+export function useTopicListQuery(
+  cluster: string,
+  params: TopicListParams,
+  /** The first page of these very params, rendered with the page (see the topics page). */
+  initial?: ListPage<TopicSummary> | null,
+) {
   return useInfiniteQuery({
     queryKey: [...topicKeys.list(cluster), params] as const,
+    initialData: initial ? { pages: [initial], pageParams: [0] } : undefined,
     queryFn: ({ pageParam }) =>
       apiFetch<ListPage<TopicSummary>>(
         `${base(cluster)}${listSearch({ ...params, offset: pageParam, limit: LIST_PAGE_SIZE })}`,

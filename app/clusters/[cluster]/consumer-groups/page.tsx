@@ -1,6 +1,29 @@
 import { ConsumerGroupsView } from "@/components/consumer-groups-view";
+import { DEFAULT_GROUP_LIST } from "@/lib/hooks/api/list-defaults";
+import { LIST_PAGE_SIZE } from "@/lib/hooks/api/list-pages";
+import { groupListQuerySchema } from "@/lib/schemas/lists";
+import type { ConsumerGroupSummary, ListPage } from "@/lib/types";
+import { withLagStatuses } from "@/server/history/group-page-statuses";
+import { getCluster, getQuorum } from "@/server/quorum";
+
+/**
+ * The list's first page (with lag statuses), rendered with the page when the cluster's shared
+ * snapshot is fresh enough to answer a read now (no Kafka request, no wait); otherwise the page asks as usual.
+ */
+function firstPage(id: string): ListPage<ConsumerGroupSummary> | null {
+  try {
+    const { q, sort, dir } = DEFAULT_GROUP_LIST;
+    const query = groupListQuerySchema.parse({ q, sort, dir, offset: "0", limit: String(LIST_PAGE_SIZE) });
+    const cluster = getCluster(id);
+    const page = cluster.consumerGroupPageIfFresh(query);
+    return page && withLagStatuses(page, cluster.id, getQuorum().history?.store ?? null);
+  } catch {
+    return null;
+  }
+}
 
 export default async function ConsumerGroupsPage({ params }: { params: Promise<{ cluster: string }> }) {
   const { cluster } = await params;
-  return <ConsumerGroupsView cluster={decodeURIComponent(cluster)} />;
+  const id = decodeURIComponent(cluster);
+  return <ConsumerGroupsView cluster={id} initial={firstPage(id)} />;
 }

@@ -1,6 +1,34 @@
 import { TopicsView } from "@/components/topics-view";
+import { DEFAULT_TOPIC_LIST } from "@/lib/hooks/api/list-defaults";
+import { LIST_PAGE_SIZE } from "@/lib/hooks/api/list-pages";
+import { topicListQuerySchema } from "@/lib/schemas/lists";
+import type { ListPage, TopicSummary } from "@/lib/types";
+import { getCluster } from "@/server/quorum";
+
+/**
+ * The list's first page, rendered with the page when the cluster's shared snapshot is fresh enough
+ * to answer a read now (no Kafka request, no wait): the first rows arrive with the HTML instead of
+ * after the scripts have loaded and asked. Otherwise (an unknown cluster, none yet) the page asks as usual.
+ */
+function firstPage(id: string): ListPage<TopicSummary> | null {
+  try {
+    const { q, sort, dir, internal } = DEFAULT_TOPIC_LIST;
+    const query = topicListQuerySchema.parse({
+      q,
+      sort,
+      dir,
+      internal: String(internal),
+      offset: "0",
+      limit: String(LIST_PAGE_SIZE),
+    });
+    return getCluster(id).topicPageIfFresh(query);
+  } catch {
+    return null;
+  }
+}
 
 export default async function TopicsPage({ params }: { params: Promise<{ cluster: string }> }) {
   const { cluster } = await params;
-  return <TopicsView cluster={decodeURIComponent(cluster)} />;
+  const id = decodeURIComponent(cluster);
+  return <TopicsView cluster={id} initial={firstPage(id)} />;
 }
