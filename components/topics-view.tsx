@@ -14,7 +14,6 @@ import { ListStatus } from "./list-status";
 import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 
 const ROW_HEIGHT = 41;
-/** Typing pauses this long before the server is asked. */
 
 export function TopicsView({ cluster, initial }: { cluster: string; initial?: ListPage<TopicSummary> | null }) {
   const { readOnly, reason } = useReadOnly(cluster);
