@@ -187,6 +187,34 @@ describe("step: a stopped monitor driven look by look", () => {
     };
   };
 
+  /** A Metadata answer asked at `askedAt` in which orders-0 is led by `leader` at `epoch`. */
+  const metadataOf = (askedAt: number, leader: number, epoch: number): ClusterMetadata => {
+    const t = topicAt("id-1", leader, epoch);
+    return {
+      from: "b1:9092",
+      askedAt,
+      clusterId: null,
+      brokers: [],
+      topics: [{ ...t, errorCode: 0, partitions: t.partitions.map((p) => ({ ...p, errorCode: 0 })) }],
+    };
+  };
+
+  /** A snapshot that holds until the test releases it, and where the monitor's Metadata listener is kept. */
+  const holding = () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const listener: { current: ((md: ClusterMetadata) => void) | null } = { current: null };
+    const onMetadata = (l: (md: ClusterMetadata) => void) => {
+      listener.current = l;
+      return () => {
+        listener.current = null;
+      };
+    };
+    return { held, release: () => release(), listener, onMetadata };
+  };
+
   it("carries topic ids and leader epochs from the snapshot into its events", async () => {
     const monitor = new ClusterMonitor(
       scripted([[topicAt("id-1", 1, 4)], [topicAt("id-1", 1, 6)], [topicAt("id-2", 2, 0)]]),
@@ -205,34 +233,18 @@ describe("step: a stopped monitor driven look by look", () => {
   });
 
   it("tells a leader change from the Metadata answer, before the snapshot has read offsets and groups", async () => {
-    let metadataListener: ((md: ClusterMetadata) => void) | null = null;
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release, listener, onMetadata } = holding();
     let looks = 0;
-    const moved = topicAt("id-1", 2, 5);
     const cluster: Watched = {
       id: "lab",
       brokerStatuses: () => [],
-      onMetadata: (listener) => {
-        metadataListener = listener;
-        return () => {
-          metadataListener = null;
-        };
-      },
+      onMetadata,
       snapshot: async () => {
         if (looks++ === 0) return { ...snapshot, topics: [topicAt("id-1", 1, 4)] };
         // The second snapshot: its Metadata answer names the new leader, then offsets take long.
-        metadataListener?.({
-          from: "b1:9092",
-          askedAt: performance.now(),
-          clusterId: null,
-          brokers: [],
-          topics: [{ ...moved, errorCode: 0, partitions: moved.partitions.map((p) => ({ ...p, errorCode: 0 })) }],
-        });
+        listener.current?.(metadataOf(performance.now(), 2, 5));
         await held;
-        return { ...snapshot, topics: [moved] };
+        return { ...snapshot, topics: [topicAt("id-1", 2, 5)] };
       },
     };
     const monitor = new ClusterMonitor(cluster, { ...fast, epoch: "m" });
@@ -252,41 +264,22 @@ describe("step: a stopped monitor driven look by look", () => {
       monitor.stop();
       release();
     }
-    expect(metadataListener).toBeNull(); // stopping ends the early look
+    expect(listener.current).toBeNull(); // stopping ends the early look
   });
 
   it("follows leadership with Metadata alone while a slow look is held, and never steps back to an older answer", async () => {
-    let metadataListener: ((md: ClusterMetadata) => void) | null = null;
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release, listener, onMetadata } = holding();
     let looks = 0;
     let leader = 1;
     let epoch = 4;
-    const metadataOf = (askedAt: number, l: number, e: number): ClusterMetadata => {
-      const t = topicAt("id-1", l, e);
-      return {
-        from: "b1:9092",
-        askedAt,
-        clusterId: null,
-        brokers: [],
-        topics: [{ ...t, errorCode: 0, partitions: t.partitions.map((p) => ({ ...p, errorCode: 0 })) }],
-      };
-    };
     let asked = 0;
     const cluster: Watched = {
       id: "lab",
       brokerStatuses: () => [],
-      onMetadata: (listener) => {
-        metadataListener = listener;
-        return () => {
-          metadataListener = null;
-        };
-      },
+      onMetadata,
       metadata: async () => {
         asked++;
-        metadataListener?.(metadataOf(performance.now(), leader, epoch));
+        listener.current?.(metadataOf(performance.now(), leader, epoch));
         return true;
       },
       snapshot: async () => {
@@ -294,10 +287,10 @@ describe("step: a stopped monitor driven look by look", () => {
         if (looks !== 2) return { ...snapshot, topics: [topicAt("id-1", leader, epoch)] };
         // The second look's snapshot read its Metadata (leader 1) before the move, then holds.
         const own = metadataOf(performance.now(), 1, 4);
-        metadataListener?.(own);
+        listener.current?.(own);
         await held;
         // A late copy of that same older answer arrives after the watch saw the move: no event.
-        metadataListener?.(own);
+        listener.current?.(own);
         return { ...snapshot, topics: [topicAt("id-1", 1, 4)] };
       },
     };
