@@ -351,7 +351,7 @@ describe("step: a stopped monitor driven look by look", () => {
         return snapshot;
       },
     };
-    const monitor = new ClusterMonitor(cluster, { ...fast, idleIntervalMs: 60_000, intervalMs: 150, epoch: "p" });
+    const monitor = new ClusterMonitor(cluster, { ...fast, idleIntervalMs: 60_000, intervalMs: 400, epoch: "p" });
     monitor.start();
     try {
       for (let i = 0; i < 50 && looks === 0; i++) await new Promise((r) => setTimeout(r, 5));
@@ -359,7 +359,7 @@ describe("step: a stopped monitor driven look by look", () => {
       const off = monitor.subscribe(() => {});
       await new Promise((r) => setTimeout(r, 40));
       expect(looks).toBe(1); // not at once, and not at the fast pace
-      for (let i = 0; i < 100 && looks < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 300 && looks < 2; i++) await new Promise((r) => setTimeout(r, 10));
       expect(looks).toBe(2); // at the listened pace
       off();
     } finally {
