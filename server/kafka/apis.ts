@@ -78,6 +78,21 @@ function skipTaggedFields(reader: Reader): void {
 const FIRST_FLEXIBLE: Record<number, number> = { 2: 6 }; // ListOffsets v6 (Kafka 2.8)
 
 /**
+ * Runs `read` capturing no stack for the errors made meanwhile. The library makes one Error per
+ * error code in an answer (13,000 of them in Metadata while a broker leading 13,000 partitions
+ * stops); the codes are what is read, not where in the parser they were found.
+ */
+function withoutStacks<T>(read: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return read();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * The module's API with a stricter parser: an answer longer or shorter than its version's fields
  * is not what was asked (the library ignores bytes left over, and leaves a flexible answer's
  * closing tagged-field section unread), so it fails like any malformed answer. Headers are
@@ -98,20 +113,12 @@ function strict<A extends unknown[], R>(m: Module<A, R>): API<A, R> {
     m.createRequest,
     (correlationId, apiKey, apiVersion, reader) => {
       let answer: R;
-      // The library makes one Error per error code in an answer (13,000 of them in Metadata while a
-      // broker leading 13,000 partitions stops); the codes are what is read, not where in this
-      // parser they were found, so no stack is captured for them.
-      const stackTraceLimit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 0;
       try {
-        answer = m.parseResponse(correlationId, apiKey, apiVersion, reader);
+        answer = withoutStacks(() => m.parseResponse(correlationId, apiKey, apiVersion, reader));
       } catch (err) {
-        Error.stackTraceLimit = stackTraceLimit;
         // An answer carrying Kafka error codes was read to its end first: it must end there too.
         check(reader);
         throw err;
-      } finally {
-        Error.stackTraceLimit = stackTraceLimit;
       }
       check(reader);
       return answer;
