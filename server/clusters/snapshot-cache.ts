@@ -68,7 +68,20 @@ export class SnapshotCache {
 
   /** The latest snapshot if a read may be answered from it now (begun within `readMaxAgeMs`), else null: never waits. */
   get current(): ClusterSnapshot | null {
-    const notBefore = Math.max(performance.now() - this.readMaxAgeMs, this.invalidatedAt);
+    return this.cachedAfter(this.notBefore(this.readMaxAgeMs));
+  }
+
+  /**
+   * When a snapshot must have begun, strictly after, to serve a caller asking for one at most
+   * `maxAgeMs` old: with 0, only one begun after the call was made; never one begun before the
+   * last invalidation.
+   */
+  private notBefore(maxAgeMs: number): number {
+    return Math.max(performance.now() - maxAgeMs, this.invalidatedAt);
+  }
+
+  /** The cached snapshot if it began after `notBefore`. */
+  private cachedAfter(notBefore: number): ClusterSnapshot | null {
     return this.cached && this.cached.startedAt > notBefore ? this.cached.snap : null;
   }
 
@@ -80,9 +93,9 @@ export class SnapshotCache {
    * concurrent callers cost at most two snapshots' worth of Kafka requests.
    */
   async snapshot(maxAgeMs = this.readMaxAgeMs): Promise<ClusterSnapshot | null> {
-    // Begun strictly after this: with maxAgeMs 0, only a snapshot begun after the call was made.
-    const notBefore = Math.max(performance.now() - maxAgeMs, this.invalidatedAt);
-    if (this.cached && this.cached.startedAt > notBefore) return this.cached.snap;
+    const notBefore = this.notBefore(maxAgeMs);
+    const cached = this.cachedAfter(notBefore);
+    if (cached) return cached;
     if (this.supervisor && brokersUpNow(this.supervisor).size === 0) {
       this.lastError = { at: Date.now(), message: "no broker of the embedded cluster is up" };
       return null;
