@@ -1,7 +1,6 @@
 import { ConsumerGroupsView } from "@/components/consumer-groups-view";
 import { DEFAULT_GROUP_LIST } from "@/lib/hooks/api/list-defaults";
 import { LIST_PAGE_SIZE } from "@/lib/hooks/api/list-pages";
-import { groupListQuerySchema } from "@/lib/schemas/lists";
 import type { ConsumerGroupSummary, ListPage } from "@/lib/types";
 import { withLagStatuses } from "@/server/history/group-page-statuses";
 import { getCluster, getQuorum } from "@/server/quorum";
@@ -12,10 +11,8 @@ import { getCluster, getQuorum } from "@/server/quorum";
  */
 function firstPage(id: string): ListPage<ConsumerGroupSummary> | null {
   try {
-    const { q, sort, dir } = DEFAULT_GROUP_LIST;
-    const query = groupListQuerySchema.parse({ q, sort, dir, offset: "0", limit: String(LIST_PAGE_SIZE) });
     const cluster = getCluster(id);
-    const page = cluster.consumerGroupPageIfFresh(query);
+    const page = cluster.consumerGroupPageIfFresh({ ...DEFAULT_GROUP_LIST, offset: 0, limit: LIST_PAGE_SIZE });
     return page && withLagStatuses(page, cluster.id, getQuorum().history?.store ?? null);
   } catch {
     return null;

@@ -1,7 +1,6 @@
 import { TopicsView } from "@/components/topics-view";
 import { DEFAULT_TOPIC_LIST } from "@/lib/hooks/api/list-defaults";
 import { LIST_PAGE_SIZE } from "@/lib/hooks/api/list-pages";
-import { topicListQuerySchema } from "@/lib/schemas/lists";
 import type { ListPage, TopicSummary } from "@/lib/types";
 import { getCluster } from "@/server/quorum";
 
@@ -12,16 +11,7 @@ import { getCluster } from "@/server/quorum";
  */
 function firstPage(id: string): ListPage<TopicSummary> | null {
   try {
-    const { q, sort, dir, internal } = DEFAULT_TOPIC_LIST;
-    const query = topicListQuerySchema.parse({
-      q,
-      sort,
-      dir,
-      internal: String(internal),
-      offset: "0",
-      limit: String(LIST_PAGE_SIZE),
-    });
-    return getCluster(id).topicPageIfFresh(query);
+    return getCluster(id).topicPageIfFresh({ ...DEFAULT_TOPIC_LIST, offset: 0, limit: LIST_PAGE_SIZE });
   } catch {
     return null;
   }
