@@ -76,6 +76,10 @@ export interface FakeState {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The brokers a Metadata answer (and so a snapshot) lists, each on 127.0.0.1 at port 9000 + id. */
+const liveBrokers = (ids: number[]) =>
+  ids.map((id) => ({ nodeId: id, host: "127.0.0.1", port: 9000 + id, rack: null }));
+
 export class FakeGateway implements KafkaGateway {
   /** When each snapshot began (performance.now()); a snapshot's `requests` is its number, from 1. */
   readonly takesBegan: number[] = [];
@@ -112,7 +116,7 @@ export class FakeGateway implements KafkaGateway {
       durationMs: this.takeMs,
       requests: n,
       clusterId: "fake",
-      brokers: state.brokers.map((id) => ({ nodeId: id, host: "127.0.0.1", port: 9000 + id, rack: null })),
+      brokers: liveBrokers(state.brokers),
       quorum: { leaderId: state.controller, leaderEpoch: 1, highWatermark: 1, voters: [], observers: [] },
       topics: state.topics,
       groups: (state.groups ?? []).map((g) => snapshotGroup(g, state.topics)),
@@ -131,7 +135,7 @@ export class FakeGateway implements KafkaGateway {
       from: "127.0.0.1:9001",
       askedAt,
       clusterId: "fake",
-      brokers: state.brokers.map((id) => ({ nodeId: id, host: "127.0.0.1", port: 9000 + id, rack: null })),
+      brokers: liveBrokers(state.brokers),
       topics: state.topics.map((t) => ({
         name: t.name,
         topicId: t.topicId,
