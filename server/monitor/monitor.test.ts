@@ -333,7 +333,11 @@ describe("step: a stopped monitor driven look by look", () => {
       snapshot: async () => snapshot,
     };
     const monitor = new ClusterMonitor(cluster, { ...fast, fastIntervalMs: 50, intervalMs: 50, epoch: "q" });
+    monitor.kick(); // the fast window, with nobody listening yet
+    await new Promise((r) => setTimeout(r, 150));
+    expect(asked).toBe(0);
     const off = monitor.subscribe(() => {});
+    monitor.kick(); // the fast window, listened to, but every look is quick
     await new Promise((r) => setTimeout(r, 300));
     off();
     monitor.stop();
