@@ -5,6 +5,21 @@ import { logger } from "../logger";
 import type { HistoryStore } from "./history-store";
 import { sampleOf } from "./sample-of";
 
+/** A sample takes a snapshot begun within this many times the last one's duration (see `sampleMaxAgeMs`). */
+const SLOW_SNAPSHOT_FACTOR = 4;
+
+/**
+ * How old a snapshot may be for the next sample: half the sample interval, or, where a snapshot
+ * takes long (tens of thousands of partitions on a small machine), four times what the last one
+ * took. The monitor begins a look at most three looks' durations after the last began (the look,
+ * then a pause of at least twice it), so such a sample takes the monitor's snapshot, or joins the
+ * one in flight, instead of asking for one of its own every interval: at 40,000 partitions, asking
+ * every 2 s kept the process taking snapshots back to back whatever pace the monitor chose.
+ */
+export function sampleMaxAgeMs(sampleMs: number, lastDurationMs: number): number {
+  return Math.max(Math.floor(sampleMs / 2), SLOW_SNAPSHOT_FACTOR * lastDurationMs);
+}
+
 /**
  * Records each cluster's group lag and topic offsets every `sampleMs`, from the shared snapshot.
  * What a partial snapshot could not read is left out of that sample (see `sampleOf`), never
@@ -14,6 +29,8 @@ export class HistorySampler {
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
   private lastTs = 0;
+  /** How long the last snapshot sampled took to take. */
+  private lastDurationMs = 0;
   private lastSkipped = "";
 
   constructor(
@@ -41,10 +58,11 @@ export class HistorySampler {
 
   async sample(): Promise<void> {
     try {
-      const snap = await this.cluster.snapshot(Math.floor(this.sampleMs / 2));
+      const snap = await this.cluster.snapshot(sampleMaxAgeMs(this.sampleMs, this.lastDurationMs));
       // No snapshot, or the one already sampled (shared with a page that asked first): nothing new.
       if (!snap || snap.takenAt <= this.lastTs) return;
       this.lastTs = snap.takenAt;
+      this.lastDurationMs = snap.durationMs;
       const sample = sampleOf(snap);
       // Lag in time of the sampled groups: one small Fetch per leader broker (group-time-lag.ts).
       const lagTimes = await groupTimeLags(this.cluster, snap, new Set(sample.groups.map((g) => g.groupId))).catch(
