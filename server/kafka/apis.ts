@@ -36,6 +36,7 @@ import {
   Writer,
 } from "@platformatic/kafka";
 import type { Negotiated } from "./pool";
+import { reusingEncodings } from "./reused-requests";
 
 /**
  * Every Kafka request Quorum sends, each in the versions @platformatic/kafka encodes (newest
@@ -140,13 +141,14 @@ export const API_VERSIONS: Negotiated<
   Awaited<ReturnType<typeof apiVersionsV3.api.async>>
 > = { name: "ApiVersions", key: 18, versions: [apiVersionsV3.api] };
 export const METADATA = negotiated("Metadata", [metadataV12, metadataV11, metadataV10, metadataV9]);
-export const LIST_OFFSETS = negotiated("ListOffsets", [
-  listOffsetsV9,
-  listOffsetsV8,
-  listOffsetsV7,
-  listOffsetsV6,
-  listOffsetsV5,
-]);
+/** ListOffsets, each version sending a request asked again from its kept bytes (see reused-requests.ts). */
+export const LIST_OFFSETS = negotiated(
+  "ListOffsets",
+  [listOffsetsV9, listOffsetsV8, listOffsetsV7, listOffsetsV6, listOffsetsV5].map((m) => ({
+    ...m,
+    createRequest: reusingEncodings(m.createRequest),
+  })),
+);
 export const LIST_GROUPS = negotiated("ListGroups", [listGroupsV5, listGroupsV4]);
 export const DESCRIBE_GROUPS = negotiated("DescribeGroups", [describeGroupsV5]);
 export const OFFSET_FETCH = negotiated("OffsetFetch", [offsetFetchV9, offsetFetchV8]);
