@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ClusterEvent } from "@/lib/types";
 import { ClusterMonitor, DEFAULT_MONITOR_OPTIONS, type Watched } from "../monitor/monitor";
 import { eventStream } from "./sse";
 import { withRoute } from "./with-route";
@@ -26,5 +27,35 @@ describe("eventStream", () => {
     await again.body?.cancel();
     monitor.stop();
     expect(monitor.status().streams).toBe(0);
+  });
+
+  it("sends what was written in one turn as one chunk, in order, and each later turn as its own", async () => {
+    let listener: (e: ClusterEvent) => void = () => {};
+    const monitor = {
+      lastEventId: "e-0",
+      since: () => [],
+      subscribeStream: (l: (e: ClusterEvent) => void) => {
+        listener = l;
+        return () => {};
+      },
+    } as unknown as ClusterMonitor;
+    const abort = new AbortController();
+    const res = eventStream(monitor, { lastEventId: null, heartbeatMs: 60_000, signal: abort.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const chunk = async () => decoder.decode((await reader.read()).value);
+    const event = (n: number) =>
+      ({ type: "leader-changed", id: `e-${n}`, ts: n, cluster: "lab", topic: "t", partition: n }) as unknown as ClusterEvent;
+
+    const opening = await chunk();
+    expect(opening).toMatch(/^retry: 1000\n\nevent: hello\n/);
+    for (let n = 1; n <= 5000; n++) listener(event(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    listener(event(5001));
+    const burst = await chunk();
+    const ids = [...burst.matchAll(/^id: e-(\d+)$/gm)].map((m) => Number(m[1]));
+    expect(ids).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    expect(await chunk()).toMatch(/^event: leader-changed\nid: e-5001\n/);
+    abort.abort();
   });
 });
