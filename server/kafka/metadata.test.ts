@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { API, body, type FakeBroker, responseFrame, startFakeBroker } from "./fake-broker";
-import { fetchMetadata } from "./metadata";
+import { fetchMetadata, internReplicas, MAX_REPLICA_LISTS } from "./metadata";
 import { KafkaPool } from "./pool";
 import { splitHostPort, WireError } from "./wire-error";
 
@@ -187,5 +187,29 @@ describe("fetchMetadata", () => {
   it("splits host and port, IPv6 included", () => {
     expect(splitHostPort("127.0.0.1:9092")).toEqual(["127.0.0.1", "9092"]);
     expect(splitHostPort("[::1]:9092")).toEqual(["::1", "9092"]);
+  });
+});
+
+describe("internReplicas", () => {
+  it("gives the same frozen array for the same ids in the same order, and another for any other list", () => {
+    const a = internReplicas([1, 2, 3]);
+    expect(internReplicas([1, 2, 3].slice())).toBe(a);
+    expect(a).toEqual([1, 2, 3]);
+    expect(Object.isFrozen(a)).toBe(true);
+    // A prefix, an extension, another order and the empty list are lists of their own.
+    const others = [[1, 2], [1, 2, 3, 4], [3, 2, 1], [], [2]].map(internReplicas);
+    expect(others.map((l) => [...l])).toEqual([[1, 2], [1, 2, 3, 4], [3, 2, 1], [], [2]]);
+    for (const l of others) expect(l).not.toBe(a);
+    expect(internReplicas([])).toBe(others[3]);
+    expect(internReplicas([1, 2])).toBe(others[0]);
+  });
+
+  it("starts the table over past its bound, still giving each list's ids", () => {
+    const before = internReplicas([7, 8]);
+    for (let i = 0; i <= MAX_REPLICA_LISTS; i++) internReplicas([1_000_000 + i]);
+    const after = internReplicas([7, 8]);
+    expect(after).toEqual([7, 8]);
+    expect(after).not.toBe(before); // the table was started over in between
+    expect(internReplicas([7, 8])).toBe(after);
   });
 });

@@ -54,27 +54,47 @@ export interface ClusterMetadata {
   topics: MetadataTopic[];
 }
 
-/** Distinct replica lists seen, shared by every partition that has the same one. */
-const replicaLists = new Map<string, readonly number[]>();
+/** A node of the table of distinct replica lists: the list of the ids on the path here, and the longer ones. */
+interface ListNode {
+  list: readonly number[] | null;
+  next: Map<number, ListNode> | null;
+}
+/** Distinct replica lists seen, shared by every partition that has the same one, by their ids in order. */
+let replicaLists: ListNode = { list: null, next: null };
+let replicaListCount = 0;
 /** More distinct lists than this (a cluster of very many brokers): the table starts over. */
-const MAX_REPLICA_LISTS = 50_000;
+export const MAX_REPLICA_LISTS = 50_000;
 
 /**
  * The one frozen array for this list of broker ids. A cluster of 40,000 partitions on a few
  * brokers has a few dozen distinct replica, ISR and offline lists: each partition points at one of
  * them instead of holding three arrays of its own, and an ISR that did not change between two
- * snapshots is the very same array (the monitor's diff skips it by identity).
+ * snapshots is the very same array (the monitor's diff skips it by identity). Finding a known list
+ * walks the table id by id and allocates nothing: 120,000 lookups per Metadata answer at 40,000
+ * partitions made as many key strings before.
  */
 export function internReplicas(ids: readonly number[]): number[] {
-  const key = ids.join(",");
-  let list = replicaLists.get(key);
-  if (!list) {
-    if (replicaLists.size >= MAX_REPLICA_LISTS) replicaLists.clear();
-    list = Object.freeze([...ids]);
-    replicaLists.set(key, list);
+  let node = replicaLists;
+  for (const id of ids) {
+    node.next ??= new Map();
+    let next = node.next.get(id);
+    if (!next) {
+      next = { list: null, next: null };
+      node.next.set(id, next);
+    }
+    node = next;
+  }
+  if (!node.list) {
+    if (replicaListCount >= MAX_REPLICA_LISTS) {
+      replicaLists = { list: null, next: null };
+      replicaListCount = 0;
+      return internReplicas(ids);
+    }
+    node.list = Object.freeze([...ids]);
+    replicaListCount++;
   }
   // Frozen: a caller that tried to sort or push into a shared list would throw, not corrupt others.
-  return list as number[];
+  return node.list as number[];
 }
 
 /** A topic id as Kafka prints it, from the library's hex form; null for the zero id (none). */
