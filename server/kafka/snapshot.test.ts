@@ -168,6 +168,49 @@ describe("takeSnapshot errors", () => {
     ]);
   });
 
+  it("says which partitions a leader's ListOffsets answer left out, and not those it answered with an error", async () => {
+    const f = await broker((port) => ({
+      [API.metadata]: () =>
+        metadataBody(port, [
+          {
+            name: "orders",
+            partitions: [0, 1, 2, 3].map((partition) => ({ partition, leader: 1 })),
+          },
+        ]),
+      [API.describeQuorum]: describeQuorumBody,
+      // orders-0 answered, orders-1 with NOT_LEADER_OR_FOLLOWER, orders-2 and orders-3 left out.
+      [API.listOffsets]: () =>
+        body()
+          .appendInt32(0)
+          .appendArray(["orders"], (w, t) =>
+            w
+              .appendString(t)
+              .appendArray([0, 1], (pw, p) =>
+                pw
+                  .appendInt32(p)
+                  .appendInt16(p === 1 ? 6 : 0)
+                  .appendInt64(-1n)
+                  .appendInt64(p === 1 ? -1n : 5n)
+                  .appendInt32(0),
+              ),
+          )
+          .appendTaggedFields().buffer,
+      [API.listGroups]: emptyListGroups,
+    }));
+    const snap = await takeSnapshot(pool(), [f.address], 2000);
+    expect([...snap.errors].sort()).toEqual(
+      ["log-start offsets", "log-end offsets"]
+        .flatMap((what) => [
+          `${what} of orders-1: NOT_LEADER_OR_FOLLOWER`,
+          `${what} of orders-2: not in broker 1's answer`,
+          `${what} of orders-3: not in broker 1's answer`,
+        ])
+        .sort(),
+    );
+    expect(snap.partial.offsets).toBe(true);
+    expect(snap.topics[0]?.partitions.map((p) => p.latestOffset)).toEqual([5, null, null, null]);
+  });
+
   it("a healthy answer is complete with no errors", async () => {
     const f = await broker((port) => ({
       [API.metadata]: () => metadataBody(port, [{ name: "orders", partitions: [{ partition: 0, leader: 1 }] }]),

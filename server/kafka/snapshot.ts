@@ -379,15 +379,20 @@ export async function takeSnapshot(
     asked: Map<string, number[]>,
     offsets: PartitionOffset[],
   ) => {
-    const answered = new PartitionValues();
+    // Each partition is asked of one leader only: one missing from `into` afterwards was either
+    // answered with an error code (those few are kept aside) or not answered at all.
+    const failed = new PartitionValues();
     for (const o of offsets) {
-      answered.set(o.topic, o.partition, 1);
       if (o.errorCode === 0) into.set(o.topic, o.partition, Number(o.offset));
-      else errors.add(`${what} of ${o.topic}-${o.partition}: ${kafkaErrorName(o.errorCode)}`);
+      else {
+        failed.set(o.topic, o.partition, o.errorCode);
+        errors.add(`${what} of ${o.topic}-${o.partition}: ${kafkaErrorName(o.errorCode)}`);
+      }
     }
     for (const [topic, parts] of asked)
       for (const p of parts)
-        if (answered.get(topic, p) === null) errors.add(`${what} of ${topic}-${p}: not in broker ${leader}'s answer`);
+        if (into.get(topic, p) === null && failed.get(topic, p) === null)
+          errors.add(`${what} of ${topic}-${p}: not in broker ${leader}'s answer`);
   };
 
   const offsetsDone = Promise.all(
