@@ -45,7 +45,14 @@ describe("eventStream", () => {
     const decoder = new TextDecoder();
     const chunk = async () => decoder.decode((await reader.read()).value);
     const event = (n: number) =>
-      ({ type: "leader-changed", id: `e-${n}`, ts: n, cluster: "lab", topic: "t", partition: n }) as unknown as ClusterEvent;
+      ({
+        type: "leader-changed",
+        id: `e-${n}`,
+        ts: n,
+        cluster: "lab",
+        topic: "t",
+        partition: n,
+      }) as unknown as ClusterEvent;
 
     const opening = await chunk();
     expect(opening).toMatch(/^retry: 1000\n\nevent: hello\n/);

@@ -183,16 +183,14 @@ describe("takeSnapshot errors", () => {
         body()
           .appendInt32(0)
           .appendArray(["orders"], (w, t) =>
-            w
-              .appendString(t)
-              .appendArray([0, 1], (pw, p) =>
-                pw
-                  .appendInt32(p)
-                  .appendInt16(p === 1 ? 6 : 0)
-                  .appendInt64(-1n)
-                  .appendInt64(p === 1 ? -1n : 5n)
-                  .appendInt32(0),
-              ),
+            w.appendString(t).appendArray([0, 1], (pw, p) =>
+              pw
+                .appendInt32(p)
+                .appendInt16(p === 1 ? 6 : 0)
+                .appendInt64(-1n)
+                .appendInt64(p === 1 ? -1n : 5n)
+                .appendInt32(0),
+            ),
           )
           .appendTaggedFields().buffer,
       [API.listGroups]: emptyListGroups,
