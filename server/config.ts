@@ -2,8 +2,9 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { AuthConfig } from "@/lib/schemas/auth";
 import { PATH_CLUSTER_IDS, RESERVED_CLUSTER_ID } from "@/lib/schemas/clusters";
-import { type ClusterDefinition, loadClusterConfigFile } from "./clusters/cluster-config";
+import { type ClusterDefinition, loadConfigFile } from "./clusters/cluster-config";
 import { DEFAULT_LEADERSHIP_MAP_MAX_PARTITIONS } from "./clusters/leadership";
 import { READ_MAX_AGE_MS } from "./clusters/snapshot-cache";
 
@@ -134,6 +135,8 @@ export interface QuorumConfig {
   external: ClusterDefinition[];
   /** The config file that was read, if any. */
   configFile: string | null;
+  /** Sign-in and roles (the config file's `auth`); null: off, and Quorum serves only its own machine. */
+  auth: AuthConfig | null;
   /** How often the cluster monitor refreshes its snapshot while someone listens. */
   monitorIntervalMs: number;
   /** How old the shared snapshot may be and still answer an API read (older: the read waits for a new one). */
@@ -225,9 +228,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? path.join(cwd, DEFAULT_CONFIG_FILE)
       : null;
   let fromFile: ClusterDefinition[] = [];
+  let auth: AuthConfig | null = null;
   if (configFile) {
     try {
-      fromFile = loadClusterConfigFile(configFile, { env });
+      ({ clusters: fromFile, auth } = loadConfigFile(configFile, { env }));
     } catch (err) {
       throw new ConfigError(err instanceof Error ? err.message : String(err));
     }
@@ -261,6 +265,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     external: [...fromEnv, ...fromFile],
     configFile,
+    auth,
     monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
     readMaxAgeMs: e.QUORUM_READ_MAX_AGE_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,

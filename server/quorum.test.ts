@@ -31,6 +31,7 @@ function config(dataDir: string, external: ClusterDefinition[] = [fromFile]): Qu
     embedded: null,
     external,
     configFile: "/etc/quorum.config.json",
+    auth: null,
     monitorIntervalMs: 500,
     readMaxAgeMs: 5000,
     heartbeatMs: 1000,

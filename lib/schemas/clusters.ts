@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { authConfigSchema } from "./auth";
 
 /** The embedded cluster's id: no configured or added cluster may take it. */
 export const RESERVED_CLUSTER_ID = "local";
@@ -91,7 +92,9 @@ export type ClusterEntryInput = z.input<typeof clusterEntrySchema>;
 /** The config file (`QUORUM_CONFIG`, default `quorum.config.json`). */
 export const clusterConfigFileSchema = z
   .object({
-    clusters: z.array(clusterEntrySchema, { error: "clusters is a list" }).max(100, "at most 100 clusters"),
+    clusters: z.array(clusterEntrySchema, { error: "clusters is a list" }).max(100, "at most 100 clusters").default([]),
+    /** Sign-in and roles; without it, Quorum serves only its own machine (see server/auth). */
+    auth: authConfigSchema.optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import {
   definitionOf,
   entryOf,
   loadClusterConfigFile,
+  loadConfigFile,
   resolveConnection,
   securityOf,
 } from "./cluster-config";
@@ -252,5 +253,41 @@ describe("resolveConnection", () => {
     expect(
       securityOf({ tls: { ca: "/ca.pem" }, sasl: { mechanism: "SCRAM-SHA-512", username: "u", passwordEnv: "P" } }),
     ).toEqual({ tls: true, sasl: { mechanism: "SCRAM-SHA-512", username: "u" } });
+  });
+});
+
+describe("the config file's auth section", () => {
+  const hash = "$argon2id$v=19$m=19456,t=2,p=1$CASOTGYfcObtpCNdNeLKXg$JmkuEMhsfwQvlq5ELBa64i/MLactF6SgcKsSw8G+r3c";
+
+  it("is null when absent, and may stand alone in the file", () => {
+    expect(loadConfigFile(writeConfig({ clusters: [] })).auth).toBeNull();
+    const loaded = loadConfigFile(
+      writeConfig({ auth: { users: [{ name: "ana", passwordHash: hash }], grants: [{ user: "ana", role: "admin" }] } }),
+    );
+    expect(loaded.clusters).toEqual([]);
+    expect(loaded.auth).toEqual({
+      users: [{ name: "ana", passwordHash: hash }],
+      grants: [{ user: "ana", role: "admin", clusters: ["*"] }],
+      session: { idleMinutes: 30, absoluteHours: 12 },
+    });
+  });
+
+  it("refuses a password where its hash belongs, naming the field and never echoing it", () => {
+    const message = loadError(writeConfig({ auth: { users: [{ name: "ana", passwordHash: "hunter2-hunter2" }] } }));
+    expect(message).toMatch(/quorum\.config\.json: auth\.users\[0\]\.passwordHash: an Argon2id hash/);
+    expect(message).not.toContain("hunter2");
+  });
+
+  it("refuses two users of one name, a grant of no one, and an unknown role", () => {
+    const user = { name: "ana", passwordHash: hash };
+    expect(loadError(writeConfig({ auth: { users: [user, user] } }))).toMatch(
+      /auth\.users\[1\]\.name: another user is already named "ana"/,
+    );
+    expect(loadError(writeConfig({ auth: { grants: [{ role: "admin" }] } }))).toMatch(
+      /auth\.grants\[0\]: a grant names either one user or one group/,
+    );
+    expect(loadError(writeConfig({ auth: { grants: [{ user: "ana", role: "root" }] } }))).toMatch(
+      /auth\.grants\[0\]\.role: role is one of viewer, operator, admin/,
+    );
   });
 });

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import tls from "node:tls";
 import type { z } from "zod";
+import type { AuthConfig } from "@/lib/schemas/auth";
 import {
   type ClusterEntry,
   clusterConfigFileSchema,
@@ -178,16 +179,25 @@ export function describeIssue(error: z.ZodError): { field: string; message: stri
   return { field, message: issue?.message ?? "invalid" };
 }
 
+type ConfigFileOptions = { env?: Record<string, string | undefined>; readFile?: (file: string) => string };
+
+/** The config file's clusters (see `loadConfigFile`). */
+export function loadClusterConfigFile(file: string, opts: ConfigFileOptions = {}): ClusterDefinition[] {
+  return loadConfigFile(file, opts).clusters;
+}
+
 /**
- * Reads the cluster config file: a JSON object `{clusters: [...]}`. Every problem throws an Error
- * whose message names the file, the entry (its index and id) and the field, e.g.
- * `quorum.config.json: clusters[1] ("prod"): bootstrap[0]: a bootstrap server is host:port…`.
- * TLS files and SASL variables are resolved here too, so a missing one stops the start.
+ * Reads the config file: a JSON object `{clusters: [...], auth?: {...}}`. Every problem throws an
+ * Error whose message names the file, the entry (its index and id) and the field, e.g.
+ * `quorum.config.json: clusters[1] ("prod"): bootstrap[0]: a bootstrap server is host:port…` or
+ * `quorum.config.json: auth.users[0].passwordHash: an Argon2id hash…`. TLS files and SASL
+ * variables are resolved here too, so a missing one stops the start. `auth` is null when the
+ * file has no such section: sign-in is off.
  */
-export function loadClusterConfigFile(
+export function loadConfigFile(
   file: string,
-  opts: { env?: Record<string, string | undefined>; readFile?: (file: string) => string } = {},
-): ClusterDefinition[] {
+  opts: ConfigFileOptions = {},
+): { clusters: ClusterDefinition[]; auth: AuthConfig | null } {
   const read = opts.readFile ?? ((f: string) => fs.readFileSync(f, "utf8"));
   let text: string;
   try {
@@ -215,7 +225,7 @@ export function loadClusterConfigFile(
     throw new Error(`${file}: ${field ? `${field}: ` : ""}${message}`);
   }
   const seen = new Set<string>();
-  return parsed.data.clusters.map((entry, index) => {
+  const clusters = parsed.data.clusters.map((entry, index) => {
     const where = `${file}: clusters[${index}] ("${entry.id}")`;
     if (seen.has(entry.id)) throw new Error(`${where}: id: another entry already has the id "${entry.id}"`);
     seen.add(entry.id);
@@ -233,4 +243,5 @@ export function loadClusterConfigFile(
     }
     return def;
   });
+  return { clusters, auth: parsed.data.auth ?? null };
 }

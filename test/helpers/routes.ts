@@ -17,6 +17,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       embedded: cluster.config,
       external: [],
       configFile: null,
+      auth: null,
       monitorIntervalMs: 500,
       readMaxAgeMs: 5000,
       heartbeatMs: 200,

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { API_ROUTES } from "../http/api-routes";
+import { covers, POLICY, policyFor, ROLES } from "./policy";
+
+describe("route policy", () => {
+  it("classifies every API route and method, and nothing else", () => {
+    const routes = Object.fromEntries(API_ROUTES.map((r) => [r.pattern, [...r.methods].sort()]));
+    const policed = Object.fromEntries(Object.entries(POLICY).map(([p, m]) => [p, Object.keys(m).sort()]));
+    expect(policed).toEqual(routes);
+  });
+
+  it("lets every role read, and asks more than viewer of every change", () => {
+    for (const [pattern, methods] of Object.entries(POLICY))
+      for (const [method, p] of Object.entries(methods)) {
+        if (method === "GET") expect(p, `${method} ${pattern}`).toMatchObject({ role: "viewer", action: "read" });
+        else {
+          expect(p.role, `${method} ${pattern}`).not.toBe("viewer");
+          expect(p.action, `${method} ${pattern}`).not.toBe("read");
+        }
+      }
+  });
+
+  it("scopes every route that names a topic or group by it (the group, where it names both)", () => {
+    for (const [pattern, methods] of Object.entries(POLICY))
+      for (const [method, p] of Object.entries(methods)) {
+        const expected = pattern.includes("[group]") ? "group" : pattern.includes("[topic]") ? "topic" : null;
+        expect(p.scopedBy, `${method} ${pattern}`).toBe(expected);
+      }
+  });
+
+  it("keeps the lab's nodes, deletes and Quorum's cluster list to admins", () => {
+    expect(policyFor("/api/clusters/[cluster]/brokers/[broker]/stop", "POST")?.role).toBe("admin");
+    expect(policyFor("/api/clusters/[cluster]/topics/[topic]", "DELETE")?.role).toBe("admin");
+    expect(policyFor("/api/clusters", "POST")?.role).toBe("admin");
+    expect(policyFor("/api/clusters/[cluster]/topics", "POST")?.role).toBe("operator");
+    expect(policyFor("/api/clusters/[cluster]/topics", "HEAD")?.role).toBe("viewer");
+    expect(policyFor("/api/clusters/[cluster]/topics", "PUT")).toBeNull();
+  });
+
+  it("orders roles viewer < operator < admin", () => {
+    expect(ROLES.filter((r) => covers(r, "operator"))).toEqual(["operator", "admin"]);
+    expect(ROLES.filter((r) => covers("operator", r))).toEqual(["viewer", "operator"]);
+  });
+});

@@ -1,0 +1,90 @@
+import "server-only";
+import { ROLES, type Role } from "@/lib/schemas/auth";
+
+export { ROLES, type Role };
+
+export const roleRank = (role: Role): number => ROLES.indexOf(role);
+
+/** Whether `held` covers `needed`. */
+export const covers = (held: Role, needed: Role): boolean => roleRank(held) >= roleRank(needed);
+
+/** The resource of a request a grant may be scoped to, besides its cluster. */
+export type ScopedBy = "topic" | "group" | null;
+
+export interface RoutePolicy {
+  /** The least role that may make this request. */
+  role: Role;
+  /** What the request does, as the audit trail names it (`topic.create`); reads are `read`. */
+  action: string;
+  /** The path parameter naming the topic or group a scoped grant is checked against. */
+  scopedBy: ScopedBy;
+}
+
+const read = (scopedBy: ScopedBy = null): RoutePolicy => ({ role: "viewer", action: "read", scopedBy });
+const operator = (action: string, scopedBy: ScopedBy = null): RoutePolicy => ({ role: "operator", action, scopedBy });
+const admin = (action: string, scopedBy: ScopedBy = null): RoutePolicy => ({ role: "admin", action, scopedBy });
+
+/**
+ * Who may do what, per API route (as in api-routes.ts) and method: `viewer` reads everything
+ * (sensitive config values are masked for everyone); `operator` changes topics, configs,
+ * partitions, messages and group offsets; `admin` controls the lab's nodes, drills and workload,
+ * Quorum's list of clusters, and deletes (topics, records, groups). `policy.test.ts` fails when a
+ * route or method has no entry here.
+ */
+export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy>>>> = {
+  "/api/clusters": { GET: read(), POST: admin("cluster.add") },
+  "/api/clusters/test": { POST: admin("cluster.test") },
+  "/api/clusters/[cluster]": { GET: read(), DELETE: admin("cluster.remove") },
+  "/api/clusters/[cluster]/brokers": { GET: read() },
+  "/api/clusters/[cluster]/brokers/[broker]/impact": { GET: read() },
+  "/api/clusters/[cluster]/brokers/[broker]/start": { POST: admin("broker.start") },
+  "/api/clusters/[cluster]/brokers/[broker]/stop": { POST: admin("broker.stop") },
+  "/api/clusters/[cluster]/consumer-groups": { GET: read() },
+  "/api/clusters/[cluster]/consumer-groups/[group]": {
+    GET: read("group"),
+    DELETE: admin("group.delete", "group"),
+  },
+  "/api/clusters/[cluster]/consumer-groups/[group]/actions": { GET: read("group") },
+  "/api/clusters/[cluster]/consumer-groups/[group]/history": { GET: read("group") },
+  "/api/clusters/[cluster]/consumer-groups/[group]/offsets/[topic]": {
+    DELETE: operator("group.offsets.delete", "group"),
+  },
+  "/api/clusters/[cluster]/consumer-groups/[group]/reset-offsets": {
+    POST: operator("group.offsets.reset", "group"),
+  },
+  "/api/clusters/[cluster]/controllers": { GET: read() },
+  "/api/clusters/[cluster]/drills": { GET: read(), POST: admin("drill.start") },
+  "/api/clusters/[cluster]/drills/[drill]": { GET: read() },
+  "/api/clusters/[cluster]/elect-leaders": { POST: operator("partitions.elect-leaders") },
+  "/api/clusters/[cluster]/events": { GET: read() },
+  "/api/clusters/[cluster]/events/history": { GET: read() },
+  "/api/clusters/[cluster]/history": { GET: read() },
+  "/api/clusters/[cluster]/leadership": { GET: read() },
+  "/api/clusters/[cluster]/monitor": { GET: read() },
+  "/api/clusters/[cluster]/overview": { GET: read() },
+  "/api/clusters/[cluster]/partitions": { GET: read() },
+  "/api/clusters/[cluster]/topics": { GET: read(), POST: operator("topic.create") },
+  "/api/clusters/[cluster]/topics/[topic]": { GET: read("topic"), DELETE: admin("topic.delete", "topic") },
+  "/api/clusters/[cluster]/topics/[topic]/configs": {
+    GET: read("topic"),
+    PATCH: operator("topic.configs.alter", "topic"),
+  },
+  "/api/clusters/[cluster]/topics/[topic]/delete-records": { POST: admin("topic.records.delete", "topic") },
+  "/api/clusters/[cluster]/topics/[topic]/history": { GET: read("topic") },
+  "/api/clusters/[cluster]/topics/[topic]/messages": {
+    GET: read("topic"),
+    POST: operator("topic.messages.produce", "topic"),
+  },
+  "/api/clusters/[cluster]/topics/[topic]/messages/partition": { GET: read("topic") },
+  "/api/clusters/[cluster]/topics/[topic]/messages/search": { GET: read("topic") },
+  "/api/clusters/[cluster]/topics/[topic]/messages/tail": { GET: read("topic") },
+  "/api/clusters/[cluster]/topics/[topic]/partitions": { POST: operator("topic.partitions.add", "topic") },
+  "/api/clusters/[cluster]/workload": { GET: read(), POST: admin("workload.set") },
+  "/api/clusters/[cluster]/workload/groups/[group]": { POST: admin("workload.group", "group") },
+};
+
+/** The policy of a request to `pattern` (an API route) with `method`; HEAD is read as GET. */
+export function policyFor(pattern: string, method: string): RoutePolicy | null {
+  const m = method === "HEAD" ? "GET" : method;
+  return POLICY[pattern]?.[m] ?? null;
+}
