@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { RESERVED_CLUSTER_ID } from "@/lib/schemas/clusters";
+import { AuthService, sessionSecret } from "./auth/service";
 import { ClusterService } from "./cluster-service";
 import { type ClusterDefinition, definitionOf, resolveConnection, securityOf } from "./clusters/cluster-config";
 import { createKafkaGateway } from "./clusters/gateway";
@@ -33,6 +34,8 @@ export interface Quorum {
   runtimeStore?: RuntimeClusterStore;
   /** Set by startQuorum (server/lifecycle.ts): a cluster added later starts its monitor and sampler at once. */
   started?: boolean;
+  /** Sign-in, sessions and roles, when the config file has an `auth` section; null: everyone may do everything. */
+  auth?: AuthService | null;
 }
 
 // Next.js may bundle this module more than once (instrumentation and each route): the one
@@ -99,7 +102,21 @@ export function createQuorum(config: QuorumConfig): Quorum {
     drills.set(LOCAL_CLUSTER_ID, new DrillRunner(local, path.join(config.dataDir, "drills")));
   const workloads = new Map<string, DemoWorkload>();
   if (local) workloads.set(LOCAL_CLUSTER_ID, new DemoWorkload(local, config.demo.enabled, config.demo.rate));
-  return { config, embedded, clusters, drills, workloads, history: null, definitions, runtimeStore, started: false };
+  const auth = config.auth
+    ? new AuthService(config.auth, config.dataDir, sessionSecret(config.dataDir, process.env))
+    : null;
+  return {
+    config,
+    embedded,
+    clusters,
+    drills,
+    workloads,
+    history: null,
+    definitions,
+    runtimeStore,
+    started: false,
+    auth,
+  };
 }
 
 /** 403 `read_only` when `id` names a read-only cluster: the route wrapper asks before every mutation. */

@@ -78,3 +78,19 @@ export const authConfigSchema = z
     });
   });
 export type AuthConfig = z.infer<typeof authConfigSchema>;
+
+/** POST /api/auth/sign-in */
+export const signInSchema = z
+  .object({
+    user: z.string().min(1, "user is required").max(100),
+    password: z.string().min(1, "password is required").max(1024),
+  })
+  .strict();
+
+/** GET /api/auth/session: whether sign-in is on, who is signed in, and their role on each cluster. */
+export interface SessionInfo {
+  enabled: boolean;
+  user: { name: string; via: "password" | "oidc" | "token" } | null;
+  /** Per cluster id, the highest role held there (scoped grants count); a cluster missing here: none. */
+  roles: Record<string, Role>;
+}

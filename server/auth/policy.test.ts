@@ -1,12 +1,30 @@
 import { describe, expect, it } from "vitest";
+import { ROUTE_ROLES } from "@/e2e/fixtures/roles";
 import { API_ROUTES } from "../http/api-routes";
-import { covers, POLICY, policyFor, ROLES } from "./policy";
+import { covers, POLICY, PUBLIC_ROUTES, policyFor, ROLES } from "./policy";
 
 describe("route policy", () => {
-  it("classifies every API route and method, and nothing else", () => {
+  it("classifies every API route and method, as policed or public, and nothing else", () => {
     const routes = Object.fromEntries(API_ROUTES.map((r) => [r.pattern, [...r.methods].sort()]));
     const policed = Object.fromEntries(Object.entries(POLICY).map(([p, m]) => [p, Object.keys(m).sort()]));
-    expect(policed).toEqual(routes);
+    for (const pattern of Object.keys(PUBLIC_ROUTES)) expect(POLICY[pattern], pattern).toBeUndefined();
+    expect({ ...policed, ...PUBLIC_ROUTES }).toEqual(routes);
+  });
+
+  it("asks of each route the role the product defines (e2e/fixtures/roles.ts)", () => {
+    const asked = Object.fromEntries(
+      API_ROUTES.map((r) => [
+        r.pattern,
+        Object.fromEntries(
+          r.methods.map((m) => [m, PUBLIC_ROUTES[r.pattern]?.includes(m) ? "public" : policyFor(r.pattern, m)?.role]),
+        ),
+      ]),
+    );
+    expect(asked).toEqual(ROUTE_ROLES);
+  });
+
+  it("opens only signing in and out and asking who one is", () => {
+    expect(Object.keys(PUBLIC_ROUTES).sort()).toEqual(["/api/auth/session", "/api/auth/sign-in", "/api/auth/sign-out"]);
   });
 
   it("lets every role read, and asks more than viewer of every change", () => {

@@ -83,6 +83,13 @@ export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy
   "/api/clusters/[cluster]/workload/groups/[group]": { POST: admin("workload.group", "group") },
 };
 
+/** Routes open without signing in: signing in and out, and asking who one is. */
+export const PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>> = {
+  "/api/auth/session": ["GET"],
+  "/api/auth/sign-in": ["POST"],
+  "/api/auth/sign-out": ["POST"],
+};
+
 /** The policy of a request to `pattern` (an API route) with `method`; HEAD is read as GET. */
 export function policyFor(pattern: string, method: string): RoutePolicy | null {
   const m = method === "HEAD" ? "GET" : method;

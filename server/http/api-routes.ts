@@ -7,6 +7,9 @@ import "server-only";
  * and the files disagree.
  */
 export const API_ROUTES: readonly { pattern: string; methods: readonly string[] }[] = [
+  { pattern: "/api/auth/session", methods: ["GET"] },
+  { pattern: "/api/auth/sign-in", methods: ["POST"] },
+  { pattern: "/api/auth/sign-out", methods: ["POST"] },
   { pattern: "/api/clusters", methods: ["GET", "POST"] },
   { pattern: "/api/clusters/test", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]", methods: ["DELETE", "GET"] },

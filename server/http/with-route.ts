@@ -1,12 +1,14 @@
 import "server-only";
 import { ZodError, type z } from "zod";
+import type { Identity } from "../auth/access";
+import { authorize } from "../auth/guard";
 import { AppError, httpErrorOf } from "../errors";
 import { logger } from "../logger";
 import { refuseIfReadOnly } from "../quorum";
 import { MAX_BODY_BYTES } from "./boundary";
 
 type Params = Record<string, string>;
-type Handler<P extends Params> = (req: Request, params: P) => Promise<unknown> | unknown;
+type Handler<P extends Params> = (req: Request, params: P, who: Identity | null) => Promise<unknown> | unknown;
 
 function errorJson(status: number, code: string, message: string, field?: string): Response {
   return Response.json({ error: field ? { code, message, field } : { code, message } }, { status });
@@ -39,21 +41,28 @@ export interface RouteOptions {
    * Quorum's own list of clusters rather than the cluster (DELETE /api/clusters/:c).
    */
   changesCluster?: boolean;
+  /**
+   * Whether the route is open without signing in (sign-in itself, and who-am-I). Off by default:
+   * with sign-in on, every other route asks the request's session and the user's role first.
+   */
+  public?: boolean;
 }
 
 /**
- * The one wrapper of every route handler: awaits params, refuses a mutation of a read-only
- * cluster (403 `read_only`) before the handler reads anything, returns JSON, maps errors.
+ * The one wrapper of every route handler: awaits params, asks who is calling and whether their role
+ * allows the route (401 / 403, see `authorize`) and refuses a mutation of a read-only cluster
+ * (403 `read_only`), all before the handler reads anything; returns JSON, maps errors.
  */
 export function withRoute<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
       // A route without dynamic segments gets no params at all.
       const params = ((await ctx.params) ?? {}) as P;
+      const who = opts.public ? null : await authorize(req, params);
       if (opts.changesCluster !== false && !SAFE_METHODS.has(req.method) && typeof params.cluster === "string") {
         refuseIfReadOnly(pathParam(params.cluster));
       }
-      const out = await handler(req, params);
+      const out = await handler(req, params, who);
       if (out instanceof Response) return out;
       return Response.json(out ?? { ok: true });
     } catch (err) {

@@ -1,0 +1,41 @@
+import "server-only";
+import type { SessionInfo } from "@/lib/schemas/auth";
+import { AppError } from "../errors";
+import { getQuorum } from "../quorum";
+import { grantsOf, type Identity, roleOn } from "./access";
+import type { AuthService } from "./service";
+
+/** The client's address as the request says it (the first X-Forwarded-For entry), for sign-in limits. */
+export function clientAddress(req: Request): string {
+  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+}
+
+/** Whether the console was reached over TLS (directly, or through a proxy that says so). */
+export function overTls(req: Request): boolean {
+  return new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+}
+
+/** The sign-in service, or 409 when the config file has no `auth` section. */
+export function authOrRefuse(): AuthService {
+  const auth = getQuorum().auth;
+  if (!auth) {
+    throw new AppError(
+      "conflict",
+      'Sign-in is off: this Quorum has no "auth" section in its config file, and everyone on its own machine may do everything',
+    );
+  }
+  return auth;
+}
+
+/** What GET /api/auth/session answers for `who` (null: not signed in). */
+export function sessionInfo(auth: AuthService | null, who: Identity | null): SessionInfo {
+  if (!auth) return { enabled: false, user: null, roles: {} };
+  if (!who) return { enabled: true, user: null, roles: {} };
+  const grants = grantsOf(who, auth.config);
+  const roles: SessionInfo["roles"] = {};
+  for (const id of getQuorum().clusters.keys()) {
+    const role = roleOn(grants, id);
+    if (role) roles[id] = role;
+  }
+  return { enabled: true, user: { name: who.name, via: who.via }, roles };
+}
