@@ -1,8 +1,34 @@
 "use client";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useClustersQuery } from "@/lib/hooks/api/clusters";
+import { useSessionQuery, useSignOut } from "@/lib/hooks/api/session";
 import { ReadOnlyBadge } from "./read-only-badge";
 import { StatusBadge } from "./status-badge";
+
+/** Who is signed in, and the way out; nothing while sign-in is off. */
+function SessionMenu() {
+  const session = useSessionQuery();
+  const signOut = useSignOut();
+  const router = useRouter();
+  const user = session.data?.user;
+  if (!user) return null;
+  return (
+    <div className="flex items-center gap-2 text-sm">
+      <span className="text-slate-300" data-testid="session-user">
+        {user.name}
+      </span>
+      <button
+        type="button"
+        onClick={() => signOut.mutate(undefined, { onSuccess: () => router.replace("/sign-in") })}
+        data-testid="sign-out"
+        className="rounded-md border border-slate-700 px-2 py-1 hover:bg-slate-800"
+      >
+        Sign out
+      </button>
+    </div>
+  );
+}
 
 export function AppHeader() {
   const clusters = useClustersQuery();
@@ -33,6 +59,7 @@ export function AppHeader() {
         >
           Clusters…
         </Link>
+        <SessionMenu />
       </div>
     </header>
   );

@@ -1,11 +1,12 @@
 import { redirect } from "next/navigation";
 import { NoClusters } from "@/components/no-clusters";
-import { getQuorum } from "@/server/quorum";
+import { pageClusters } from "@/server/auth/pages";
 
 export const dynamic = "force-dynamic";
 
-export default function Home() {
-  const first = getQuorum().clusters.keys().next();
-  if (!first.done) redirect(`/clusters/${encodeURIComponent(first.value)}`);
+export default async function Home() {
+  // The first cluster the user may see (any, with sign-in off).
+  const [first] = await pageClusters();
+  if (first !== undefined) redirect(`/clusters/${encodeURIComponent(first)}`);
   return <NoClusters />;
 }

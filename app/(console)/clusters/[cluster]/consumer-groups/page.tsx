@@ -2,6 +2,7 @@ import { ConsumerGroupsView } from "@/components/consumer-groups-view";
 import { DEFAULT_GROUP_LIST } from "@/lib/hooks/api/list-defaults";
 import { LIST_PAGE_SIZE } from "@/lib/hooks/api/list-pages";
 import type { ConsumerGroupSummary, ListPage } from "@/lib/types";
+import { pageMayRead } from "@/server/auth/pages";
 import { withLagStatuses } from "@/server/history/group-page-statuses";
 import { getCluster, getQuorum } from "@/server/quorum";
 
@@ -22,5 +23,6 @@ function firstPage(id: string): ListPage<ConsumerGroupSummary> | null {
 export default async function ConsumerGroupsPage({ params }: { params: Promise<{ cluster: string }> }) {
   const { cluster } = await params;
   const id = decodeURIComponent(cluster);
-  return <ConsumerGroupsView cluster={id} initial={firstPage(id)} />;
+  const may = await pageMayRead("/api/clusters/[cluster]/consumer-groups", { cluster: id });
+  return <ConsumerGroupsView cluster={id} initial={may ? firstPage(id) : null} />;
 }

@@ -2,6 +2,7 @@ import { TopicsView } from "@/components/topics-view";
 import { DEFAULT_TOPIC_LIST } from "@/lib/hooks/api/list-defaults";
 import { LIST_PAGE_SIZE } from "@/lib/hooks/api/list-pages";
 import type { ListPage, TopicSummary } from "@/lib/types";
+import { pageMayRead } from "@/server/auth/pages";
 import { getCluster } from "@/server/quorum";
 
 /**
@@ -20,5 +21,6 @@ function firstPage(id: string): ListPage<TopicSummary> | null {
 export default async function TopicsPage({ params }: { params: Promise<{ cluster: string }> }) {
   const { cluster } = await params;
   const id = decodeURIComponent(cluster);
-  return <TopicsView cluster={id} initial={firstPage(id)} />;
+  const may = await pageMayRead("/api/clusters/[cluster]/topics", { cluster: id });
+  return <TopicsView cluster={id} initial={may ? firstPage(id) : null} />;
 }

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/sign-in-form";
+import { getQuorum } from "@/server/quorum";
+
+export const metadata: Metadata = { title: "Sign in — Quorum" };
+// Whether sign-in is on is the running server's config, not the build's.
+export const dynamic = "force-dynamic";
+
+export default function SignInPage() {
+  // With sign-in off there is nothing to sign in to: the console is open on this machine.
+  if (!getQuorum().auth) redirect("/");
+  return (
+    <main className="grid min-h-screen place-items-center px-6">
+      <div className="w-full max-w-sm space-y-6">
+        <div className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+          <span className="grid h-8 w-8 place-items-center rounded-md bg-emerald-500 font-bold text-slate-900">Q</span>
+          Quorum
+        </div>
+        <SignInForm />
+      </div>
+    </main>
+  );
+}

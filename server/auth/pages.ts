@@ -1,0 +1,39 @@
+import "server-only";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { getQuorum } from "../quorum";
+import { allows, grantsOf, type Identity, roleOn, type Target } from "./access";
+import { policyFor } from "./policy";
+
+/**
+ * Who the page's request is: null with sign-in off; with it on, a request without a good session
+ * is sent to sign in. Each page that renders data on the server asks for itself: a layout is not
+ * rendered again for a client-side navigation, nor for a request of one segment's payload alone.
+ */
+export async function pageIdentity(): Promise<Identity | null> {
+  const auth = getQuorum().auth;
+  if (!auth) return null;
+  const who = await auth.identify((await headers()).get("cookie"));
+  if (!who) redirect("/sign-in");
+  return who;
+}
+
+/** Whether the page's user may read what the API route `pattern` serves on `target` (always, with sign-in off). */
+export async function pageMayRead(pattern: string, target: Target): Promise<boolean> {
+  const auth = getQuorum().auth;
+  if (!auth) return true;
+  const who = await pageIdentity();
+  const policy = policyFor(pattern, "GET");
+  return who !== null && policy !== null && allows(grantsOf(who, auth.config), policy, target);
+}
+
+/** The clusters the page's user holds a role on, in Quorum's order (all of them, with sign-in off). */
+export async function pageClusters(): Promise<string[]> {
+  const ids = [...getQuorum().clusters.keys()];
+  const auth = getQuorum().auth;
+  if (!auth) return ids;
+  const who = await pageIdentity();
+  if (!who) return [];
+  const grants = grantsOf(who, auth.config);
+  return ids.filter((id) => roleOn(grants, id) !== null);
+}
