@@ -10,8 +10,12 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
-const host = "127.0.0.1";
-const url = `http://${host}:${port}`;
+// QUORUM_HOST: the address to listen on; loopback (the default) keeps the console on this machine.
+const host = process.env.QUORUM_HOST?.trim() || "127.0.0.1";
+const wildcard = host === "0.0.0.0" || host === "::";
+const loopback = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i.test(host);
+// This process asks the server over loopback when it listens everywhere.
+const url = `http://${wildcard ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${port}`;
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const began = Date.now();
 const elapsed = () => `${((Date.now() - began) / 1000).toFixed(1)}s`;
@@ -62,6 +66,42 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(1);
 }
 
+/**
+ * Why the config file does not turn sign-in on (no file, no `auth` section, no user, no grant), or
+ * null when it does; the server checks the section itself in full when it starts.
+ */
+function signInMissing() {
+  const file = process.env.QUORUM_CONFIG
+    ? path.resolve(root, process.env.QUORUM_CONFIG)
+    : path.join(root, "quorum.config.json");
+  let data;
+  try {
+    data = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    return `${file} cannot be read (${err.code ?? err.message})`;
+  }
+  if (!data?.auth) return `${file} has no "auth" section`;
+  if (!Array.isArray(data.auth.users) || data.auth.users.length === 0) return `its "auth" section names no user`;
+  if (!Array.isArray(data.auth.grants) || data.auth.grants.length === 0) return `its "auth" section grants no role`;
+  return null;
+}
+
+if (!loopback) {
+  const missing = signInMissing();
+  if (missing) {
+    console.error(
+      [
+        `[quorum] QUORUM_HOST=${host} lets other machines reach the console, so it must ask who they are, but ${missing}.`,
+        `[quorum] Add to quorum.config.json (or the file QUORUM_CONFIG names) an "auth" section with a user and a grant:`,
+        `[quorum]   {"auth": {"users": [{"name": "ana", "passwordHash": "<npm run hash-password prints it>"}],`,
+        `[quorum]             "grants": [{"user": "ana", "role": "admin"}]}}`,
+        "[quorum] and list the names browsers use to reach it in QUORUM_ALLOWED_HOSTS. Quorum did not start.",
+      ].join("\n"),
+    );
+    process.exit(1);
+  }
+}
+
 const embedded = !["false", "0", "no"].includes(process.env.QUORUM_EMBEDDED ?? "true");
 if (embedded) run([path.join(root, "scripts", "kafka-fetch.mjs")], "Preparing Kafka");
 if (!dev && needsBuild()) {
@@ -82,6 +122,14 @@ const env = {
   NEXT_MANUAL_SIG_HANDLE: "true",
   NEXT_TELEMETRY_DISABLED: "1",
   QUORUM_PORT: String(port),
+  // A console on one address answers to it; one listening everywhere, to the names listed.
+  ...(loopback || wildcard
+    ? {}
+    : {
+        QUORUM_ALLOWED_HOSTS: [process.env.QUORUM_ALLOWED_HOSTS, `${url.slice("http://".length)}`]
+          .filter(Boolean)
+          .join(","),
+      }),
 };
 const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-H", host, "-p", String(port)], {
   cwd: root,
@@ -121,6 +169,11 @@ const poll = setInterval(async () => {
   let clusters;
   try {
     const res = await fetch(`${url}/api/clusters`);
+    if (res.status === 401) {
+      clearInterval(poll);
+      say(`console ready at ${url} (${elapsed()}); sign in to see the clusters`);
+      return;
+    }
     if (!res.ok) return;
     clusters = await res.json();
   } catch {
