@@ -568,6 +568,30 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
       expectCode: "cluster_not_found",
     },
 
+    // Sign-in, on a console whose config file has no "auth" section: off, and said so.
+    {
+      name: "sign-in: while sign-in is off",
+      method: "POST",
+      path: "/api/auth/sign-in",
+      body: { user: "ana", password: "correct horse battery" },
+      expectStatus: 409,
+      expectCode: "conflict",
+    },
+    {
+      name: "sign-out: while sign-in is off",
+      method: "POST",
+      path: "/api/auth/sign-out",
+      expectStatus: 409,
+      expectCode: "conflict",
+    },
+    {
+      name: "session: PUT",
+      method: "PUT",
+      path: "/api/auth/session",
+      expectStatus: 405,
+      expectCode: "method_not_allowed",
+    },
+
     // Host: only the console's own names (DNS rebinding).
     {
       name: "host: foreign name, GET",
