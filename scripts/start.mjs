@@ -61,11 +61,6 @@ function needsBuild() {
   return sources.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`[quorum] PORT must be a port number, not "${process.env.PORT}"`);
-  process.exit(1);
-}
-
 /**
  * Why the config file does not turn sign-in on (no file, no `auth` section, no user, no grant), or
  * null when it does; the server checks the section itself in full when it starts.
@@ -100,6 +95,11 @@ if (!loopback) {
     );
     process.exit(1);
   }
+}
+
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`[quorum] PORT must be a port number, not "${process.env.PORT}"`);
+  process.exit(1);
 }
 
 const embedded = !["false", "0", "no"].includes(process.env.QUORUM_EMBEDDED ?? "true");
