@@ -84,6 +84,7 @@ const envSchema = z.object({
     .min(0.1)
     .max(24 * 30)
     .default(24),
+  QUORUM_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   QUORUM_HISTORY_MAX_ROWS: z.coerce.number().int().min(10_000).max(100_000_000).default(DEFAULT_HISTORY_MAX_ROWS),
   QUORUM_MONITOR_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
   QUORUM_READ_MAX_AGE_MS: z.coerce.number().int().min(0).max(60000).default(READ_MAX_AGE_MS),
@@ -137,6 +138,8 @@ export interface QuorumConfig {
   configFile: string | null;
   /** Sign-in and roles (the config file's `auth`); null: off, and Quorum serves only its own machine. */
   auth: AuthConfig | null;
+  /** How long the audit trail keeps an entry (QUORUM_AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number;
   /** How often the cluster monitor refreshes its snapshot while someone listens. */
   monitorIntervalMs: number;
   /** How old the shared snapshot may be and still answer an API read (older: the read waits for a new one). */
@@ -266,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     external: [...fromEnv, ...fromFile],
     configFile,
     auth,
+    auditRetentionDays: e.QUORUM_AUDIT_RETENTION_DAYS,
     monitorIntervalMs: e.QUORUM_MONITOR_INTERVAL_MS,
     readMaxAgeMs: e.QUORUM_READ_MAX_AGE_MS,
     heartbeatMs: e.QUORUM_SSE_HEARTBEAT_MS,

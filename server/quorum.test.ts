@@ -32,6 +32,7 @@ function config(dataDir: string, external: ClusterDefinition[] = [fromFile]): Qu
     external,
     configFile: "/etc/quorum.config.json",
     auth: null,
+    auditRetentionDays: 90,
     monitorIntervalMs: 500,
     readMaxAgeMs: 5000,
     heartbeatMs: 1000,

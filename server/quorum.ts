@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { RESERVED_CLUSTER_ID } from "@/lib/schemas/clusters";
+import type { AuditTrail } from "./audit/trail";
 import { AuthService, sessionSecret } from "./auth/service";
 import { ClusterService } from "./cluster-service";
 import { type ClusterDefinition, definitionOf, resolveConnection, securityOf } from "./clusters/cluster-config";
@@ -36,6 +37,8 @@ export interface Quorum {
   started?: boolean;
   /** Sign-in, sessions and roles, when the config file has an `auth` section; null: everyone may do everything. */
   auth?: AuthService | null;
+  /** The audit trail, opened at its first entry (see server/audit/record.ts). */
+  audit?: AuditTrail;
 }
 
 // Next.js may bundle this module more than once (instrumentation and each route): the one

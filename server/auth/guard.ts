@@ -21,11 +21,25 @@ const decoded = (value: string | undefined): string | null => {
  * `forbidden`, naming the role needed and the role held). A route without a policy is refused.
  */
 export async function authorize(req: Request, params: Record<string, string>): Promise<Identity | null> {
+  const who = await identifyRequest(req);
+  if (who) allowOrRefuse(who, req, params);
+  return who;
+}
+
+/** The request's signed-in user; null with sign-in off; 401 `unauthenticated` without a good session. */
+export async function identifyRequest(req: Request): Promise<Identity | null> {
   const auth = getQuorum().auth;
   if (!auth) return null;
   const who = await auth.identify(req.headers.get("cookie"));
   if (!who)
     throw new AppError("unauthenticated", "Sign in first: this Quorum asks who you are (POST /api/auth/sign-in)");
+  return who;
+}
+
+/** 403 `forbidden` unless one of `who`'s grants allows the request's route on what it names. */
+export function allowOrRefuse(who: Identity, req: Request, params: Record<string, string>): void {
+  const auth = getQuorum().auth;
+  if (!auth) return;
   const route = matchApiRoute(new URL(req.url).pathname);
   const policy = route ? policyFor(route.pattern, req.method) : null;
   if (!policy) throw new AppError("forbidden", `${req.method} ${new URL(req.url).pathname} is not open to anyone`);
@@ -35,7 +49,7 @@ export async function authorize(req: Request, params: Record<string, string>): P
     group: decoded(params.group),
   };
   const grants = grantsOf(who, auth.config);
-  if (allows(grants, policy, target)) return who;
+  if (allows(grants, policy, target)) return;
   const where = target.cluster === null ? "every cluster" : `cluster "${target.cluster}"`;
   const scope =
     policy.scopedBy === "topic"

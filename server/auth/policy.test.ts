@@ -27,10 +27,11 @@ describe("route policy", () => {
     expect(Object.keys(PUBLIC_ROUTES).sort()).toEqual(["/api/auth/session", "/api/auth/sign-in", "/api/auth/sign-out"]);
   });
 
-  it("lets every role read, and asks more than viewer of every change", () => {
+  it("lets every role read, but the audit trail, and asks more than viewer of every change", () => {
     for (const [pattern, methods] of Object.entries(POLICY))
       for (const [method, p] of Object.entries(methods)) {
-        if (method === "GET") expect(p, `${method} ${pattern}`).toMatchObject({ role: "viewer", action: "read" });
+        if (pattern === "/api/audit") expect(p).toEqual({ role: "admin", action: "audit.read", scopedBy: null });
+        else if (method === "GET") expect(p, `${method} ${pattern}`).toMatchObject({ role: "viewer", action: "read" });
         else {
           expect(p.role, `${method} ${pattern}`).not.toBe("viewer");
           expect(p.action, `${method} ${pattern}`).not.toBe("read");

@@ -28,10 +28,11 @@ const admin = (action: string, scopedBy: ScopedBy = null): RoutePolicy => ({ rol
  * Who may do what, per API route (as in api-routes.ts) and method: `viewer` reads everything
  * (sensitive config values are masked for everyone); `operator` changes topics, configs,
  * partitions, messages and group offsets; `admin` controls the lab's nodes, drills and workload,
- * Quorum's list of clusters, and deletes (topics, records, groups). `policy.test.ts` fails when a
+ * Quorum's list of clusters, and deletes (topics, records, groups), and reads the audit trail. `policy.test.ts` fails when a
  * route or method has no entry here.
  */
 export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy>>>> = {
+  "/api/audit": { GET: admin("audit.read") },
   "/api/clusters": { GET: read(), POST: admin("cluster.add") },
   "/api/clusters/test": { POST: admin("cluster.test") },
   "/api/clusters/[cluster]": { GET: read(), DELETE: admin("cluster.remove") },

@@ -7,6 +7,7 @@ import "server-only";
  * and the files disagree.
  */
 export const API_ROUTES: readonly { pattern: string; methods: readonly string[] }[] = [
+  { pattern: "/api/audit", methods: ["GET"] },
   { pattern: "/api/auth/session", methods: ["GET"] },
   { pattern: "/api/auth/sign-in", methods: ["POST"] },
   { pattern: "/api/auth/sign-out", methods: ["POST"] },

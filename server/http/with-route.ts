@@ -1,7 +1,8 @@
 import "server-only";
 import { ZodError, type z } from "zod";
+import { noteBody, recordRequest } from "../audit/record";
 import type { Identity } from "../auth/access";
-import { authorize } from "../auth/guard";
+import { allowOrRefuse, identifyRequest } from "../auth/guard";
 import { AppError, httpErrorOf } from "../errors";
 import { logger } from "../logger";
 import { refuseIfReadOnly } from "../quorum";
@@ -50,24 +51,36 @@ export interface RouteOptions {
 
 /**
  * The one wrapper of every route handler: awaits params, asks who is calling and whether their role
- * allows the route (401 / 403, see `authorize`) and refuses a mutation of a read-only cluster
- * (403 `read_only`), all before the handler reads anything; returns JSON, maps errors.
+ * allows the route (401 / 403, see `authorize` in server/auth/guard.ts) and refuses a mutation of a read-only cluster
+ * (403 `read_only`), all before the handler reads anything; returns JSON, maps errors; writes
+ * every change and every refusal to the audit trail (see `recordRequest`).
  */
 export function withRoute<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    const at = Date.now();
+    const began = performance.now();
+    let params = {} as P;
+    let who: Identity | null = null;
+    let res: Response;
+    let code: string | null = null;
     try {
       // A route without dynamic segments gets no params at all.
-      const params = ((await ctx.params) ?? {}) as P;
-      const who = opts.public ? null : await authorize(req, params);
+      params = ((await ctx.params) ?? {}) as P;
+      if (!opts.public) {
+        who = await identifyRequest(req);
+        if (who) allowOrRefuse(who, req, params);
+      }
       if (opts.changesCluster !== false && !SAFE_METHODS.has(req.method) && typeof params.cluster === "string") {
         refuseIfReadOnly(pathParam(params.cluster));
       }
       const out = await handler(req, params, who);
-      if (out instanceof Response) return out;
-      return Response.json(out ?? { ok: true });
+      res = out instanceof Response ? out : Response.json(out ?? { ok: true });
     } catch (err) {
-      return toErrorResponse(err);
+      res = toErrorResponse(err);
+      code = httpErrorOf(err)?.code ?? (err instanceof ZodError ? "validation_failed" : "internal");
     }
+    recordRequest(req, params, who, { status: res.status, code }, at, performance.now() - began);
+    return res;
   };
 }
 
@@ -125,5 +138,6 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
       throw new AppError("invalid_json", "The request body is not valid JSON");
     }
   }
+  noteBody(req, data);
   return schema.parse(data);
 }

@@ -18,6 +18,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       external: [],
       configFile: null,
       auth: null,
+      auditRetentionDays: 90,
       monitorIntervalMs: 500,
       readMaxAgeMs: 5000,
       heartbeatMs: 200,

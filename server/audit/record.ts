@@ -1,0 +1,108 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { grantsOf, type Identity, roleOn } from "../auth/access";
+import { PUBLIC_ROUTES, policyFor } from "../auth/policy";
+import { clientAddress } from "../auth/routes";
+import { matchApiRoute } from "../http/api-routes";
+import { logger } from "../logger";
+import { getQuorum } from "../quorum";
+import { summarize } from "./summarize";
+import { AuditTrail } from "./trail";
+
+/** The audit trail of this Quorum, opened at its first use in `<data dir>/audit.sqlite`. */
+export function auditTrail(): AuditTrail {
+  const quorum = getQuorum();
+  if (!quorum.audit) {
+    fs.mkdirSync(quorum.config.dataDir, { recursive: true });
+    quorum.audit = new AuditTrail(
+      path.join(quorum.config.dataDir, "audit.sqlite"),
+      quorum.config.auditRetentionDays * 86_400_000,
+    );
+  }
+  return quorum.audit;
+}
+
+/** Request bodies as their route read them (readBody), for the trail's summary. */
+const bodies = new WeakMap<Request, unknown>();
+
+export function noteBody(req: Request, body: unknown): void {
+  bodies.set(req, body);
+}
+
+/** The actions of the routes open without signing in. */
+const PUBLIC_ACTIONS: Record<string, string> = {
+  "/api/auth/sign-in": "auth.sign-in",
+  "/api/auth/sign-out": "auth.sign-out",
+};
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+const REFUSED = new Set([401, 403, 429]);
+
+const decoded = (params: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(params).map(([k, v]) => {
+      try {
+        return [k, decodeURIComponent(v)];
+      } catch {
+        return [k, v];
+      }
+    }),
+  );
+
+/**
+ * Writes one API request to the audit trail and the JSON log when it is a change (any method but
+ * GET, HEAD and OPTIONS: through or not) or was refused (401, 403, 429: reads too): who, their
+ * role on the cluster, the action, what it named, the body without secrets, the result, how long
+ * it took and from where. A sign-in is written under the name it was attempted with. A trail that
+ * cannot be written is logged, and the answer goes out all the same.
+ */
+export function recordRequest(
+  req: Request,
+  params: Record<string, string>,
+  who: Identity | null,
+  outcome: { status: number; code: string | null },
+  at: number,
+  durationMs: number,
+): void {
+  if (READS.has(req.method) && !REFUSED.has(outcome.status)) return;
+  try {
+    const url = new URL(req.url);
+    const route = matchApiRoute(url.pathname);
+    if (!route) return;
+    const target = decoded(params);
+    const cluster = target.cluster ?? null;
+    const body = bodies.get(req);
+    const isPublic = PUBLIC_ROUTES[route.pattern]?.includes(req.method) ?? false;
+    const action = isPublic
+      ? (PUBLIC_ACTIONS[route.pattern] ?? "read")
+      : (policyFor(route.pattern, req.method)?.action ?? `${req.method} ${route.pattern}`);
+    const attempted =
+      action === "auth.sign-in" &&
+      body &&
+      typeof body === "object" &&
+      typeof (body as { user?: unknown }).user === "string"
+        ? (body as { user: string }).user
+        : null;
+    const auth = getQuorum().auth;
+    const entry = {
+      ts: at,
+      user: who?.name ?? attempted,
+      via: who?.via ?? null,
+      role: auth && who && cluster ? roleOn(grantsOf(who, auth.config), cluster) : null,
+      cluster,
+      action,
+      request: `${req.method} ${url.pathname}`,
+      target,
+      summary: body === undefined ? null : summarize(body),
+      result: outcome.code ?? "ok",
+      status: outcome.status,
+      durationMs,
+      address: clientAddress(req),
+    };
+    const id = auditTrail().append(entry);
+    logger.info({ audit: { id, ...entry } }, "audit");
+  } catch (err) {
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, "audit trail not written");
+  }
+}
