@@ -54,9 +54,13 @@ describe("the cluster entry schema", () => {
     expect(r.error?.issues[0]?.path.join(".")).toBe(field);
   });
 
-  it("requires a list of clusters in the file", () => {
+  it("requires a list of clusters or an auth section in the file", () => {
     expect(clusterConfigFileSchema.safeParse({}).success).toBe(false);
     expect(clusterConfigFileSchema.safeParse({ clusters: [] }).success).toBe(true);
+    expect(clusterConfigFileSchema.safeParse({ auth: {} }).data).toEqual({
+      clusters: [],
+      auth: { users: [], grants: [], session: { idleMinutes: 30, absoluteHours: 12 } },
+    });
   });
 });
 

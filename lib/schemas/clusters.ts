@@ -92,11 +92,15 @@ export type ClusterEntryInput = z.input<typeof clusterEntrySchema>;
 /** The config file (`QUORUM_CONFIG`, default `quorum.config.json`). */
 export const clusterConfigFileSchema = z
   .object({
-    clusters: z.array(clusterEntrySchema, { error: "clusters is a list" }).max(100, "at most 100 clusters").default([]),
+    clusters: z.array(clusterEntrySchema, { error: "clusters is a list" }).max(100, "at most 100 clusters").optional(),
     /** Sign-in and roles; without it, Quorum serves only its own machine (see server/auth). */
     auth: authConfigSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((f) => f.clusters !== undefined || f.auth !== undefined, {
+    error: 'the file names "clusters", an "auth" section, or both',
+  })
+  .transform((f) => ({ ...f, clusters: f.clusters ?? [] }));
 
 /**
  * The prefix of every environment variable a cluster added at run time (the API, the clusters
