@@ -6,6 +6,21 @@ import { useSessionQuery, useSignOut } from "@/lib/hooks/api/session";
 import { ReadOnlyBadge } from "./read-only-badge";
 import { StatusBadge } from "./status-badge";
 
+/** The audit trail, for whoever may read it (everyone with sign-in off). */
+function AuditLink() {
+  const session = useSessionQuery();
+  if (!session.data?.audit) return null;
+  return (
+    <Link
+      href="/audit"
+      data-testid="audit-link"
+      className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
+    >
+      Audit
+    </Link>
+  );
+}
+
 /** Who is signed in, and the way out; nothing while sign-in is off. */
 function SessionMenu() {
   const session = useSessionQuery();
@@ -52,14 +67,17 @@ export function AppHeader() {
             </Link>
           ))}
         </nav>
-        <Link
-          href="/clusters/new"
-          data-testid="add-cluster-link"
-          className="ml-auto rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
-        >
-          Clusters…
-        </Link>
-        <SessionMenu />
+        <div className="ml-auto flex items-center gap-3">
+          <AuditLink />
+          <Link
+            href="/clusters/new"
+            data-testid="add-cluster-link"
+            className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
+          >
+            Clusters…
+          </Link>
+          <SessionMenu />
+        </div>
       </div>
     </header>
   );

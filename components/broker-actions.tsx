@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { fetchStopImpact, useStartBrokerMutation, useStopBrokerMutation } from "@/lib/hooks/api/brokers";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
+import { useMay } from "@/lib/hooks/api/session";
 import { sh, verbatim } from "@/lib/shell-quote";
 import type { Broker, StopImpact } from "@/lib/types";
 import { CliCommand } from "./cli-command";
@@ -25,6 +26,7 @@ export function BrokerActions({
   const stop = useStopBrokerMutation(cluster);
   const start = useStartBrokerMutation(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
+  const may = useMay(cluster);
   const [lastAction, setLastAction] = useState<Mode | "start" | null>(null);
   const [confirming, setConfirming] = useState<{ mode: Mode; impact: StopImpact } | null>(null);
   const [checking, setChecking] = useState(false);
@@ -58,6 +60,9 @@ export function BrokerActions({
       : lastAction === "start"
         ? sh`kafka-server-start.sh ${`broker-${broker.id}/server.properties`}`
         : `kafka-server-stop.sh   # SIGTERM to broker ${broker.id}: controlled shutdown`;
+
+  // Stopping, killing and starting brokers is an admin's.
+  if (!may("admin")) return null;
 
   return (
     <div>

@@ -2,6 +2,7 @@
 import { type FormEvent, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useDrillsQuery, useStartDrillMutation } from "@/lib/hooks/api/drills";
+import { useMay } from "@/lib/hooks/api/session";
 import { useTopicSearchQuery } from "@/lib/hooks/api/topics";
 import { useDebounced } from "@/lib/hooks/use-debounced";
 import type { DrillReport } from "@/lib/types";
@@ -19,6 +20,7 @@ export function DrillsView({ cluster }: { cluster: string }) {
   const topics = useTopicSearchQuery(cluster, useDebounced(filter.trim(), 150), TOPIC_CHOICES);
   const start = useStartDrillMutation(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
+  const may = useMay(cluster);
   const candidates = (topics.data?.items ?? []).filter((t) => !t.internal && t.replicationFactor >= 2);
   const [picked, setTopic] = useState("");
   // A pick the current search no longer offers falls back to the first candidate.
@@ -117,8 +119,8 @@ export function DrillsView({ cluster }: { cluster: string }) {
         </label>
         <button
           type="submit"
-          disabled={!chosen || Boolean(running) || start.isPending || readOnly}
-          title={reason}
+          disabled={!chosen || Boolean(running) || start.isPending || readOnly || !may("admin")}
+          title={may("admin") ? reason : "Running a drill is an admin's"}
           data-testid="drill-start"
           className="rounded-md bg-violet-600 px-4 py-2 text-sm font-medium text-white hover:bg-violet-700 disabled:opacity-50"
         >

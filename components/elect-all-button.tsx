@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
+import { useMay } from "@/lib/hooks/api/session";
 import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { ElectionReport } from "@/lib/types";
 import { CliCommand } from "./cli-command";
@@ -10,7 +11,9 @@ import { CliCommand } from "./cli-command";
 export function ElectAllButton({ cluster, bootstrap }: { cluster: string; bootstrap: string | Verbatim }) {
   const elect = useElectLeadersMutation(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
+  const may = useMay(cluster);
   const [report, setReport] = useState<ElectionReport | null>(null);
+  if (!may("operator")) return null;
   return (
     <div className="space-y-2">
       <button

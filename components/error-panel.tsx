@@ -3,11 +3,15 @@ import { ApiError } from "@/lib/api-client";
 /** An error said plainly, with what to do next: never shown as an empty list. */
 export function ErrorPanel({ error }: { error: Error }) {
   const hint =
-    error instanceof ApiError && error.status === 404
-      ? "Check the address, or pick a cluster from the header."
-      : error instanceof ApiError && error.status === 503
-        ? "The cluster is not answering; Quorum retries by itself."
-        : "Retrying automatically.";
+    error instanceof ApiError && error.status === 401
+      ? "Your session has ended: sign in again."
+      : error instanceof ApiError && error.code === "forbidden"
+        ? "An admin can grant the role it names in Quorum's config file."
+        : error instanceof ApiError && error.status === 404
+          ? "Check the address, or pick a cluster from the header."
+          : error instanceof ApiError && error.status === 503
+            ? "The cluster is not answering; Quorum retries by itself."
+            : "Retrying automatically.";
   return (
     <div
       role="alert"

@@ -7,6 +7,7 @@ import {
   useDeleteGroupOffsetsMutation,
   useResetOffsetsMutation,
 } from "@/lib/hooks/api/group-actions";
+import { useMay } from "@/lib/hooks/api/session";
 import { type ResetOffsetsInput, resetOffsetsSchema } from "@/lib/schemas/groups";
 import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { ConsumerGroupDetail, OffsetResetMode, OffsetResetReport } from "@/lib/types";
@@ -56,7 +57,11 @@ export function GroupResetPanel({
   bootstrap: string | Verbatim;
 }) {
   const router = useRouter();
-  const { readOnly, reason } = useReadOnly(cluster);
+  const { readOnly: clusterReadOnly, reason: readOnlyReason } = useReadOnly(cluster);
+  const may = useMay(cluster);
+  // Resetting and deleting offsets is an operator's.
+  const readOnly = clusterReadOnly || !may("operator");
+  const reason = clusterReadOnly ? readOnlyReason : readOnly ? "Resetting offsets is an operator's" : undefined;
   const topics = [...new Set(group.offsets.map((o) => o.topic))].sort();
   const [chosen, setChosen] = useState<string[]>(topics.slice(0, 1));
   const [partitions, setPartitions] = useState("");

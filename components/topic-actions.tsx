@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
+import { useMay } from "@/lib/hooks/api/session";
 import { useAddPartitionsMutation, useDeleteTopicMutation } from "@/lib/hooks/api/topics";
 import { MAX_PARTITIONS } from "@/lib/schemas/topics";
 import { sh, type Verbatim } from "@/lib/shell-quote";
@@ -26,6 +27,7 @@ export function TopicActions({
 }) {
   const router = useRouter();
   const { readOnly, reason } = useReadOnly(cluster);
+  const may = useMay(cluster);
   const [dialog, setDialog] = useState<"partitions" | "records" | "delete" | null>(null);
   const [count, setCount] = useState(String(topic.partitions.length + 1));
   const [typed, setTyped] = useState("");
@@ -52,7 +54,7 @@ export function TopicActions({
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        {!topic.internal && (
+        {!topic.internal && may("operator") && (
           <button
             type="button"
             className={button}
@@ -64,29 +66,33 @@ export function TopicActions({
             Add partitions
           </button>
         )}
-        <button
-          type="button"
-          className={button}
-          data-testid="elect-topic"
-          disabled={elect.isPending || readOnly}
-          title={reason}
-          onClick={() => elect.mutate(topic.name, { onSuccess: setReport })}
-        >
-          {elect.isPending ? "Electing…" : "Elect preferred leaders"}
-        </button>
-        <button
-          type="button"
-          className={button}
-          data-testid="delete-records"
-          disabled={readOnly || topic.internal}
-          title={
-            topic.internal ? "Kafka's internal topics are kept as Kafka writes them: records are not deleted" : reason
-          }
-          onClick={() => setDialog("records")}
-        >
-          Delete records…
-        </button>
-        {!topic.internal && (
+        {may("operator") && (
+          <button
+            type="button"
+            className={button}
+            data-testid="elect-topic"
+            disabled={elect.isPending || readOnly}
+            title={reason}
+            onClick={() => elect.mutate(topic.name, { onSuccess: setReport })}
+          >
+            {elect.isPending ? "Electing…" : "Elect preferred leaders"}
+          </button>
+        )}
+        {may("admin") && (
+          <button
+            type="button"
+            className={button}
+            data-testid="delete-records"
+            disabled={readOnly || topic.internal}
+            title={
+              topic.internal ? "Kafka's internal topics are kept as Kafka writes them: records are not deleted" : reason
+            }
+            onClick={() => setDialog("records")}
+          >
+            Delete records…
+          </button>
+        )}
+        {!topic.internal && may("admin") && (
           <button
             type="button"
             className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}

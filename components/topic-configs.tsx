@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
+import { useMay } from "@/lib/hooks/api/session";
 import { useAlterTopicConfigsMutation } from "@/lib/hooks/api/topics";
 import { checkTopicConfig, TOPIC_CONFIGS } from "@/lib/schemas/topics";
 import { sh, type Verbatim } from "@/lib/shell-quote";
@@ -25,7 +26,10 @@ export function TopicConfigs({
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
   const [lastCommand, setLastCommand] = useState<string | null>(null);
   const alter = useAlterTopicConfigsMutation(cluster, detail.name);
-  const { readOnly } = useReadOnly(cluster);
+  const { readOnly: clusterReadOnly } = useReadOnly(cluster);
+  const may = useMay(cluster);
+  // Altering configs is an operator's.
+  const readOnly = clusterReadOnly || !may("operator");
   const rows = detail.configs.filter((c) => !onlyChanged || !c.isDefault);
   const check = editing ? checkTopicConfig(editing.name, editing.value) : null;
   const base = sh`kafka-configs.sh --bootstrap-server ${bootstrap} --entity-type topics --entity-name ${detail.name} --alter`;

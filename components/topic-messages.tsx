@@ -38,6 +38,7 @@ export function TopicMessages({
   topic,
   partitions,
   readOnly,
+  mayProduce,
   internal,
   bootstrap,
 }: {
@@ -45,6 +46,8 @@ export function TopicMessages({
   topic: string;
   partitions: number;
   readOnly: boolean;
+  /** Whether the user's role allows producing (an operator's). */
+  mayProduce: boolean;
   internal: boolean;
   bootstrap: string;
 }) {
@@ -110,9 +113,11 @@ export function TopicMessages({
           disabledReason={
             readOnly
               ? `Cluster ${cluster} is read-only: Quorum writes nothing to it.`
-              : internal
-                ? `${topic} is an internal topic: Kafka writes its own records there, and a foreign one can break the clients that read it.`
-                : null
+              : !mayProduce
+                ? "Producing is an operator's: your role on this cluster does not allow it."
+                : internal
+                  ? `${topic} is an internal topic: Kafka writes its own records there, and a foreign one can break the clients that read it.`
+                  : null
           }
           onProduced={() => undefined}
         />

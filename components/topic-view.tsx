@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useTopicHistoryQuery } from "@/lib/hooks/api/history";
+import { useMay } from "@/lib/hooks/api/session";
 import { useTopicQuery } from "@/lib/hooks/api/topics";
 import { sh, verbatim } from "@/lib/shell-quote";
 import type { TopicDetail } from "@/lib/types";
@@ -32,6 +33,7 @@ export function TopicView({
 }) {
   const detail = useTopicQuery(cluster, topic);
   const summary = useClusterQuery(cluster);
+  const may = useMay(cluster);
   const brokers = useBrokersQuery(cluster);
   const history = useTopicHistoryQuery(cluster, topic);
   const [tab, setTab] = useState<Tab>(initialTab);
@@ -138,6 +140,7 @@ export function TopicView({
           topic={topic}
           partitions={d.partitions.length}
           readOnly={summary.data?.readOnly ?? false}
+          mayProduce={may("operator")}
           internal={d.internal}
           bootstrap={summary.data?.bootstrap[0] ?? "the cluster"}
         />

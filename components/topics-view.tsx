@@ -4,6 +4,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { DEFAULT_TOPIC_LIST } from "@/lib/hooks/api/list-defaults";
 import { rowsOf } from "@/lib/hooks/api/list-pages";
+import { useMay } from "@/lib/hooks/api/session";
 import { useTopicListQuery } from "@/lib/hooks/api/topics";
 import { SEARCH_DEBOUNCE_MS, useDebounced } from "@/lib/hooks/use-debounced";
 import type { SortDir, TopicSortKey } from "@/lib/schemas/lists";
@@ -17,6 +18,7 @@ const ROW_HEIGHT = 41;
 
 export function TopicsView({ cluster, initial }: { cluster: string; initial?: ListPage<TopicSummary> | null }) {
   const { readOnly, reason } = useReadOnly(cluster);
+  const may = useMay(cluster);
   const [search, setSearch] = useState(DEFAULT_TOPIC_LIST.q);
   const [showInternal, setShowInternal] = useState(DEFAULT_TOPIC_LIST.internal);
   const [sort, setSort] = useState<{ key: TopicSortKey; dir: SortDir }>({
@@ -105,7 +107,7 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Topics</h1>
         <div className="flex items-center gap-4">
-          {readOnly ? (
+          {!may("operator") ? null : readOnly ? (
             <button
               type="button"
               disabled

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { ApiError } from "@/lib/api-client";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
+import { useMay } from "@/lib/hooks/api/session";
 import { usePauseGroupMutation, useWorkloadMutation, useWorkloadQuery } from "@/lib/hooks/api/workload";
 import { formatNumber } from "./format";
 
@@ -10,7 +11,15 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
   const workload = useWorkloadQuery(cluster);
   const toggle = useWorkloadMutation(cluster);
   const pause = usePauseGroupMutation(cluster);
-  const { readOnly, reason } = useReadOnly(cluster);
+  const { readOnly: clusterReadOnly, reason: readOnlyReason } = useReadOnly(cluster);
+  const may = useMay(cluster);
+  // The workload is an admin's to start, stop and tune.
+  const readOnly = clusterReadOnly || !may("admin");
+  const reason = clusterReadOnly
+    ? readOnlyReason
+    : readOnly
+      ? "Starting and stopping the workload is an admin's"
+      : undefined;
   if (workload.error instanceof ApiError && workload.error.status === 409) return null;
   const w = workload.data;
   if (!w) return null;

@@ -211,3 +211,60 @@ test("pages send whoever has not signed in to sign in, and a signed-in user back
   const again = await page.request.get(`${base}/api/clusters`);
   expect(again.status()).toBe(401);
 });
+
+test("a viewer sees no change to make, is refused one through the API, and an admin finds the attempt on the Audit page", async ({
+  page,
+}) => {
+  const topic = kcatMetadata(bootstrap).partitions.find((p) => !p.topic.startsWith("__"))?.topic as string;
+  await page.goto(`${base}/sign-in`);
+  await page.getByTestId("sign-in-user").fill("vi");
+  await page.getByTestId("sign-in-password").fill(PASSWORD);
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByTestId("session-user")).toHaveText("vi");
+  await page.goto(`${base}/clusters/lab/topics/${encodeURIComponent(topic)}`);
+  await expect(page.getByTestId("elect-topic")).toHaveCount(0);
+  await expect(page.getByTestId("delete-topic")).toHaveCount(0);
+  await expect(page.getByTestId("session-user")).toHaveText("vi");
+  await expect(page.getByTestId("audit-link")).toHaveCount(0);
+  await page.goto(`${base}/clusters/lab/topics`);
+  await expect(page.locator('[data-testid^="topic-link-"]').first()).toBeVisible();
+  await expect(page.getByTestId("create-topic")).toHaveCount(0);
+  // Trying anyway, with the browser's own session: refused, saying why.
+  const refused = await page.request.post(`${base}/api/clusters/lab/topics`, {
+    data: { name: "auth-e2e-viewer-try", partitions: 1, replicationFactor: 1 },
+  });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).error.message).toBe(
+    '"topic.create" needs the operator role on cluster "lab"; vi has the viewer role there',
+  );
+  // The Audit page is an admin's: asked by URL, it says so.
+  await page.goto(`${base}/audit`);
+  await expect(page.getByTestId("error-panel")).toContainText('"audit.read" needs the admin role on every cluster');
+  await page.getByTestId("sign-out").click();
+  await expect(page).toHaveURL(`${base}/sign-in`);
+
+  await page.getByTestId("sign-in-user").fill("ad");
+  await page.getByTestId("sign-in-password").fill(PASSWORD);
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByTestId("audit-link")).toBeVisible();
+  await page.getByTestId("audit-link").click();
+  await page.getByTestId("audit-user").fill("vi");
+  await page.getByTestId("audit-action").fill("topic.create");
+  const row = page.getByTestId("audit-row").first();
+  await expect(row).toContainText("vi");
+  await expect(row).toContainText("viewer");
+  await expect(row).toContainText("403 forbidden");
+  await expect(row).toContainText("lab");
+  await page.screenshot({ path: path.join(root, "test-results", "audit.png") });
+  // The export is the same trail as JSON lines, and the trail holds no password.
+  const exported = await page.request.get(`${base}/api/audit?format=jsonl&user=vi`);
+  expect(exported.headers()["content-type"]).toContain("application/x-ndjson");
+  const lines = (await exported.text())
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { action: string });
+  expect(lines.some((l) => l.action === "topic.create")).toBe(true);
+  const all = await (await page.request.get(`${base}/api/audit?format=jsonl`)).text();
+  expect(all).toContain('"action":"auth.sign-in"');
+  expect(all).not.toContain(PASSWORD);
+});

@@ -93,4 +93,6 @@ export interface SessionInfo {
   user: { name: string; via: "password" | "oidc" | "token" } | null;
   /** Per cluster id, the highest role held there (scoped grants count); a cluster missing here: none. */
   roles: Record<string, Role>;
+  /** Whether the audit trail is open to this user (admin on every cluster; anyone with sign-in off). */
+  audit: boolean;
 }

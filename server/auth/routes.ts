@@ -2,7 +2,8 @@ import "server-only";
 import type { SessionInfo } from "@/lib/schemas/auth";
 import { AppError } from "../errors";
 import { getQuorum } from "../quorum";
-import { grantsOf, type Identity, roleOn } from "./access";
+import { allows, grantsOf, type Identity, roleOn } from "./access";
+import { policyFor, type RoutePolicy } from "./policy";
 import type { AuthService } from "./service";
 
 /** The client's address as the request says it (the first X-Forwarded-For entry), for sign-in limits. */
@@ -29,13 +30,14 @@ export function authOrRefuse(): AuthService {
 
 /** What GET /api/auth/session answers for `who` (null: not signed in). */
 export function sessionInfo(auth: AuthService | null, who: Identity | null): SessionInfo {
-  if (!auth) return { enabled: false, user: null, roles: {} };
-  if (!who) return { enabled: true, user: null, roles: {} };
+  if (!auth) return { enabled: false, user: null, roles: {}, audit: true };
+  if (!who) return { enabled: true, user: null, roles: {}, audit: false };
   const grants = grantsOf(who, auth.config);
   const roles: SessionInfo["roles"] = {};
   for (const id of getQuorum().clusters.keys()) {
     const role = roleOn(grants, id);
     if (role) roles[id] = role;
   }
-  return { enabled: true, user: { name: who.name, via: who.via }, roles };
+  const audit = allows(grants, policyFor("/api/audit", "GET") as RoutePolicy, { cluster: null });
+  return { enabled: true, user: { name: who.name, via: who.via }, roles, audit };
 }

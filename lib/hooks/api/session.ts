@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
-import type { SessionInfo } from "@/lib/schemas/auth";
+import { ROLES, type Role, type SessionInfo } from "@/lib/schemas/auth";
 
 export const sessionKey = ["session"] as const;
 
@@ -32,4 +32,19 @@ export function useSignOut() {
     mutationFn: () => apiFetch<{ ok: true }>("/api/auth/sign-out", { method: "POST" }),
     onSuccess: () => client.clear(),
   });
+}
+
+/**
+ * Whether the signed-in user's role on `cluster` covers `role` (always, with sign-in off; never
+ * while the session is not known yet): what the console shows of its actions. The server checks
+ * again, topic and group patterns included, and says why when it refuses.
+ */
+export function useMay(cluster: string): (role: Role) => boolean {
+  const info = useSessionQuery().data;
+  return (role) => {
+    if (!info) return false;
+    if (!info.enabled) return true;
+    const held = info.roles[cluster];
+    return held !== undefined && ROLES.indexOf(held) >= ROLES.indexOf(role);
+  };
 }
