@@ -186,9 +186,12 @@ export function TopicActions({
               disabled={typed !== topic.name || del.isPending}
               data-testid="delete-submit"
               onClick={() =>
-                del.mutate(topic.name, {
-                  onSuccess: () => router.push(`/clusters/${encodeURIComponent(cluster)}/topics`),
-                })
+                // mutateAsync settles even when this view has gone (the topic's page turns to "no
+                // such topic" as soon as its query is dropped): the way back to the list must not depend on it.
+                del
+                  .mutateAsync(topic.name)
+                  .then(() => router.push(`/clusters/${encodeURIComponent(cluster)}/topics`))
+                  .catch(() => undefined)
               }
               className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
             >
