@@ -39,11 +39,34 @@ export const localUserSchema = z
   })
   .strict();
 
+/**
+ * Sign-in through an OpenID Connect provider (Keycloak, Entra ID, Okta, Google…): the
+ * authorization code flow with PKCE. The client secret comes from the environment variable named
+ * (never the file); a user's name and groups come from the ID token's claims named.
+ */
+export const oidcConfigSchema = z
+  .object({
+    issuer: z.url({ error: "issuer is the provider's URL, e.g. https://login.example.com/realms/kafka" }),
+    clientId: z.string().min(1).max(200),
+    clientSecretEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, "the name of an environment variable")
+      .default("QUORUM_OIDC_CLIENT_SECRET"),
+    /** What the sign-in button says. */
+    label: z.string().min(1).max(60).default("Sign in with SSO"),
+    scopes: z.string().min(1).max(500).default("openid profile email"),
+    usernameClaim: z.string().min(1).max(100).default("preferred_username"),
+    groupsClaim: z.string().min(1).max(100).default("groups"),
+  })
+  .strict();
+export type OidcConfig = z.infer<typeof oidcConfigSchema>;
+
 /** The config file's `auth` section: who may sign in, and what each may do. */
 export const authConfigSchema = z
   .object({
     users: z.array(localUserSchema).max(1000).default([]),
     grants: z.array(grantSchema).max(1000).default([]),
+    oidc: oidcConfigSchema.optional(),
     session: z
       .object({
         /** A session unused this long ends. */
@@ -95,4 +118,30 @@ export interface SessionInfo {
   roles: Record<string, Role>;
   /** Whether the audit trail is open to this user (admin on every cluster; anyone with sign-in off). */
   audit: boolean;
+}
+
+/** POST /api/auth/tokens: a token for scripts, carrying one grant of its own. */
+export const newTokenSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1–64 letters, digits, '.', '_' or '-'"),
+    role: z.enum(ROLES, { error: `role is one of ${ROLES.join(", ")}` }),
+    clusters: z.array(pattern).min(1).max(100).default(["*"]),
+    topics: pattern.optional(),
+    groups: pattern.optional(),
+    /** Days until it stops working; without it, until revoked. */
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+export type NewToken = z.infer<typeof newTokenSchema>;
+
+/** A token as listed: everything but its secret, which is shown once, when made. */
+export interface TokenInfo {
+  id: string;
+  name: string;
+  grant: Grant;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
 }

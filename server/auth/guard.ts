@@ -26,10 +26,19 @@ export async function authorize(req: Request, params: Record<string, string>): P
   return who;
 }
 
-/** The request's signed-in user; null with sign-in off; 401 `unauthenticated` without a good session. */
+/**
+ * Who the request is: an API token (`Authorization: Bearer qrm_…`), else the session's user; null
+ * with sign-in off; 401 `unauthenticated` for a token that is not good, or without a good session.
+ */
 export async function identifyRequest(req: Request): Promise<Identity | null> {
   const auth = getQuorum().auth;
   if (!auth) return null;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+  if (bearer) {
+    const token = auth.store.findToken(bearer[1] as string);
+    if (!token) throw new AppError("unauthenticated", "This API token is not valid: unknown, revoked or expired");
+    return token;
+  }
   const who = await auth.identify(req.headers.get("cookie"));
   if (!who)
     throw new AppError("unauthenticated", "Sign in first: this Quorum asks who you are (POST /api/auth/sign-in)");

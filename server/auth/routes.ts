@@ -41,3 +41,25 @@ export function sessionInfo(auth: AuthService | null, who: Identity | null): Ses
   const audit = allows(grants, policyFor("/api/audit", "GET") as RoutePolicy, { cluster: null });
   return { enabled: true, user: { name: who.name, via: who.via }, roles, audit };
 }
+
+/**
+ * The sign-in service for a token route, whose caller the route's policy has found to be an admin
+ * on every cluster: 409 with sign-in off; 403 for an API token (tokens are made and revoked by a
+ * person signed in, never by another token).
+ */
+export function signedInAdmin(who: Identity | null): AuthService {
+  const auth = authOrRefuse();
+  if (who?.via === "token")
+    throw new AppError("forbidden", "API tokens are made and revoked by an admin signed in, not by another token");
+  return auth;
+}
+
+/**
+ * `pathAndQuery` on the console's address as the browser reached it: its Host header (already
+ * checked against the allowed names at the boundary), over https when the console was reached over
+ * TLS. The redirect URI given to an OpenID Connect provider must be the one the browser comes back to.
+ */
+export function consoleUrl(req: Request, pathAndQuery: string): URL {
+  const host = req.headers.get("host") ?? new URL(req.url).host;
+  return new URL(pathAndQuery, `${overTls(req) ? "https" : "http"}://${host}`);
+}

@@ -59,3 +59,32 @@ describe("session store", () => {
     store.close();
   });
 });
+
+describe("API tokens", () => {
+  const grant = { user: "token:ci", role: "operator" as const, clusters: ["local"] };
+
+  it("are found by the whole token only, kept as a hash, and end when revoked or expired", () => {
+    const file = path.join(dir, "t.sqlite");
+    const store = new AuthStore(file);
+    const { id, token } = store.createToken({ name: "ci", grant, createdBy: "ana", expiresAt: 10_000 }, 0);
+    expect(token).toMatch(new RegExp(`^qrm_${id}_[A-Za-z0-9_-]{43}$`));
+    expect(store.findToken(token, 1)).toEqual({ name: "token:ci", groups: [], via: "token", grants: [grant] });
+    expect(store.findToken(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, 1)).toBeNull();
+    expect(store.findToken(`qrm_${"0".repeat(12)}_${token.slice(-43)}`, 1)).toBeNull();
+    expect(store.findToken("not a token", 1)).toBeNull();
+    expect(store.findToken(token, 10_000)).toBeNull(); // expired
+    const raw = new Database(file, { readonly: true });
+    expect(JSON.stringify(raw.prepare("SELECT * FROM tokens").all())).not.toContain(token.slice(-43));
+    raw.close();
+    const other = store.createToken({ name: "ops", grant, createdBy: "ana", expiresAt: null }, 0);
+    expect(store.findToken(other.token, 99_999_999)).not.toBeNull();
+    expect(store.revokeToken(other.id)).toBe(true);
+    expect(store.revokeToken(other.id)).toBe(false);
+    expect(store.findToken(other.token)).toBeNull();
+    expect(store.tokens().map((t) => [t.name, t.revokedAt !== null, t.createdBy])).toEqual([
+      ["ops", true, "ana"],
+      ["ci", false, "ana"],
+    ]);
+    store.close();
+  });
+});

@@ -1,6 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
+import type { Grant, TokenInfo } from "@/lib/schemas/auth";
 import type { Identity } from "./access";
 
 /** How long a session lasts: unused, and at all. */
@@ -38,6 +39,17 @@ export class AuthStore {
         ended INTEGER
       );
       CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user);
+      CREATE TABLE IF NOT EXISTS tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        grant_json TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        expires INTEGER,
+        revoked INTEGER,
+        last_used INTEGER
+      );
     `);
   }
 
@@ -81,6 +93,78 @@ export class AuthStore {
     return this.db
       .prepare("DELETE FROM sessions WHERE ended IS NOT NULL OR last_seen < ? OR created < ?")
       .run(now - limits.idleMs - TOUCH_EVERY_MS, now - limits.absoluteMs).changes;
+  }
+
+  /**
+   * A new API token carrying `grant`: returns it whole (`qrm_<id>_<secret>`), the only time it is
+   * seen; only the secret's SHA-256 is kept.
+   */
+  createToken(
+    t: { name: string; grant: Grant; createdBy: string; expiresAt: number | null },
+    now = Date.now(),
+  ): { id: string; token: string } {
+    const id = crypto.randomBytes(6).toString("hex");
+    const secret = crypto.randomBytes(32).toString("base64url");
+    this.db
+      .prepare(
+        "INSERT INTO tokens (id, name, secret_hash, grant_json, created_by, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(id, t.name, digest(secret), JSON.stringify(t.grant), t.createdBy, now, t.expiresAt);
+    return { id, token: `qrm_${id}_${secret}` };
+  }
+
+  /** Who a token is, if it is whole, known, unrevoked and unexpired; notes its use. Else null. */
+  findToken(token: string, now = Date.now()): Identity | null {
+    const m = /^qrm_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!m) return null;
+    const row = this.db
+      .prepare("SELECT name, secret_hash, grant_json, expires, revoked, last_used FROM tokens WHERE id = ?")
+      .get(m[1]) as
+      | {
+          name: string;
+          secret_hash: string;
+          grant_json: string;
+          expires: number | null;
+          revoked: number | null;
+          last_used: number | null;
+        }
+      | undefined;
+    if (!row) return null;
+    const given = Buffer.from(digest(m[2] as string), "hex");
+    const kept = Buffer.from(row.secret_hash, "hex");
+    if (given.length !== kept.length || !crypto.timingSafeEqual(given, kept)) return null;
+    if (row.revoked !== null || (row.expires !== null && now >= row.expires)) return null;
+    if (row.last_used === null || now - row.last_used >= TOUCH_EVERY_MS)
+      this.db.prepare("UPDATE tokens SET last_used = ? WHERE id = ?").run(now, m[1]);
+    return { name: `token:${row.name}`, groups: [], via: "token", grants: [JSON.parse(row.grant_json) as Grant] };
+  }
+
+  tokens(): TokenInfo[] {
+    const rows = this.db.prepare("SELECT * FROM tokens ORDER BY created DESC, rowid DESC").all() as {
+      id: string;
+      name: string;
+      grant_json: string;
+      created_by: string;
+      created: number;
+      expires: number | null;
+      revoked: number | null;
+      last_used: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      grant: JSON.parse(r.grant_json) as Grant,
+      createdBy: r.created_by,
+      createdAt: r.created,
+      expiresAt: r.expires,
+      revokedAt: r.revoked,
+      lastUsedAt: r.last_used,
+    }));
+  }
+
+  /** Revokes a token for good; false when there is no such token or it was revoked already. */
+  revokeToken(id: string, now = Date.now()): boolean {
+    return this.db.prepare("UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL").run(now, id).changes > 0;
   }
 
   close(): void {
