@@ -76,7 +76,8 @@ function signInMissing() {
     return `${file} cannot be read (${err.code ?? err.message})`;
   }
   if (!data?.auth) return `${file} has no "auth" section`;
-  if (!Array.isArray(data.auth.users) || data.auth.users.length === 0) return `its "auth" section names no user`;
+  const users = Array.isArray(data.auth.users) ? data.auth.users.length : 0;
+  if (users === 0 && !data.auth.oidc) return `its "auth" section names no user and no OpenID Connect provider`;
   if (!Array.isArray(data.auth.grants) || data.auth.grants.length === 0) return `its "auth" section grants no role`;
   return null;
 }

@@ -106,7 +106,7 @@ export function createQuorum(config: QuorumConfig): Quorum {
   const workloads = new Map<string, DemoWorkload>();
   if (local) workloads.set(LOCAL_CLUSTER_ID, new DemoWorkload(local, config.demo.enabled, config.demo.rate));
   const auth = config.auth
-    ? new AuthService(config.auth, config.dataDir, sessionSecret(config.dataDir, process.env))
+    ? new AuthService(config.auth, config.dataDir, sessionSecret(config.dataDir, process.env), process.env)
     : null;
   return {
     config,

@@ -7,9 +7,11 @@ export const metadata: Metadata = { title: "Sign in — Quorum" };
 // Whether sign-in is on is the running server's config, not the build's.
 export const dynamic = "force-dynamic";
 
-export default function SignInPage() {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
   // With sign-in off there is nothing to sign in to: the console is open on this machine.
-  if (!getQuorum().auth) redirect("/");
+  const auth = getQuorum().auth;
+  if (!auth) redirect("/");
+  const { error } = await searchParams;
   return (
     <main className="grid min-h-screen place-items-center px-6">
       <div className="w-full max-w-sm space-y-6">
@@ -17,7 +19,11 @@ export default function SignInPage() {
           <span className="grid h-8 w-8 place-items-center rounded-md bg-emerald-500 font-bold text-slate-900">Q</span>
           Quorum
         </div>
-        <SignInForm />
+        <SignInForm
+          passwords={auth.config.users.length > 0}
+          oidcLabel={auth.config.oidc?.label ?? null}
+          providerError={typeof error === "string" ? error.slice(0, 300) : null}
+        />
       </div>
     </main>
   );

@@ -23,18 +23,30 @@ export function auditTrail(): AuditTrail {
   return quorum.audit;
 }
 
-/** Request bodies as their route read them (readBody), for the trail's summary. */
-const bodies = new WeakMap<Request, unknown>();
+/**
+ * What a route notes on its request for the trail: the body as it read it (readBody), and, for a
+ * route that answers with a redirect, who signed in or why not. Kept on the request itself under
+ * registered symbols, since Next.js may bundle this module more than once (see errors.ts).
+ */
+const BODY = Symbol.for("quorum.audit.body");
+const OUTCOME = Symbol.for("quorum.audit.outcome");
+type Noted = Request & { [BODY]?: unknown; [OUTCOME]?: { user: string | null; code: string | null } };
 
 export function noteBody(req: Request, body: unknown): void {
-  bodies.set(req, body);
+  (req as Noted)[BODY] = body;
 }
 
-/** The actions of the routes open without signing in. */
+/** The actions of the routes open without signing in: each is written to the trail, read or not. */
 const PUBLIC_ACTIONS: Record<string, string> = {
   "/api/auth/sign-in": "auth.sign-in",
   "/api/auth/sign-out": "auth.sign-out",
+  "/api/auth/oidc/callback": "auth.sign-in.oidc",
 };
+
+/** What a route that answers with a redirect says happened: who signed in, or why not. */
+export function noteOutcome(req: Request, outcome: { user: string | null; code: string | null }): void {
+  (req as Noted)[OUTCOME] = outcome;
+}
 
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 const REFUSED = new Set([401, 403, 429]);
@@ -65,37 +77,39 @@ export function recordRequest(
   at: number,
   durationMs: number,
 ): void {
-  if (READS.has(req.method) && !REFUSED.has(outcome.status)) return;
   try {
     const url = new URL(req.url);
     const route = matchApiRoute(url.pathname);
     if (!route) return;
+    if (READS.has(req.method) && !REFUSED.has(outcome.status) && !PUBLIC_ACTIONS[route.pattern]) return;
+    const noted = (req as Noted)[OUTCOME];
     const target = decoded(params);
     const cluster = target.cluster ?? null;
-    const body = bodies.get(req);
+    const body = (req as Noted)[BODY];
     const isPublic = PUBLIC_ROUTES[route.pattern]?.includes(req.method) ?? false;
     const action = isPublic
       ? (PUBLIC_ACTIONS[route.pattern] ?? "read")
       : (policyFor(route.pattern, req.method)?.action ?? `${req.method} ${route.pattern}`);
     const attempted =
-      action === "auth.sign-in" &&
+      noted?.user ??
+      (action === "auth.sign-in" &&
       body &&
       typeof body === "object" &&
       typeof (body as { user?: unknown }).user === "string"
         ? (body as { user: string }).user
-        : null;
+        : null);
     const auth = getQuorum().auth;
     const entry = {
       ts: at,
       user: who?.name ?? attempted,
-      via: who?.via ?? null,
+      via: who?.via ?? (action === "auth.sign-in.oidc" && attempted ? "oidc" : null),
       role: auth && who && cluster ? roleOn(grantsOf(who, auth.config), cluster) : null,
       cluster,
       action,
       request: `${req.method} ${url.pathname}`,
       target,
       summary: body === undefined ? null : summarize(body),
-      result: outcome.code ?? "ok",
+      result: outcome.code ?? noted?.code ?? "ok",
       status: outcome.status,
       durationMs,
       address: clientAddress(req),

@@ -27,7 +27,11 @@ describe("npm start on an address other machines reach", () => {
   it.each([
     ["no config file", undefined, "cannot be read (ENOENT)"],
     ["a file without auth", { clusters: [] }, 'has no "auth" section'],
-    ["auth without users", { auth: { grants: [{ user: "ana", role: "admin" }] } }, "names no user"],
+    [
+      "auth without users",
+      { auth: { grants: [{ user: "ana", role: "admin" }] } },
+      "names no user and no OpenID Connect provider",
+    ],
     ["users without grants", { auth: { users: [{ name: "ana", passwordHash: hash }] } }, "grants no role"],
   ])("exits 1 with %s, saying what to add", (_what, config, why) => {
     const { status, stderr } = start("0.0.0.0", config);

@@ -8,6 +8,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { AuthConfig } from "@/lib/schemas/auth";
 import { AppError } from "../errors";
 import type { Identity } from "./access";
+import { OidcSignIn } from "./oidc";
 import { AuthStore, type SessionLimits } from "./store";
 
 export const SESSION_COOKIE = "quorum_session";
@@ -61,11 +62,16 @@ export class AuthService {
     overall: new RateLimiterMemory({ points: SIGN_IN_LIMITS.overall, duration: 60 }),
   };
 
+  /** Sign-in through the OpenID Connect provider of `auth.oidc`, if there is one. */
+  readonly oidc: OidcSignIn | null;
+
   constructor(
     readonly config: AuthConfig,
     dataDir: string,
     private readonly secret: string,
+    env: Record<string, string | undefined> = {},
   ) {
+    this.oidc = config.oidc ? new OidcSignIn(config.oidc, secret, env) : null;
     fs.mkdirSync(dataDir, { recursive: true });
     this.store = new AuthStore(path.join(dataDir, "auth.sqlite"));
     this.limits = {
@@ -114,7 +120,11 @@ export class AuthService {
       throw new AppError("unauthenticated", "Wrong user name or password");
     }
     await this.failures.user.delete(user.toLowerCase());
-    const identity: Identity = { name: entry.name, groups: [], via: "password" };
+    return this.openSession({ name: entry.name, groups: [], via: "password" }, secure);
+  }
+
+  /** A new session for `identity` (a password checked here, or an OpenID Connect sign-in), and its cookie. */
+  async openSession(identity: Identity, secure: boolean): Promise<SignedIn> {
     const id = this.store.create(identity);
     const sealed = await sealData({ sid: id }, { password: this.secret, ttl: this.limits.absoluteMs / 1000 });
     return { identity, cookie: this.cookie(sealed, this.limits.absoluteMs / 1000, secure) };
