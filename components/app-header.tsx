@@ -6,18 +6,29 @@ import { useSessionQuery, useSignOut } from "@/lib/hooks/api/session";
 import { ReadOnlyBadge } from "./read-only-badge";
 import { StatusBadge } from "./status-badge";
 
-/** The audit trail, for whoever may read it (everyone with sign-in off). */
+/** The audit trail and the API tokens, for whoever may read them (the trail: everyone with sign-in off). */
 function AuditLink() {
   const session = useSessionQuery();
   if (!session.data?.audit) return null;
   return (
-    <Link
-      href="/audit"
-      data-testid="audit-link"
-      className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
-    >
-      Audit
-    </Link>
+    <>
+      {session.data.enabled && (
+        <Link
+          href="/tokens"
+          data-testid="tokens-link"
+          className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
+        >
+          Tokens
+        </Link>
+      )}
+      <Link
+        href="/audit"
+        data-testid="audit-link"
+        className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
+      >
+        Audit
+      </Link>
+    </>
   );
 }
 

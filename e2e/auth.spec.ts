@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import type { Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/argon2";
 import { expect, test } from "@playwright/test";
 import getPort from "get-port";
+import Provider from "oidc-provider";
 import { kcatMetadata } from "../test/helpers/kcat";
 import { rawRequest } from "../test/helpers/raw-http";
 import { ROUTE_ROLES } from "./fixtures/roles";
@@ -18,20 +20,58 @@ import { baseURL as sharedBaseURL } from "./pages/overview-page";
 
 const root = path.resolve(__dirname, "..");
 const PASSWORD = "correct horse battery staple";
+const OIDC_SECRET_VALUE = "oidc-client-secret-for-this-run-only";
 const USERS = { viewer: "vi", operator: "op", admin: "ad" } as const;
 const RANK = { viewer: 0, operator: 1, admin: 2 } as const;
 
 let server: ChildProcess;
+/** Every secret this spec makes: none may appear in an answer or a log line. */
+const secrets: string[] = [PASSWORD, OIDC_SECRET_VALUE];
 let dir: string;
 let base: string;
 let bootstrap: string[];
+/** The OpenID Connect provider (oidc-provider, the certified implementation) on loopback. */
+let idp: Server;
+const OIDC_SECRET = OIDC_SECRET_VALUE;
+
+/**
+ * A real OpenID Connect provider on a free loopback port, with Quorum as its one client and its
+ * development login form: any name signs in; "sso-op" is in the group "kafka-ops".
+ */
+async function startProvider(redirectUri: string): Promise<string> {
+  const port = await getPort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: "quorum",
+        client_secret: OIDC_SECRET,
+        redirect_uris: [redirectUri],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
+    claims: { openid: ["sub"], profile: ["preferred_username", "groups"] },
+    conformIdTokenClaims: false,
+    findAccount: (_ctx: unknown, id: string) => ({
+      accountId: id,
+      claims: () => ({ sub: id, preferred_username: id, groups: id === "sso-op" ? ["kafka-ops"] : [] }),
+    }),
+  });
+  idp = provider.listen(port);
+  return issuer;
+}
 
 async function startWithAuth(): Promise<void> {
   const shared = (await (await fetch(`${sharedBaseURL()}/api/clusters/local`)).json()) as { bootstrap: string[] };
   bootstrap = shared.bootstrap;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-auth-e2e-"));
   const passwordHash = await hash(PASSWORD);
+  secrets.push(passwordHash);
   const config = path.join(dir, "quorum.config.json");
+  const port = await getPort();
+  base = `http://127.0.0.1:${port}`;
+  const issuer = await startProvider(`${base}/api/auth/oidc/callback`);
   fs.writeFileSync(
     config,
     JSON.stringify({
@@ -41,12 +81,14 @@ async function startWithAuth(): Promise<void> {
       ],
       auth: {
         users: Object.values(USERS).map((name) => ({ name, passwordHash })),
-        grants: Object.entries(USERS).map(([role, user]) => ({ user, role })),
+        grants: [
+          ...Object.entries(USERS).map(([role, user]) => ({ user, role })),
+          { group: "kafka-ops", role: "operator", clusters: ["lab"] },
+        ],
+        oidc: { issuer, clientId: "quorum", label: "Sign in with the test provider" },
       },
     }),
   );
-  const port = await getPort();
-  base = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(root, "test-results-e2e-auth-server.log"), "w");
   server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
@@ -56,6 +98,7 @@ async function startWithAuth(): Promise<void> {
       QUORUM_DATA_DIR: path.join(dir, "data"),
       QUORUM_EMBEDDED: "false",
       QUORUM_CONFIG: config,
+      QUORUM_OIDC_CLIENT_SECRET: OIDC_SECRET,
     },
     stdio: ["ignore", log, log],
   });
@@ -82,6 +125,7 @@ test.afterAll(async () => {
     await exited;
   }
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await new Promise((r) => (idp ? idp.close(r) : r(undefined)));
 });
 
 async function signIn(user: string): Promise<string> {
@@ -94,6 +138,7 @@ async function signIn(user: string): Promise<string> {
   expect(res.status, res.body).toBe(200);
   const setCookie = res.headers["set-cookie"]?.[0] ?? "";
   expect(setCookie).toContain("HttpOnly");
+  secrets.push(setCookie.split(";")[0]?.split("=")[1] as string);
   return setCookie.split(";")[0] as string;
 }
 
@@ -103,14 +148,33 @@ const concrete = (pattern: string, cluster: string) =>
     .replace("[topic]", "auth-e2e-missing-topic")
     .replace("[group]", "auth-e2e-missing-group")
     .replace("[broker]", "99")
-    .replace("[drill]", "auth-e2e-missing-drill");
+    .replace("[drill]", "auth-e2e-missing-drill")
+    .replace("[token]", "000000000000");
 
-test("every route answers each role as the roles define, on a read-only cluster too, and changes nothing", async () => {
+/** An API token made by the admin whose cookie is given; returns the token itself. */
+async function makeToken(adminCookie: string, body: object): Promise<{ id: string; token: string }> {
+  const res = await rawRequest(base, {
+    method: "POST",
+    path: "/api/auth/tokens",
+    headers: { Cookie: adminCookie, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, res.body).toBe(201);
+  const made = JSON.parse(res.body) as { id: string; token: string };
+  secrets.push(made.token);
+  return made;
+}
+
+test("every route answers nobody, each role and a token as the roles define, on a read-only cluster too, and changes nothing", async () => {
   const topicsBefore = kcatMetadata(bootstrap)
     .partitions.map((p) => `${p.topic}-${p.partition}:${p.leader}`)
     .sort();
-  const cookies: Record<string, string | null> = { nobody: null };
-  for (const [role, user] of Object.entries(USERS)) cookies[role] = await signIn(user);
+  const identities: Record<string, Record<string, string>> = { nobody: {} };
+  for (const [role, user] of Object.entries(USERS)) identities[role] = { Cookie: await signIn(user) };
+  // A script's token, carrying the operator role on every cluster.
+  const { token } = await makeToken(identities.admin?.Cookie as string, { name: "table", role: "operator" });
+  identities.token = { Authorization: `Bearer ${token}` };
+  const rank = { ...RANK, token: RANK.operator };
 
   const wrong: string[] = [];
   let sent = 0;
@@ -119,13 +183,13 @@ test("every route answers each role as the roles define, on a read-only cluster 
     for (const [method, needed] of Object.entries(methods)) {
       if (needed === "public") continue;
       for (const cluster of clusters)
-        for (const [who, cookie] of Object.entries(cookies)) {
+        for (const [who, credentials] of Object.entries(identities)) {
           const mutation = method !== "GET";
           const res = await rawRequest(base, {
             method,
             path: concrete(pattern, cluster),
             headers: {
-              ...(cookie ? { Cookie: cookie } : {}),
+              ...credentials,
               ...(mutation ? { "Content-Type": "application/json" } : {}),
             },
             // An election of every topic is what an empty body asks: this one names a missing topic.
@@ -139,7 +203,7 @@ test("every route answers each role as the roles define, on a read-only cluster 
           const code = res.stream
             ? null
             : ((JSON.parse(res.body || "{}") as { error?: { code?: string } }).error?.code ?? null);
-          const allowed = who !== "nobody" && RANK[who as keyof typeof RANK] >= RANK[needed];
+          const allowed = who !== "nobody" && rank[who as keyof typeof rank] >= RANK[needed];
           const expected =
             who === "nobody"
               ? "401 unauthenticated"
@@ -168,7 +232,7 @@ test("every route answers each role as the roles define, on a read-only cluster 
   const listed = await rawRequest(base, {
     method: "GET",
     path: "/api/clusters",
-    headers: { Cookie: cookies.admin as string },
+    headers: identities.admin as Record<string, string>,
   });
   expect((JSON.parse(listed.body) as { id: string }[]).map((c) => c.id).sort()).toEqual(["lab", "ro"]);
 });
@@ -265,6 +329,137 @@ test("a viewer sees no change to make, is refused one through the API, and an ad
     .map((l) => JSON.parse(l) as { action: string });
   expect(lines.some((l) => l.action === "topic.create")).toBe(true);
   const all = await (await page.request.get(`${base}/api/audit?format=jsonl`)).text();
-  expect(all).toContain('"action":"auth.sign-in"');
+  const signIns = all
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { action: string; user: string | null; summary: unknown; result: string })
+    .filter((e) => e.action === "auth.sign-in" && e.user === "vi");
+  expect(signIns.map((e) => e.result)).toContain("unauthenticated"); // the wrong password, earlier
+  expect(signIns.map((e) => e.result)).toContain("ok");
+  expect(signIns[0]?.summary).toEqual({ user: "vi", password: "[redacted]" });
   expect(all).not.toContain(PASSWORD);
+});
+
+test("an API token carries its own grant, is shown once, cannot make tokens, and stops at revocation", async () => {
+  const admin = await signIn("ad");
+  const made = await makeToken(admin, { name: "ci-lab", role: "operator", clusters: ["lab"] });
+  const as = (path: string, method = "GET", body?: string) =>
+    rawRequest(base, {
+      method,
+      path,
+      headers: { Authorization: `Bearer ${made.token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body,
+    });
+  expect((await as("/api/clusters/lab/topics")).status).toBe(200);
+  expect((await as("/api/clusters/ro/topics")).status).toBe(403); // its grant names "lab" only
+  expect((await as("/api/clusters/lab/brokers/1/stop", "POST", "{}")).status).toBe(403); // an admin's
+  // The list shows it without its secret; a token cannot make another.
+  const listed = await rawRequest(base, { method: "GET", path: "/api/auth/tokens", headers: { Cookie: admin } });
+  expect(listed.body).toContain('"name":"ci-lab"');
+  expect(listed.body).not.toContain(made.token.slice(-43));
+  const adminToken = await makeToken(admin, { name: "ci-admin", role: "admin" });
+  const minted = await rawRequest(base, {
+    method: "POST",
+    path: "/api/auth/tokens",
+    headers: { Authorization: `Bearer ${adminToken.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "minted", role: "admin" }),
+  });
+  expect(minted.status).toBe(403);
+  // Revoked, it is refused at once.
+  const revoked = await rawRequest(base, {
+    method: "DELETE",
+    path: `/api/auth/tokens/${made.id}`,
+    headers: { Cookie: admin },
+  });
+  expect(revoked.status).toBe(200);
+  const after = await as("/api/clusters/lab/topics");
+  expect(after.status).toBe(401);
+  expect(JSON.parse(after.body).error.message).toBe("This API token is not valid: unknown, revoked or expired");
+});
+
+test("an admin makes a token on the Tokens page, sees it once, and revokes it there", async ({ page }) => {
+  await page.goto(`${base}/sign-in`);
+  await page.getByTestId("sign-in-user").fill("ad");
+  await page.getByTestId("sign-in-password").fill(PASSWORD);
+  await page.getByTestId("sign-in-submit").click();
+  await page.getByTestId("tokens-link").click();
+  await page.getByTestId("token-name").fill("nightly-report");
+  await page.getByTestId("token-role").selectOption("viewer");
+  await page.getByTestId("token-create").click();
+  const value = (await page.getByTestId("token-value").textContent()) ?? "";
+  secrets.push(value);
+  expect(value).toMatch(/^qrm_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+  await page.screenshot({ path: path.join(root, "test-results", "tokens.png") });
+  const read = () =>
+    rawRequest(base, {
+      method: "GET",
+      path: "/api/clusters/lab/overview",
+      headers: { Authorization: `Bearer ${value}` },
+    });
+  expect((await read()).status).toBe(200);
+  // Shown once: after a reload the page lists it, without its value.
+  await page.reload();
+  await expect(page.getByTestId("token-row").filter({ hasText: "nightly-report" })).toBeVisible();
+  await expect(page.getByTestId("token-value")).toHaveCount(0);
+  await expect(page.locator("body")).not.toContainText(value.slice(-43));
+  await page.getByTestId("token-revoke-nightly-report").click();
+  await expect(page.getByTestId("token-row").filter({ hasText: "nightly-report" })).toContainText("revoked");
+  expect((await read()).status).toBe(401);
+});
+
+test("no password, hash, token, session cookie or session secret appears in any answer or log line", async () => {
+  const admin = await signIn("ad");
+  const sessionSecret = fs.readFileSync(path.join(dir, "data", "session-secret"), "utf8").trim();
+  const all = [...secrets, sessionSecret].filter((x) => x.length >= 16);
+  expect(all.length).toBeGreaterThan(5);
+  const answers = await Promise.all(
+    ["/api/auth/session", "/api/auth/tokens", "/api/audit?format=jsonl", "/api/clusters", "/api/clusters/lab"].map(
+      async (p) => (await rawRequest(base, { method: "GET", path: p, headers: { Cookie: admin } })).body,
+    ),
+  );
+  const log = fs.readFileSync(path.join(root, "test-results-e2e-auth-server.log"), "utf8");
+  expect(log.length).toBeGreaterThan(0);
+  expect(log).toContain('"msg":"audit"');
+  for (const secret of all) {
+    for (const body of answers) expect(body.includes(secret), `an answer holds ${secret.slice(0, 8)}…`).toBe(false);
+    expect(log.includes(secret), `the log holds ${secret.slice(0, 8)}…`).toBe(false);
+  }
+});
+
+test("sign-in through a real OpenID Connect provider: the group claim gives the role, and the trail says so", async ({
+  page,
+}) => {
+  await page.goto(`${base}/sign-in`);
+  await page.getByTestId("sign-in-oidc").click();
+  // The provider's own login and consent pages.
+  await page.locator('input[name="login"]').fill("sso-op");
+  await page.locator('input[name="password"]').fill("any");
+  await page.locator('button[type="submit"]').click();
+  await page.locator('button[type="submit"]').click();
+  await expect(page.getByTestId("session-user")).toHaveText("sso-op");
+  const session = (await (await page.request.get(`${base}/api/auth/session`)).json()) as {
+    user: { name: string; via: string };
+    roles: Record<string, string>;
+  };
+  expect(session.user).toEqual({ name: "sso-op", via: "oidc" });
+  expect(session.roles).toEqual({ lab: "operator" });
+  await page.goto(`${base}/clusters/lab/topics`);
+  await expect(page.getByTestId("create-topic")).toBeVisible();
+  const admin = await signIn("ad");
+  const trail = await rawRequest(base, {
+    method: "GET",
+    path: "/api/audit?format=jsonl&action=auth.sign-in.oidc",
+    headers: { Cookie: admin },
+  });
+  const entries = trail.body
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { user: string; via: string; result: string });
+  expect(entries[0]).toMatchObject({ user: "sso-op", via: "oidc", result: "ok" });
+  // A callback that was not started in this browser goes back to sign-in, saying why.
+  await page.context().clearCookies();
+  await page.goto(`${base}/api/auth/oidc/callback?code=forged&state=forged`);
+  await expect(page.getByTestId("sign-in-provider-error")).toHaveText(
+    "This sign-in was not started here, or took over 10 minutes",
+  );
 });

@@ -24,13 +24,20 @@ describe("route policy", () => {
   });
 
   it("opens only signing in and out and asking who one is", () => {
-    expect(Object.keys(PUBLIC_ROUTES).sort()).toEqual(["/api/auth/session", "/api/auth/sign-in", "/api/auth/sign-out"]);
+    expect(Object.keys(PUBLIC_ROUTES).sort()).toEqual([
+      "/api/auth/oidc/callback",
+      "/api/auth/oidc/start",
+      "/api/auth/session",
+      "/api/auth/sign-in",
+      "/api/auth/sign-out",
+    ]);
   });
 
-  it("lets every role read, but the audit trail, and asks more than viewer of every change", () => {
+  it("lets every role read, but the audit trail and the token list, and asks more than viewer of every change", () => {
     for (const [pattern, methods] of Object.entries(POLICY))
       for (const [method, p] of Object.entries(methods)) {
-        if (pattern === "/api/audit") expect(p).toEqual({ role: "admin", action: "audit.read", scopedBy: null });
+        if (pattern === "/api/audit" || pattern === "/api/auth/tokens")
+          expect(p, `${method} ${pattern}`).toMatchObject({ role: "admin", scopedBy: null });
         else if (method === "GET") expect(p, `${method} ${pattern}`).toMatchObject({ role: "viewer", action: "read" });
         else {
           expect(p.role, `${method} ${pattern}`).not.toBe("viewer");

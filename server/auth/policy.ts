@@ -28,11 +28,13 @@ const admin = (action: string, scopedBy: ScopedBy = null): RoutePolicy => ({ rol
  * Who may do what, per API route (as in api-routes.ts) and method: `viewer` reads everything
  * (sensitive config values are masked for everyone); `operator` changes topics, configs,
  * partitions, messages and group offsets; `admin` controls the lab's nodes, drills and workload,
- * Quorum's list of clusters, and deletes (topics, records, groups), and reads the audit trail. `policy.test.ts` fails when a
- * route or method has no entry here.
+ * Quorum's list of clusters, and deletes (topics, records, groups), reads the audit trail and
+ * manages API tokens. `policy.test.ts` fails when a route or method has no entry here.
  */
 export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy>>>> = {
   "/api/audit": { GET: admin("audit.read") },
+  "/api/auth/tokens": { GET: admin("auth.tokens.read"), POST: admin("auth.tokens.create") },
+  "/api/auth/tokens/[token]": { DELETE: admin("auth.tokens.revoke") },
   "/api/clusters": { GET: read(), POST: admin("cluster.add") },
   "/api/clusters/test": { POST: admin("cluster.test") },
   "/api/clusters/[cluster]": { GET: read(), DELETE: admin("cluster.remove") },
@@ -84,8 +86,10 @@ export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy
   "/api/clusters/[cluster]/workload/groups/[group]": { POST: admin("workload.group", "group") },
 };
 
-/** Routes open without signing in: signing in and out, and asking who one is. */
+/** Routes open without signing in: signing in (with a password or a provider) and out, and asking who one is. */
 export const PUBLIC_ROUTES: Readonly<Record<string, readonly string[]>> = {
+  "/api/auth/oidc/callback": ["GET"],
+  "/api/auth/oidc/start": ["GET"],
   "/api/auth/session": ["GET"],
   "/api/auth/sign-in": ["POST"],
   "/api/auth/sign-out": ["POST"],

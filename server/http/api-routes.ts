@@ -8,9 +8,13 @@ import "server-only";
  */
 export const API_ROUTES: readonly { pattern: string; methods: readonly string[] }[] = [
   { pattern: "/api/audit", methods: ["GET"] },
+  { pattern: "/api/auth/oidc/callback", methods: ["GET"] },
+  { pattern: "/api/auth/oidc/start", methods: ["GET"] },
   { pattern: "/api/auth/session", methods: ["GET"] },
   { pattern: "/api/auth/sign-in", methods: ["POST"] },
   { pattern: "/api/auth/sign-out", methods: ["POST"] },
+  { pattern: "/api/auth/tokens", methods: ["GET", "POST"] },
+  { pattern: "/api/auth/tokens/[token]", methods: ["DELETE"] },
   { pattern: "/api/clusters", methods: ["GET", "POST"] },
   { pattern: "/api/clusters/test", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]", methods: ["DELETE", "GET"] },
