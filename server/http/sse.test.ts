@@ -65,4 +65,32 @@ describe("eventStream", () => {
     expect(await chunk()).toMatch(/^event: leader-changed\nid: e-5001\n/);
     abort.abort();
   });
+
+  it("ends the stream at the first heartbeat after the caller may no longer listen", async () => {
+    let unsubscribed = false;
+    const monitor = {
+      lastEventId: "e-0",
+      since: () => [],
+      subscribeStream: () => () => {
+        unsubscribed = true;
+      },
+    } as unknown as ClusterMonitor;
+    let asked = 0;
+    const res = eventStream(monitor, {
+      lastEventId: null,
+      heartbeatMs: 20,
+      signal: new AbortController().signal,
+      stillAllowed: async () => ++asked < 3,
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let heartbeats = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      heartbeats += (new TextDecoder().decode(value).match(/event: heartbeat/g) ?? []).length;
+    }
+    expect(asked).toBe(3);
+    expect(heartbeats).toBe(3);
+    expect(unsubscribed).toBe(true);
+  });
 });

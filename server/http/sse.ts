@@ -21,11 +21,20 @@ export function formatEvent(e: ClusterEvent): string {
  * after `lastEventId` missed (see `ClusterMonitor.since`), then each new one as it happens, and a
  * `heartbeat` event every `heartbeatMs`. The listener is taken before the response exists, so a
  * cluster at its stream cap throws 503 `too_many_subscribers` instead of opening a stream, and it
- * is released when the client goes away.
+ * is released when the client goes away, or when `stillAllowed` says the caller may no longer listen.
  */
 export function eventStream(
   monitor: ClusterMonitor,
-  opts: { lastEventId: string | null; heartbeatMs: number; signal: AbortSignal },
+  opts: {
+    lastEventId: string | null;
+    heartbeatMs: number;
+    signal: AbortSignal;
+    /**
+     * Asked at each heartbeat whether the caller may still listen (their session not ended, their
+     * token not revoked): when not, the stream ends.
+     */
+    stillAllowed?: () => Promise<boolean>;
+  },
 ): Response {
   let write: (text: string) => void = () => {};
   const unsubscribe = monitor.subscribeStream(
@@ -58,10 +67,13 @@ export function eventStream(
       write(`retry: 1000\n\n`);
       write(`event: hello\ndata: ${JSON.stringify({ ts: Date.now(), lastEventId: monitor.lastEventId })}\n\n`);
       if (opts.lastEventId) for (const e of monitor.since(opts.lastEventId)) write(formatEvent(e));
-      const heartbeat = setInterval(
-        () => write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`),
-        opts.heartbeatMs,
-      );
+      const heartbeat = setInterval(() => {
+        write(`event: heartbeat\ndata: ${JSON.stringify({ ts: Date.now() })}\n\n`);
+        void opts.stillAllowed?.().then(
+          (ok) => ok || release(),
+          () => release(),
+        );
+      }, opts.heartbeatMs);
       release = () => {
         if (!open) return;
         open = false;
