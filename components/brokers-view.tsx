@@ -1,5 +1,6 @@
 "use client";
 import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
+import { useMay, useSessionQuery } from "@/lib/hooks/api/session";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
 import { DataTable } from "./data-table";
@@ -9,6 +10,8 @@ import { StatusBadge } from "./status-badge";
 export function BrokersView({ cluster }: { cluster: string }) {
   const summary = useClusterQuery(cluster);
   const brokers = useBrokersQuery(cluster);
+  const may = useMay(cluster);
+  const session = useSessionQuery();
   if (brokers.error) return <ErrorPanel error={brokers.error} />;
   const list = brokers.data ?? [];
   const controllable = summary.data?.controllable ?? false;
@@ -61,6 +64,12 @@ export function BrokersView({ cluster }: { cluster: string }) {
             Stop is a controlled shutdown (SIGTERM): the broker hands its leaderships over before it exits. Kill is a
             crash (SIGKILL): the controller fences the broker once its heartbeats stop, after the session timeout.
           </p>
+          {session.data && !may("admin") && (
+            <p className="mb-3 text-sm text-amber-800" data-testid="broker-actions-role">
+              Stopping, killing and starting brokers is an admin's; your role on this cluster is{" "}
+              {session.data.roles[cluster] ?? "none"}.
+            </p>
+          )}
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {list.map((b) => (
               <BrokerCard key={b.id} cluster={cluster} broker={b} controllable />

@@ -13,7 +13,8 @@ import { ROUTE_ROLES } from "./fixtures/roles";
 import { baseURL as sharedBaseURL } from "./pages/overview-page";
 
 // Sign-in and roles on a second Quorum started as `npm start` does, with an "auth" section in its
-// config file and two clusters that are both the shared lab: "lab", and "ro", read-only. Every API
+// config file, a one-broker lab of its own ("local"), and two clusters that are both the shared lab:
+// "lab", and "ro", read-only. Every API
 // route is sent as nobody, viewer, operator and admin, on each cluster, aimed at things that do not
 // exist (a missing topic, group, broker) with bodies that fail validation, so that what gets
 // through the roles changes nothing either; an independent client checks the lab afterwards.
@@ -96,7 +97,16 @@ async function startWithAuth(): Promise<void> {
       ...process.env,
       PORT: String(port),
       QUORUM_DATA_DIR: path.join(dir, "data"),
-      QUORUM_EMBEDDED: "false",
+      // Its own small lab too (one broker), for the controls only a cluster Quorum runs has.
+      QUORUM_EMBEDDED: "true",
+      QUORUM_BROKERS: "1",
+      QUORUM_BROKER_PORTS: "auto",
+      QUORUM_CONTROLLER_PORTS: "auto",
+      QUORUM_BROKER_HEAP_MB: "256",
+      QUORUM_CONTROLLER_HEAP_MB: "192",
+      QUORUM_DEMO: "false",
+      QUORUM_LAB_SASL: "false",
+      QUORUM_SSE_HEARTBEAT_MS: "1000",
       QUORUM_CONFIG: config,
       QUORUM_OIDC_CLIENT_SECRET: OIDC_SECRET,
     },
@@ -234,7 +244,7 @@ test("every route answers nobody, each role and a token as the roles define, on 
     path: "/api/clusters",
     headers: identities.admin as Record<string, string>,
   });
-  expect((JSON.parse(listed.body) as { id: string }[]).map((c) => c.id).sort()).toEqual(["lab", "ro"]);
+  expect((JSON.parse(listed.body) as { id: string }[]).map((c) => c.id).sort()).toEqual(["lab", "local", "ro"]);
 });
 
 test("a page's server-rendered rows need a session too, even asked for as one segment's payload", async () => {
@@ -462,4 +472,84 @@ test("sign-in through a real OpenID Connect provider: the group claim gives the 
   await expect(page.getByTestId("sign-in-provider-error")).toHaveText(
     "This sign-in was not started here, or took over 10 minutes",
   );
+});
+
+test("on a lab Quorum runs, a viewer sees no Stop button, is refused the stop through the API, and the attempt is on the Audit page", async ({
+  browser,
+}) => {
+  const admin = await signIn("ad");
+  for (const deadline = Date.now() + 150_000; ; ) {
+    const res = await rawRequest(base, { method: "GET", path: "/api/clusters/local", headers: { Cookie: admin } });
+    if (res.status === 200 && (JSON.parse(res.body) as { status: string }).status === "ok") break;
+    if (Date.now() > deadline) throw new Error("the auth Quorum's own lab did not come up within 150 s");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const asUser = async (user: string) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByTestId("sign-in-user").fill(user);
+    await page.getByTestId("sign-in-password").fill(PASSWORD);
+    await page.getByTestId("sign-in-submit").click();
+    await expect(page.getByTestId("session-user")).toHaveText(user);
+    await page.goto(`${base}/clusters/local/brokers`);
+    await expect(page.getByTestId("broker-row-1")).toBeVisible();
+    return { context, page };
+  };
+  const adminView = await asUser("ad");
+  await expect(adminView.page.getByTestId("broker-stop-1")).toBeVisible();
+  await adminView.context.close();
+  const viewer = await asUser("vi");
+  await expect(viewer.page.getByTestId("broker-stop-1")).toHaveCount(0);
+  await expect(viewer.page.getByTestId("broker-kill-1")).toHaveCount(0);
+  await expect(viewer.page.getByTestId("broker-actions-role")).toHaveText(
+    "Stopping, killing and starting brokers is an admin's; your role on this cluster is viewer.",
+  );
+  await viewer.page.screenshot({ path: path.join(root, "test-results", "brokers-as-viewer.png") });
+  const refused = await viewer.page.request.post(`${base}/api/clusters/local/brokers/1/stop`, {
+    data: { mode: "graceful", confirm: true },
+  });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).error.message).toBe(
+    '"broker.stop" needs the admin role on cluster "local"; vi has the viewer role there',
+  );
+  await viewer.context.close();
+  // The broker is still up, and the trail has the attempt.
+  const brokers = await rawRequest(base, {
+    method: "GET",
+    path: "/api/clusters/local/brokers",
+    headers: { Cookie: admin },
+  });
+  expect((JSON.parse(brokers.body) as { id: number; status: string }[]).map((b) => b.status)).toEqual(["up"]);
+  const trail = await rawRequest(base, {
+    method: "GET",
+    path: "/api/audit?format=jsonl&action=broker.stop&user=vi",
+    headers: { Cookie: admin },
+  });
+  expect(JSON.parse(trail.body.trim().split("\n")[0] as string)).toMatchObject({
+    user: "vi",
+    role: "viewer",
+    cluster: "local",
+    target: { cluster: "local", broker: "1" },
+    status: 403,
+    result: "forbidden",
+  });
+});
+
+test("an open event stream ends within a heartbeat of its session's sign-out", async () => {
+  const cookie = await signIn("vi");
+  const res = await fetch(`${base}/api/clusters/lab/events`, { headers: { Cookie: cookie } });
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  await reader.read(); // the stream's opening
+  const out = await rawRequest(base, { method: "POST", path: "/api/auth/sign-out", headers: { Cookie: cookie } });
+  expect(out.status).toBe(200);
+  const began = Date.now();
+  for (;;) {
+    const { done } = await reader.read();
+    if (done) break;
+    expect(Date.now() - began).toBeLessThan(10_000);
+  }
+  // Ended by the server: the same cookie opens no new stream.
+  expect((await fetch(`${base}/api/clusters/lab/events`, { headers: { Cookie: cookie } })).status).toBe(401);
 });
