@@ -1,10 +1,8 @@
 "use client";
 import { useState } from "react";
 import { type AuditFilters, auditSearch, useAuditQuery } from "@/lib/hooks/api/audit";
-import type { AuditEntry } from "@/lib/schemas/audit";
+import { type AuditEntry, REFUSED_STATUSES } from "@/lib/schemas/audit";
 import { ErrorPanel } from "./error-panel";
-
-const REFUSED = new Set([401, 403, 429]);
 
 function Summary({ entry }: { entry: AuditEntry }) {
   const target = Object.entries(entry.target)
@@ -131,7 +129,7 @@ export function AuditView() {
                   <td className="whitespace-nowrap px-3 py-2">
                     <span
                       className={
-                        REFUSED.has(e.status)
+                        REFUSED_STATUSES.includes(e.status)
                           ? "text-rose-700"
                           : e.result === "ok"
                             ? "text-emerald-700"

@@ -27,6 +27,9 @@ export interface AuditEntry {
   address: string;
 }
 
+/** The answers that are refusals: no session, no role, too many attempts. */
+export const REFUSED_STATUSES: readonly number[] = [401, 403, 429];
+
 const optionalText = z.string().trim().min(1).max(200).optional();
 const time = z.coerce.number().int().min(0).optional();
 

@@ -4,6 +4,9 @@ import { z } from "zod";
 export const ROLES = ["viewer", "operator", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Whether the role `held` allows what `needed` may do. */
+export const covers = (held: Role, needed: Role): boolean => ROLES.indexOf(held) >= ROLES.indexOf(needed);
+
 /** A name pattern: `*` stands for any run of characters, everything else for itself. */
 const pattern = z.string().min(1, "an empty pattern matches nothing").max(249);
 

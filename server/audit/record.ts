@@ -1,10 +1,13 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { REFUSED_STATUSES } from "@/lib/schemas/audit";
 import { grantsOf, type Identity, roleOn } from "../auth/access";
 import { PUBLIC_ROUTES, policyFor } from "../auth/policy";
 import { clientAddress } from "../auth/routes";
 import { matchApiRoute } from "../http/api-routes";
+import { SAFE_METHODS } from "../http/boundary";
+import { pathParam } from "../http/path-param";
 import { logger } from "../logger";
 import { getQuorum } from "../quorum";
 import { summarize } from "./summarize";
@@ -48,19 +51,8 @@ export function noteOutcome(req: Request, outcome: { user: string | null; code: 
   (req as Noted)[OUTCOME] = outcome;
 }
 
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
-const REFUSED = new Set([401, 403, 429]);
-
 const decoded = (params: Record<string, string>) =>
-  Object.fromEntries(
-    Object.entries(params).map(([k, v]) => {
-      try {
-        return [k, decodeURIComponent(v)];
-      } catch {
-        return [k, v];
-      }
-    }),
-  );
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, pathParam(v)]));
 
 /**
  * Writes one API request to the audit trail and the JSON log when it is a change (any method but
@@ -81,7 +73,8 @@ export function recordRequest(
     const url = new URL(req.url);
     const route = matchApiRoute(url.pathname);
     if (!route) return;
-    if (READS.has(req.method) && !REFUSED.has(outcome.status) && !PUBLIC_ACTIONS[route.pattern]) return;
+    if (SAFE_METHODS.has(req.method) && !REFUSED_STATUSES.includes(outcome.status) && !PUBLIC_ACTIONS[route.pattern])
+      return;
     const noted = (req as Noted)[OUTCOME];
     const target = decoded(params);
     const cluster = target.cluster ?? null;

@@ -1,6 +1,6 @@
 import "server-only";
 import Database from "better-sqlite3";
-import type { AuditEntry } from "@/lib/schemas/audit";
+import { type AuditEntry, REFUSED_STATUSES } from "@/lib/schemas/audit";
 
 export type { AuditEntry };
 
@@ -35,8 +35,6 @@ interface Row {
   duration_ms: number;
   address: string;
 }
-
-const REFUSED = [401, 403, 429];
 
 /**
  * The audit trail, in `<data dir>/audit.sqlite`: appended to, read, and pruned past its retention,
@@ -128,7 +126,7 @@ export class AuditTrail {
       where.push("cluster = ?");
       args.push(q.cluster);
     }
-    if (q.refused !== undefined) where.push(`status ${q.refused ? "" : "NOT "}IN (${REFUSED.join(", ")})`);
+    if (q.refused !== undefined) where.push(`status ${q.refused ? "" : "NOT "}IN (${REFUSED_STATUSES.join(", ")})`);
     if (q.since !== undefined) {
       where.push("ts >= ?");
       args.push(q.since);

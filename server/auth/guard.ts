@@ -1,34 +1,16 @@
 import "server-only";
 import { AppError } from "../errors";
 import { matchApiRoute } from "../http/api-routes";
+import { pathParam } from "../http/path-param";
 import { getQuorum } from "../quorum";
 import { allows, grantsOf, type Identity, roleOn, type Target } from "./access";
 import { policyFor } from "./policy";
 
-const decoded = (value: string | undefined): string | null => {
-  if (value === undefined) return null;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-};
-
-/**
- * Who may make this API request: with sign-in off (no `auth` in the config file), everyone (null);
- * with it on, the request's session must be good (else 401 `unauthenticated`) and one of its
- * user's grants must allow the route's action on its cluster, topic or group (else 403
- * `forbidden`, naming the role needed and the role held). A route without a policy is refused.
- */
-export async function authorize(req: Request, params: Record<string, string>): Promise<Identity | null> {
-  const who = await identifyRequest(req);
-  if (who) allowOrRefuse(who, req, params);
-  return who;
-}
-
 /**
  * Who the request is: an API token (`Authorization: Bearer qrm_…`), else the session's user; null
- * with sign-in off; 401 `unauthenticated` for a token that is not good, or without a good session.
+ * with sign-in off (no `auth` in the config file): everyone may do everything. 401
+ * `unauthenticated` for a token that is not good, or without a good session. `withRoute` asks this,
+ * then `allowOrRefuse`, before any handler runs.
  */
 export async function identifyRequest(req: Request): Promise<Identity | null> {
   const auth = getQuorum().auth;
@@ -45,7 +27,10 @@ export async function identifyRequest(req: Request): Promise<Identity | null> {
   return who;
 }
 
-/** 403 `forbidden` unless one of `who`'s grants allows the request's route on what it names. */
+/**
+ * 403 `forbidden` unless one of `who`'s grants allows the route's action on its cluster, topic or
+ * group, naming the role needed and the role held. A route without a policy is refused.
+ */
 export function allowOrRefuse(who: Identity, req: Request, params: Record<string, string>): void {
   const auth = getQuorum().auth;
   if (!auth) return;
@@ -53,9 +38,9 @@ export function allowOrRefuse(who: Identity, req: Request, params: Record<string
   const policy = route ? policyFor(route.pattern, req.method) : null;
   if (!policy) throw new AppError("forbidden", `${req.method} ${new URL(req.url).pathname} is not open to anyone`);
   const target: Target = {
-    cluster: decoded(params.cluster),
-    topic: decoded(params.topic),
-    group: decoded(params.group),
+    cluster: params.cluster === undefined ? null : pathParam(params.cluster),
+    topic: params.topic === undefined ? null : pathParam(params.topic),
+    group: params.group === undefined ? null : pathParam(params.group),
   };
   const grants = grantsOf(who, auth.config);
   if (allows(grants, policy, target)) return;
@@ -74,7 +59,7 @@ export function allowOrRefuse(who: Identity, req: Request, params: Record<string
 }
 
 /** The ids of the clusters `who` holds a role on (every cluster with sign-in off). */
-export async function visibleClusters(who: Identity | null): Promise<Set<string>> {
+export function visibleClusters(who: Identity | null): Set<string> {
   const quorum = getQuorum();
   const ids = [...quorum.clusters.keys()];
   if (!quorum.auth || !who) return new Set(ids);

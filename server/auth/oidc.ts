@@ -3,7 +3,9 @@ import { sealData, unsealData } from "iron-session";
 import * as client from "openid-client";
 import type { OidcConfig } from "@/lib/schemas/auth";
 import { AppError } from "../errors";
+import { LOOPBACK } from "../http/boundary";
 import type { Identity } from "./access";
+import { cookieHeader } from "./cookies";
 
 /** The cookie holding a sign-in's PKCE verifier, state and nonce between the two redirects. */
 export const OIDC_COOKIE = "quorum_oidc";
@@ -16,7 +18,7 @@ interface Flow {
   nonce: string;
 }
 
-const loopback = (url: URL) => ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+const loopback = (url: URL) => LOOPBACK.has(url.hostname);
 
 /**
  * Sign-in through an OpenID Connect provider with openid-client: discovery (asked again after a
@@ -109,13 +111,7 @@ export class OidcSignIn {
   }
 }
 
+/** The Set-Cookie value of a sign-in's flow cookie; an empty value with 0 ends it. */
 export function flowCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return [
-    `${OIDC_COOKIE}=${value}`,
-    "Path=/api/auth/oidc",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${maxAgeSeconds}`,
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+  return cookieHeader(OIDC_COOKIE, value, { path: "/api/auth/oidc", maxAgeSeconds, secure });
 }

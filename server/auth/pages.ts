@@ -2,7 +2,8 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getQuorum } from "../quorum";
-import { allows, grantsOf, type Identity, roleOn, type Target } from "./access";
+import { allows, grantsOf, type Identity, type Target } from "./access";
+import { visibleClusters } from "./guard";
 import { policyFor } from "./policy";
 
 /**
@@ -29,11 +30,5 @@ export async function pageMayRead(pattern: string, target: Target): Promise<bool
 
 /** The clusters the page's user holds a role on, in Quorum's order (all of them, with sign-in off). */
 export async function pageClusters(): Promise<string[]> {
-  const ids = [...getQuorum().clusters.keys()];
-  const auth = getQuorum().auth;
-  if (!auth) return ids;
-  const who = await pageIdentity();
-  if (!who) return [];
-  const grants = grantsOf(who, auth.config);
-  return ids.filter((id) => roleOn(grants, id) !== null);
+  return [...visibleClusters(await pageIdentity())];
 }

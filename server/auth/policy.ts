@@ -1,12 +1,7 @@
 import "server-only";
-import { ROLES, type Role } from "@/lib/schemas/auth";
+import { covers, ROLES, type Role } from "@/lib/schemas/auth";
 
-export { ROLES, type Role };
-
-export const roleRank = (role: Role): number => ROLES.indexOf(role);
-
-/** Whether `held` covers `needed`. */
-export const covers = (held: Role, needed: Role): boolean => roleRank(held) >= roleRank(needed);
+export { covers, ROLES, type Role };
 
 /** The resource of a request a grant may be scoped to, besides its cluster. */
 export type ScopedBy = "topic" | "group" | null;

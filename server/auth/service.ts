@@ -8,6 +8,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { AuthConfig } from "@/lib/schemas/auth";
 import { AppError } from "../errors";
 import type { Identity } from "./access";
+import { cookieHeader, readCookie } from "./cookies";
 import { OidcSignIn } from "./oidc";
 import { AuthStore, type SessionLimits } from "./store";
 
@@ -151,25 +152,7 @@ export class AuthService {
     if (sid) this.store.end(sid);
     return this.cookie("", 0, secure);
   }
-
   private cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-    return [
-      `${SESSION_COOKIE}=${value}`,
-      "Path=/",
-      "HttpOnly",
-      "SameSite=Lax",
-      `Max-Age=${Math.floor(maxAgeSeconds)}`,
-      ...(secure ? ["Secure"] : []),
-    ].join("; ");
+    return cookieHeader(SESSION_COOKIE, value, { path: "/", maxAgeSeconds, secure });
   }
-}
-
-/** One cookie's value from a Cookie header, or null. */
-export function readCookie(header: string | null, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
-  }
-  return null;
 }

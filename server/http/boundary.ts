@@ -49,8 +49,10 @@ export interface BoundaryError {
   allow?: string;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** The console's own loopback names (a URL's `hostname` gives IPv6 in brackets, as here). */
+export const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** Methods that change nothing: everything else is a mutation. */
+export const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Reads QUORUM_PORT and QUORUM_ALLOWED_HOSTS (comma-separated `host` or `host:port`). */
 export function boundarySettingsFromEnv(env: Record<string, string | undefined>): BoundarySettings {

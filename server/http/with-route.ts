@@ -6,7 +6,10 @@ import { allowOrRefuse, identifyRequest } from "../auth/guard";
 import { AppError, httpErrorOf } from "../errors";
 import { logger } from "../logger";
 import { refuseIfReadOnly } from "../quorum";
-import { MAX_BODY_BYTES } from "./boundary";
+import { MAX_BODY_BYTES, SAFE_METHODS } from "./boundary";
+import { pathParam } from "./path-param";
+
+export { pathParam };
 
 type Params = Record<string, string>;
 type Handler<P extends Params> = (req: Request, params: P, who: Identity | null) => Promise<unknown> | unknown;
@@ -31,8 +34,6 @@ export function toErrorResponse(err: unknown): Response {
   );
   return errorJson(500, "internal", "Something went wrong inside Quorum; the server log has the details.");
 }
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export interface RouteOptions {
   /**
@@ -82,15 +83,6 @@ export function withRoute<P extends Params = Params>(handler: Handler<P>, opts: 
     recordRequest(req, params, who, { status: res.status, code }, at, performance.now() - began);
     return res;
   };
-}
-
-/** A path segment as the caller meant it, whether or not the router already decoded it. */
-export function pathParam(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 function tooLarge(): AppError {

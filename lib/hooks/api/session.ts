@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
-import { ROLES, type Role, type SessionInfo } from "@/lib/schemas/auth";
+import { covers, type Role, type SessionInfo } from "@/lib/schemas/auth";
 
 export const sessionKey = ["session"] as const;
 
@@ -45,6 +45,6 @@ export function useMay(cluster: string): (role: Role) => boolean {
     if (!info) return false;
     if (!info.enabled) return true;
     const held = info.roles[cluster];
-    return held !== undefined && ROLES.indexOf(held) >= ROLES.indexOf(role);
+    return held !== undefined && covers(held, role);
   };
 }

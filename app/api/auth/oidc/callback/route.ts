@@ -1,7 +1,7 @@
 import { noteOutcome } from "@/server/audit/record";
+import { readCookie } from "@/server/auth/cookies";
 import { flowCookie, OIDC_COOKIE } from "@/server/auth/oidc";
 import { authOrRefuse, consoleUrl, overTls } from "@/server/auth/routes";
-import { readCookie } from "@/server/auth/service";
 import { AppError, httpErrorOf } from "@/server/errors";
 import { withRoute } from "@/server/http/with-route";
 
