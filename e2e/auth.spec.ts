@@ -375,6 +375,38 @@ test("an API token carries its own grant, is shown once, cannot make tokens, and
     body: JSON.stringify({ name: "minted", role: "admin" }),
   });
   expect(minted.status).toBe(403);
+  // Bad input is answered in words and makes nothing.
+  const bad = async (body: string, field?: string) => {
+    const res = await rawRequest(base, {
+      method: "POST",
+      path: "/api/auth/tokens",
+      headers: { Cookie: admin, "Content-Type": "application/json" },
+      body,
+    });
+    expect(res.status, body).toBe(400);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: "validation_failed", ...(field ? { field } : {}) });
+  };
+  await bad(JSON.stringify({ name: "has space", role: "viewer" }), "name");
+  await bad(JSON.stringify({ name: "x", role: "root" }), "role");
+  await bad(JSON.stringify({ name: "x", role: "viewer", expiresInDays: 0 }), "expiresInDays");
+  await bad(JSON.stringify({ name: "x", role: "viewer", secret: "mine" }));
+  const missing = await rawRequest(base, {
+    method: "DELETE",
+    path: "/api/auth/tokens/0123456789ab",
+    headers: { Cookie: admin },
+  });
+  expect(missing.status).toBe(404);
+  expect(JSON.parse(missing.body).error.code).toBe("not_found");
+  const noPassword = await rawRequest(base, {
+    method: "POST",
+    path: "/api/auth/sign-in",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ user: "vi" }),
+  });
+  expect(noPassword.status).toBe(400);
+  expect(JSON.parse(noPassword.body).error).toMatchObject({ code: "validation_failed", field: "password" });
+  const listedAfter = await rawRequest(base, { method: "GET", path: "/api/auth/tokens", headers: { Cookie: admin } });
+  expect((JSON.parse(listedAfter.body) as { name: string }[]).map((t) => t.name)).not.toContain("has space");
   // Revoked, it is refused at once.
   const revoked = await rawRequest(base, {
     method: "DELETE",
