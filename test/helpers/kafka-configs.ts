@@ -61,3 +61,26 @@ export function parseDescribe(out: string): Record<string, Record<string, string
   }
   return result;
 }
+
+/** One of Kafka's own tools (its main class) with these arguments, in a JVM of its own; its stdout. */
+export function kafkaTool(mainClass: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "java",
+      [
+        "-Xmx128m",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-cp",
+        `${kafkaLibs()}${path.sep}*`,
+        mainClass,
+        ...args,
+      ],
+      { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${mainClass} ${args.join(" ")} failed: ${err.message}\n${stdout}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +14,7 @@ import { HistoryStore } from "@/server/history/history-store";
 import { commitGroupOffsets, findGroupCoordinator } from "@/server/kafka/group-requests";
 import { withPool } from "@/server/kafka/pool";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
+import { kafkaTool } from "../helpers/kafka-configs";
 import { call, serveThroughRoutes } from "../helpers/routes";
 
 // Every reset mode, applied by Quorum's route to one copy of a group and by Kafka's own
@@ -22,48 +22,12 @@ import { call, serveThroughRoutes } from "../helpers/routes";
 // command Quorum shows) to an identical copy: the committed offsets must be equal, and a kafkajs
 // consumer in Quorum's copy must resume exactly there.
 
-const libs = path.resolve(__dirname, "../../.cache/kafka/libs");
 const local = { cluster: "local" };
 const PER_PARTITION = 30;
 
 /** Kafka's ConsumerGroupCommand with these arguments; its stdout. */
-function consumerGroups(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "java",
-      [
-        "-Xmx128m",
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC",
-        "-cp",
-        `${libs}${path.sep}*`,
-        "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-        ...args,
-      ],
-      { encoding: "utf8", timeout: 120_000 },
-      (err, stdout, stderr) => {
-        if (err)
-          reject(new Error(`kafka-consumer-groups ${args.join(" ")} failed: ${err.message}\n${stdout}\n${stderr}`));
-        else resolve(stdout);
-      },
-    );
-  });
-}
-
-/** A Kafka tool's main class with these arguments (the JVM ends when the tool does); its stdout. */
-function kafkaTool(mainClass: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "java",
-      ["-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", `${libs}${path.sep}*`, mainClass, ...args],
-      { encoding: "utf8", timeout: 120_000 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`${mainClass} ${args.join(" ")} failed: ${err.message}\n${stdout}\n${stderr}`));
-        else resolve(stdout);
-      },
-    );
-  });
-}
+const consumerGroups = (args: string[]) =>
+  kafkaTool("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", args);
 
 /** The words of a command line Quorum shows (bare words and single-quoted ones, as lib/shell-quote writes them). */
 function words(line: string): string[] {
