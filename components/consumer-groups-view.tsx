@@ -116,6 +116,7 @@ export function ConsumerGroupsView({
           matched={first.matched}
           total={first.total}
           snapshot={first.snapshot}
+          scope={first.scope}
         />
       ) : (
         <p className="text-sm text-slate-500" data-testid="group-count">
@@ -124,9 +125,11 @@ export function ConsumerGroupsView({
       )}
       {first && first.matched === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          {first.total === 0
-            ? "No consumer group yet. Start a consumer with a group id (kafka-console-consumer.sh --group …) and it appears here."
-            : "No group matches the search."}
+          {first.total === 0 && first.scope
+            ? "No consumer group your role covers is on this cluster."
+            : first.total === 0
+              ? "No consumer group yet. Start a consumer with a group id (kafka-console-consumer.sh --group …) and it appears here."
+              : "No group matches the search."}
         </div>
       ) : (
         first && (

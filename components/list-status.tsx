@@ -17,12 +17,15 @@ export function ListStatus({
   matched,
   total,
   snapshot,
+  scope,
 }: {
   testId: string;
   noun: string;
   matched: number;
   total: number;
   snapshot: ListSnapshot;
+  /** The name patterns the user's grants cover, when they do not cover every name. */
+  scope?: string[];
 }) {
   return (
     <p className="flex flex-wrap gap-x-3 text-sm text-slate-600">
@@ -38,6 +41,13 @@ export function ListStatus({
       >
         as of {ageText(snapshot.ageMs)}
       </span>
+      {scope && (
+        <span className="text-slate-500" data-testid={`${testId}-scope`}>
+          {scope.length
+            ? `only the ${noun} your role covers: ${scope.join(", ")}`
+            : `your role covers no ${noun} on this cluster`}
+        </span>
+      )}
       {!snapshot.complete && (
         <span className="text-amber-700" data-testid={`${testId}-partial`}>
           part of the cluster could not be read: some figures are missing

@@ -152,6 +152,7 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
           matched={first.matched}
           total={first.total}
           snapshot={first.snapshot}
+          scope={first.scope}
         />
       ) : (
         <p className="text-sm text-slate-600" data-testid="topic-count">
@@ -160,9 +161,11 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
       )}
       {first && first.matched === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          {first.total === 0
-            ? "This cluster has no topics yet. Create one with kafka-topics.sh --create, or from a client."
-            : "No topic matches. Clear the search or show internal topics."}
+          {first.total === 0 && first.scope
+            ? "No topic your role covers is on this cluster."
+            : first.total === 0
+              ? "This cluster has no topics yet. Create one with kafka-topics.sh --create, or from a client."
+              : "No topic matches. Clear the search or show internal topics."}
         </div>
       ) : (
         first && (

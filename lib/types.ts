@@ -142,6 +142,11 @@ export interface ListPage<T> {
   offset: number;
   limit: number;
   snapshot: ListSnapshot;
+  /**
+   * Present when the caller's grants cover only the names matching these patterns (`*` any run of
+   * characters): the list holds those alone, and `total` counts those alone.
+   */
+  scope?: string[];
 }
 
 export interface PartitionInfo {

@@ -22,6 +22,7 @@ import type { ClusterContext } from "./clusters/context";
 import { createKafkaGateway, type KafkaGateway } from "./clusters/gateway";
 import { type ActionLog, MemoryActionLog } from "./clusters/group-actions-log";
 import * as leaderCommands from "./clusters/leader-commands";
+import type { NameScope } from "./clusters/list-pages";
 import { ReadModel } from "./clusters/read-model";
 import * as topicCommands from "./clusters/topic-commands";
 import type { EmbeddedCluster } from "./embedded/embedded-cluster";
@@ -89,17 +90,19 @@ export class ClusterService implements ClusterContext {
   summary = (): Promise<ClusterSummary> => this.read.summary();
   overview = (): Promise<ClusterOverview> => this.read.overview();
   topics = (): Promise<TopicSummary[]> => this.read.topics();
-  topicPage = (query: TopicListQuery): Promise<ListPage<TopicSummary>> => this.read.topicPage(query);
-  topicPageIfFresh = (query: TopicListQuery): ListPage<TopicSummary> | null => this.read.topicPageIfFresh(query);
+  topicPage = (query: TopicListQuery, scope?: NameScope): Promise<ListPage<TopicSummary>> =>
+    this.read.topicPage(query, scope);
+  topicPageIfFresh = (query: TopicListQuery, scope?: NameScope): ListPage<TopicSummary> | null =>
+    this.read.topicPageIfFresh(query, scope);
   partitions = (includeInternal = false): Promise<(PartitionInfo & { topic: string })[]> =>
     this.read.partitions(includeInternal);
   topic = (name: string): Promise<TopicDetail> => this.read.topic(name);
   topicConfigs = (name: string): Promise<TopicConfigEntry[]> => this.read.topicConfigs(name);
   consumerGroups = (): Promise<ConsumerGroupSummary[]> => this.read.consumerGroups();
-  consumerGroupPage = (query: GroupListQuery): Promise<ListPage<ConsumerGroupSummary>> =>
-    this.read.consumerGroupPage(query);
-  consumerGroupPageIfFresh = (query: GroupListQuery): ListPage<ConsumerGroupSummary> | null =>
-    this.read.consumerGroupPageIfFresh(query);
+  consumerGroupPage = (query: GroupListQuery, scope?: NameScope): Promise<ListPage<ConsumerGroupSummary>> =>
+    this.read.consumerGroupPage(query, scope);
+  consumerGroupPageIfFresh = (query: GroupListQuery, scope?: NameScope): ListPage<ConsumerGroupSummary> | null =>
+    this.read.consumerGroupPageIfFresh(query, scope);
   consumerGroup = (groupId: string): Promise<ConsumerGroupDetail> => this.read.consumerGroup(groupId);
   awaitMetadata = (what: string, done: (s: ClusterSnapshot) => boolean, timeoutMs?: number): Promise<boolean> =>
     this.read.awaitMetadata(what, done, timeoutMs);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Grant, grantSchema } from "@/lib/schemas/auth";
-import { allows, grantsOf, type Identity, matches, roleOn } from "./access";
+import { allows, grantsOf, type Identity, listPatterns, matches, roleOn } from "./access";
 import { policyFor } from "./policy";
 
 const g = (x: Record<string, unknown>): Grant => grantSchema.parse(x);
@@ -84,5 +84,18 @@ describe("grants", () => {
     expect(() => grantSchema.parse({ user: "a", group: "b", role: "admin" })).toThrow(/one user or one group/);
     expect(() => grantSchema.parse({ user: "a", role: "root" })).toThrow(/role is one of viewer, operator, admin/);
     expect(grantSchema.parse({ user: "a", role: "viewer" }).clusters).toEqual(["*"]);
+  });
+});
+
+describe("what a topic or group list shows", () => {
+  it("everything under a grant without patterns on the cluster, else each grant's pattern for the kind", () => {
+    const scoped = g({ user: "li", role: "viewer", clusters: ["prod"], topics: "orders-*", groups: "billing-*" });
+    const topicsOnly = g({ user: "li", role: "operator", clusters: ["prod"], topics: "payments-*" });
+    const everywhereElse = g({ user: "li", role: "viewer", clusters: ["stage"] });
+    expect(listPatterns([scoped, topicsOnly, everywhereElse], "prod", "topic")).toEqual(["orders-*", "payments-*"]);
+    expect(listPatterns([scoped, topicsOnly, everywhereElse], "prod", "group")).toEqual(["billing-*"]);
+    expect(listPatterns([topicsOnly], "prod", "group")).toEqual([]);
+    expect(listPatterns([scoped, topicsOnly, everywhereElse], "stage", "topic")).toBeNull();
+    expect(listPatterns([scoped], "stage", "topic")).toEqual([]);
   });
 });

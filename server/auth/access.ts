@@ -75,3 +75,19 @@ export function roleOn(grants: readonly Grant[], cluster: string): Role | null {
     if (g.clusters.some((c) => matches(c, cluster)) && (best === null || covers(g.role, best))) best = g.role;
   return best;
 }
+
+/**
+ * The name patterns of the `kind` (topics or groups) `grants` let their holder list on `cluster`:
+ * null when one grant there names no pattern at all (it covers every name), else each grant's
+ * pattern for that kind (none, for grants that name only the other kind: nothing to list).
+ */
+export function listPatterns(grants: readonly Grant[], cluster: string, kind: "topic" | "group"): string[] | null {
+  const patterns: string[] = [];
+  for (const g of grants) {
+    if (!g.clusters.some((c) => matches(c, cluster))) continue;
+    if (g.topics === undefined && g.groups === undefined) return null;
+    const pattern = kind === "topic" ? g.topics : g.groups;
+    if (pattern !== undefined && !patterns.includes(pattern)) patterns.push(pattern);
+  }
+  return patterns;
+}

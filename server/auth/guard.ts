@@ -1,9 +1,10 @@
 import "server-only";
+import type { NameScope } from "../clusters/list-pages";
 import { AppError } from "../errors";
 import { matchApiRoute } from "../http/api-routes";
 import { pathParam } from "../http/path-param";
 import { getQuorum } from "../quorum";
-import { allows, grantsOf, type Identity, roleOn, type Target } from "./access";
+import { allows, grantsOf, type Identity, listPatterns, matches, roleOn, type Target } from "./access";
 import { policyFor } from "./policy";
 
 /**
@@ -65,4 +66,16 @@ export function visibleClusters(who: Identity | null): Set<string> {
   if (!quorum.auth || !who) return new Set(ids);
   const grants = grantsOf(who, quorum.auth.config);
   return new Set(ids.filter((id) => roleOn(grants, id) !== null));
+}
+
+/**
+ * What of a topic or group list `who` may see on `cluster`: undefined for everything (sign-in off,
+ * or a grant without name patterns there), else the names their grants' patterns match.
+ */
+export function listScope(who: Identity | null, cluster: string, kind: "topic" | "group"): NameScope | undefined {
+  const auth = getQuorum().auth;
+  if (!auth || !who) return undefined;
+  const patterns = listPatterns(grantsOf(who, auth.config), cluster, kind);
+  if (patterns === null) return undefined;
+  return { patterns, covers: (name) => patterns.some((p) => matches(p, name)) };
 }

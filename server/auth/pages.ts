@@ -1,9 +1,10 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import type { NameScope } from "../clusters/list-pages";
 import { getQuorum } from "../quorum";
 import { allows, grantsOf, type Identity, type Target } from "./access";
-import { visibleClusters } from "./guard";
+import { listScope, visibleClusters } from "./guard";
 import { policyFor } from "./policy";
 
 /**
@@ -31,4 +32,9 @@ export async function pageMayRead(pattern: string, target: Target): Promise<bool
 /** The clusters the page's user holds a role on, in Quorum's order (all of them, with sign-in off). */
 export async function pageClusters(): Promise<string[]> {
   return [...visibleClusters(await pageIdentity())];
+}
+
+/** What of the topic or group list the page's user may see (see `listScope`). */
+export async function pageListScope(cluster: string, kind: "topic" | "group"): Promise<NameScope | undefined> {
+  return listScope(await pageIdentity(), cluster, kind);
 }

@@ -149,6 +149,34 @@ describe("group pages", () => {
   });
 });
 
+describe("pages within a grant's name patterns", () => {
+  const scope = (...patterns: string[]) => ({
+    patterns,
+    covers: (name: string) => patterns.some((p) => new RegExp(`^${p.replaceAll("*", ".*")}$`).test(name)),
+  });
+
+  it("list only the names the patterns cover, and count those alone, with the patterns in the answer", async () => {
+    const snap = await snapshot();
+    const page = topicPage(snap, topics({}), Date.now(), scope("topic-*"));
+    expect(page.items.map((t) => t.name)).toEqual(["topic-2", "topic-10"]);
+    expect(page).toMatchObject({ total: 2, matched: 2, scope: ["topic-*"] });
+    const searched = topicPage(snap, topics({ q: "10" }), Date.now(), scope("topic-*", "orders"));
+    expect(searched.items.map((t) => t.name)).toEqual(["topic-10"]);
+    expect(searched).toMatchObject({ total: 3, matched: 1 });
+    const g = groupPage(snap, groups({}), Date.now(), scope("a*"));
+    expect(g.items.map((x) => x.groupId)).toEqual(["audit"]);
+    expect(g).toMatchObject({ total: 1, matched: 1, scope: ["a*"] });
+  });
+
+  it("list nothing under a grant of no pattern for the kind, and say so; without a scope, everything as before", async () => {
+    const snap = await snapshot();
+    expect(topicPage(snap, topics({}), Date.now(), scope())).toMatchObject({ items: [], total: 0, scope: [] });
+    const all = topicPage(snap, topics({}), Date.now());
+    expect(all.total).toBe(5);
+    expect(all).not.toHaveProperty("scope");
+  });
+});
+
 describe("sorted orders kept with the snapshot", () => {
   it("sorts a snapshot's rows once per order: later pages and searches only filter and slice", () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({ name: `t-${49 - i}`, size: i % 7 }));

@@ -85,6 +85,25 @@ export function listSnapshot(snap: ClusterSnapshot, now = Date.now()): ListSnaps
   };
 }
 
+/** The names a caller's grants let them list: the grants' patterns, and the test of a name against them. */
+export interface NameScope {
+  patterns: string[];
+  covers: (name: string) => boolean;
+}
+
+/** `keep`, and within `scope` when there is one; the rows `scope` leaves, counted, as the list's total. */
+function scoped<R>(
+  rows: readonly R[],
+  keep: (r: R) => boolean,
+  name: (r: R) => string,
+  scope: NameScope | undefined,
+): { keep: (r: R) => boolean; total: number; scope?: string[] } {
+  if (!scope) return { keep, total: rows.length };
+  let total = 0;
+  for (const r of rows) if (scope.covers(name(r))) total++;
+  return { keep: (r) => scope.covers(name(r)) && keep(r), total, scope: scope.patterns };
+}
+
 /** A case-insensitive "contains" test, or null when there is nothing to look for. */
 function contains(q: string): ((s: string) => boolean) | null {
   const needle = q.toLowerCase();
@@ -100,11 +119,22 @@ const TOPIC_KEYS: Record<TopicSortKey, (t: SnapshotTopic) => Key> = {
   messages,
 };
 
-export function topicPage(snap: ClusterSnapshot, query: TopicListQuery, now = Date.now()): ListPage<TopicSummary> {
+export function topicPage(
+  snap: ClusterSnapshot,
+  query: TopicListQuery,
+  now = Date.now(),
+  scope?: NameScope,
+): ListPage<TopicSummary> {
   const match = contains(query.q);
-  const { rows, matched } = pageOf(
+  const within = scoped(
     snap.topics,
     (t) => (query.internal || !t.internal) && (!match || match(t.name)),
+    (t) => t.name,
+    scope,
+  );
+  const { rows, matched } = pageOf(
+    snap.topics,
+    within.keep,
     TOPIC_KEYS[query.sort],
     (t) => t.name,
     query.dir,
@@ -114,11 +144,12 @@ export function topicPage(snap: ClusterSnapshot, query: TopicListQuery, now = Da
   );
   return {
     items: rows.map(topicSummary),
-    total: snap.topics.length,
+    total: within.total,
     matched,
     offset: query.offset,
     limit: query.limit,
     snapshot: listSnapshot(snap, now),
+    ...(within.scope ? { scope: within.scope } : {}),
   };
 }
 
@@ -135,11 +166,18 @@ export function groupPage(
   snap: ClusterSnapshot,
   query: GroupListQuery,
   now = Date.now(),
+  scope?: NameScope,
 ): ListPage<ConsumerGroupSummary> {
   const match = contains(query.q);
-  const { rows, matched } = pageOf(
+  const within = scoped(
     snap.groups,
     (g) => !match || match(g.groupId),
+    (g) => g.groupId,
+    scope,
+  );
+  const { rows, matched } = pageOf(
+    snap.groups,
+    within.keep,
     GROUP_KEYS[query.sort],
     (g) => g.groupId,
     query.dir,
@@ -149,10 +187,11 @@ export function groupPage(
   );
   return {
     items: rows.map(groupSummary),
-    total: snap.groups.length,
+    total: within.total,
     matched,
     offset: query.offset,
     limit: query.limit,
     snapshot: listSnapshot(snap, now),
+    ...(within.scope ? { scope: within.scope } : {}),
   };
 }

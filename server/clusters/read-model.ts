@@ -22,7 +22,7 @@ import type { ClusterSnapshot, SnapshotTopic } from "../kafka/snapshot";
 import { logger } from "../logger";
 import { BrokerStops, stopProgress } from "./broker-stops";
 import type { KafkaGateway, NodeSupervisor } from "./gateway";
-import { groupPage, topicPage } from "./list-pages";
+import { groupPage, type NameScope, topicPage } from "./list-pages";
 import { brokerRows, configEntries, groupDetail, groupSummary, sum, topicSummaries } from "./projections";
 import { KAFKA_TIMEOUT_MS, SnapshotCache } from "./snapshot-cache";
 
@@ -191,14 +191,14 @@ export class ReadModel {
   }
 
   /** One page of the topic list: searched, sorted and cut on the server (see list-pages.ts). */
-  async topicPage(query: TopicListQuery): Promise<ListPage<TopicSummary>> {
-    return topicPage(await this.requireSnapshot(), query);
+  async topicPage(query: TopicListQuery, scope?: NameScope): Promise<ListPage<TopicSummary>> {
+    return topicPage(await this.requireSnapshot(), query, Date.now(), scope);
   }
 
   /** The same page, only if the snapshot a read would use is at hand now; null rather than wait for one. */
-  topicPageIfFresh(query: TopicListQuery): ListPage<TopicSummary> | null {
+  topicPageIfFresh(query: TopicListQuery, scope?: NameScope): ListPage<TopicSummary> | null {
     const snap = this.cache.current;
-    return snap ? topicPage(snap, query) : null;
+    return snap ? topicPage(snap, query, Date.now(), scope) : null;
   }
 
   /** Every partition of every (non-internal, unless asked) topic: the leadership map's rows. */
@@ -229,14 +229,14 @@ export class ReadModel {
   }
 
   /** One page of the consumer-group list: searched, sorted and cut on the server. */
-  async consumerGroupPage(query: GroupListQuery): Promise<ListPage<ConsumerGroupSummary>> {
-    return groupPage(await this.requireSnapshot(), query);
+  async consumerGroupPage(query: GroupListQuery, scope?: NameScope): Promise<ListPage<ConsumerGroupSummary>> {
+    return groupPage(await this.requireSnapshot(), query, Date.now(), scope);
   }
 
   /** The same page, only if the snapshot a read would use is at hand now; null rather than wait for one. */
-  consumerGroupPageIfFresh(query: GroupListQuery): ListPage<ConsumerGroupSummary> | null {
+  consumerGroupPageIfFresh(query: GroupListQuery, scope?: NameScope): ListPage<ConsumerGroupSummary> | null {
     const snap = this.cache.current;
-    return snap ? groupPage(snap, query) : null;
+    return snap ? groupPage(snap, query, Date.now(), scope) : null;
   }
 
   async consumerGroup(groupId: string): Promise<ConsumerGroupDetail> {

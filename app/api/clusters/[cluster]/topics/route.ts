@@ -1,15 +1,17 @@
 import { topicListQuerySchema } from "@/lib/schemas/lists";
 import { createTopicSchema } from "@/lib/schemas/topics";
+import { listScope } from "@/server/auth/guard";
 import { readBody, withRoute } from "@/server/http/with-route";
 import { getCluster } from "@/server/quorum";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/clusters/:cluster/topics?q=&sort=&dir=&offset=&limit=&internal= — one page of the list
-export const GET = withRoute<{ cluster: string }>((req, params) => {
+// (with a grant scoped by a name pattern, the topics it covers alone)
+export const GET = withRoute<{ cluster: string }>((req, params, who) => {
   const cluster = getCluster(params.cluster);
   const query = topicListQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
-  return cluster.topicPage(query);
+  return cluster.topicPage(query, listScope(who, cluster.id, "topic"));
 });
 
 // POST /api/clusters/:cluster/topics  body {name, partitions, replicationFactor, configs?}
