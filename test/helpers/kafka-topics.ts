@@ -1,27 +1,4 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
-import { kafkaLibs } from "./kafka-configs";
-
-const execFileAsync = promisify(execFile);
-
-/** Runs one of Kafka's own tools (a main class from the fetched jars) in one small JVM; its stdout. */
-async function kafkaTool(mainClass: string, args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(
-    "java",
-    [
-      "-Xmx128m",
-      "-XX:TieredStopAtLevel=1",
-      "-XX:+UseSerialGC",
-      "-cp",
-      `${kafkaLibs()}${path.sep}*`,
-      mainClass,
-      ...args,
-    ],
-    { timeout: 120_000, maxBuffer: 16 << 20 },
-  );
-  return stdout;
-}
+import { kafkaTool } from "./kafka-configs";
 
 /** One partition line of `kafka-topics --describe`: its fields by name (Topic, Partition, Leader, Isr, Elr, …). */
 export type DescribedPartition = Record<string, string>;
