@@ -41,6 +41,15 @@ import {
 import { type ClusterMetadata, fetchMetadata } from "../kafka/metadata";
 import { KafkaPool } from "../kafka/pool";
 import {
+  alterBrokerConfigs,
+  alterPartitionReassignments,
+  describeLogDirs,
+  listPartitionReassignments,
+  type OngoingReassignment,
+  type ReassignmentRefusal,
+  type ReassignmentTarget,
+} from "../kafka/reassign-requests";
+import {
   type CommittedOffset,
   consumerGroupDescribe,
   type DescribedGroup,
@@ -128,6 +137,15 @@ export interface KafkaGateway {
     leader: string,
     partitions: { topic: string; partition: number; offset: bigint }[],
   ): Promise<Map<string, RecordTime>>;
+  // Partition reassignment (server/reassignment).
+  /** Starts moves (a replica list each) or cancels them (null); the partitions Kafka refused, with why. */
+  alterReassignments(seeds: string[], targets: ReassignmentTarget[]): Promise<ReassignmentRefusal[]>;
+  /** Every move under way in the cluster. */
+  listReassignments(seeds: string[], timeoutMs: number): Promise<OngoingReassignment[]>;
+  /** The bytes `broker` ("host:port") holds of each of its replicas, by "topic:partition". */
+  logDirSizes(broker: string, timeoutMs: number): Promise<Map<string, number>>;
+  /** Dynamic configs of broker `id`, asked of that broker ("host:port"): values set, nulls back to default. */
+  alterBrokerConfigs(broker: string, id: number, changes: Record<string, string | null>): Promise<void>;
   /** Open connections per broker address ("host:port" → count). */
   openSockets(): Map<string, number>;
   /** Closes the gateway's connections. */
@@ -208,6 +226,10 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
     deleteRecords: (leader, topic, partitions) =>
       explained(deleteRecords(pool, leader, topic, partitions, GROUP_TIMEOUT_MS)),
     recordTimes: (leader, partitions) => explained(fetchRecordTimes(pool, leader, partitions, GROUP_TIMEOUT_MS)),
+    alterReassignments: (seeds, targets) => explained(alterPartitionReassignments(pool, seeds, targets)),
+    listReassignments: (seeds, timeoutMs) => explained(listPartitionReassignments(pool, seeds, timeoutMs)),
+    logDirSizes: (broker, timeoutMs) => explained(describeLogDirs(pool, broker, timeoutMs)),
+    alterBrokerConfigs: (broker, id, changes) => explained(alterBrokerConfigs(pool, broker, id, changes)),
     openSockets: () => pool.openSockets(),
     close: () => pool.close(),
   };

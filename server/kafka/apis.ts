@@ -1,6 +1,7 @@
 import "server-only";
 import {
   type API,
+  alterPartitionReassignmentsV0,
   apiVersionsV3,
   createAPI,
   createPartitionsV3,
@@ -10,6 +11,8 @@ import {
   deleteTopicsV6,
   describeConfigsV4,
   describeGroupsV5,
+  describeLogDirsV3,
+  describeLogDirsV4,
   describeQuorumV2,
   findCoordinatorV4,
   findCoordinatorV5,
@@ -22,6 +25,7 @@ import {
   listOffsetsV7,
   listOffsetsV8,
   listOffsetsV9,
+  listPartitionReassignmentsV0,
   metadataV9,
   metadataV10,
   metadataV11,
@@ -225,6 +229,13 @@ export const DELETE_TOPICS = negotiated("DeleteTopics", [deleteTopicsV6]);
 export const CREATE_PARTITIONS = negotiated("CreatePartitions", [createPartitionsV3]);
 export const DESCRIBE_CONFIGS = negotiated("DescribeConfigs", [describeConfigsV4]);
 export const INCREMENTAL_ALTER_CONFIGS = negotiated("IncrementalAlterConfigs", [incrementalAlterConfigsV1]);
+/**
+ * v0 only: in v1 (KIP-860) the answer carries allow_replication_factor_change, which the library's
+ * v1 parser does not read; v0 lets a move change the replication factor, as Quorum wants.
+ */
+export const ALTER_PARTITION_REASSIGNMENTS = negotiated("AlterPartitionReassignments", [alterPartitionReassignmentsV0]);
+export const LIST_PARTITION_REASSIGNMENTS = negotiated("ListPartitionReassignments", [listPartitionReassignmentsV0]);
+export const DESCRIBE_LOG_DIRS = negotiated("DescribeLogDirs", [describeLogDirsV4, describeLogDirsV3]);
 
 /** ElectLeaders, which the library does not define: v2 (flexible), served by Kafka 2.4 and later. */
 export interface ElectLeadersResponse {

@@ -39,6 +39,7 @@ const CODES: Record<number, [name: string, status: number]> = {
   80: ["PREFERRED_LEADER_NOT_AVAILABLE", 409],
   83: ["ELIGIBLE_LEADERS_NOT_AVAILABLE", 409],
   84: ["ELECTION_NOT_NEEDED", 200],
+  85: ["NO_REASSIGNMENT_IN_PROGRESS", 409],
   86: ["GROUP_SUBSCRIBED_TO_TOPIC", 409],
   89: ["THROTTLING_QUOTA_EXCEEDED", 429],
 };
@@ -49,6 +50,7 @@ export const KafkaCode = {
   TOPIC_ALREADY_EXISTS: 36,
   PREFERRED_LEADER_NOT_AVAILABLE: 80,
   ELECTION_NOT_NEEDED: 84,
+  NO_REASSIGNMENT_IN_PROGRESS: 85,
 } as const;
 
 export function kafkaErrorName(code: number): string {

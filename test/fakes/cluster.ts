@@ -6,9 +6,11 @@ import { MemoryActionLog } from "@/server/clusters/group-actions-log";
 import { ReadModel } from "@/server/clusters/read-model";
 import type { StopMode } from "@/server/embedded/node-process";
 import type { ElectionResult, NewTopic } from "@/server/kafka/admin-requests";
+import { KafkaError } from "@/server/kafka/error-codes";
 import type { OffsetsByTopic } from "@/server/kafka/group-requests";
 import type { FetchAsk, Isolation, ProduceRecord, TopicLayout } from "@/server/kafka/message-requests";
 import type { ClusterMetadata } from "@/server/kafka/metadata";
+import type { OngoingReassignment, ReassignmentRefusal, ReassignmentTarget } from "@/server/kafka/reassign-requests";
 import { EARLIEST, type GroupMember, type GroupType, LATEST } from "@/server/kafka/requests";
 import type { ClusterSnapshot, SnapshotGroup, SnapshotPartition, SnapshotTopic } from "@/server/kafka/snapshot";
 import { FakeMessageLog } from "./message-log";
@@ -177,6 +179,7 @@ export class FakeGateway implements KafkaGateway {
 
   async alterTopicConfigs(_seeds: string[], name: string, changes: Record<string, string | null>) {
     this.calls.push({ op: "alterTopicConfigs", args: [name, changes] });
+    FakeGateway.apply(this.topicConfigs, name, changes);
   }
 
   async electPreferredLeaders(_seeds: string[], partitions: Map<string, number[]>) {
@@ -308,6 +311,82 @@ export class FakeGateway implements KafkaGateway {
       if (t !== undefined) out.set(`${p.topic}\u0000${p.partition}`, { timestamp: t, exact: true });
     }
     return out;
+  }
+
+  /** Moves asked and not finished yet (finishReassignments ends them), by "topic:partition". */
+  readonly moving = new Map<string, OngoingReassignment>();
+  /** Bytes each broker holds per "topic:partition", for DescribeLogDirs; absent keys: 0. */
+  sizes = new Map<number, Map<string, number>>();
+  /** Dynamic configs set through alterBrokerConfigs and alterTopicConfigs, by broker id and by topic. */
+  readonly brokerConfigs = new Map<number, Record<string, string>>();
+  readonly topicConfigs = new Map<string, Record<string, string>>();
+
+  private partitionOf(topic: string, partition: number) {
+    return this.state.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partition === partition);
+  }
+
+  async alterReassignments(_seeds: string[], targets: ReassignmentTarget[]) {
+    this.calls.push({ op: "alterReassignments", args: [targets] });
+    const refused: ReassignmentRefusal[] = [];
+    for (const t of targets) {
+      const key = `${t.topic}:${t.partition}`;
+      const p = this.partitionOf(t.topic, t.partition);
+      if (!p) {
+        refused.push({ topic: t.topic, partition: t.partition, error: new KafkaError(3, null, key) });
+        continue;
+      }
+      if (t.replicas === null) {
+        if (!this.moving.delete(key))
+          refused.push({ topic: t.topic, partition: t.partition, error: new KafkaError(85, null, key) });
+        continue;
+      }
+      const adding = t.replicas.filter((b) => !p.replicas.includes(b));
+      const removing = p.replicas.filter((b) => !(t.replicas as number[]).includes(b));
+      this.moving.set(key, {
+        topic: t.topic,
+        partition: t.partition,
+        replicas: [...t.replicas, ...removing],
+        adding,
+        removing,
+      });
+    }
+    return refused;
+  }
+
+  /** Ends the moves under way: each partition takes its new replicas (all in sync), as Kafka would. */
+  finishReassignments(): void {
+    for (const m of this.moving.values()) {
+      const p = this.partitionOf(m.topic, m.partition);
+      if (!p) continue;
+      p.replicas = m.replicas.filter((b) => !m.removing.includes(b));
+      p.isr = [...p.replicas];
+      if (!p.replicas.includes(p.leader)) p.leader = p.replicas[0] ?? -1;
+    }
+    this.moving.clear();
+  }
+
+  async listReassignments() {
+    return [...this.moving.values()].map((m) => structuredClone(m));
+  }
+
+  async logDirSizes(broker: string) {
+    const id = Number(broker.slice(broker.lastIndexOf(":") + 1)) - 9000;
+    return new Map(this.sizes.get(id) ?? []);
+  }
+
+  async alterBrokerConfigs(_broker: string, id: number, changes: Record<string, string | null>) {
+    this.calls.push({ op: "alterBrokerConfigs", args: [id, changes] });
+    FakeGateway.apply(this.brokerConfigs, id, changes);
+  }
+
+  private static apply<K>(into: Map<K, Record<string, string>>, key: K, changes: Record<string, string | null>) {
+    const now = { ...(into.get(key) ?? {}) };
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) delete now[name];
+      else now[name] = value;
+    }
+    if (Object.keys(now).length) into.set(key, now);
+    else into.delete(key);
   }
 
   openSockets() {
