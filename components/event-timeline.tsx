@@ -8,6 +8,7 @@ const GROUPS = {
   leadership: ["leader-changed", "partition-offline", "partition-online"],
   isr: ["isr-shrunk", "isr-expanded"],
   topics: ["topic-created", "topic-deleted", "partitions-added"],
+  replicas: ["replicas-changed", "reassignment-started", "reassignment-progress", "reassignment-finished"],
 } as const;
 type Group = keyof typeof GROUPS;
 
@@ -52,6 +53,14 @@ export function describeEvent(e: ClusterEvent): string {
       return "no broker answers";
     case "cluster-reachable":
       return "the cluster answers again";
+    case "replicas-changed":
+      return `${e.topic}-${e.partition}: replicas [${e.from.join(",")}] → [${e.to.join(",")}]`;
+    case "reassignment-started":
+      return `reassignment ${e.run} started: ${e.total} partition${e.total === 1 ? "" : "s"}`;
+    case "reassignment-progress":
+      return `reassignment ${e.run}: ${e.settled} of ${e.total} partitions settled`;
+    case "reassignment-finished":
+      return `reassignment ${e.run} ${e.status}: ${e.settled} of ${e.total} partitions`;
   }
 }
 
@@ -67,6 +76,7 @@ export function EventTimeline({ topic, limit = 200 }: { topic?: string; limit?: 
     brokers: true,
     leadership: true,
     isr: true,
+    replicas: true,
     topics: true,
   });
   const [showInternal, setShowInternal] = useState(false);

@@ -1,5 +1,6 @@
 // Shapes of Quorum's public HTTP API, shared by the server that answers and the browser that asks.
 import type { LagStatus } from "./lag-status";
+import type { ReassignmentGoal } from "./schemas/reassignments";
 
 export type NodeStatus = "up" | "down" | "starting" | "stopping";
 export type ClusterStatus = "starting" | "ok" | "degraded" | "unreachable" | "stopped";
@@ -362,6 +363,10 @@ export interface ElectionReport {
 
 /** Event types the cluster monitor emits (GET /api/clusters/:c/events). */
 export type ClusterEventType =
+  | "replicas-changed"
+  | "reassignment-started"
+  | "reassignment-progress"
+  | "reassignment-finished"
   | "broker-down"
   | "broker-up"
   | "controller-changed"
@@ -396,7 +401,17 @@ export type ClusterEventData =
   | { type: "partition-offline" | "partition-online"; topic: string; partition: number; leader: number }
   | { type: "topic-created" | "topic-deleted"; topic: string; partitions: number }
   | { type: "partitions-added"; topic: string; from: number; to: number }
-  | { type: "cluster-unreachable" | "cluster-reachable" };
+  | { type: "cluster-unreachable" | "cluster-reachable" }
+  | { type: "replicas-changed"; topic: string; partition: number; from: number[]; to: number[] }
+  | {
+      type: "reassignment-started" | "reassignment-progress" | "reassignment-finished";
+      run: string;
+      status: ReassignmentRun["status"];
+      total: number;
+      settled: number;
+      bytes: number | null;
+      copied: number | null;
+    };
 
 /** One event: what changed, its id `<epoch>-<n>` (lib/event-id.ts), and the server time (ms since epoch) it was seen. */
 export type ClusterEvent = ClusterEventData & { id: string; ts: number; cluster: string };
@@ -678,4 +693,97 @@ export interface TailStats {
   seen: number;
   positions: Record<string, number>;
   ts: number;
+}
+
+/** One partition of a reassignment plan: its replica list before and after (the first is the preferred leader). */
+export interface PlannedMove {
+  topic: string;
+  partition: number;
+  before: number[];
+  after: number[];
+  /** Brokers that get a copy, and brokers whose copy goes. */
+  adding: number[];
+  removing: number[];
+  /** Bytes copied to the new replicas (the largest current replica's size, once per new one); null when unknown. */
+  bytes: number | null;
+}
+
+/** Replicas and preferred leaderships a broker holds before and after a plan. */
+export interface BrokerLoad {
+  broker: number;
+  replicas: { before: number; after: number };
+  leaders: { before: number; after: number };
+}
+
+/** The same moves as kafka-reassign-partitions files and commands, with the cluster's bootstrap servers. */
+export interface ReassignmentTool {
+  /** `--reassignment-json-file` for --execute, and the one that puts the partitions back. */
+  json: string;
+  rollbackJson: string;
+  execute: string;
+  verify: string;
+}
+
+/** GET /api/clusters/:c/reassignments/plan */
+export interface ReassignmentPlanView {
+  goal: ReassignmentGoal;
+  /** The partitions whose replica list changes (order included). */
+  moves: PlannedMove[];
+  /** Of those, how many copy data (the others only change the preferred leader). */
+  copying: number;
+  /** Bytes copied in all; null when some partition's size is unknown. */
+  bytes: number | null;
+  brokers: BrokerLoad[];
+  /** Brokers whose sizes could not be read (their replicas' bytes are unknown). */
+  sizesMissing: number[];
+  tool: ReassignmentTool;
+}
+
+export type ReassignmentPartitionState = "moving" | "done" | "cancelled" | "refused" | "changed";
+
+export interface ReassignmentRunPartition extends PlannedMove {
+  state: ReassignmentPartitionState;
+  /** Kafka's refusal, or what the partition ended as when it is neither the plan nor the start. */
+  error: string | null;
+  /** Bytes the new replicas hold so far (of `bytes`); null when unknown. */
+  copied: number | null;
+}
+
+/** One reassignment Quorum started: GET /api/clusters/:c/reassignments/:run */
+export interface ReassignmentRun {
+  id: string;
+  cluster: string;
+  startedAt: number;
+  finishedAt: number | null;
+  status: "running" | "cancelling" | "done" | "cancelled" | "failed";
+  /** Bytes per second per broker for the moving replicas; null: unthrottled. */
+  throttle: number | null;
+  /** The throttle configs this run set are still in place (removed once it ends). */
+  throttled: boolean;
+  partitions: ReassignmentRunPartition[];
+  total: number;
+  /** Partitions no longer moving (done, cancelled, refused or changed). */
+  settled: number;
+  bytes: number | null;
+  copied: number | null;
+  /** The last problem following it (e.g. the cluster not answering); null when none. */
+  error: string | null;
+  tool: ReassignmentTool;
+}
+
+/** A move under way as Kafka lists it (ListPartitionReassignments), and the run of Quorum's it belongs to. */
+export interface OngoingReassignmentView {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  adding: number[];
+  removing: number[];
+  /** null: started by something else (kafka-reassign-partitions, another console). */
+  run: string | null;
+}
+
+/** GET /api/clusters/:c/reassignments */
+export interface ReassignmentsView {
+  runs: ReassignmentRun[];
+  ongoing: OngoingReassignmentView[];
 }

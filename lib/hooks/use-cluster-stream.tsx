@@ -25,6 +25,10 @@ const EVENT_TYPES: ClusterEventType[] = [
   "partitions-added",
   "cluster-unreachable",
   "cluster-reachable",
+  "replicas-changed",
+  "reassignment-started",
+  "reassignment-progress",
+  "reassignment-finished",
 ];
 
 interface StreamState {
