@@ -61,6 +61,12 @@ export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy
   "/api/clusters/[cluster]/monitor": { GET: read() },
   "/api/clusters/[cluster]/overview": { GET: read() },
   "/api/clusters/[cluster]/partitions": { GET: read() },
+  "/api/clusters/[cluster]/reassignments": { GET: read(), POST: operator("partitions.reassign") },
+  "/api/clusters/[cluster]/reassignments/plan": { GET: read() },
+  "/api/clusters/[cluster]/reassignments/[run]": {
+    GET: read(),
+    DELETE: operator("partitions.reassign.cancel"),
+  },
   "/api/clusters/[cluster]/topics": { GET: read(), POST: operator("topic.create") },
   "/api/clusters/[cluster]/topics/[topic]": { GET: read("topic"), DELETE: admin("topic.delete", "topic") },
   "/api/clusters/[cluster]/topics/[topic]/configs": {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { diffViews, type MonitorView } from "./diff";
 
 /** Partitions; a leader epoch of -1 (unknown) unless given. */
-type Parts = { leader: number; isr: number[]; leaderEpoch?: number }[];
+type Parts = { leader: number; isr: number[]; leaderEpoch?: number; replicas?: number[] }[];
 /** A topic by its partitions (id unknown), or with its id. */
 type Topic = Parts | { id: string | null; partitions: Parts };
 const view = (topics: Record<string, Topic>, over: Partial<MonitorView> = {}): MonitorView => ({
@@ -26,6 +26,15 @@ const healthy: Parts = [
 describe("diffViews", () => {
   it("finds nothing between equal views", () => {
     expect(diffViews(view({ orders: healthy }), view({ orders: healthy }))).toEqual([]);
+  });
+
+  it("reports a partition's replica list changing, by a reassignment, but not an equal list in a new array", () => {
+    const before = view({ orders: [{ leader: 1, isr: [1, 2], replicas: [1, 2] }] });
+    const moved = view({ orders: [{ leader: 1, isr: [1, 2], replicas: [1, 2, 3] }] });
+    expect(diffViews(before, moved)).toEqual([
+      { type: "replicas-changed", topic: "orders", partition: 0, from: [1, 2], to: [1, 2, 3] },
+    ]);
+    expect(diffViews(before, view({ orders: [{ leader: 1, isr: [1, 2], replicas: [1, 2] }] }))).toEqual([]);
   });
 
   it("reports a broker stopping: broker-down, leader moves, ISRs shrink — all at once", () => {

@@ -7,6 +7,8 @@ export interface MonitorPartition {
   /** -1 when unknown (then only a change of leader is seen, not a re-election of the same one). */
   leaderEpoch: number;
   isr: number[];
+  /** The replica list (its order is the preferred one); absent when not known. */
+  replicas?: number[];
 }
 
 /** One topic as the monitor compares it. */
@@ -29,6 +31,8 @@ export interface MonitorView {
 const recreated = (a: MonitorTopic, b: MonitorTopic) => a.id !== null && b.id !== null && a.id !== b.id;
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+const sameList = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The events that lead from `prev` to `next`, in a stable order: brokers, controller, topics,
@@ -87,6 +91,9 @@ export function diffViews(prev: MonitorView, next: MonitorView): ClusterEventDat
           });
       } else if (a.leader < 0 && b.leader >= 0)
         events.push({ type: "partition-online", topic, partition, leader: b.leader });
+      // A reassignment (or a preferred-leader reorder) changes the list; interned lists compare by identity first.
+      if (a.replicas && b.replicas && a.replicas !== b.replicas && !sameList(a.replicas, b.replicas))
+        events.push({ type: "replicas-changed", topic, partition, from: a.replicas, to: b.replicas });
       // Snapshots share one array per distinct ISR (internReplicas): the same array, the same ISR.
       if (a.isr === b.isr) continue;
       const removed = a.isr.filter((r) => !b.isr.includes(r));

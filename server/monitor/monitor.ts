@@ -390,6 +390,11 @@ export class ClusterMonitor {
     };
   }
 
+  /** An event another part of Quorum saw (a reassignment's progress), into the same stream and ring. */
+  publish(data: ClusterEventData): void {
+    this.emit([data], Date.now());
+  }
+
   private emit(changes: ClusterEventData[], ts: number): void {
     for (const data of changes) {
       const event = {
