@@ -150,14 +150,20 @@ export class ReassignmentRuns {
     if (run.status !== "running")
       throw new AppError("conflict", `Reassignment ${id} is ${run.status}: there is nothing to cancel`);
     const moving = run.partitions.filter((p) => p.state === "moving");
-    const refused = await this.ctx.gateway.alterReassignments(
-      this.ctx.read.seeds(),
-      moving.map((p) => ({ topic: p.topic, partition: p.partition, replicas: null })),
-    );
-    // NO_REASSIGNMENT_IN_PROGRESS: it ended meanwhile; the next look says how.
-    const other = refused.find((r) => r.error.errorCode !== KafkaCode.NO_REASSIGNMENT_IN_PROGRESS);
-    if (other && refused.length === moving.length) throw other.error;
+    // Cancelling from now on: a look that finds the partitions back while Kafka's answer is on its way ends the run as cancelled.
     run.status = "cancelling";
+    try {
+      const refused = await this.ctx.gateway.alterReassignments(
+        this.ctx.read.seeds(),
+        moving.map((p) => ({ topic: p.topic, partition: p.partition, replicas: null })),
+      );
+      // NO_REASSIGNMENT_IN_PROGRESS: it ended meanwhile; the next look says how.
+      const other = refused.find((r) => r.error.errorCode !== KafkaCode.NO_REASSIGNMENT_IN_PROGRESS);
+      if (other && refused.length === moving.length) throw other.error;
+    } catch (err) {
+      if (run.status === "cancelling" && run.finishedAt === null) run.status = "running";
+      throw err;
+    }
     this.ctx.invalidate();
     this.schedule(0, true);
     return view(run);
@@ -178,9 +184,30 @@ export class ReassignmentRuns {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.look();
+      void this.lookOnce();
     }, delayMs);
     this.timer.unref?.();
+  }
+
+  /** Looks one at a time: a look asked while one is under way runs right after it. */
+  private looking: Promise<void> | null = null;
+  private again = false;
+
+  private async lookOnce(): Promise<void> {
+    if (this.looking) {
+      this.again = true;
+      return;
+    }
+    this.looking = this.look();
+    try {
+      await this.looking;
+    } finally {
+      this.looking = null;
+      if (this.again) {
+        this.again = false;
+        this.schedule(0, true);
+      }
+    }
   }
 
   /** One look at every active run; another follows while one is active (or a finished one still holds a throttle). */
@@ -270,8 +297,6 @@ export class ReassignmentRuns {
 
   /** Removes the run's throttle, then says how it ended: an ended run holds no throttle unless its error says why. */
   private async finish(run: Run): Promise<void> {
-    const status =
-      run.status === "cancelling" ? "cancelled" : run.partitions.every((p) => p.state === "done") ? "done" : "failed";
     if (run.throttled) {
       try {
         await this.removeThrottle(run);
@@ -279,7 +304,8 @@ export class ReassignmentRuns {
         run.error = `the throttle configs could not be removed yet (tried again at the next look): ${errorText(err)}`;
       }
     }
-    run.status = status;
+    run.status =
+      run.status === "cancelling" ? "cancelled" : run.partitions.every((p) => p.state === "done") ? "done" : "failed";
     run.finishedAt = Date.now();
     this.publish(run, "reassignment-finished");
     this.ctx.invalidate();
