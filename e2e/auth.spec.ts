@@ -220,6 +220,7 @@ interface Aim {
   broker?: string;
   drill?: string;
   token?: string;
+  run?: string;
   query?: string;
   body?: unknown;
 }
@@ -240,7 +241,11 @@ const READ_ONLY = new Set(["ro", "az-gone-ro"]);
 /** Each role that changes something aims at its own copy, so that a later one's change is its own to make. */
 const own = (who: Who) => (who === "token" || who === "operator" || who === "admin" ? who : "operator");
 const read = { topic: "az-read" };
-const table: { revokeId: string; drillId: string } = { revokeId: "", drillId: "" };
+const table: { revokeId: string; drillId: string; runs: Record<string, string> } = {
+  revokeId: "",
+  drillId: "",
+  runs: {},
+};
 
 /**
  * Every route and method but the public ones, with a request that succeeds when the roles let it
@@ -284,6 +289,39 @@ function tableRows(admin: Record<string, string>): Record<string, Row> {
     [`GET ${api}/monitor`]: {},
     [`GET ${api}/overview`]: {},
     [`GET ${api}/partitions`]: {},
+    [`GET ${api}/reassignments`]: {},
+    // Each role moves its own topic of 3 MB at 1 KiB/s: still moving when the cancels come.
+    [`POST ${api}/reassignments`]: {
+      aim: (who) => ({
+        body: {
+          partitions: [{ topic: `az-move-${own(who)}`, partition: 0, replicas: [2] }],
+          throttleBytesPerSec: 1024,
+        },
+      }),
+      after: async (answers) => {
+        for (const answer of answers) {
+          const run = JSON.parse(answer.body) as { id: string; partitions: { topic: string }[] };
+          table.runs[(run.partitions[0]?.topic ?? "").replace("az-move-", "")] = run.id;
+        }
+      },
+    },
+    [`GET ${api}/reassignments/plan`]: { aim: () => ({ query: "?goal=balance" }) },
+    // A run is one cluster's: "ro" (the same brokers, another entry) has none.
+    [`GET ${api}/reassignments/[run]`]: { onRo: "404 not_found", aim: () => ({ run: table.runs.operator ?? "none" }) },
+    [`DELETE ${api}/reassignments/[run]`]: {
+      aim: (who) => ({ run: table.runs[own(who)] ?? "none" }),
+      after: async () => {
+        let last: unknown[] = [];
+        await until("every reassignment cancelled", 60_000, async () => {
+          last = await Promise.all(
+            Object.values(table.runs).map((id) => get(`/api/clusters/local/reassignments/${id}`)),
+          );
+          return last.every((r) => (r as { status: string }).status === "cancelled");
+        }).catch((err: Error) => {
+          throw new Error(`${err.message}: ${JSON.stringify(last)}`);
+        });
+      },
+    },
     [`GET ${api}/topics`]: {},
     [`POST ${api}/topics`]: {
       aim: (who) => ({ body: { name: `az-new-${who}`, partitions: 1, replicationFactor: 1 } }),
@@ -360,7 +398,8 @@ function pathOf(pattern: string, cluster: string, aim: Aim): string {
       .replace("[group]", () => at("group", aim.group))
       .replace("[broker]", () => at("broker", aim.broker))
       .replace("[drill]", () => at("drill", aim.drill))
-      .replace("[token]", () => at("token", aim.token)) + (aim.query ?? "")
+      .replace("[token]", () => at("token", aim.token))
+      .replace("[run]", () => at("run", aim.run)) + (aim.query ?? "")
   );
 }
 
@@ -433,6 +472,10 @@ async function tableFixtures(admin: Record<string, string>): Promise<void> {
           numPartitions: 1,
           replicationFactor: 1,
         })),
+        ...["operator", "token", "admin"].map((who) => ({
+          topic: `az-move-${who}`,
+          replicaAssignment: [{ partition: 0, replicas: [1] }],
+        })),
       ],
     });
     const producer = kafka.producer();
@@ -441,6 +484,13 @@ async function tableFixtures(admin: Record<string, string>): Promise<void> {
       topic: "az-read",
       messages: Array.from({ length: 10 }, (_, i) => ({ partition: i % 2, key: `k${i}`, value: `before ${i}` })),
     });
+    // 3 MB each: a move throttled at 1 KiB/s takes far longer than the table.
+    for (const who of ["operator", "token", "admin"])
+      for (let i = 0; i < 3; i++)
+        await producer.send({
+          topic: `az-move-${who}`,
+          messages: Array.from({ length: 1000 }, () => ({ value: "x".repeat(1000) })),
+        });
     await producer.disconnect();
     for (const groupId of ["az-group", "az-doomed-group", "az-off-operator", "az-off-token", "az-off-admin"])
       await kadmin.setOffsets({
@@ -568,7 +618,8 @@ test("every route answers nobody, each role and a token as the roles define, on 
       answers.push(res);
       if (got !== cell.expected) wrong.push(`${line}: ${got}, expected ${cell.expected} ${res.body.slice(0, 300)}`);
     }
-    if (answers.length && row.after) await row.after(answers);
+    if (answers.length && row.after)
+      await row.after(answers).catch((err: Error) => wrong.push(`after ${key}: ${err.message.slice(0, 600)}`));
   }
   console.log(
     `auth: ${cells.length} requests; ${refusals.length} refused as the roles define, changing nothing; ${allowed.length - wrong.length} of ${allowed.length} let through answered as expected (${allowed.filter((c) => c.expected === "2xx").length} with 2xx)`,

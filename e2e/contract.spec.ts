@@ -1206,6 +1206,7 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
     // Clusters: added at run time, tested, removed; a read-only cluster refuses every mutation.
     ...clusterCases(prefix, t),
     ...groupActionCases(topic, prefix),
+    ...reassignmentCases(topic),
 
     // Internal topics (last: on a server that lets them through they change the cluster for good).
     {
@@ -1405,11 +1406,129 @@ function clusterCases(prefix: string, t: string): Case[] {
       execute: true,
     }),
     readOnly("delete group", "DELETE", "/consumer-groups/billing"),
+    readOnly("reassign", "POST", "/reassignments", { partitions: [{ topic: "orders", partition: 0, replicas: [1] }] }),
+    readOnly("cancel a reassignment", "DELETE", "/reassignments/2026-11-26T05-00-00-000Z-abcd"),
     readOnly("delete group offsets", "DELETE", "/consumer-groups/billing/offsets/orders"),
     readOnly("delete records", "POST", "/topics/orders/delete-records", {
       partitions: [{ partition: 0, offset: 1 }],
       execute: true,
     }),
+  ];
+}
+
+/** Reassignment plans and moves: bad input answers 4xx and moves nothing (the shape check after the table says so). */
+function reassignmentCases(topic: string): Case[] {
+  const plan = (name: string, query: string, expectStatus: number, expectCode: string, expectField?: string): Case => ({
+    name: `reassign plan: ${name}`,
+    method: "GET",
+    path: `${api}/reassignments/plan${query}`,
+    expectStatus,
+    expectCode,
+    expectField,
+  });
+  const move = (name: string, body: unknown, expectStatus: number, expectCode: string, expectField?: string): Case => ({
+    name: `reassign: ${name}`,
+    method: "POST",
+    path: `${api}/reassignments`,
+    body: body as object,
+    expectStatus,
+    expectCode,
+    expectField,
+  });
+  const one = (replicas: unknown, extra: object = {}) => ({
+    partitions: [{ topic, partition: 0, replicas }],
+    ...extra,
+  });
+  return [
+    plan("no goal", "", 400, "validation_failed", "goal"),
+    plan("goal shuffle", "?goal=shuffle", 400, "validation_failed", "goal"),
+    plan(
+      "topic goal without brokers",
+      `?goal=topic&topic=${encodeURIComponent(topic)}`,
+      400,
+      "validation_failed",
+      "brokers",
+    ),
+    plan(
+      "brokers not numbers",
+      `?goal=topic&topic=${encodeURIComponent(topic)}&brokers=1,x`,
+      400,
+      "validation_failed",
+      "brokers",
+    ),
+    plan(
+      "brokers not up",
+      `?goal=topic&topic=${encodeURIComponent(topic)}&brokers=1,99`,
+      400,
+      "validation_failed",
+      "brokers",
+    ),
+    plan("a topic that is not there", "?goal=topic&topic=no-such-topic&brokers=1,2", 404, "topic_not_found"),
+    plan("drain a broker that is not up", "?goal=drain&broker=99", 400, "validation_failed", "broker"),
+    plan(
+      "replication factor 0",
+      `?goal=replication-factor&topic=${encodeURIComponent(topic)}&replicationFactor=0`,
+      400,
+      "validation_failed",
+      "replicationFactor",
+    ),
+    plan(
+      "replication factor above the brokers",
+      `?goal=replication-factor&topic=${encodeURIComponent(topic)}&replicationFactor=9`,
+      400,
+      "validation_failed",
+      "replicationFactor",
+    ),
+    plan("an unknown parameter", "?goal=balance&fast=true", 400, "validation_failed"),
+    { ...move("body not JSON", "", 400, "invalid_json"), ...jsonText('{"partitions":') },
+    move("no partitions", {}, 400, "validation_failed", "partitions"),
+    move("empty partitions", { partitions: [] }, 400, "validation_failed", "partitions"),
+    move("no replicas", one([]), 400, "validation_failed", "partitions.0.replicas"),
+    move("a broker twice", one([1, 1]), 400, "validation_failed", "partitions.0.replicas"),
+    move("a broker id not a number", one(["1"]), 400, "validation_failed", "partitions.0.replicas.0"),
+    move("a broker not up", one([1, 99]), 400, "validation_failed", "partitions.0.replicas"),
+    move(
+      "a partition twice",
+      { partitions: [one([1]).partitions[0], one([2]).partitions[0]] },
+      400,
+      "validation_failed",
+      "partitions",
+    ),
+    move(
+      "a partition not there",
+      { partitions: [{ topic, partition: 99, replicas: [1] }] },
+      400,
+      "validation_failed",
+      "partitions.0.partition",
+    ),
+    move(
+      "a topic not there",
+      { partitions: [{ topic: "no-such-topic", partition: 0, replicas: [1] }] },
+      404,
+      "topic_not_found",
+    ),
+    move(
+      "a throttle below 1 KiB/s",
+      one([1, 2], { throttleBytesPerSec: 10 }),
+      400,
+      "validation_failed",
+      "throttleBytesPerSec",
+    ),
+    move("an unknown field", one([1, 2], { verify: true }), 400, "validation_failed"),
+    {
+      name: "reassign: a run that is not there",
+      method: "GET",
+      path: `${api}/reassignments/nope`,
+      expectStatus: 404,
+      expectCode: "not_found",
+    },
+    {
+      name: "reassign: cancel a run that is not there",
+      method: "DELETE",
+      path: `${api}/reassignments/nope`,
+      expectStatus: 404,
+      expectCode: "not_found",
+    },
   ];
 }
 
