@@ -10,6 +10,7 @@ const sections = [
   { href: "/brokers", label: "Brokers" },
   { href: "/topics", label: "Topics" },
   { href: "/consumer-groups", label: "Consumer groups" },
+  { href: "/reassign", label: "Reassign" },
   { href: "/drills", label: "Drills" },
 ];
 
