@@ -1,5 +1,7 @@
 "use client";
-import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
+import Link from "next/link";
+import { useAddBrokerMutation, useRemoveBrokerMutation } from "@/lib/hooks/api/brokers";
+import { useBrokersQuery, useClusterQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay, useSessionQuery } from "@/lib/hooks/api/session";
 import { BrokerCard } from "./broker-card";
 import { ControllerQuorum } from "./controller-quorum";
@@ -12,6 +14,9 @@ export function BrokersView({ cluster }: { cluster: string }) {
   const brokers = useBrokersQuery(cluster);
   const may = useMay(cluster);
   const session = useSessionQuery();
+  const add = useAddBrokerMutation(cluster);
+  const remove = useRemoveBrokerMutation(cluster);
+  const { readOnly } = useReadOnly(cluster);
   if (brokers.error) return <ErrorPanel error={brokers.error} />;
   const list = brokers.data ?? [];
   const controllable = summary.data?.controllable ?? false;
@@ -75,6 +80,52 @@ export function BrokersView({ cluster }: { cluster: string }) {
               <BrokerCard key={b.id} cluster={cluster} broker={b} controllable />
             ))}
           </div>
+        </section>
+      )}
+      {controllable && may("admin") && (
+        <section data-testid="lab-topology">
+          <h2 className="mb-1 text-lg font-semibold">Grow and drain the lab</h2>
+          <p className="mb-3 max-w-3xl text-sm text-slate-600">
+            A new broker gets the next id, a free port and storage formatted with the cluster&apos;s id; it holds no
+            replica until a reassignment puts some there. A broker leaves once it holds none: drain it first on the{" "}
+            <Link className="text-emerald-700 underline" href={`/clusters/${encodeURIComponent(cluster)}/reassign`}>
+              Reassign
+            </Link>{" "}
+            page. The lab keeps its brokers in its data directory across restarts.
+          </p>
+          <div className="flex flex-wrap items-center gap-2">
+            <button
+              type="button"
+              onClick={() => add.mutate()}
+              disabled={readOnly || add.isPending}
+              className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+              data-testid="broker-add"
+            >
+              {add.isPending ? "Adding a broker…" : "Add a broker"}
+            </button>
+            {list
+              .filter((b) => b.replicaCount === 0 && list.length > 1)
+              .map((b) => (
+                <button
+                  key={b.id}
+                  type="button"
+                  onClick={() => remove.mutate(b.id)}
+                  disabled={readOnly || remove.isPending}
+                  className="rounded-md border border-rose-300 px-3 py-1.5 text-sm text-rose-700 hover:bg-rose-50 disabled:opacity-50"
+                  data-testid={`broker-remove-${b.id}`}
+                >
+                  Remove broker {b.id} (holds no replica)
+                </button>
+              ))}
+          </div>
+          {add.data && (
+            <p className="mt-2 text-sm text-emerald-800" data-testid="broker-added">
+              Broker {add.data.broker} is up.
+            </p>
+          )}
+          {(add.error ?? remove.error) && (
+            <p className="mt-2 text-sm text-rose-700">{(add.error ?? remove.error)?.message}</p>
+          )}
         </section>
       )}
       <ControllerQuorum cluster={cluster} />

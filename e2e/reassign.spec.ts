@@ -70,3 +70,66 @@ test("a topic moved onto brokers 2 and 3 from the Reassign page: plan, start, li
     await admin.disconnect();
   }
 });
+
+test("the lab grows by broker 4 from the Brokers page, a topic moves onto it, then it is drained and leaves", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const topic = uniqueName("e2e-grow");
+  const kafka = await labKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const bootstrap = ((await (await fetch(`${baseURL()}/api/clusters/local`)).json()) as { bootstrap: string[] })
+    .bootstrap;
+  const plan = async (goal: string, fill: () => Promise<void>) => {
+    await page.goto(`${baseURL()}/clusters/local/reassign`);
+    await page.getByTestId(`reassign-goal-${goal}`).check();
+    await fill();
+    await page.getByTestId("reassign-plan").click();
+    await expect(page.getByTestId("reassign-plan-summary")).toContainText("copy data");
+    const runs = async () =>
+      ((await (await fetch(`${baseURL()}/api/clusters/local/reassignments`)).json()) as { runs: unknown[] }).runs
+        .length;
+    const before = await runs();
+    await page.getByTestId("reassign-start").click();
+    // Started: the plan gives way to its run, the newest.
+    await expect(page.getByTestId("reassign-plan-panel")).toHaveCount(0);
+    await expect(page.getByTestId("reassign-run")).toHaveCount(before + 1);
+    await expect(page.getByTestId("reassign-run").first().getByTestId("reassign-run-status")).toHaveText("done", {
+      timeout: 90_000,
+    });
+  };
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }],
+    });
+    await page.goto(`${baseURL()}/clusters/local/brokers`);
+    await page.getByTestId("broker-add").click();
+    await expect(page.getByTestId("broker-added")).toHaveText("Broker 4 is up.", { timeout: 90_000 });
+    await expect(page.getByTestId("broker-row-4")).toBeVisible();
+    await expect(page.getByTestId("broker-remove-4")).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath("brokers-grown.png"), fullPage: true });
+
+    await plan("topic", async () => {
+      await page.getByTestId("reassign-topic-search").fill(topic);
+      await expect(page.getByTestId("reassign-topic").locator("option")).toHaveCount(1);
+      for (const b of [2, 3, 4]) await page.getByTestId(`reassign-broker-${b}`).check();
+    });
+    const moved = kcatMetadata(bootstrap).partitions.find((p) => p.topic === topic);
+    expect([...(moved?.replicas ?? [])].sort()).toEqual([2, 3, 4]);
+
+    // Drain broker 4 again, then take it out of the lab.
+    await plan("drain", async () => {
+      await page.getByTestId("reassign-drain-broker").selectOption("4");
+    });
+    expect(kcatMetadata(bootstrap).partitions.filter((p) => p.replicas.includes(4))).toEqual([]);
+    await page.goto(`${baseURL()}/clusters/local/brokers`);
+    await page.getByTestId("broker-remove-4").click();
+    await expect(page.getByTestId("broker-row-4")).toHaveCount(0, { timeout: 60_000 });
+    await expect.poll(() => kcatMetadata(bootstrap).brokers, { timeout: 30_000 }).toEqual([1, 2, 3]);
+  } finally {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+    await admin.disconnect();
+  }
+});

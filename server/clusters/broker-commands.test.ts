@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeGateway, FakeSupervisor, fakeContext, partition, topic } from "@/test/fakes/cluster";
-import { startBroker, stopBroker, stopImpact } from "./broker-commands";
+import { addBroker, removeBroker, startBroker, stopBroker, stopImpact } from "./broker-commands";
 
 // orders-0: leader 1, replicas 1 and 3 in sync; payments-0: leader 2, replicas 2 and 1 in sync.
 const cluster = () =>
@@ -168,5 +168,29 @@ describe("stop progress on the broker's row", () => {
     expect(rows.some((b) => b.stopping)).toBe(false);
     finish();
     await stopping;
+  });
+});
+
+describe("growing and shrinking the lab", () => {
+  it("adds a broker with the next id, and removes one only once it holds no replica: stopped, unregistered, gone", async () => {
+    const gateway = cluster();
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const ctx = fakeContext(gateway, supervisor);
+    expect(await addBroker(ctx)).toBe(4);
+    await expect(removeBroker(ctx, 1)).rejects.toThrow(
+      'Broker 1 still holds 2 replicas (orders-0, payments-0): drain it first (a reassignment with the goal "drain")',
+    );
+    await expect(removeBroker(ctx, 9)).rejects.toMatchObject({ code: "broker_not_found" });
+    expect(supervisor.calls).toEqual(["add 4"]);
+    await removeBroker(ctx, 4);
+    expect(supervisor.calls).toEqual(["add 4", "stop 4 graceful", "remove 4"]);
+    expect(gateway.calls.filter((c) => c.op === "unregisterBroker").map((c) => c.args)).toEqual([[4]]);
+    expect(supervisor.nodeStates().map((n) => n.id)).toEqual([101, 1, 2, 3]);
+  });
+
+  it("is a lab's alone: a cluster reached by bootstrap servers answers 409", async () => {
+    const ctx = fakeContext(cluster());
+    await expect(addBroker(ctx)).rejects.toMatchObject({ code: "not_controllable" });
+    await expect(removeBroker(ctx, 1)).rejects.toMatchObject({ code: "not_controllable" });
   });
 });

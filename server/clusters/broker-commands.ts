@@ -111,3 +111,53 @@ export async function startBroker(ctx: ClusterContext, id: number, opts: BrokerC
     }),
   );
 }
+
+/**
+ * Adds a broker to the lab (the next id, a free port, storage formatted with the cluster's id) and
+ * resolves with its id once it answers; it holds no replica until a reassignment puts some there.
+ * Holds the cluster's lock meanwhile.
+ */
+export async function addBroker(ctx: ClusterContext): Promise<number> {
+  const supervisor = control(ctx);
+  let added = -1;
+  await audit(ctx, "broker.add", {}, () =>
+    ctx.lock.run("adding a broker", async () => {
+      added = await supervisor.addBroker();
+    }),
+  );
+  return added;
+}
+
+/**
+ * Takes broker `id` out of the lab for good, once it holds no replica: stops it if it runs (nothing
+ * goes offline with it), forgets its registration in the KRaft quorum, and deletes its storage.
+ * 409 naming the partitions it still holds (drain it first), or when it is the last broker.
+ */
+export async function removeBroker(ctx: ClusterContext, id: number): Promise<void> {
+  const supervisor = control(ctx);
+  await audit(ctx, "broker.remove", { broker: id }, () =>
+    ctx.lock.run(`a removal of broker ${id}`, async () => {
+      const brokers = supervisor.nodeStates().filter((n) => n.role === "broker");
+      const node = brokers.find((n) => n.id === id);
+      if (!node) throw new AppError("broker_not_found", `Cluster "${ctx.id}" has no broker ${id}`);
+      if (brokers.length <= 1) throw new AppError("conflict", `Broker ${id} is the lab's last broker`);
+      const snap = await ctx.read.snapshot(0);
+      if (!snap)
+        throw new AppError(
+          "cluster_unavailable",
+          `Cluster "${ctx.id}" does not answer: its replicas cannot be checked`,
+        );
+      const held = snap.topics.flatMap((t) =>
+        t.partitions.filter((p) => p.replicas.includes(id)).map((p) => `${t.name}-${p.partition}`),
+      );
+      if (held.length)
+        throw new AppError(
+          "conflict",
+          `Broker ${id} still holds ${held.length} replica${held.length === 1 ? "" : "s"} (${held.slice(0, 5).join(", ")}${held.length > 5 ? ", …" : ""}): drain it first (a reassignment with the goal "drain")`,
+        );
+      if (node.status !== "down") await supervisor.stopBroker(id, "graceful");
+      await ctx.gateway.unregisterBroker(ctx.read.seeds(), id);
+      await supervisor.removeBroker(id);
+    }),
+  );
+}

@@ -48,6 +48,7 @@ import {
   type OngoingReassignment,
   type ReassignmentRefusal,
   type ReassignmentTarget,
+  unregisterBroker,
 } from "../kafka/reassign-requests";
 import {
   type CommittedOffset,
@@ -144,6 +145,8 @@ export interface KafkaGateway {
   listReassignments(seeds: string[], timeoutMs: number): Promise<OngoingReassignment[]>;
   /** The bytes `broker` ("host:port") holds of each of its replicas, by "topic:partition". */
   logDirSizes(broker: string, timeoutMs: number): Promise<Map<string, number>>;
+  /** Forgets a broker that left the cluster for good (its registration in the KRaft quorum). */
+  unregisterBroker(seeds: string[], id: number): Promise<void>;
   /** Dynamic configs of broker `id`, asked of that broker ("host:port"): values set, nulls back to default. */
   alterBrokerConfigs(broker: string, id: number, changes: Record<string, string | null>): Promise<void>;
   /** Open connections per broker address ("host:port" → count). */
@@ -230,6 +233,7 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
     listReassignments: (seeds, timeoutMs) => explained(listPartitionReassignments(pool, seeds, timeoutMs)),
     logDirSizes: (broker, timeoutMs) => explained(describeLogDirs(pool, broker, timeoutMs)),
     alterBrokerConfigs: (broker, id, changes) => explained(alterBrokerConfigs(pool, broker, id, changes)),
+    unregisterBroker: (seeds, id) => explained(unregisterBroker(pool, seeds, id)),
     openSockets: () => pool.openSockets(),
     close: () => pool.close(),
   };
@@ -253,6 +257,10 @@ export interface NodeSupervisor {
   on(event: "change", listener: () => void): unknown;
   /** The lab's SASL_SSL listener, when it has one (nothing secret). */
   saslListener?(): LabListener | null;
+  /** Adds a broker (the next id, a free port, formatted storage); resolves with its id once it answers. */
+  addBroker(): Promise<number>;
+  /** Takes a stopped broker out of the lab for good (its storage deleted). */
+  removeBroker(id: number): Promise<void>;
 }
 
 /** The brokers a supervisor reports as answering Kafka requests now. */

@@ -42,6 +42,8 @@ const HOST = "127.0.0.1";
 
 interface Layout {
   clusterId: string;
+  /** Brokers were added or removed at run time: the list below, not QUORUM_BROKERS, is the lab's. */
+  changed?: true;
   /** saslPort: the broker's SASL_SSL listener, when QUORUM_LAB_SASL is (or was last) on. */
   brokers: { id: number; port: number; saslPort?: number }[];
   controllers: { id: number; port: number }[];
@@ -187,53 +189,13 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     const certificates = security ? this.timed("lab certificates ready", ensureCertificates(security)) : null;
     // Awaited below; if something fails first, its failure must not be an unhandled rejection.
     certificates?.catch(() => {});
-    const controllers = this.controllerSpecs();
-    const all = [...controllers, ...this.brokerSpecs()];
+    const all = [...this.controllerSpecs(), ...this.brokerSpecs()];
     await Promise.all(all.map((spec) => reapOrphan(this.nodeDir(spec))));
-    for (const spec of all) {
-      const dir = this.nodeDir(spec);
-      fs.mkdirSync(dir, { recursive: true });
-      const saslPort = this.layout.brokers.find((b) => spec.role === "broker" && b.id === spec.id)?.saslPort;
-      const props = nodeProperties(spec, {
-        controllers,
-        brokerCount: this.config.brokers,
-        logDir: path.join(dir, "data"),
-        timings: this.config,
-        sasl:
-          security && saslPort
-            ? {
-                port: saslPort,
-                keystore: security.keystore,
-                truststore: security.truststore,
-                storePassword: security.storePassword,
-              }
-            : null,
-      });
-      // 0600: with SASL on it holds the keystore's password.
-      const file = path.join(dir, "server.properties");
-      fs.writeFileSync(file, toPropertiesFile(props), { mode: 0o600 });
-      fs.chmodSync(file, 0o600);
-    }
+    for (const spec of all) this.configure(spec);
     await Promise.all([this.format(all, dist.classpath), certificates]);
     for (const spec of all) {
       if (this.phase === "stopped") throw new Error("The embedded cluster was stopped while it was starting");
-      const node = new NodeProcess(spec, {
-        dir: this.nodeDir(spec),
-        classpath: dist.classpath,
-        log4jConfig: dist.log4jConfig,
-        heapMb: spec.role === "broker" ? this.config.brokerHeapMb : this.config.controllerHeapMb,
-        awaitClosed: spec.role === "controller" ? this.bootstrap : undefined,
-        stopPeers:
-          spec.role === "broker"
-            ? () => [...this.nodes.values()].filter((n) => n.spec.role === "controller")
-            : undefined,
-      });
-      node.on("exit", () => {
-        this.answering.set(spec.id, false);
-        this.publish();
-      });
-      this.nodes.set(spec.id, node);
-      node.start();
+      this.launch(spec, dist);
     }
     this.publish();
     this.probeTimer = setInterval(() => void this.probe(), this.config.probeIntervalMs);
@@ -243,11 +205,115 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     logger.info({ ms: Date.now() - began, bootstrap: this.bootstrap.join(",") }, "embedded cluster up");
   }
 
+  /** Writes a node's server.properties (0600: with SASL on it holds the keystore's password). */
+  private configure(spec: NodeSpec): void {
+    const dir = this.nodeDir(spec);
+    fs.mkdirSync(dir, { recursive: true });
+    const security = this.security;
+    const saslPort = this.layout?.brokers.find((b) => spec.role === "broker" && b.id === spec.id)?.saslPort;
+    const props = nodeProperties(spec, {
+      controllers: this.controllerSpecs(),
+      brokerCount: this.config.brokers,
+      logDir: path.join(dir, "data"),
+      timings: this.config,
+      sasl:
+        security && saslPort
+          ? {
+              port: saslPort,
+              keystore: security.keystore,
+              truststore: security.truststore,
+              storePassword: security.storePassword,
+            }
+          : null,
+    });
+    const file = path.join(dir, "server.properties");
+    fs.writeFileSync(file, toPropertiesFile(props), { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+  }
+
+  /** Starts a node's JVM and follows it. */
+  private launch(spec: NodeSpec, dist: { classpath: string; log4jConfig: string }): void {
+    const node = new NodeProcess(spec, {
+      dir: this.nodeDir(spec),
+      classpath: dist.classpath,
+      log4jConfig: dist.log4jConfig,
+      heapMb: spec.role === "broker" ? this.config.brokerHeapMb : this.config.controllerHeapMb,
+      awaitClosed: spec.role === "controller" ? this.bootstrap : undefined,
+      stopPeers:
+        spec.role === "broker" ? () => [...this.nodes.values()].filter((n) => n.spec.role === "controller") : undefined,
+    });
+    node.on("exit", () => {
+      this.answering.set(spec.id, false);
+      this.publish();
+    });
+    this.nodes.set(spec.id, node);
+    node.start();
+  }
+
+  private writeLayout(layout: Layout): void {
+    fs.writeFileSync(path.join(this.config.dataDir, "cluster.json"), `${JSON.stringify(layout, null, 2)}\n`);
+  }
+
+  /**
+   * Adds a broker to the running lab: the next id, a free port, its storage formatted with the
+   * cluster's id; resolves with its id once it answers. The lab's layout in the data directory
+   * keeps it for every later start.
+   */
+  async addBroker(timeoutMs = 120_000): Promise<number> {
+    const layout = this.layout;
+    if (this.phase !== "running" || !layout) throw new AppError("conflict", "The lab is not running: start it first");
+    const dist = resolveKafkaDist();
+    const taken = new Set([
+      ...layout.brokers.flatMap((b) => [b.port, ...(b.saslPort ? [b.saslPort] : [])]),
+      ...layout.controllers.map((c) => c.port),
+    ]);
+    const id = Math.max(0, ...layout.brokers.map((b) => b.id)) + 1;
+    const port = await getPort({ exclude: [...taken] });
+    taken.add(port);
+    const saslPort = this.security ? await getPort({ exclude: [...taken] }) : undefined;
+    layout.brokers.push({ id, port, ...(saslPort ? { saslPort } : {}) });
+    layout.changed = true;
+    this.writeLayout(layout);
+    const spec: NodeSpec = { id, port, role: "broker", host: HOST };
+    this.configure(spec);
+    await this.format([spec], dist.classpath);
+    this.launch(spec, dist);
+    this.publish();
+    logger.info({ broker: id, port }, "broker added to the lab");
+    await this.waitUntil(() => this.answering.get(id) === true, timeoutMs, `broker ${id} to answer`);
+    return id;
+  }
+
+  /**
+   * Removes a stopped broker from the lab: out of the layout (kept in the data directory) and its
+   * storage deleted. The caller has moved every replica off it and unregistered it from the quorum.
+   */
+  async removeBroker(id: number): Promise<void> {
+    const layout = this.layout;
+    const node = this.node(id, "broker");
+    if (!layout) throw new AppError("conflict", "The lab is not running: start it first");
+    if (node.state !== "stopped") throw new AppError("conflict", `Broker ${id} is still running: stop it first`);
+    if (layout.brokers.length <= 1) throw new AppError("conflict", `Broker ${id} is the lab's last broker`);
+    this.nodes.delete(id);
+    this.answering.delete(id);
+    layout.brokers = layout.brokers.filter((b) => b.id !== id);
+    layout.changed = true;
+    this.writeLayout(layout);
+    fs.rmSync(this.nodeDir({ id, role: "broker" }), { recursive: true, force: true });
+    this.publish();
+    logger.info({ broker: id }, "broker removed from the lab");
+  }
+
   private async prepareLayout(): Promise<Layout> {
     const file = path.join(this.config.dataDir, "cluster.json");
     let stored: Layout | null = null;
     if (fs.existsSync(file)) {
       stored = JSON.parse(fs.readFileSync(file, "utf8")) as Layout;
+      if (stored.changed && stored.controllers.length === this.config.controllers) {
+        // Grown or shrunk at run time: its brokers are the ones it had, on the ports they had.
+        fs.writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`);
+        return stored;
+      }
       if (stored.brokers.length !== this.config.brokers || stored.controllers.length !== this.config.controllers) {
         throw new Error(
           `${this.config.dataDir} holds a cluster of ${stored.brokers.length} broker(s) and ${stored.controllers.length} controller(s), ` +

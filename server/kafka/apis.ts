@@ -37,6 +37,7 @@ import {
   offsetFetchV9,
   produceV9,
   type Reader,
+  unregisterBrokerV0,
   Writer,
 } from "@platformatic/kafka";
 import type { Negotiated } from "./pool";
@@ -236,6 +237,8 @@ export const INCREMENTAL_ALTER_CONFIGS = negotiated("IncrementalAlterConfigs", [
 export const ALTER_PARTITION_REASSIGNMENTS = negotiated("AlterPartitionReassignments", [alterPartitionReassignmentsV0]);
 export const LIST_PARTITION_REASSIGNMENTS = negotiated("ListPartitionReassignments", [listPartitionReassignmentsV0]);
 export const DESCRIBE_LOG_DIRS = negotiated("DescribeLogDirs", [describeLogDirsV4, describeLogDirsV3]);
+/** KRaft only (Kafka 3.x and 4.x): forgets a broker's registration, as kafka-cluster unregister does. */
+export const UNREGISTER_BROKER = negotiated("UnregisterBroker", [unregisterBrokerV0]);
 
 /** ElectLeaders, which the library does not define: v2 (flexible), served by Kafka 2.4 and later. */
 export interface ElectLeadersResponse {

@@ -5,6 +5,7 @@ import {
   DESCRIBE_LOG_DIRS,
   INCREMENTAL_ALTER_CONFIGS,
   LIST_PARTITION_REASSIGNMENTS,
+  UNREGISTER_BROKER,
 } from "./apis";
 import { KafkaCode, KafkaError } from "./error-codes";
 import type { KafkaPool } from "./pool";
@@ -152,4 +153,11 @@ export async function alterBrokerConfigs(
   );
   for (const r of answer.responses)
     if (r.errorCode !== KafkaCode.NONE) throw new KafkaError(r.errorCode, r.errorMessage ?? null, `broker ${id}`);
+}
+
+/** Forgets broker `id`'s registration in the KRaft quorum (kafka-cluster unregister): after it has left for good. */
+export async function unregisterBroker(pool: KafkaPool, seeds: string[], id: number): Promise<void> {
+  const { answer } = await pool.sendToAny(seeds, UNREGISTER_BROKER, [id], SOCKET_TIMEOUT_MS, { mutation: true });
+  if (answer.errorCode !== KafkaCode.NONE)
+    throw new KafkaError(answer.errorCode, answer.errorMessage ?? null, `broker ${id}`);
 }

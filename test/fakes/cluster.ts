@@ -374,6 +374,10 @@ export class FakeGateway implements KafkaGateway {
     return new Map(this.sizes.get(id) ?? []);
   }
 
+  async unregisterBroker(_seeds: string[], id: number) {
+    this.calls.push({ op: "unregisterBroker", args: [id] });
+  }
+
   async alterBrokerConfigs(_broker: string, id: number, changes: Record<string, string | null>) {
     this.calls.push({ op: "alterBrokerConfigs", args: [id, changes] });
     FakeGateway.apply(this.brokerConfigs, id, changes);
@@ -463,6 +467,19 @@ export class FakeSupervisor implements NodeSupervisor {
   startBroker(id: number): void {
     this.calls.push(`start ${id}`);
     this.setStatus(id, "starting");
+  }
+
+  async addBroker(): Promise<number> {
+    const id = Math.max(0, ...this.nodes.filter((n) => n.role === "broker").map((n) => n.id)) + 1;
+    this.calls.push(`add ${id}`);
+    this.nodes.push({ id, role: "broker", host: "127.0.0.1", port: 9000 + id, pid: id, status: "up" });
+    return id;
+  }
+
+  async removeBroker(id: number): Promise<void> {
+    this.calls.push(`remove ${id}`);
+    const at = this.nodes.findIndex((n) => n.id === id && n.role === "broker");
+    if (at >= 0) this.nodes.splice(at, 1);
   }
 
   on(): this {

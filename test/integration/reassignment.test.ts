@@ -1,8 +1,12 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as impactRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/impact/route";
+import * as brokerRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/route";
 import * as stopRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/stop/route";
+import * as brokersRoute from "@/app/api/clusters/[cluster]/brokers/route";
 import * as runRoute from "@/app/api/clusters/[cluster]/reassignments/[run]/route";
 import * as planRoute from "@/app/api/clusters/[cluster]/reassignments/plan/route";
 import * as runsRoute from "@/app/api/clusters/[cluster]/reassignments/route";
@@ -257,54 +261,104 @@ describe("partition reassignment", () => {
     } else expect(shape()).toEqual(before);
   }, 120_000);
 
-  it("raises the replication factor as a reassignment, then drains a broker so that stopping it takes nothing offline", async () => {
-    const rf = (await get(
-      planRoute.GET as Handler,
-      local,
-      `?goal=replication-factor&topic=${topic}&replicationFactor=3`,
-    )) as { status: number; body: ReassignmentPlanView };
-    expect(rf.status).toBe(200);
-    expect(rf.body.moves.every((m) => m.after.length === 3)).toBe(true);
-    const apply = async (plan: ReassignmentPlanView) => {
-      const started = await call(runsRoute.POST as Handler, local, {
-        body: { partitions: plan.moves.map((m) => ({ topic: m.topic, partition: m.partition, replicas: m.after })) },
-      });
-      expect(started.status, JSON.stringify(started.body)).toBe(202);
-      const id = (started.body as ReassignmentRun).id;
-      return eventually(
-        `run ${id}`,
-        async () => {
-          const r = (await get(runRoute.GET as Handler, { ...local, run: id })).body as ReassignmentRun;
-          return r.status === "running" ? undefined : r;
-        },
-        120_000,
-      );
-    };
-    expect((await apply(rf.body)).status).toBe("done");
-    const described = await kafkaTopicsDescribe(tc.bootstrap.join(","), topic);
-    expect(described.partitions.every((p) => p.Isr?.split(",").length === 3)).toBe(true);
+  /** Starts the plan's moves and waits for the run's end. */
+  async function apply(plan: ReassignmentPlanView, throttleBytesPerSec?: number): Promise<ReassignmentRun> {
+    const started = await call(runsRoute.POST as Handler, local, {
+      body: {
+        partitions: plan.moves.map((m) => ({ topic: m.topic, partition: m.partition, replicas: m.after })),
+        ...(throttleBytesPerSec ? { throttleBytesPerSec } : {}),
+      },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const id = (started.body as ReassignmentRun).id;
+    return eventually(
+      `run ${id}`,
+      async () => {
+        const r = (await get(runRoute.GET as Handler, { ...local, run: id })).body as ReassignmentRun;
+        return r.status === "running" ? undefined : r;
+      },
+      120_000,
+    );
+  }
 
-    // Three brokers, replication factor 3: broker 2 cannot be drained, and the plan says why.
+  const planFor = async (query: string) => {
+    const res = await get(planRoute.GET as Handler, local, query);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as ReassignmentPlanView;
+  };
+
+  it("adds broker 4 to the running lab and moves a topic from brokers {1,2,3} onto {2,3,4}, throttled: in sync, every message there, the throttle gone", async () => {
+    const grow = uniqueName("grow");
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: grow,
+          replicaAssignment: [
+            { partition: 0, replicas: [1, 2, 3] },
+            { partition: 1, replicas: [2, 3, 1] },
+            { partition: 2, replicas: [3, 1, 2] },
+          ],
+        },
+      ],
+    });
+    const kafka = new Kafka({ clientId: "reassign-test-grow", brokers: tc.bootstrap, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < 1500; i += 500)
+      await producer.send({ topic: grow, acks: -1, messages: Array.from({ length: 500 }, () => ({ value: VALUE })) });
+    await producer.disconnect();
+
+    const began = Date.now();
+    const added = await call(brokersRoute.POST as Handler, local, { body: {} });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body).toEqual({ broker: 4, status: "up" });
+    console.log(`broker 4 added and answering in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    await eventually("broker 4 in the metadata", () =>
+      kcatMetadata(tc.bootstrap).brokers.includes(4) ? true : undefined,
+    );
+
+    const plan = await planFor(`?goal=topic&topic=${grow}&brokers=2,3,4`);
+    expect(plan.moves.map((m) => [m.adding, m.removing])).toEqual([
+      [[4], [1]],
+      [[4], [1]],
+      [[4], [1]],
+    ]);
+    const done = await apply(plan, 1024 * 1024);
+    expect(done).toMatchObject({ status: "done", settled: 3, throttled: false });
+    console.log(`{1,2,3} → {2,3,4}: ${done.bytes} bytes in ${((done.finishedAt as number) - done.startedAt) / 1000} s`);
+    const described = await kafkaTopicsDescribe(tc.bootstrap.join(","), grow);
+    expect(described.partitions).toHaveLength(3);
+    for (const p of described.partitions) {
+      expect(p.Replicas?.split(",").map(Number).sort()).toEqual([2, 3, 4]);
+      expect(p.Isr?.split(",").map(Number).sort()).toEqual([2, 3, 4]);
+    }
+    expect(countMessages(tc.bootstrap, grow)).toBe(1500);
+    const left = (await kafkaTopicConfigs(tc.bootstrap, [grow]))[grow] ?? {};
+    expect(left["leader.replication.throttled.replicas"] ?? "").toBe("");
+    expect(left["follower.replication.throttled.replicas"] ?? "").toBe("");
+    for (const id of [1, 2, 3, 4]) expect(await brokerConfigs(tc.bootstrap, id)).not.toContain("throttled.rate");
+  }, 300_000);
+
+  it("changes a replication factor as a reassignment, drains broker 2 so that stopping it takes nothing offline, and removes it", async () => {
+    // Four brokers, replication factor 4: broker 2 cannot be drained, and the plan says why.
+    expect((await apply(await planFor(`?goal=replication-factor&topic=${topic}&replicationFactor=4`))).status).toBe(
+      "done",
+    );
+    const described = await kafkaTopicsDescribe(tc.bootstrap.join(","), topic);
+    expect(described.partitions.every((p) => p.Isr?.split(",").length === 4)).toBe(true);
     const refused = await get(planRoute.GET as Handler, local, "?goal=drain&broker=2");
     expect(refused.status).toBe(400);
     expect((refused.body as { error: { message: string } }).error.message).toContain(
-      `broker 2 cannot be drained: ${topic} (replication factor 3)`,
+      `broker 2 cannot be drained: ${topic} (replication factor 4) needs more than the 3 other brokers up`,
     );
-    const down = await get(
-      planRoute.GET as Handler,
-      local,
-      `?goal=replication-factor&topic=${topic}&replicationFactor=2`,
+    expect((await apply(await planFor(`?goal=replication-factor&topic=${topic}&replicationFactor=3`))).status).toBe(
+      "done",
     );
-    expect((await apply(down.body as ReassignmentPlanView)).status).toBe("done");
-    const drain = (await get(planRoute.GET as Handler, local, "?goal=drain&broker=2")) as {
-      status: number;
-      body: ReassignmentPlanView;
-    };
-    expect(drain.status, JSON.stringify(drain.body)).toBe(200);
-    expect(drain.body.brokers.find((b) => b.broker === 2)?.replicas.after).toBe(0);
-    expect((await apply(drain.body)).status).toBe("done");
-    const held = kcatMetadata(tc.bootstrap).partitions.filter((p) => p.replicas.includes(2));
-    expect(held).toEqual([]);
+    const drain = await planFor("?goal=drain&broker=2");
+    expect(drain.brokers.find((b) => b.broker === 2)?.replicas.after).toBe(0);
+    expect((await apply(drain)).status).toBe("done");
+    expect(kcatMetadata(tc.bootstrap).partitions.filter((p) => p.replicas.includes(2))).toEqual([]);
     // Nothing goes offline with it: the stop needs no confirmation.
     const impact = await get(impactRoute.GET as Handler, { ...local, broker: "2" });
     expect(impact.status).toBe(200);
@@ -313,5 +367,38 @@ describe("partition reassignment", () => {
     expect(stop.status, JSON.stringify(stop.body)).toBe(200);
     expect(stop.body).toMatchObject({ broker: 2, status: "down" });
     expect(countMessages(tc.bootstrap, topic)).toBe(MESSAGES);
+
+    const removed = await call(brokerRoute.DELETE as Handler, { ...local, broker: "2" }, { method: "DELETE" });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    expect(
+      tc.cluster
+        .nodeStates()
+        .filter((n) => n.role === "broker")
+        .map((n) => n.id),
+    ).toEqual([1, 3, 4]);
+    expect(fs.existsSync(path.join(tc.dataDir, "broker-2"))).toBe(false);
+    // A broker holding replicas is refused, naming them.
+    const busy = await call(brokerRoute.DELETE as Handler, { ...local, broker: "3" }, { method: "DELETE" });
+    expect(busy.status).toBe(409);
+    expect((busy.body as { error: { message: string } }).error.message).toContain("Broker 3 still holds");
   }, 360_000);
+
+  it("keeps the grown and shrunk lab in its data directory: a restart brings brokers 1, 3 and 4 back with every message", async () => {
+    await tc.cluster.stop();
+    const again = await startTestCluster({ dataDir: tc.dataDir, brokers: 3 });
+    try {
+      expect(
+        again.cluster
+          .nodeStates()
+          .filter((n) => n.role === "broker")
+          .map((n) => n.id),
+      ).toEqual([1, 3, 4]);
+      await eventually("brokers 1, 3 and 4 in the metadata", () =>
+        kcatMetadata(again.bootstrap).brokers.join() === "1,3,4" ? true : undefined,
+      );
+      expect(countMessages(again.bootstrap, topic)).toBe(MESSAGES);
+    } finally {
+      await again.stop();
+    }
+  }, 240_000);
 });

@@ -42,3 +42,26 @@ export function useStartBrokerMutation(cluster: string) {
     onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.detail(cluster) }),
   });
 }
+
+/** Adds a broker to the lab; resolves once it answers. */
+export function useAddBrokerMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      apiFetch<{ broker: number }>(`/api/clusters/${encodeURIComponent(cluster)}/brokers`, {
+        method: "POST",
+        body: {},
+      }),
+    onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.detail(cluster) }),
+  });
+}
+
+/** Takes a broker that holds no replica out of the lab (stopping it first if it runs). */
+export function useRemoveBrokerMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) =>
+      apiFetch(`/api/clusters/${encodeURIComponent(cluster)}/brokers/${id}`, { method: "DELETE" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.detail(cluster) }),
+  });
+}
