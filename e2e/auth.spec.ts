@@ -241,10 +241,11 @@ const READ_ONLY = new Set(["ro", "az-gone-ro"]);
 /** Each role that changes something aims at its own copy, so that a later one's change is its own to make. */
 const own = (who: Who) => (who === "token" || who === "operator" || who === "admin" ? who : "operator");
 const read = { topic: "az-read" };
-const table: { revokeId: string; drillId: string; runs: Record<string, string> } = {
+const table: { revokeId: string; drillId: string; runs: Record<string, string>; added: string } = {
   revokeId: "",
   drillId: "",
   runs: {},
+  added: "",
 };
 
 /**
@@ -383,6 +384,14 @@ function tableRows(admin: Record<string, string>): Record<string, Row> {
         await until("the workload stopped", 60_000, async () => !(await get("/api/clusters/local/workload")).running);
       },
     },
+    // The lab grows by a broker, which then leaves again (it holds no replica).
+    [`POST ${api}/brokers`]: {
+      aim: () => ({ body: {} }),
+      after: async ([answer]) => {
+        table.added = String((JSON.parse(answer?.body ?? "{}") as { broker: number }).broker);
+      },
+    },
+    [`DELETE ${api}/brokers/[broker]`]: { aim: () => ({ broker: table.added || "3" }) },
   };
 }
 
