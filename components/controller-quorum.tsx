@@ -1,36 +1,160 @@
 "use client";
-import { useControllersQuery } from "@/lib/hooks/api/clusters";
+import { useState } from "react";
+import { ApiError } from "@/lib/api-client";
+import { useControllerMutation } from "@/lib/hooks/api/brokers";
+import { useClusterQuery, useQuorumQuery, useReadOnly } from "@/lib/hooks/api/clusters";
+import { useMay } from "@/lib/hooks/api/session";
+import { formatNumber } from "./format";
 import { StatusBadge } from "./status-badge";
 
-/** The KRaft controller quorum of a cluster Quorum runs: n voters tolerate ⌊(n−1)/2⌋ failures. */
+/**
+ * The KRaft controller quorum: n voters tolerate ⌊(n−1)/2⌋ failures. Who leads the metadata log,
+ * its epoch and high watermark, each voter's lag; for a lab, each controller can be stopped, killed
+ * and started, and losing the majority is said with what it stops.
+ */
 export function ControllerQuorum({ cluster }: { cluster: string }) {
-  const controllers = useControllersQuery(cluster);
-  const list = controllers.data ?? [];
-  if (list.length === 0) return null;
-  const tolerates = Math.floor((list.length - 1) / 2);
+  const quorum = useQuorumQuery(cluster);
+  const summary = useClusterQuery(cluster);
+  const may = useMay(cluster);
+  const { readOnly, reason } = useReadOnly(cluster);
+  const act = useControllerMutation(cluster);
+  const [confirm, setConfirm] = useState<{ id: number; mode: "graceful" | "kill"; message: string } | null>(null);
+  const q = quorum.data;
+  if (!q || q.voters.length === 0) return null;
+  const n = q.voters.length;
+  const tolerates = Math.floor((n - 1) / 2);
+  const controls = (summary.data?.controllable ?? false) && may("admin") && !readOnly;
+  const run = (id: number, action: "graceful" | "kill" | "start", confirmed = false) =>
+    act.mutate(
+      { id, action, confirm: confirmed },
+      {
+        onError: (err) => {
+          if (err instanceof ApiError && err.code === "confirmation_required" && action !== "start")
+            setConfirm({ id, mode: action, message: err.message });
+        },
+        onSuccess: () => setConfirm(null),
+      },
+    );
+
   return (
-    <section>
-      <h2 className="mb-3 text-lg font-semibold">
+    <section data-testid="controller-quorum">
+      <h2 className="mb-1 text-lg font-semibold">
         KRaft controller quorum{" "}
         <span className="text-sm font-normal text-slate-600">
-          ({list.length} voter{list.length > 1 ? "s" : ""}, tolerates {tolerates} failure{tolerates === 1 ? "" : "s"})
+          ({n} voter{n > 1 ? "s" : ""}, tolerates {tolerates} failure{tolerates === 1 ? "" : "s"}: a majority of{" "}
+          {q.needed} must be up)
         </span>
       </h2>
+      <p className="mb-3 text-sm text-slate-700" data-testid="quorum-summary">
+        {q.leader === null ? (
+          "No controller answers as leader now."
+        ) : q.state === "ok" ? (
+          <>
+            Controller <b>{q.leader}</b> leads the metadata log, epoch {formatNumber(q.epoch)}, committed up to offset{" "}
+            {formatNumber(q.highWatermark)}.
+          </>
+        ) : (
+          <>
+            Controller {q.leader} was leading (epoch {formatNumber(q.epoch)}, committed up to offset{" "}
+            {formatNumber(q.highWatermark)}); without a majority it cannot commit anything.
+          </>
+        )}
+      </p>
+      {q.state === "lost" && (
+        <div
+          className="mb-3 rounded-md border border-rose-200 bg-rose-50 p-3 text-sm text-rose-900"
+          data-testid="quorum-lost"
+        >
+          <b>The quorum has lost its majority</b>: {q.up} of {n} controllers up, {q.needed} needed. No leader can be
+          elected, so nothing new is committed to the metadata log. Producing to and consuming from existing partitions
+          go on (their leaders stay); creating or deleting topics, electing leaders and fencing brokers wait until a
+          majority is back. Start a controller to restore it.
+        </div>
+      )}
       <div className="flex flex-wrap gap-3">
-        {list.map((c) => (
+        {q.voters.map((v) => (
           <div
-            key={c.id}
-            data-testid={`controller-${c.id}`}
-            className="flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm"
+            key={v.id}
+            data-testid={`controller-${v.id}`}
+            className="rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm"
           >
-            <span className="font-semibold">Controller {c.id}</span>
-            <code className="font-mono text-slate-600">
-              {c.host}:{c.port}
-            </code>
-            <StatusBadge status={c.status} />
+            <div className="flex items-center gap-3">
+              <span className="font-semibold">Controller {v.id}</span>
+              {v.id === q.leader && (
+                <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs font-medium text-violet-800">
+                  {q.state === "ok" ? "leader" : "last leader"}
+                </span>
+              )}
+              {v.status && <StatusBadge status={v.status} />}
+            </div>
+            <div className="mt-1 text-xs text-slate-600" data-testid={`controller-lag-${v.id}`}>
+              log end {formatNumber(v.logEndOffset)} · lag {formatNumber(v.lag)}
+            </div>
+            {controls && (
+              <div className="mt-2 flex gap-2">
+                {v.status === "down" ? (
+                  <button
+                    type="button"
+                    onClick={() => run(v.id, "start")}
+                    disabled={act.isPending}
+                    className="rounded-md bg-emerald-600 px-2 py-0.5 text-xs font-medium text-white disabled:opacity-50"
+                    data-testid={`controller-start-${v.id}`}
+                  >
+                    Start
+                  </button>
+                ) : (
+                  <>
+                    <button
+                      type="button"
+                      onClick={() => run(v.id, "graceful")}
+                      disabled={act.isPending || v.status !== "up"}
+                      title={reason}
+                      className="rounded-md border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-50"
+                      data-testid={`controller-stop-${v.id}`}
+                    >
+                      Stop
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => run(v.id, "kill")}
+                      disabled={act.isPending || v.status !== "up"}
+                      className="rounded-md border border-rose-300 px-2 py-0.5 text-xs text-rose-700 disabled:opacity-50"
+                      data-testid={`controller-kill-${v.id}`}
+                    >
+                      Kill
+                    </button>
+                  </>
+                )}
+              </div>
+            )}
           </div>
         ))}
       </div>
+      {confirm && (
+        <div
+          className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm"
+          data-testid="controller-confirm"
+        >
+          <p>{confirm.message.replace(' Send "confirm": true to go ahead.', "")}</p>
+          <div className="mt-2 flex gap-2">
+            <button
+              type="button"
+              onClick={() => {
+                run(confirm.id, confirm.mode, true);
+                setConfirm(null);
+              }}
+              className="rounded-md bg-rose-600 px-3 py-1 text-xs font-medium text-white"
+              data-testid="controller-confirm-button"
+            >
+              {confirm.mode === "kill" ? "Kill" : "Stop"} controller {confirm.id} anyway
+            </button>
+            <button type="button" onClick={() => setConfirm(null)} className="rounded-md border px-3 py-1 text-xs">
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {act.error && !confirm && <p className="mt-2 text-sm text-rose-700">{act.error.message}</p>}
     </section>
   );
 }

@@ -4,7 +4,15 @@ import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
 import type { ClusterEvent } from "@/lib/types";
 
 const GROUPS = {
-  brokers: ["broker-down", "broker-up", "controller-changed", "cluster-unreachable", "cluster-reachable"],
+  brokers: [
+    "broker-down",
+    "broker-up",
+    "controller-changed",
+    "quorum-lost",
+    "quorum-regained",
+    "cluster-unreachable",
+    "cluster-reachable",
+  ],
   leadership: ["leader-changed", "partition-offline", "partition-online"],
   isr: ["isr-shrunk", "isr-expanded"],
   topics: ["topic-created", "topic-deleted", "partitions-added"],
@@ -17,6 +25,7 @@ const tone: Record<string, string> = {
   "partition-offline": "bg-rose-100 text-rose-800",
   "cluster-unreachable": "bg-rose-100 text-rose-800",
   "isr-shrunk": "bg-amber-100 text-amber-800",
+  "quorum-lost": "bg-rose-100 text-rose-800",
   "leader-changed": "bg-violet-100 text-violet-800",
   "controller-changed": "bg-violet-100 text-violet-800",
 };
@@ -53,6 +62,10 @@ export function describeEvent(e: ClusterEvent): string {
       return "no broker answers";
     case "cluster-reachable":
       return "the cluster answers again";
+    case "quorum-lost":
+      return `the controller quorum lost its majority (${e.up ?? "?"} of the ${e.needed} voters needed are up)`;
+    case "quorum-regained":
+      return `the controller quorum has its majority again (${e.up ?? "?"} up, ${e.needed} needed)`;
     case "replicas-changed":
       return `${e.topic}-${e.partition}: replicas [${e.from.join(",")}] → [${e.to.join(",")}]`;
     case "reassignment-started":

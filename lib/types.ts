@@ -104,6 +104,33 @@ export interface Controller {
   pid: number | null;
 }
 
+/** GET /api/clusters/:c/quorum — the KRaft controller quorum as DescribeQuorum and the lab's processes tell it. */
+export interface QuorumView {
+  /** The controller leading the metadata log, as last answered; null when none is known. */
+  leader: number | null;
+  epoch: number | null;
+  /** The metadata log's high watermark (committed up to here). */
+  highWatermark: number | null;
+  voters: {
+    id: number;
+    /** The voter's log end offset and how far it is behind the high watermark; null when not answered. */
+    logEndOffset: number | null;
+    lag: number | null;
+    /** Its process, for a lab Quorum runs; null for other clusters. */
+    status: NodeStatus | null;
+  }[];
+  /** Voters up (a lab's processes answering; else null) and the majority the quorum needs. */
+  up: number | null;
+  needed: number;
+  /**
+   * ok: a majority is up and a leader answered; lost: fewer voters up than the majority (a lab),
+   * so no leader can be elected; unknown: DescribeQuorum did not answer, or no leader yet.
+   */
+  state: "ok" | "lost" | "unknown";
+  /** When the picture was read (the snapshot's time). */
+  readAt: number | null;
+}
+
 export interface ApiErrorBody {
   error: { code: string; message: string; field?: string };
 }
@@ -363,6 +390,8 @@ export interface ElectionReport {
 
 /** Event types the cluster monitor emits (GET /api/clusters/:c/events). */
 export type ClusterEventType =
+  | "quorum-lost"
+  | "quorum-regained"
   | "replicas-changed"
   | "reassignment-started"
   | "reassignment-progress"
@@ -402,6 +431,7 @@ export type ClusterEventData =
   | { type: "topic-created" | "topic-deleted"; topic: string; partitions: number }
   | { type: "partitions-added"; topic: string; from: number; to: number }
   | { type: "cluster-unreachable" | "cluster-reachable" }
+  | { type: "quorum-lost" | "quorum-regained"; up: number | null; needed: number }
   | { type: "replicas-changed"; topic: string; partition: number; from: number[]; to: number[] }
   | {
       type: "reassignment-started" | "reassignment-progress" | "reassignment-finished";
@@ -421,6 +451,10 @@ export interface DrillReport {
   id: string;
   cluster: string;
   topic: string;
+  /** failover: partition 0's leader stopped, cycle after cycle; rolling-restart: every broker in turn (absent in older reports: failover). */
+  kind?: "failover" | "rolling-restart";
+  /** A rolling restart told to stop: it ended after the broker it was restarting was back. */
+  aborted?: boolean;
   mode: "graceful" | "kill";
   cycles: number;
   downMs: number;

@@ -26,6 +26,8 @@ const EVENT_TYPES: ClusterEventType[] = [
   "cluster-unreachable",
   "cluster-reachable",
   "replicas-changed",
+  "quorum-lost",
+  "quorum-regained",
   "reassignment-started",
   "reassignment-progress",
   "reassignment-finished",

@@ -21,3 +21,10 @@ export const stopBrokerSchema = z
   .transform((b) => ({ mode: b.mode ?? "graceful", confirm: b.confirm ?? false }));
 
 export type StopBrokerInput = z.input<typeof stopBrokerSchema>;
+
+/** A controller id in a path (the lab's are 101, 102, 103). */
+export const controllerIdSchema = z.coerce
+  .number({ error: "controller id must be a number" })
+  .int("controller id must be a whole number")
+  .min(0, "controller id must not be negative")
+  .max(2147483647);

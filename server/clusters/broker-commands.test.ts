@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeGateway, FakeSupervisor, fakeContext, partition, topic } from "@/test/fakes/cluster";
 import { addBroker, removeBroker, startBroker, stopBroker, stopImpact } from "./broker-commands";
+import { explainQuorumLoss, stopController } from "./controller-commands";
 
 // orders-0: leader 1, replicas 1 and 3 in sync; payments-0: leader 2, replicas 2 and 1 in sync.
 const cluster = () =>
@@ -192,5 +193,26 @@ describe("growing and shrinking the lab", () => {
     const ctx = fakeContext(cluster());
     await expect(addBroker(ctx)).rejects.toMatchObject({ code: "not_controllable" });
     await expect(removeBroker(ctx, 1)).rejects.toMatchObject({ code: "not_controllable" });
+  });
+});
+
+describe("the controller quorum of a lab", () => {
+  it("counts a majority of voters, asks before a stop loses it, and then explains a failed command by it", async () => {
+    const supervisor = new FakeSupervisor([{ id: 1 }], [101, 102, 103]);
+    const ctx = fakeContext(cluster(), supervisor);
+    expect(ctx.read.quorumView(null)).toMatchObject({ up: 3, needed: 2, state: "unknown" });
+    await stopController(ctx, 101, "kill");
+    await expect(stopController(ctx, 102, "graceful")).rejects.toThrow(
+      "Stopping controller 102 leaves 1 of 3 voters up, fewer than the 2 the quorum needs",
+    );
+    expect(explainQuorumLoss(ctx, new Error("x"), "create topic t")).toMatchObject({ message: "x" });
+    await stopController(ctx, 102, "graceful", { confirm: true });
+    expect(supervisor.calls).toEqual(["stop controller 101 kill", "stop controller 102 graceful"]);
+    expect(ctx.read.quorumView(null)).toMatchObject({ up: 1, needed: 2, state: "lost" });
+    const explained = explainQuorumLoss(ctx, new Error("REQUEST_TIMED_OUT"), "create topic t") as Error;
+    expect(explained.message).toContain(
+      "Cannot create topic t: the KRaft controller quorum has no majority (1 of 3 controllers up, 2 needed)",
+    );
+    expect(explained.message).toContain("Kafka answered: REQUEST_TIMED_OUT");
   });
 });

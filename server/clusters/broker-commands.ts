@@ -9,7 +9,7 @@ import { brokersUpNow, type NodeSupervisor } from "./gateway";
 
 /** Broker stop and start, for clusters Quorum runs, and the policy that guards a stop. */
 
-function control(ctx: ClusterContext): NodeSupervisor {
+export function control(ctx: ClusterContext): NodeSupervisor {
   if (!ctx.supervisor) {
     throw new AppError(
       "not_controllable",

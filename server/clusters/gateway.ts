@@ -257,6 +257,10 @@ export interface NodeSupervisor {
   on(event: "change", listener: () => void): unknown;
   /** The lab's SASL_SSL listener, when it has one (nothing secret). */
   saslListener?(): LabListener | null;
+  /** Resolves once the controller's process is gone. */
+  stopController(id: number, mode: StopMode): Promise<void>;
+  /** Returns once the controller's process is started (status "starting"). */
+  startController(id: number): void | Promise<void>;
   /** Adds a broker (the next id, a free port, formatted storage); resolves with its id once it answers. */
   addBroker(): Promise<number>;
   /** Takes a stopped broker out of the lab for good (its storage deleted). */

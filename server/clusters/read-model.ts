@@ -12,6 +12,7 @@ import type {
   Controller,
   ListPage,
   PartitionInfo,
+  QuorumView,
   TopicConfigEntry,
   TopicDetail,
   TopicSummary,
@@ -119,6 +120,39 @@ export class ReadModel {
       .map((n) => ({ id: n.id, host: n.host, port: n.port, status: n.status, pid: n.pid }));
   }
 
+  /**
+   * The controller quorum as `snap`'s DescribeQuorum tells it, with each voter's process for a lab.
+   * A lab with fewer voters up than the majority has lost its quorum, whatever the last answer said.
+   */
+  quorumView(snap: ClusterSnapshot | null): QuorumView {
+    const q = snap?.quorum ?? null;
+    const processes = (this.supervisor?.nodeStates() ?? []).filter((n) => n.role === "controller");
+    const ids = processes.length ? processes.map((n) => n.id) : (q?.voters.map((v) => v.id) ?? []);
+    const needed = Math.floor(ids.length / 2) + 1;
+    const up = processes.length ? processes.filter((n) => n.status === "up").length : null;
+    const voters = ids.map((id) => {
+      const v = q?.voters.find((x) => x.id === id);
+      const leo = v && v.logEndOffset >= 0 ? v.logEndOffset : null;
+      return {
+        id,
+        logEndOffset: leo,
+        lag: leo !== null && q ? Math.max(0, q.highWatermark - leo) : null,
+        status: processes.find((n) => n.id === id)?.status ?? null,
+      };
+    });
+    const state: QuorumView["state"] = up !== null && up < needed ? "lost" : q && q.leaderId >= 0 ? "ok" : "unknown";
+    return {
+      leader: q && q.leaderId >= 0 ? q.leaderId : null,
+      epoch: q ? q.leaderEpoch : null,
+      highWatermark: q ? q.highWatermark : null,
+      voters,
+      up,
+      needed,
+      state,
+      readAt: snap?.takenAt ?? null,
+    };
+  }
+
   async summary(): Promise<ClusterSummary> {
     return this.summaryFrom(await this.snapshot());
   }
@@ -132,7 +166,9 @@ export class ReadModel {
     if (sup?.isStarting) status = "starting";
     else if (sup?.nodeStates().every((n) => n.status === "down")) status = "stopped";
     else if (!snap || up === 0) status = "unreachable";
-    else status = up < brokers.length || offline > 0 ? "degraded" : "ok";
+    else
+      status =
+        up < brokers.length || offline > 0 || (sup && this.quorumView(snap).state === "lost") ? "degraded" : "ok";
     const sasl = sup?.saslListener?.() ?? null;
     return {
       id: this.id,

@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import type { NewTopic } from "../kafka/admin-requests";
 import { audit } from "./audit";
 import type { ClusterContext } from "./context";
+import { explainQuorumLoss } from "./controller-commands";
 import { refuseInternal } from "./internal-topics";
 import { topicSummary } from "./projections";
 import { COMMAND_MAX_AGE_MS } from "./snapshot-cache";
@@ -30,6 +31,8 @@ export function createTopic(ctx: ClusterContext, input: NewTopic): Promise<Topic
     pending.add(input.name);
     try {
       await ctx.gateway.createTopic(ctx.read.seeds(), input);
+    } catch (err) {
+      throw explainQuorumLoss(ctx, err, `create topic ${input.name}`);
     } finally {
       pending.delete(input.name);
     }

@@ -524,6 +524,35 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   }
 
   /**
+   * Stops one controller: graceful (SIGTERM) or kill (SIGKILL). With a majority of the voters
+   * still up, the others elect a leader (if it led); without one, the metadata log stands still.
+   */
+  async stopController(id: number, mode: StopMode): Promise<void> {
+    const node = this.node(id, "controller");
+    if (node.state === "stopped") throw new AppError("conflict", `Controller ${id} is already down`);
+    if (node.state === "stopping" && mode === "graceful")
+      throw new AppError("conflict", `Controller ${id} is already stopping`);
+    const stopped = node.stop(mode);
+    this.answering.set(id, false);
+    this.publish();
+    await stopped;
+  }
+
+  /** Starts a stopped controller; resolves at once (status "starting"), the probe turns it "up". */
+  startController(id: number): void {
+    const node = this.node(id, "controller");
+    if (node.state !== "stopped")
+      throw new AppError(
+        "conflict",
+        `Controller ${id} is ${node.state === "stopping" ? "stopping" : "already running"}`,
+      );
+    if (this.phase === "stopped") throw new AppError("conflict", "The embedded cluster is shutting down");
+    this.answering.set(id, false);
+    node.start();
+    this.publish();
+  }
+
+  /**
    * Waits until every node answers, for as long as the nodes show progress: a new log line or CPU
    * work of any node (the controllers work for the brokers that start). The server log says every
    * START_REPORT_MS how far it has come and what the nodes wrote last.

@@ -1,6 +1,6 @@
 import "server-only";
 import { formatEventId, parseEventId } from "@/lib/event-id";
-import type { Broker, ClusterEvent, ClusterEventData } from "@/lib/types";
+import type { Broker, ClusterEvent, ClusterEventData, QuorumView } from "@/lib/types";
 import { AppError } from "../errors";
 import type { ClusterMetadata } from "../kafka/metadata";
 import type { ClusterSnapshot } from "../kafka/snapshot";
@@ -8,10 +8,14 @@ import { logger } from "../logger";
 import { diffViews, type MonitorView } from "./diff";
 
 /** What the monitor watches: the cluster's snapshots and its brokers' statuses. */
+const quorumOf = ({ state, up, needed }: Pick<QuorumView, "state" | "up" | "needed">) => ({ state, up, needed });
+
 export interface Watched {
   readonly id: string;
   snapshot(maxAgeMs: number): Promise<ClusterSnapshot | null>;
   brokerStatuses(snap: ClusterSnapshot | null): Broker[];
+  /** The controller quorum's state as `snap` and the lab's processes tell it (absent: not followed). */
+  quorumView?(snap: ClusterSnapshot | null): Pick<QuorumView, "state" | "up" | "needed">;
   /** Each snapshot's Metadata answer as soon as it arrives, before the snapshot ends; returns the unsubscribe. */
   onMetadata?(listener: (md: ClusterMetadata) => void): () => void;
   /** One Metadata answer now, outside any snapshot, told to the `onMetadata` listener; false when none came. */
@@ -376,7 +380,8 @@ export class ClusterMonitor {
     return {
       reachable: snap !== null,
       brokersUp,
-      controller: snap?.quorum?.leaderId ?? this.view?.controller ?? null,
+      controller: snap?.quorum && snap.quorum.leaderId >= 0 ? snap.quorum.leaderId : (this.view?.controller ?? null),
+      ...(this.cluster.quorumView ? { quorum: quorumOf(this.cluster.quorumView(snap)) } : {}),
       topics: new Map(
         (snap?.topics ?? []).map((t) => [
           t.name,

@@ -469,6 +469,16 @@ export class FakeSupervisor implements NodeSupervisor {
     this.setStatus(id, "starting");
   }
 
+  async stopController(id: number, mode: StopMode): Promise<void> {
+    this.calls.push(`stop controller ${id} ${mode}`);
+    this.setStatus(id, "down");
+  }
+
+  startController(id: number): void {
+    this.calls.push(`start controller ${id}`);
+    this.setStatus(id, "starting");
+  }
+
   async addBroker(): Promise<number> {
     const id = Math.max(0, ...this.nodes.filter((n) => n.role === "broker").map((n) => n.id)) + 1;
     this.calls.push(`add ${id}`);

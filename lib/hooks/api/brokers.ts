@@ -65,3 +65,24 @@ export function useRemoveBrokerMutation(cluster: string) {
     onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.detail(cluster) }),
   });
 }
+
+/** Stops (graceful or kill) or starts a controller of the lab. */
+export function useControllerMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      id,
+      action,
+      confirm = false,
+    }: {
+      id: number;
+      action: "graceful" | "kill" | "start";
+      confirm?: boolean;
+    }) =>
+      apiFetch(
+        `/api/clusters/${encodeURIComponent(cluster)}/controllers/${id}/${action === "start" ? "start" : "stop"}`,
+        { method: "POST", body: action === "start" ? {} : { mode: action, confirm } },
+      ),
+    onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.controllers(cluster) }),
+  });
+}

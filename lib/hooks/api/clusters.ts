@@ -3,7 +3,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
 import { useLiveRefetchInterval } from "@/lib/hooks/use-cluster-stream";
 import type { ClusterEntryInput } from "@/lib/schemas/clusters";
-import type { Broker, ClusterOverview, ClusterSummary, ConnectionTestResult, Controller } from "@/lib/types";
+import type {
+  Broker,
+  ClusterOverview,
+  ClusterSummary,
+  ConnectionTestResult,
+  Controller,
+  QuorumView,
+} from "@/lib/types";
 
 export const clusterKeys = {
   all: ["clusters"] as const,
@@ -50,6 +57,15 @@ export function useControllersQuery(cluster: string) {
   return useQuery({
     queryKey: clusterKeys.controllers(cluster),
     queryFn: () => apiFetch<Controller[]>(`/api/clusters/${encodeURIComponent(cluster)}/controllers`),
+    refetchInterval: useLiveRefetchInterval(),
+  });
+}
+
+/** The controller quorum: leader, epoch, high watermark, each voter's lag and process, the majority. */
+export function useQuorumQuery(cluster: string) {
+  return useQuery({
+    queryKey: [...clusterKeys.controllers(cluster), "quorum"] as const,
+    queryFn: () => apiFetch<QuorumView>(`/api/clusters/${encodeURIComponent(cluster)}/quorum`),
     refetchInterval: useLiveRefetchInterval(),
   });
 }

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import getPort from "get-port";
+import { rawRequest } from "../test/helpers/raw-http";
+
+// The controller quorum lab in the browser, on a Quorum started as `npm start` does with a lab of
+// three controllers and one broker of its own: a killed leader replaced without a reload, the
+// majority lost and said so, a topic create refused with that reason, and the majority restored.
+
+const root = path.resolve(__dirname, "..");
+let server: ChildProcess;
+let dir: string;
+let base: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-e2e-controllers-"));
+  const port = await getPort();
+  base = `http://127.0.0.1:${port}`;
+  const log = fs.openSync(path.join(root, "test-results-e2e-quorum-server.log"), "w");
+  server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      QUORUM_DATA_DIR: path.join(dir, "data"),
+      QUORUM_EMBEDDED: "true",
+      QUORUM_BROKERS: "1",
+      QUORUM_CONTROLLERS: "3",
+      QUORUM_BROKER_PORTS: "auto",
+      QUORUM_CONTROLLER_PORTS: "auto",
+      QUORUM_BROKER_HEAP_MB: "256",
+      QUORUM_CONTROLLER_HEAP_MB: "192",
+      QUORUM_DEMO: "false",
+      QUORUM_LAB_SASL: "false",
+    },
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  for (const deadline = Date.now() + 200_000; ; ) {
+    if (server.exitCode !== null) throw new Error("Quorum with three controllers exited during start: see its log");
+    const res = await fetch(`${base}/api/clusters/local/quorum`).catch(() => null);
+    if (res?.ok && ((await res.json()) as { state: string }).state === "ok") return;
+    if (Date.now() > deadline) throw new Error("the three-controller lab did not come up within 200 s");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+});
+
+test.afterAll(async () => {
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    server.kill("SIGTERM");
+    await exited;
+  }
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("kill the leading controller, then lose and regain the majority, all seen without a reload", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const quorum = async () =>
+    JSON.parse((await rawRequest(base, { method: "GET", path: "/api/clusters/local/quorum" })).body) as {
+      leader: number;
+      state: string;
+      voters: { id: number; status: string }[];
+    };
+  await page.goto(`${base}/clusters/local/brokers`);
+  const leader = (await quorum()).leader;
+  await expect(page.getByTestId("quorum-summary")).toContainText(`Controller ${leader} leads the metadata log`);
+  await page.screenshot({ path: testInfo.outputPath("quorum-ok.png"), fullPage: true });
+
+  const killedAt = Date.now();
+  await page.getByTestId(`controller-kill-${leader}`).click();
+  // The new leader shows on the page that is open: no reload.
+  await expect(page.getByTestId("quorum-summary")).not.toContainText(`Controller ${leader} leads`, { timeout: 30_000 });
+  await expect(page.getByTestId("quorum-summary")).toContainText("leads the metadata log");
+  console.log(`controller ${leader} killed: a new leader on the page ${Date.now() - killedAt} ms later`);
+  const next = (await quorum()).leader;
+  expect(next).not.toBe(leader);
+
+  // A second controller down: the page asks first, then says the majority is lost.
+  const second = (await quorum()).voters.find((v) => v.status === "up" && v.id !== next)?.id as number;
+  await page.getByTestId(`controller-stop-${second}`).click();
+  await expect(page.getByTestId("controller-confirm")).toContainText("fewer than the 2 the quorum needs");
+  await page.getByTestId("controller-confirm-button").click();
+  await expect(page.getByTestId("quorum-lost")).toContainText("The quorum has lost its majority", { timeout: 30_000 });
+  await page.screenshot({ path: testInfo.outputPath("quorum-lost.png"), fullPage: true });
+  const create = await rawRequest(base, {
+    method: "POST",
+    path: "/api/clusters/local/topics",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "no-majority", partitions: 1, replicationFactor: 1 }),
+  });
+  expect(create.status).toBe(503);
+  expect(JSON.parse(create.body).error.message).toContain("the KRaft controller quorum has no majority");
+
+  await page.getByTestId(`controller-start-${second}`).click();
+  await expect(page.getByTestId("quorum-lost")).toHaveCount(0, { timeout: 60_000 });
+  await expect(page.getByTestId("quorum-summary")).toContainText("leads the metadata log");
+  await page.getByTestId(`controller-start-${leader}`).click();
+  await expect(page.getByTestId(`controller-${leader}`)).toContainText("up", { timeout: 60_000 });
+});
