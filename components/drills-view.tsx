@@ -1,7 +1,7 @@
 "use client";
 import { type FormEvent, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
-import { useDrillsQuery, useStartDrillMutation } from "@/lib/hooks/api/drills";
+import { useAbortDrillMutation, useDrillsQuery, useStartDrillMutation } from "@/lib/hooks/api/drills";
 import { useMay } from "@/lib/hooks/api/session";
 import { useTopicSearchQuery } from "@/lib/hooks/api/topics";
 import { useDebounced } from "@/lib/hooks/use-debounced";
@@ -26,6 +26,7 @@ export function DrillsView({ cluster }: { cluster: string }) {
   // A pick the current search no longer offers falls back to the first candidate.
   const topic = candidates.some((t) => t.name === picked) ? picked : "";
   const [mode, setMode] = useState<"graceful" | "kill">("graceful");
+  const [kind, setKind] = useState<"failover" | "rolling-restart">("failover");
   const [cycles, setCycles] = useState(3);
   const [downSeconds, setDownSeconds] = useState(3);
   const running = drills.data?.find((d) => d.status === "running" || d.status === "verifying");
@@ -33,7 +34,7 @@ export function DrillsView({ cluster }: { cluster: string }) {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    start.mutate({ topic: chosen, mode, cycles, downMs: downSeconds * 1000, rate: 100 });
+    start.mutate({ topic: chosen, kind, mode, cycles, downMs: downSeconds * 1000, rate: 100 });
   };
 
   if (drills.error) return <ErrorPanel error={drills.error} />;
@@ -76,6 +77,18 @@ export function DrillsView({ cluster }: { cluster: string }) {
                 {t.name} (RF {t.replicationFactor})
               </option>
             ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block font-medium">Drill</span>
+          <select
+            value={kind}
+            onChange={(e) => setKind(e.target.value as "failover" | "rolling-restart")}
+            className="mt-1 rounded-md border border-slate-300 px-2 py-1.5"
+            data-testid="drill-kind"
+          >
+            <option value="failover">failover: partition 0's leader, cycle after cycle</option>
+            <option value="rolling-restart">rolling restart: every broker in turn</option>
           </select>
         </label>
         <label className="text-sm">
@@ -136,14 +149,16 @@ export function DrillsView({ cluster }: { cluster: string }) {
         )}
       </form>
       {(drills.data ?? []).map((d) => (
-        <DrillCard key={d.id} report={d} />
+        <DrillCard key={d.id} cluster={cluster} report={d} mayAbort={may("admin") && !readOnly} />
       ))}
       {drills.data?.length === 0 && <p className="text-sm text-slate-500">No drill yet.</p>}
     </div>
   );
 }
 
-function DrillCard({ report: d }: { report: DrillReport }) {
+function DrillCard({ cluster, report: d, mayAbort }: { cluster: string; report: DrillReport; mayAbort: boolean }) {
+  const abort = useAbortDrillMutation(cluster);
+  const rolling = d.kind === "rolling-restart";
   const active = d.status === "running" || d.status === "verifying";
   const errors = Object.entries(d.producerErrors);
   const tone =
@@ -158,12 +173,25 @@ function DrillCard({ report: d }: { report: DrillReport }) {
     <article className={`rounded-lg border-2 bg-white p-4 ${tone}`} data-testid="drill-report" data-status={d.status}>
       <header className="flex flex-wrap items-baseline gap-3">
         <h2 className="font-semibold">
-          {d.topic} · {d.cycles} × {d.mode} · down {d.downMs / 1000}s
+          {rolling
+            ? `${d.topic} · rolling restart of every broker (${d.mode}) · down ${d.downMs / 1000}s each`
+            : `${d.topic} · ${d.cycles} × ${d.mode} · down ${d.downMs / 1000}s`}
         </h2>
         <span className="text-sm text-slate-500">{formatTime(d.startedAt)}</span>
         <span className="text-sm font-medium" data-testid="drill-phase">
           {d.phase}
         </span>
+        {d.status === "running" && mayAbort && (
+          <button
+            type="button"
+            onClick={() => abort.mutate(d.id)}
+            disabled={abort.isPending}
+            className="ml-auto rounded-md border border-rose-300 px-2 py-1 text-xs text-rose-700 hover:bg-rose-50 disabled:opacity-50"
+            data-testid="drill-abort"
+          >
+            Abort after this broker
+          </button>
+        )}
       </header>
       <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4 lg:grid-cols-8">
         {[
@@ -200,7 +228,8 @@ function DrillCard({ report: d }: { report: DrillReport }) {
         <ol className="mt-2 text-xs text-slate-600">
           {d.steps.map((s, i) => (
             <li key={`${s.broker}-${s.stoppedAt}`}>
-              cycle {i + 1}: broker {s.broker} {d.mode === "kill" ? "killed" : "stopped"} at {formatTime(s.stoppedAt)}
+              {rolling ? "restart" : "cycle"} {i + 1}: broker {s.broker} {d.mode === "kill" ? "killed" : "stopped"} at{" "}
+              {formatTime(s.stoppedAt)}
               {s.startedAt > 0 && `, started at ${formatTime(s.startedAt)}`}
               {s.inSyncAt && `, back in every ISR after ${formatNumber(s.inSyncAt - s.startedAt)} ms`}
             </li>

@@ -221,6 +221,7 @@ interface Aim {
   drill?: string;
   token?: string;
   run?: string;
+  controller?: string;
   query?: string;
   body?: unknown;
 }
@@ -355,17 +356,36 @@ function tableRows(admin: Record<string, string>): Record<string, Row> {
             .every((p) => p.isr.length === 2),
         ),
     },
+    // The auth lab's one controller, stopped (which loses its quorum: confirmed) and started again.
+    [`POST ${api}/controllers/[controller]/stop`]: {
+      aim: () => ({ controller: "101", body: { mode: "graceful", confirm: true } }),
+    },
+    [`POST ${api}/controllers/[controller]/start`]: {
+      aim: () => ({ controller: "101", body: {} }),
+      after: () =>
+        until("the quorum back and both brokers answering", 120_000, async () => {
+          const q = (await get("/api/clusters/local/quorum")) as { state: string };
+          const brokers = (await get("/api/clusters/local/brokers")) as { status: string }[];
+          return q.state === "ok" && brokers.every((b) => b.status === "up");
+        }),
+    },
+    [`GET ${api}/quorum`]: {},
     [`GET ${api}/drills`]: { onRo: "409 not_controllable" },
+    // Three cycles, aborted by the admin after the first: the drill ends once its broker is back.
     [`POST ${api}/drills`]: {
-      aim: () => ({ body: { ...read, cycles: 1, downMs: 500, rate: 10 } }),
+      aim: () => ({ body: { ...read, cycles: 3, downMs: 500, rate: 10 } }),
       after: async ([answer]) => {
         table.drillId = (JSON.parse(answer?.body ?? "{}") as { id: string }).id;
-        await until("the drill's end", 120_000, async () =>
-          ["done", "failed"].includes((await get(`/api/clusters/local/drills/${table.drillId}`)).status),
-        );
       },
     },
     [`GET ${api}/drills/[drill]`]: { onRo: "409 not_controllable", aim: () => ({ drill: table.drillId || "none" }) },
+    [`POST ${api}/drills/[drill]/abort`]: {
+      aim: () => ({ drill: table.drillId || "none", body: {} }),
+      after: () =>
+        until("the aborted drill's end", 180_000, async () =>
+          ["done", "failed"].includes((await get(`/api/clusters/local/drills/${table.drillId}`)).status),
+        ),
+    },
     [`GET ${api}/workload`]: { onRo: "409 not_controllable" },
     [`POST ${api}/workload`]: {
       aim: () => ({ body: { action: "start" } }),
@@ -408,7 +428,8 @@ function pathOf(pattern: string, cluster: string, aim: Aim): string {
       .replace("[broker]", () => at("broker", aim.broker))
       .replace("[drill]", () => at("drill", aim.drill))
       .replace("[token]", () => at("token", aim.token))
-      .replace("[run]", () => at("run", aim.run)) + (aim.query ?? "")
+      .replace("[run]", () => at("run", aim.run))
+      .replace("[controller]", () => at("controller", aim.controller)) + (aim.query ?? "")
   );
 }
 

@@ -5,6 +5,10 @@ import { topicNameSchema } from "./topics";
 export const startDrillSchema = z
   .object({
     topic: topicNameSchema,
+    /** failover: stop the leader of partition 0, cycle after cycle; rolling-restart: every broker once, in turn, each back in every ISR before the next. */
+    kind: z
+      .enum(["failover", "rolling-restart"], { error: 'kind is "failover" or "rolling-restart"' })
+      .default("failover"),
     mode: z.enum(["graceful", "kill"], { error: 'mode is "graceful" or "kill"' }).default("graceful"),
     cycles: z.number().int().min(1).max(10).default(3),
     /** How long each stopped broker stays down. */

@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { DrillReport } from "@/lib/types";
 import { FakeGateway, FakeSupervisor, fakeContext, partition, topic } from "@/test/fakes/cluster";
+import type { DrillPlan } from "../drill/drill";
 import { stopBroker } from "./broker-commands";
 import { type DrillStarter, startDrill } from "./drill-commands";
 
-const plan = (t: string) => ({ topic: t, mode: "graceful" as const, cycles: 1, downMs: 500, rate: 10 });
+const plan = (t: string): DrillPlan => ({
+  topic: t,
+  kind: "failover",
+  mode: "graceful",
+  cycles: 1,
+  downMs: 500,
+  rate: 10,
+});
 
 /** A runner that starts a drill and keeps it running until `end()`. */
 class FakeRunner implements DrillStarter {
@@ -12,7 +20,7 @@ class FakeRunner implements DrillStarter {
   private onEnd: (() => void) | null = null;
   fail: Error | null = null;
 
-  async start(p: ReturnType<typeof plan>, onEnd: () => void): Promise<DrillReport> {
+  async start(p: DrillPlan, onEnd: () => void): Promise<DrillReport> {
     await new Promise((r) => setTimeout(r, 5));
     if (this.fail) throw this.fail;
     const id = `d${this.started.length + 1}`;

@@ -10,6 +10,7 @@ import { nextDrillId } from "./drill-id";
 
 export interface DrillPlan {
   topic: string;
+  kind: "failover" | "rolling-restart";
   mode: "graceful" | "kill";
   cycles: number;
   downMs: number;
@@ -87,6 +88,7 @@ export class DrillRunner {
       cluster: this.cluster.id,
       ...plan,
       status: "running",
+      aborted: false,
       phase: "starting the producer",
       startedAt: now,
       finishedAt: null,
@@ -106,6 +108,7 @@ export class DrillRunner {
     this.running = report;
     void this.run(report).finally(() => {
       this.running = null;
+      if (this.abortAsked === report.id) this.abortAsked = null;
       onEnd();
     });
     return report;
@@ -153,22 +156,29 @@ export class DrillRunner {
         },
       );
       await sleep(1000);
-      for (let cycle = 1; cycle <= report.cycles; cycle++) {
-        const detail = await this.cluster.topic(report.topic);
-        const broker = detail.partitions[0]?.leader ?? -1;
-        if (broker < 0) throw new Error("partition 0 has no leader");
-        report.phase = `cycle ${cycle}/${report.cycles}: ${report.mode === "kill" ? "killing" : "stopping"} broker ${broker}`;
-        const step = { broker, stoppedAt: Date.now(), startedAt: 0, inSyncAt: null as number | null };
-        report.steps.push(step);
-        await this.cluster.stopBroker(broker, report.mode, { confirm: true, lockHeld: true });
-        report.phase = `cycle ${cycle}/${report.cycles}: broker ${broker} down`;
-        await sleep(report.downMs);
-        step.startedAt = Date.now();
-        report.phase = `cycle ${cycle}/${report.cycles}: starting broker ${broker}`;
-        await this.cluster.startBroker(broker, { lockHeld: true });
-        step.inSyncAt = await this.waitInSync(report.topic, broker, 90_000);
-        await sleep(1000);
-      }
+      if (report.kind === "rolling-restart") await this.rollingRestart(report);
+      else
+        for (let cycle = 1; cycle <= report.cycles; cycle++) {
+          if (this.abortAsked === report.id) {
+            report.aborted = true;
+            report.phase = `aborted before cycle ${cycle}`;
+            break;
+          }
+          const detail = await this.cluster.topic(report.topic);
+          const broker = detail.partitions[0]?.leader ?? -1;
+          if (broker < 0) throw new Error("partition 0 has no leader");
+          report.phase = `cycle ${cycle}/${report.cycles}: ${report.mode === "kill" ? "killing" : "stopping"} broker ${broker}`;
+          const step = { broker, stoppedAt: Date.now(), startedAt: 0, inSyncAt: null as number | null };
+          report.steps.push(step);
+          await this.cluster.stopBroker(broker, report.mode, { confirm: true, lockHeld: true });
+          report.phase = `cycle ${cycle}/${report.cycles}: broker ${broker} down`;
+          await sleep(report.downMs);
+          step.startedAt = Date.now();
+          report.phase = `cycle ${cycle}/${report.cycles}: starting broker ${broker}`;
+          await this.cluster.startBroker(broker, { lockHeld: true });
+          step.inSyncAt = await this.waitInSync(report.topic, broker, 90_000);
+          await sleep(1000);
+        }
       report.phase = "stopping the producer";
       producing = false;
       await produced;
@@ -206,6 +216,65 @@ export class DrillRunner {
       );
     }
   }
+
+  /**
+   * Restarts every broker once, in id order: a stop (refused, and the restart failed, if it would
+   * take a partition offline), the pause, a start, then a wait until every partition of the cluster
+   * has all its replicas in sync before the next. An abort ends it once the broker being restarted
+   * is back.
+   */
+  private async rollingRestart(report: DrillReport): Promise<void> {
+    const brokers = (await this.cluster.brokers())
+      .filter((b) => b.status === "up")
+      .map((b) => b.id)
+      .sort((a, b) => a - b);
+    for (const [i, broker] of brokers.entries()) {
+      if (this.abortAsked === report.id) {
+        report.aborted = true;
+        report.phase = `aborted before broker ${broker}`;
+        return;
+      }
+      const of = `broker ${i + 1} of ${brokers.length}`;
+      report.phase = `restart ${of}: stopping broker ${broker}`;
+      const step = { broker, stoppedAt: Date.now(), startedAt: 0, inSyncAt: null as number | null };
+      report.steps.push(step);
+      await this.cluster.stopBroker(broker, report.mode, { lockHeld: true });
+      report.phase = `restart ${of}: broker ${broker} down`;
+      await sleep(report.downMs);
+      step.startedAt = Date.now();
+      report.phase = `restart ${of}: starting broker ${broker}, then waiting for every partition's full ISR`;
+      await this.cluster.startBroker(broker, { lockHeld: true });
+      step.inSyncAt = await this.waitFullIsr(120_000);
+      await sleep(500);
+    }
+  }
+
+  /** Waits until every partition of the cluster has all its replicas in its ISR; when it was seen so. */
+  private async waitFullIsr(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const snap = await this.cluster.snapshot(0).catch(() => null);
+      if (snap?.topics.every((t) => t.partitions.every((p) => p.replicas.every((r) => p.isr.includes(r)))))
+        return Date.now();
+      await sleep(250);
+    }
+    throw new Error(`the cluster's partitions did not all get their full ISR back within ${timeoutMs / 1000} s`);
+  }
+
+  /**
+   * Asks the running drill `id` to end once the broker it is restarting is back (the cycle or
+   * restart under way finishes); what was sent is still read back and counted.
+   */
+  abort(id: string): DrillReport {
+    const report = this.get(id);
+    if (this.running?.id !== id || report.status !== "running")
+      throw new AppError("conflict", `Drill ${id} is ${report.status}: there is nothing to abort`);
+    this.abortAsked = id;
+    report.phase = `${report.phase} (abort asked: ending after this broker)`;
+    return report;
+  }
+
+  private abortAsked: string | null = null;
 
   /** Sends seq 0, 1, 2, … one at a time at about `rate` per second until told to stop. */
   private async produce(

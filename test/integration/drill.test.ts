@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as stopRoute from "@/app/api/clusters/[cluster]/brokers/[broker]/stop/route";
+import * as abortRoute from "@/app/api/clusters/[cluster]/drills/[drill]/abort/route";
 import * as drillRoute from "@/app/api/clusters/[cluster]/drills/[drill]/route";
 import * as drillsRoute from "@/app/api/clusters/[cluster]/drills/route";
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
@@ -75,11 +76,72 @@ describe("failover drill", () => {
     expect(list[0]?.id).toBe(id);
   }, 200_000);
 
+  it("restarts every broker in turn under the demo workload (RF 3, min.insync.replicas 2): nothing acknowledged is lost, and an abort ends the next one after its broker", async () => {
+    const workload = new DemoWorkload(service, true, 50, clusterDeps(service));
+    try {
+      await workload.start();
+      await eventually("the demo workload running", async () => workload.status().running || undefined, 90_000);
+      const body = { topic: "orders", kind: "rolling-restart", downMs: 1000, rate: 100 };
+      const started = await call(drillsRoute.POST, local, { body });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const id = (started.body as DrillReport).id;
+      const report = await eventually(
+        "the rolling restart's report",
+        async () => {
+          const r = (await call(drillRoute.GET, { ...local, drill: id }, { method: "GET" })).body as DrillReport;
+          return r.finishedAt !== null ? r : undefined;
+        },
+        240_000,
+      );
+      expect(report.status, report.phase).toBe("done");
+      expect(report.kind).toBe("rolling-restart");
+      expect(report.aborted).toBe(false);
+      expect(report.steps.map((s) => s.broker)).toEqual([1, 2, 3]);
+      for (const step of report.steps) expect(step.inSyncAt).toBeGreaterThan(step.startedAt);
+      expect(report.acknowledged).toBeGreaterThan(100);
+      expect(report.lost).toBe(0);
+      expect(report.read).toBeGreaterThanOrEqual(report.acknowledged);
+      console.log(
+        `rolling restart of 3 brokers under the demo workload: ${report.acknowledged} acknowledged, ${report.lost} lost, ` +
+          `${report.duplicated} duplicated, longest produce stall ${report.longestStallMs} ms, ` +
+          `${((report.finishedAt as number) - report.startedAt) / 1000} s in all; full ISR after each start in ` +
+          report.steps.map((s) => `${(s.inSyncAt as number) - s.startedAt} ms`).join(", "),
+      );
+
+      // Another, aborted while its first broker restarts: it ends once that broker is back.
+      const again = await call(drillsRoute.POST, local, { body });
+      expect(again.status).toBe(202);
+      const second = (again.body as DrillReport).id;
+      await eventually("the first stop under way", async () => {
+        const r = (await call(drillRoute.GET, { ...local, drill: second }, { method: "GET" })).body as DrillReport;
+        return r.steps.length > 0 ? r : undefined;
+      });
+      const aborted = await call(abortRoute.POST, { ...local, drill: second }, { body: {} });
+      expect(aborted.status, JSON.stringify(aborted.body)).toBe(202);
+      const ended = await eventually(
+        "the aborted restart's report",
+        async () => {
+          const r = (await call(drillRoute.GET, { ...local, drill: second }, { method: "GET" })).body as DrillReport;
+          return r.finishedAt !== null ? r : undefined;
+        },
+        120_000,
+      );
+      expect(ended).toMatchObject({ status: "done", aborted: true, lost: 0 });
+      expect(ended.steps).toHaveLength(1);
+      expect(ended.steps[0]?.inSyncAt).toBeGreaterThan(0);
+      const late = await call(abortRoute.POST, { ...local, drill: second }, { body: {} });
+      expect(late.status).toBe(409);
+    } finally {
+      await workload.stop();
+    }
+  }, 420_000);
+
   it.each([
     [{ topic: "nope" }, 404],
     [{ topic: "__consumer_offsets" }, 409],
     [{ topic, cycles: 0 }, 400],
     [{ topic, mode: "gently" }, 400],
+    [{ topic, kind: "chaos" }, 400],
     [{ topic, rate: 100_000 }, 400],
     [{}, 400],
   ])("refuses %o with %i", async (body, status) => {

@@ -26,3 +26,13 @@ export function useStartDrillMutation(cluster: string) {
     onSettled: () => qc.invalidateQueries({ queryKey: drillKeys.all(cluster) }),
   });
 }
+
+/** Ends a running drill once the broker it restarts is back. */
+export function useAbortDrillMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiFetch<DrillReport>(`${base(cluster)}/${encodeURIComponent(id)}/abort`, { method: "POST", body: {} }),
+    onSettled: () => qc.invalidateQueries({ queryKey: drillKeys.all(cluster) }),
+  });
+}
