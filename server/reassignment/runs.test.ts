@@ -88,6 +88,15 @@ describe("reassignment runs", () => {
     await expect(runs.cancel("nope")).rejects.toThrow('No reassignment "nope"');
   });
 
+  it("a cancel that comes after the moves ended finds them done: the run is done, not cancelled", async () => {
+    const { gateway, runs } = setup();
+    const run = await runs.start([move("u", 0, [1], [2])], null, tool, addressOf);
+    gateway.finishReassignments();
+    await runs.cancel(run.id);
+    await vi.waitFor(() => expect(runs.get(run.id).status).toBe("done"));
+    expect(runs.get(run.id).partitions[0]?.state).toBe("done");
+  });
+
   it("when Kafka refuses every move, start nothing, leave no throttle, and say Kafka's reason", async () => {
     const { gateway, runs } = setup();
     await expect(runs.start([move("gone", 0, [1], [2])], 4096, tool, addressOf)).rejects.toThrow(

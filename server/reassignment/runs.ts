@@ -304,8 +304,12 @@ export class ReassignmentRuns {
         run.error = `the throttle configs could not be removed yet (tried again at the next look): ${errorText(err)}`;
       }
     }
-    run.status =
-      run.status === "cancelling" ? "cancelled" : run.partitions.every((p) => p.state === "done") ? "done" : "failed";
+    // A cancel that came after every move had ended finds them done: the run is done, not cancelled.
+    run.status = run.partitions.every((p) => p.state === "done")
+      ? "done"
+      : run.status === "cancelling"
+        ? "cancelled"
+        : "failed";
     run.finishedAt = Date.now();
     this.publish(run, "reassignment-finished");
     this.ctx.invalidate();
