@@ -41,11 +41,12 @@ export function DrillsView({ cluster }: { cluster: string }) {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Failover drill</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">Drills</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          An idempotent producer with acks=all writes numbered messages while the drill stops the leader of partition 0
-          and starts it again, cycle after cycle. Then everything is read back: the report says what was acknowledged,
-          lost (acknowledged but never read), duplicated, and how long writes stalled.
+          An idempotent producer with acks=all writes numbered messages while the drill stops brokers and starts them
+          again: a failover drill stops the leader of partition 0, cycle after cycle; a rolling restart restarts every
+          broker in turn, each back in every ISR before the next. Then everything is read back: the report says what was
+          acknowledged, lost (acknowledged but never read), duplicated, and how long writes stalled.
         </p>
       </div>
       <form
@@ -108,17 +109,19 @@ export function DrillsView({ cluster }: { cluster: string }) {
             <option value="kill">kill (SIGKILL)</option>
           </select>
         </label>
-        <label className="text-sm">
-          <span className="block font-medium">Cycles</span>
-          <input
-            type="number"
-            min={1}
-            max={10}
-            value={cycles}
-            onChange={(e) => setCycles(Number(e.target.value))}
-            className="mt-1 w-20 rounded-md border border-slate-300 px-2 py-1.5"
-          />
-        </label>
+        {kind === "failover" && (
+          <label className="text-sm">
+            <span className="block font-medium">Cycles</span>
+            <input
+              type="number"
+              min={1}
+              max={10}
+              value={cycles}
+              onChange={(e) => setCycles(Number(e.target.value))}
+              className="mt-1 w-20 rounded-md border border-slate-300 px-2 py-1.5"
+            />
+          </label>
+        )}
         <label className="text-sm">
           <span className="block font-medium">Down for (s)</span>
           <input
