@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { ApiError } from "@/lib/api-client";
-import { useControllerMutation } from "@/lib/hooks/api/brokers";
+import { useControllerMutation, useRecreateLabMutation } from "@/lib/hooks/api/brokers";
 import { useClusterQuery, useQuorumQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay } from "@/lib/hooks/api/session";
 import { formatNumber } from "./format";
@@ -155,6 +155,86 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
         </div>
       )}
       {act.error && !confirm && <p className="mt-2 text-sm text-rose-700">{act.error.message}</p>}
+      {controls && <RecreateLab cluster={cluster} voters={n} />}
     </section>
+  );
+}
+
+/** Starts the lab over at a chosen size, e.g. with three controllers for the quorum lab. */
+function RecreateLab({ cluster, voters }: { cluster: string; voters: number }) {
+  const recreate = useRecreateLabMutation(cluster);
+  const [brokers, setBrokers] = useState(3);
+  const [controllers, setControllers] = useState<1 | 3>(voters === 1 ? 3 : 1);
+  const [asking, setAsking] = useState(false);
+  return (
+    <div className="mt-4 rounded-md border border-slate-200 bg-white p-3 text-sm" data-testid="lab-recreate">
+      <p className="text-slate-600">
+        {voters === 1
+          ? "One controller tolerates no failure. To see a quorum lose and regain its majority, start the lab over with three."
+          : "Start the lab over at another size."}{" "}
+        A fresh lab deletes every topic and message of this one.
+      </p>
+      <div className="mt-2 flex flex-wrap items-end gap-3">
+        <label>
+          <span className="block text-xs font-medium">Brokers</span>
+          <input
+            type="number"
+            min={1}
+            max={9}
+            value={brokers}
+            onChange={(e) => setBrokers(Number(e.target.value))}
+            className="mt-1 w-16 rounded-md border border-slate-300 px-2 py-1"
+            data-testid="lab-recreate-brokers"
+          />
+        </label>
+        <label>
+          <span className="block text-xs font-medium">Controllers</span>
+          <select
+            value={controllers}
+            onChange={(e) => setControllers(Number(e.target.value) === 3 ? 3 : 1)}
+            className="mt-1 rounded-md border border-slate-300 px-2 py-1"
+            data-testid="lab-recreate-controllers"
+          >
+            <option value={1}>1</option>
+            <option value={3}>3</option>
+          </select>
+        </label>
+        {asking ? (
+          <>
+            <button
+              type="button"
+              onClick={() => {
+                recreate.mutate({ brokers, controllers });
+                setAsking(false);
+              }}
+              className="rounded-md bg-rose-600 px-3 py-1 text-xs font-medium text-white"
+              data-testid="lab-recreate-confirm"
+            >
+              Delete this lab and start {brokers} broker{brokers === 1 ? "" : "s"} and {controllers} controller
+              {controllers === 1 ? "" : "s"}
+            </button>
+            <button type="button" onClick={() => setAsking(false)} className="rounded-md border px-3 py-1 text-xs">
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            onClick={() => setAsking(true)}
+            disabled={recreate.isPending || !(brokers >= 1 && brokers <= 9)}
+            className="rounded-md border border-slate-300 px-3 py-1 text-xs disabled:opacity-50"
+            data-testid="lab-recreate-start"
+          >
+            Start the lab over…
+          </button>
+        )}
+      </div>
+      {recreate.isSuccess && (
+        <p className="mt-2 text-emerald-800" data-testid="lab-recreate-started">
+          The new lab is starting; its nodes appear as they answer.
+        </p>
+      )}
+      {recreate.error && <p className="mt-2 text-rose-700">{recreate.error.message}</p>}
+    </div>
   );
 }

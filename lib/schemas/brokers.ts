@@ -28,3 +28,17 @@ export const controllerIdSchema = z.coerce
   .int("controller id must be a whole number")
   .min(0, "controller id must not be negative")
   .max(2147483647);
+
+/** POST /api/clusters/:c/lab — a fresh lab of this size in place of the current one. */
+export const recreateLabSchema = z
+  .object({
+    brokers: z
+      .number({ error: "brokers is a number" })
+      .int("brokers is a whole number")
+      .min(1, "brokers is at least 1")
+      .max(9, "brokers is at most 9"),
+    controllers: z.union([z.literal(1), z.literal(3)], { error: "controllers is 1 or 3" }),
+    /** The lab's topics and messages are deleted: true says so was read. */
+    confirm: z.boolean({ error: "confirm is true or false" }).optional(),
+  })
+  .strict();

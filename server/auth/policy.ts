@@ -55,6 +55,7 @@ export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy
   "/api/clusters/[cluster]/controllers/[controller]/start": { POST: admin("controller.start") },
   "/api/clusters/[cluster]/controllers/[controller]/stop": { POST: admin("controller.stop") },
   "/api/clusters/[cluster]/quorum": { GET: read() },
+  "/api/clusters/[cluster]/lab": { POST: admin("lab.recreate") },
   "/api/clusters/[cluster]/drills": { GET: read(), POST: admin("drill.start") },
   "/api/clusters/[cluster]/drills/[drill]": { GET: read() },
   "/api/clusters/[cluster]/drills/[drill]/abort": { POST: admin("drill.abort") },

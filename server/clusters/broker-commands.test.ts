@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FakeGateway, FakeSupervisor, fakeContext, partition, topic } from "@/test/fakes/cluster";
 import { addBroker, removeBroker, startBroker, stopBroker, stopImpact } from "./broker-commands";
 import { explainQuorumLoss, stopController } from "./controller-commands";
+import { recreateLab } from "./lab-commands";
 
 // orders-0: leader 1, replicas 1 and 3 in sync; payments-0: leader 2, replicas 2 and 1 in sync.
 const cluster = () =>
@@ -214,5 +215,33 @@ describe("the controller quorum of a lab", () => {
       "Cannot create topic t: the KRaft controller quorum has no majority (1 of 3 controllers up, 2 needed)",
     );
     expect(explained.message).toContain("Kafka answered: REQUEST_TIMED_OUT");
+  });
+});
+
+describe("starting the lab over", () => {
+  it("asks first, says what goes, and recreates at the size asked while holding the cluster", async () => {
+    const supervisor = new FakeSupervisor([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    const ctx = fakeContext(cluster(), supervisor);
+    await expect(recreateLab(ctx, { brokers: 1, controllers: 3 })).rejects.toThrow(
+      "Recreating the lab as 1 broker(s) and 3 controller(s) (now 3 and 1) deletes every topic and message in it",
+    );
+    expect(supervisor.calls).toEqual([]);
+    const release = ctx.lock.tryAcquire(() => "a drill on topic orders");
+    await expect(recreateLab(ctx, { brokers: 1, controllers: 3 }, { confirm: true })).rejects.toMatchObject({
+      code: "busy",
+    });
+    release();
+    expect(await recreateLab(ctx, { brokers: 1, controllers: 3 }, { confirm: true })).toEqual({
+      brokers: 1,
+      controllers: 3,
+      status: "starting",
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(supervisor.calls).toEqual(["recreate 1b 3c"]);
+    await expect(
+      recreateLab(fakeContext(cluster()), { brokers: 1, controllers: 1 }, { confirm: true }),
+    ).rejects.toMatchObject({
+      code: "not_controllable",
+    });
   });
 });

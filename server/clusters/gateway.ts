@@ -265,6 +265,10 @@ export interface NodeSupervisor {
   addBroker(): Promise<number>;
   /** Takes a stopped broker out of the lab for good (its storage deleted). */
   removeBroker(id: number): Promise<void>;
+  /** Replaces the lab with a fresh one of this size (its topics and messages gone); resolves once it is up. */
+  recreate(shape: { brokers: number; controllers: 1 | 3 }): Promise<void>;
+  /** The lab's size now. */
+  readonly labShape: { brokers: number; controllers: 1 | 3 };
 }
 
 /** The brokers a supervisor reports as answering Kafka requests now. */

@@ -42,8 +42,10 @@ const HOST = "127.0.0.1";
 
 interface Layout {
   clusterId: string;
-  /** Brokers were added or removed at run time: the list below, not QUORUM_BROKERS, is the lab's. */
+  /** Brokers were added or removed, or the lab recreated, at run time: the lists below, not QUORUM_BROKERS and QUORUM_CONTROLLERS, are the lab's. */
   changed?: true;
+  /** The size the lab was created at (its nodes' defaults, e.g. the offsets topic's replication factor, follow it). */
+  shape?: { brokers: number; controllers: 1 | 3 };
   /** saslPort: the broker's SASL_SSL listener, when QUORUM_LAB_SASL is (or was last) on. */
   brokers: { id: number; port: number; saslPort?: number }[];
   controllers: { id: number; port: number }[];
@@ -90,8 +92,12 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   /** When stop() began (see stopProgressAt). */
   private stopActivityAt: number | null = null;
 
+  /** The lab's size: QUORUM_BROKERS and QUORUM_CONTROLLERS, or what it was recreated as (kept in its layout). */
+  private shape: { brokers: number; controllers: 1 | 3 };
+
   constructor(readonly config: EmbeddedConfig) {
     super();
+    this.shape = { brokers: config.brokers, controllers: config.controllers };
   }
 
   get clusterId(): string | null {
@@ -213,7 +219,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     const saslPort = this.layout?.brokers.find((b) => spec.role === "broker" && b.id === spec.id)?.saslPort;
     const props = nodeProperties(spec, {
       controllers: this.controllerSpecs(),
-      brokerCount: this.config.brokers,
+      brokerCount: this.shape.brokers,
       logDir: path.join(dir, "data"),
       timings: this.config,
       sasl:
@@ -309,12 +315,15 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     let stored: Layout | null = null;
     if (fs.existsSync(file)) {
       stored = JSON.parse(fs.readFileSync(file, "utf8")) as Layout;
-      if (stored.changed && stored.controllers.length === this.config.controllers) {
-        // Grown or shrunk at run time: its brokers are the ones it had, on the ports they had.
-        fs.writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`);
+      if (stored.changed) {
+        // Grown, shrunk or recreated at run time: its nodes are the ones it had, on the ports they had.
+        this.shape = stored.shape ?? {
+          brokers: stored.brokers.length,
+          controllers: stored.controllers.length === 3 ? 3 : 1,
+        };
         return stored;
       }
-      if (stored.brokers.length !== this.config.brokers || stored.controllers.length !== this.config.controllers) {
+      if (stored.brokers.length !== this.shape.brokers || stored.controllers.length !== this.shape.controllers) {
         throw new Error(
           `${this.config.dataDir} holds a cluster of ${stored.brokers.length} broker(s) and ${stored.controllers.length} controller(s), ` +
             `not ${this.config.brokers} and ${this.config.controllers}: choose another QUORUM_DATA_DIR or delete that folder.`,
@@ -322,24 +331,26 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       }
     }
     const taken = new Set<number>();
+    // Explicit ports fit the size they were given for; a lab recreated at another size takes free ones.
+    const fits = (ports: number[] | "auto", n: number) => (ports !== "auto" && ports.length === n ? ports : "auto");
     const brokerPorts = await pickPorts(
-      this.config.brokerPorts,
-      this.config.brokers,
+      fits(this.config.brokerPorts, this.shape.brokers),
+      this.shape.brokers,
       stored?.brokers.map((b) => b.port) ?? [],
       taken,
     );
     for (const p of brokerPorts) taken.add(p);
     const controllerPorts = await pickPorts(
-      this.config.controllerPorts,
-      this.config.controllers,
+      fits(this.config.controllerPorts, this.shape.controllers),
+      this.shape.controllers,
       stored?.controllers.map((c) => c.port) ?? [],
       taken,
     );
     for (const p of controllerPorts) taken.add(p);
     const saslPorts = this.config.sasl
       ? await pickPorts(
-          this.config.sasl.ports,
-          this.config.brokers,
+          fits(this.config.sasl.ports, this.shape.brokers),
+          this.shape.brokers,
           stored?.brokers.map((b) => b.saslPort) ?? [],
           taken,
         )
@@ -348,6 +359,10 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       clusterId: stored?.clusterId ?? newClusterId(),
       brokers: brokerPorts.map((port, i) => ({ id: i + 1, port, ...(saslPorts[i] ? { saslPort: saslPorts[i] } : {}) })),
       controllers: controllerPorts.map((port, i) => ({ id: CONTROLLER_ID_BASE + i + 1, port })),
+      ...(this.shape.brokers !== this.config.brokers || this.shape.controllers !== this.config.controllers
+        ? { changed: true as const }
+        : {}),
+      shape: this.shape,
     };
     fs.writeFileSync(file, `${JSON.stringify(layout, null, 2)}\n`);
     return layout;
@@ -521,6 +536,33 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.answering.set(id, false);
     node.start();
     this.publish();
+  }
+
+  /**
+   * Replaces the lab with a fresh one of `shape` in the same data directory: every node stopped,
+   * its storage deleted (the topics and messages with it), a new cluster id, then started; the
+   * certificates of the SASL_SSL listener stay. Its layout keeps the shape for every later start,
+   * whatever QUORUM_BROKERS and QUORUM_CONTROLLERS say. Resolves once every node answers.
+   */
+  async recreate(shape: { brokers: number; controllers: 1 | 3 }): Promise<void> {
+    if (this.phase === "starting") throw new AppError("conflict", "The lab is starting: wait until it is up");
+    await this.stop();
+    this.nodes.clear();
+    this.answering.clear();
+    this.startPromise = null;
+    this.layout = null;
+    for (const entry of fs.readdirSync(this.config.dataDir))
+      if (/^(broker|controller)-\d+$/.test(entry))
+        fs.rmSync(path.join(this.config.dataDir, entry), { recursive: true, force: true });
+    fs.rmSync(path.join(this.config.dataDir, "cluster.json"), { force: true });
+    this.shape = shape;
+    logger.info(shape, "recreating the lab");
+    await this.start();
+  }
+
+  /** The lab's size now (brokers as created, controllers). */
+  get labShape(): { brokers: number; controllers: 1 | 3 } {
+    return { ...this.shape };
   }
 
   /**

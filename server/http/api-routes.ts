@@ -33,6 +33,7 @@ export const API_ROUTES: readonly { pattern: string; methods: readonly string[] 
   { pattern: "/api/clusters/[cluster]/controllers/[controller]/start", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]/controllers/[controller]/stop", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]/quorum", methods: ["GET"] },
+  { pattern: "/api/clusters/[cluster]/lab", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]/drills", methods: ["GET", "POST"] },
   { pattern: "/api/clusters/[cluster]/drills/[drill]", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/drills/[drill]/abort", methods: ["POST"] },

@@ -486,6 +486,13 @@ export class FakeSupervisor implements NodeSupervisor {
     return id;
   }
 
+  labShape: { brokers: number; controllers: 1 | 3 } = { brokers: 3, controllers: 1 };
+
+  async recreate(shape: { brokers: number; controllers: 1 | 3 }): Promise<void> {
+    this.calls.push(`recreate ${shape.brokers}b ${shape.controllers}c`);
+    this.labShape = shape;
+  }
+
   async removeBroker(id: number): Promise<void> {
     this.calls.push(`remove ${id}`);
     const at = this.nodes.findIndex((n) => n.id === id && n.role === "broker");

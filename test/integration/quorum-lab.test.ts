@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as startRoute from "@/app/api/clusters/[cluster]/controllers/[controller]/start/route";
 import * as stopRoute from "@/app/api/clusters/[cluster]/controllers/[controller]/stop/route";
+import * as labRoute from "@/app/api/clusters/[cluster]/lab/route";
 import * as quorumRoute from "@/app/api/clusters/[cluster]/quorum/route";
 import * as topicsRoute from "@/app/api/clusters/[cluster]/topics/route";
 import type { ClusterEvent, QuorumView } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
 import { eventually, startTestCluster, type TestCluster, uniqueName } from "../helpers/cluster";
 import { kafkaTool } from "../helpers/kafka-configs";
+import { kcatMetadata } from "../helpers/kcat";
 import { call, type Handler, serveThroughRoutes } from "../helpers/routes";
 
 // The controller quorum lab on three real controllers: a killed leader replaced, the majority lost
@@ -44,7 +46,7 @@ describe("the controller quorum lab", () => {
   const events: ClusterEvent[] = [];
 
   beforeAll(async () => {
-    tc = await startTestCluster({ brokers: 1, controllers: 3 });
+    tc = await startTestCluster({ brokers: 1, controllers: 1 });
     service = serveThroughRoutes(tc.cluster);
     service.monitor.subscribe((e) => events.push(e));
   }, 180_000);
@@ -52,6 +54,42 @@ describe("the controller quorum lab", () => {
   afterAll(async () => {
     await tc?.stop();
   }, 120_000);
+
+  it("recreates a one-controller lab with three controllers from the API, after a confirmation, its topics gone", async () => {
+    const before = uniqueName("before");
+    expect(
+      (await call(topicsRoute.POST as Handler, local, { body: { name: before, partitions: 1, replicationFactor: 1 } }))
+        .status,
+    ).toBe(201);
+    expect((await quorumNow()).voters).toHaveLength(1);
+    const unconfirmed = await call(labRoute.POST as Handler, local, { body: { brokers: 1, controllers: 3 } });
+    expect(unconfirmed.status).toBe(409);
+    expect((unconfirmed.body as { error: { message: string } }).error.message).toContain(
+      "Recreating the lab as 1 broker(s) and 3 controller(s) (now 1 and 1) deletes every topic and message in it",
+    );
+    const bad = await call(labRoute.POST as Handler, local, { body: { brokers: 1, controllers: 2, confirm: true } });
+    expect(bad.status).toBe(400);
+    const began = Date.now();
+    const recreated = await call(labRoute.POST as Handler, local, {
+      body: { brokers: 1, controllers: 3, confirm: true },
+    });
+    expect(recreated.status, JSON.stringify(recreated.body)).toBe(202);
+    const q = await eventually(
+      "three controllers and a leader",
+      async () => {
+        const v = await quorumNow();
+        return v.voters.length === 3 && v.state === "ok" && v.voters.every((x) => x.status === "up") ? v : undefined;
+      },
+      180_000,
+    );
+    console.log(`lab recreated with 3 controllers in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    expect(q.voters.map((v) => v.id)).toEqual([101, 102, 103]);
+    await eventually("the broker answering", () =>
+      kcatMetadata(tc.cluster.bootstrap).brokers.length === 1 ? true : undefined,
+    );
+    expect(kcatMetadata(tc.cluster.bootstrap).partitions.some((p) => p.topic === before)).toBe(false);
+    expect(Number((await metadataQuorum(tc.cluster.bootstrap)).LeaderId)).toBe(q.leader);
+  }, 240_000);
 
   it("shows the leader, epoch, high watermark and each voter's lag, as kafka-metadata-quorum does", async () => {
     const q = await eventually("a leader", async () => {
@@ -61,7 +99,7 @@ describe("the controller quorum lab", () => {
     expect(q.voters.map((v) => v.id)).toEqual([101, 102, 103]);
     expect(q).toMatchObject({ up: 3, needed: 2 });
     expect(q.voters.every((v) => v.lag !== null && v.lag >= 0 && v.status === "up")).toBe(true);
-    const tool = await metadataQuorum(tc.bootstrap);
+    const tool = await metadataQuorum(tc.cluster.bootstrap);
     expect(Number(tool.LeaderId)).toBe(q.leader);
     expect(Number(tool.LeaderEpoch)).toBe(q.epoch);
   }, 60_000);
@@ -89,7 +127,7 @@ describe("the controller quorum lab", () => {
         " (controller.quorum.fetch.timeout.ms 2000 + election.timeout.ms 1000, Kafka's defaults)",
     );
     expect(changed.ts - killedAt).toBeLessThan(15_000);
-    expect(Number((await metadataQuorum(tc.bootstrap)).LeaderId)).toBe(after.leader);
+    expect(Number((await metadataQuorum(tc.cluster.bootstrap)).LeaderId)).toBe(after.leader);
   }, 90_000);
 
   it("stopping a second controller asks for confirmation, loses the majority, and a topic create fails saying why; one start restores it", async () => {
@@ -137,4 +175,29 @@ describe("the controller quorum lab", () => {
     );
     expect(created.status).toBe(201);
   }, 240_000);
+
+  it("keeps the recreated lab's three controllers across a restart, whatever QUORUM_CONTROLLERS says", async () => {
+    await tc.cluster.stop();
+    const again = await startTestCluster({ dataDir: tc.dataDir, brokers: 1, controllers: 1 });
+    try {
+      expect(
+        again.cluster
+          .nodeStates()
+          .filter((n) => n.role === "controller")
+          .map((n) => n.id),
+      ).toEqual([101, 102, 103]);
+      const status = await eventually(
+        "a leader after the restart",
+        async () => {
+          const fields = await metadataQuorum(again.bootstrap).catch(() => null);
+          return fields && Number(fields.LeaderId) > 0 ? fields : undefined;
+        },
+        60_000,
+      );
+      expect(status.CurrentVoters).toContain("101");
+      expect(status.CurrentVoters).toContain("103");
+    } finally {
+      await again.stop();
+    }
+  }, 180_000);
 });

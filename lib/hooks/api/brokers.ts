@@ -86,3 +86,16 @@ export function useControllerMutation(cluster: string) {
     onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.controllers(cluster) }),
   });
 }
+
+/** Starts the lab over at another size (its topics and messages are deleted). */
+export function useRecreateLabMutation(cluster: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (shape: { brokers: number; controllers: 1 | 3 }) =>
+      apiFetch(`/api/clusters/${encodeURIComponent(cluster)}/lab`, {
+        method: "POST",
+        body: { ...shape, confirm: true },
+      }),
+    onSettled: () => qc.invalidateQueries({ queryKey: clusterKeys.detail(cluster) }),
+  });
+}
