@@ -441,6 +441,16 @@ export type ClusterEventData =
       settled: number;
       bytes: number | null;
       copied: number | null;
+      /** The partitions whose state or copied bytes changed since the run's last event (at most 100). */
+      partitions: {
+        topic: string;
+        partition: number;
+        state: ReassignmentPartitionState;
+        adding: number[];
+        removing: number[];
+        bytes: number | null;
+        copied: number | null;
+      }[];
     };
 
 /** One event: what changed, its id `<epoch>-<n>` (lib/event-id.ts), and the server time (ms since epoch) it was seen. */

@@ -51,6 +51,17 @@ describe("reassignment runs", () => {
     expect(gateway.topicConfigs.size).toBe(0);
     expect(gateway.brokerConfigs.size).toBe(0);
     expect(events.map((e) => e.type)).toContain("reassignment-started");
+    // Each event names the partitions that changed since the last: moving at the start, the bytes
+    // caught up while copying, done at the end.
+    const partitionsOf = (e: ClusterEventData | undefined) =>
+      e?.type === "reassignment-started" || e?.type === "reassignment-progress" || e?.type === "reassignment-finished"
+        ? e.partitions
+        : [];
+    expect(partitionsOf(events[0]).map((p) => `${p.partition} ${p.state}`)).toEqual(["0 moving", "1 moving"]);
+    expect(
+      events.some((e) => partitionsOf(e).some((p) => p.partition === 0 && p.state === "moving" && p.copied === 400)),
+    ).toBe(true);
+    expect(partitionsOf(events.at(-1)).every((p) => p.state === "done")).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: "reassignment-finished", run: run.id, status: "done", settled: 2 });
   });
 

@@ -29,6 +29,8 @@ export interface EventSink {
 type RunsCluster = ClusterContext & { readonly monitor: EventSink };
 
 const LOOK_TIMEOUT_MS = 5000;
+/** Partitions an event names at most; the run's answer has them all. */
+const PARTITIONS_PER_EVENT = 100;
 /** Finished runs kept for reading. */
 const KEEP_FINISHED = 50;
 
@@ -384,7 +386,18 @@ export class ReassignmentRuns {
     run.throttled = false;
   }
 
+  /** What each partition was when an event last told it, by run and "topic:partition". */
+  private readonly told = new WeakMap<Run, Map<string, string>>();
+
+  /**
+   * One event of the run: its totals, and each partition whose state or copied bytes changed since
+   * the run's last event (at most PARTITIONS_PER_EVENT; GET …/reassignments/:run has them all).
+   */
   private publish(run: Run, type: "reassignment-started" | "reassignment-progress" | "reassignment-finished"): void {
+    const told = this.told.get(run) ?? new Map<string, string>();
+    this.told.set(run, told);
+    const changed = run.partitions.filter((p) => told.get(keyOf(p)) !== `${p.state}:${p.copied}`);
+    for (const p of changed) told.set(keyOf(p), `${p.state}:${p.copied}`);
     this.ctx.monitor.publish({
       type,
       run: run.id,
@@ -393,6 +406,15 @@ export class ReassignmentRuns {
       settled: run.settled,
       bytes: run.bytes,
       copied: run.copied,
+      partitions: changed.slice(0, PARTITIONS_PER_EVENT).map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        state: p.state,
+        adding: p.adding,
+        removing: p.removing,
+        bytes: p.bytes,
+        copied: p.copied,
+      })),
     });
   }
 }
