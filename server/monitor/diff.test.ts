@@ -38,12 +38,11 @@ describe("diffViews", () => {
   });
 
   it("reports the controller quorum losing its majority and regaining it, once each", () => {
-    const q = (state: "ok" | "lost" | "unknown", up: number) =>
-      view({ orders: healthy }, { quorum: { state, up, needed: 2 } });
-    expect(diffViews(q("ok", 3), q("lost", 1))).toEqual([{ type: "quorum-lost", up: 1, needed: 2 }]);
-    expect(diffViews(q("lost", 1), q("lost", 0))).toEqual([]);
-    expect(diffViews(q("lost", 1), q("ok", 2))).toEqual([{ type: "quorum-regained", up: 2, needed: 2 }]);
-    expect(diffViews(q("ok", 3), q("unknown", 3))).toEqual([]);
+    const q = (lost: boolean, up: number) => view({ orders: healthy }, { quorum: { lost, up, needed: 2 } });
+    expect(diffViews(q(false, 3), q(true, 1))).toEqual([{ type: "quorum-lost", up: 1, needed: 2 }]);
+    expect(diffViews(q(true, 1), q(true, 0))).toEqual([]);
+    expect(diffViews(q(true, 1), q(false, 2))).toEqual([{ type: "quorum-regained", up: 2, needed: 2 }]);
+    expect(diffViews(q(false, 3), q(false, 3))).toEqual([]);
   });
 
   it("reports a broker stopping: broker-down, leader moves, ISRs shrink — all at once", () => {

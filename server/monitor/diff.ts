@@ -24,8 +24,11 @@ export interface MonitorView {
   /** Brokers up now (for a cluster Quorum runs: process up and answering). */
   brokersUp: number[];
   controller: number | null;
-  /** The controller quorum's state (QuorumView.state) and its counts; absent when not known. */
-  quorum?: { state: "ok" | "lost" | "unknown"; up: number | null; needed: number };
+  /**
+   * The controller quorum's counts, and whether it is without a majority: lost, or unknown (no
+   * leader answered yet) since it was lost; absent when not followed.
+   */
+  quorum?: { lost: boolean; up: number | null; needed: number };
   topics: Map<string, MonitorTopic>;
 }
 
@@ -57,10 +60,8 @@ export function diffViews(prev: MonitorView, next: MonitorView): ClusterEventDat
   if (!prev.reachable || !next.reachable) return events;
 
   const q = next.quorum;
-  if (q && prev.quorum?.state !== "lost" && q.state === "lost")
-    events.push({ type: "quorum-lost", up: q.up, needed: q.needed });
-  else if (q && prev.quorum?.state === "lost" && q.state === "ok")
-    events.push({ type: "quorum-regained", up: q.up, needed: q.needed });
+  if (q && !prev.quorum?.lost && q.lost) events.push({ type: "quorum-lost", up: q.up, needed: q.needed });
+  else if (q && prev.quorum?.lost && !q.lost) events.push({ type: "quorum-regained", up: q.up, needed: q.needed });
 
   if (prev.controller !== next.controller && next.controller !== null) {
     events.push({ type: "controller-changed", from: prev.controller, to: next.controller });

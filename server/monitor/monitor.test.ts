@@ -412,3 +412,35 @@ describe("pace", () => {
     expect(pause).toBeGreaterThanOrEqual(80); // but never looking more than half the time
   });
 });
+
+describe("the controller quorum", () => {
+  it("is lost until a leader answers again: no leader yet after the loss is still lost, then regained once", async () => {
+    const states: ("ok" | "lost" | "unknown")[] = ["ok", "lost", "unknown", "unknown", "ok", "ok"];
+    let n = 0;
+    const watched: Watched = {
+      id: "lab",
+      snapshot: async () => snapshot,
+      brokerStatuses: () => [],
+      quorumView: () => {
+        const state = states[Math.min(n++, states.length - 1)] ?? "ok";
+        return { state, up: state === "lost" ? 1 : 2, needed: 2 };
+      },
+    };
+    const monitor = new ClusterMonitor(watched, { ...fast, epoch: "q" });
+    const seen: ClusterEvent[] = [];
+    await new Promise<void>((resolve) => {
+      const off = monitor.subscribe((e) => {
+        seen.push(e);
+        if (e.type === "quorum-regained") {
+          off();
+          resolve();
+        }
+      });
+    });
+    // Let the looks after the regain pass: no second event.
+    await new Promise((r) => setTimeout(r, 50));
+    monitor.stop();
+    expect(seen.map((e) => e.type)).toEqual(["quorum-lost", "quorum-regained"]);
+    expect(seen[1]).toMatchObject({ up: 2, needed: 2 });
+  });
+});

@@ -8,8 +8,6 @@ import { logger } from "../logger";
 import { diffViews, type MonitorView } from "./diff";
 
 /** What the monitor watches: the cluster's snapshots and its brokers' statuses. */
-const quorumOf = ({ state, up, needed }: Pick<QuorumView, "state" | "up" | "needed">) => ({ state, up, needed });
-
 export interface Watched {
   readonly id: string;
   snapshot(maxAgeMs: number): Promise<ClusterSnapshot | null>;
@@ -381,7 +379,7 @@ export class ClusterMonitor {
       reachable: snap !== null,
       brokersUp,
       controller: snap?.quorum && snap.quorum.leaderId >= 0 ? snap.quorum.leaderId : (this.view?.controller ?? null),
-      ...(this.cluster.quorumView ? { quorum: quorumOf(this.cluster.quorumView(snap)) } : {}),
+      ...(this.cluster.quorumView ? { quorum: this.quorumOf(this.cluster.quorumView(snap)) } : {}),
       topics: new Map(
         (snap?.topics ?? []).map((t) => [
           t.name,
@@ -393,6 +391,12 @@ export class ClusterMonitor {
         ]),
       ),
     };
+  }
+
+  /** The quorum as the monitor compares it: a majority lost stays lost until a leader answers again. */
+  private quorumOf({ state, up, needed }: Pick<QuorumView, "state" | "up" | "needed">): MonitorView["quorum"] {
+    const wasLost = this.view?.quorum?.lost ?? false;
+    return { lost: state === "lost" || (state === "unknown" && wasLost), up, needed };
   }
 
   /** An event another part of Quorum saw (a reassignment's progress), into the same stream and ring. */
