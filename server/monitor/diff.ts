@@ -1,4 +1,5 @@
 import "server-only";
+import { sameOrder } from "@/lib/compare";
 import type { ClusterEventData } from "@/lib/types";
 
 /** One partition as the monitor compares it. */
@@ -36,8 +37,6 @@ export interface MonitorView {
 const recreated = (a: MonitorTopic, b: MonitorTopic) => a.id !== null && b.id !== null && a.id !== b.id;
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-
-const sameList = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The events that lead from `prev` to `next`, in a stable order: brokers, controller, topics,
@@ -101,7 +100,7 @@ export function diffViews(prev: MonitorView, next: MonitorView): ClusterEventDat
       } else if (a.leader < 0 && b.leader >= 0)
         events.push({ type: "partition-online", topic, partition, leader: b.leader });
       // A reassignment (or a preferred-leader reorder) changes the list; interned lists compare by identity first.
-      if (a.replicas && b.replicas && a.replicas !== b.replicas && !sameList(a.replicas, b.replicas))
+      if (a.replicas && b.replicas && a.replicas !== b.replicas && !sameOrder(a.replicas, b.replicas))
         events.push({ type: "replicas-changed", topic, partition, from: a.replicas, to: b.replicas });
       // Snapshots share one array per distinct ISR (internReplicas): the same array, the same ISR.
       if (a.isr === b.isr) continue;

@@ -1,4 +1,5 @@
 import "server-only";
+import { sameOrder } from "@/lib/compare";
 import type { ReassignmentGoal } from "@/lib/schemas/reassignments";
 import { shellQuote } from "@/lib/shell-quote";
 import type { ReassignmentPlanView, ReassignmentRun, ReassignmentsView, ReassignmentTool } from "@/lib/types";
@@ -7,7 +8,7 @@ import type { ClusterContext } from "../clusters/context";
 import { COMMAND_MAX_AGE_MS } from "../clusters/snapshot-cache";
 import { AppError } from "../errors";
 import type { ClusterSnapshot } from "../kafka/snapshot";
-import { type ClusterPicture, planReassignment, reassignmentJson, rollbackJson } from "./planner";
+import { type ClusterPicture, plannedMove, planReassignment, reassignmentJson, rollbackJson } from "./planner";
 import { type EventSink, runsOf } from "./runs";
 
 /**
@@ -119,7 +120,7 @@ export function start(ctx: ReassignmentCluster, input: StartInput): Promise<Reas
       );
       const live = new Set(snap.brokers.map((b) => b.nodeId));
       const topics = new Map(snap.topics.map((t) => [t.name, t]));
-      const moves = [];
+      const moves: { topic: string; partition: number; before: number[]; after: number[] }[] = [];
       for (const [i, p] of input.partitions.entries()) {
         const topic = topics.get(p.topic);
         if (!topic) throw new AppError("topic_not_found", `No topic "${p.topic}" in cluster "${ctx.id}"`);
@@ -137,16 +138,8 @@ export function start(ctx: ReassignmentCluster, input: StartInput): Promise<Reas
             `${p.topic}-${p.partition}: broker ${down.join(", ")} is not up (up: ${[...live].sort((a, b) => a - b).join(", ")})`,
             { field: `partitions.${i}.replicas` },
           );
-        const before = current.replicas;
-        if (before.length === p.replicas.length && before.every((b, j) => b === p.replicas[j])) continue;
-        moves.push({
-          topic: p.topic,
-          partition: p.partition,
-          before,
-          after: p.replicas,
-          adding: p.replicas.filter((b) => !before.includes(b)),
-          removing: before.filter((b) => !p.replicas.includes(b)),
-        });
+        if (!sameOrder(current.replicas, p.replicas))
+          moves.push({ topic: p.topic, partition: p.partition, before: current.replicas, after: p.replicas });
       }
       if (moves.length === 0)
         throw new AppError(
@@ -168,13 +161,9 @@ export function start(ctx: ReassignmentCluster, input: StartInput): Promise<Reas
             )}${already.length > 5 ? ` and ${already.length - 5} more` : ""}. Cancel that reassignment first, or wait for it to end.`,
         );
       const { sizes } = await replicaSizes(ctx, snap);
-      const sized = moves.map((m) => {
-        const known = m.before
-          .map((b) => sizes.get(`${m.topic}:${m.partition}`)?.get(b))
-          .filter((x) => x !== undefined);
-        const each = known.length ? Math.max(...(known as number[])) : null;
-        return { ...m, bytes: m.adding.length === 0 ? 0 : each === null ? null : each * m.adding.length };
-      });
+      const sized = moves.map((m) =>
+        plannedMove(m.topic, m.partition, m.before, m.after, sizes.get(`${m.topic}:${m.partition}`)),
+      );
       const throttle = input.throttleBytesPerSec ?? null;
       return runsOf(ctx).start(sized, throttle, toolFor(ctx, sized, throttle), (id) =>
         addressOf(ctx.read.cache.current ?? snap, id),

@@ -1,4 +1,5 @@
 import "server-only";
+import { sameOrder } from "@/lib/compare";
 import type { ReassignmentGoal } from "@/lib/schemas/reassignments";
 import type { BrokerLoad, PlannedMove } from "@/lib/types";
 import { AppError } from "../errors";
@@ -137,6 +138,32 @@ function balance(picture: ClusterPicture, after: Map<string, number[]>): void {
   }
 }
 
+/**
+ * One partition's move from `before` to `after`: the brokers it adds and removes, and the bytes it
+ * copies, the largest current replica's size (`sizes`: by broker) once per new replica; null when
+ * no current replica's size is known.
+ */
+export function plannedMove(
+  topic: string,
+  partition: number,
+  before: number[],
+  after: number[],
+  sizes: ReadonlyMap<number, number> | undefined,
+): PlannedMove {
+  const adding = after.filter((b) => !before.includes(b));
+  const known = before.map((b) => sizes?.get(b)).filter((s): s is number => s !== undefined);
+  const each = known.length ? Math.max(...known) : null;
+  return {
+    topic,
+    partition,
+    before,
+    after,
+    adding,
+    removing: before.filter((b) => !after.includes(b)),
+    bytes: adding.length === 0 ? 0 : each === null ? null : each * adding.length,
+  };
+}
+
 /** The plan for `goal` on `picture`; 400 `validation_failed` when the goal cannot be met, saying why. */
 export function planReassignment(picture: ClusterPicture, goal: Goal): ReassignmentPlan {
   const { brokers } = picture;
@@ -230,24 +257,11 @@ export function planReassignment(picture: ClusterPicture, goal: Goal): Reassignm
   let bytes: number | null = 0;
   for (const p of picture.partitions) {
     const next = after.get(keyOf(p)) as number[];
-    if (next.length === p.replicas.length && next.every((b, i) => b === p.replicas[i])) continue;
-    const adding = next.filter((b) => !p.replicas.includes(b));
-    const removing = p.replicas.filter((b) => !next.includes(b));
-    const sizes = picture.sizes.get(keyOf(p));
-    const known = p.replicas.map((b) => sizes?.get(b)).filter((s): s is number => s !== undefined);
-    const each = known.length ? Math.max(...known) : null;
-    const moved = adding.length === 0 ? 0 : each === null ? null : each * adding.length;
-    if (moved === null) bytes = null;
-    else if (bytes !== null) bytes += moved;
-    moves.push({
-      topic: p.topic,
-      partition: p.partition,
-      before: p.replicas,
-      after: next,
-      adding,
-      removing,
-      bytes: moved,
-    });
+    if (sameOrder(next, p.replicas)) continue;
+    const move = plannedMove(p.topic, p.partition, p.replicas, next, picture.sizes.get(keyOf(p)));
+    if (move.bytes === null) bytes = null;
+    else if (bytes !== null) bytes += move.bytes;
+    moves.push(move);
   }
   moves.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
 
