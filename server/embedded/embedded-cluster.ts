@@ -516,22 +516,46 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   }
 
   /** Stops one broker: graceful is Kafka's controlled shutdown (SIGTERM), kill a crash (SIGKILL). */
-  async stopBroker(id: number, mode: StopMode): Promise<void> {
-    const node = this.node(id, "broker");
-    if (node.state === "stopped") throw new AppError("conflict", `Broker ${id} is already down`);
-    if (node.state === "stopping" && mode === "graceful")
-      throw new AppError("conflict", `Broker ${id} is already stopping`);
+  stopBroker(id: number, mode: StopMode): Promise<void> {
+    return this.stopNode(id, "broker", mode);
+  }
+
+  /** Starts a stopped broker; resolves at once (status "starting"), the probe turns it "up". */
+  startBroker(id: number): void {
+    this.startNode(id, "broker");
+  }
+
+  /**
+   * Stops one controller: graceful (SIGTERM) or kill (SIGKILL). With a majority of the voters
+   * still up, the others elect a leader (if it led); without one, the metadata log stands still.
+   */
+  stopController(id: number, mode: StopMode): Promise<void> {
+    return this.stopNode(id, "controller", mode);
+  }
+
+  /** Starts a stopped controller; resolves at once (status "starting"), the probe turns it "up". */
+  startController(id: number): void {
+    this.startNode(id, "controller");
+  }
+
+  private async stopNode(id: number, role: "broker" | "controller", mode: StopMode): Promise<void> {
+    const node = this.node(id, role);
+    const name = `${role === "broker" ? "Broker" : "Controller"} ${id}`;
+    if (node.state === "stopped") throw new AppError("conflict", `${name} is already down`);
+    if (node.state === "stopping" && mode === "graceful") throw new AppError("conflict", `${name} is already stopping`);
     const stopped = node.stop(mode);
     this.answering.set(id, false);
     this.publish();
     await stopped;
   }
 
-  /** Starts a stopped broker; resolves at once (status "starting"), the probe turns it "up". */
-  startBroker(id: number): void {
-    const node = this.node(id, "broker");
+  private startNode(id: number, role: "broker" | "controller"): void {
+    const node = this.node(id, role);
     if (node.state !== "stopped")
-      throw new AppError("conflict", `Broker ${id} is ${node.state === "stopping" ? "stopping" : "already running"}`);
+      throw new AppError(
+        "conflict",
+        `${role === "broker" ? "Broker" : "Controller"} ${id} is ${node.state === "stopping" ? "stopping" : "already running"}`,
+      );
     if (this.phase === "stopped") throw new AppError("conflict", "The embedded cluster is shutting down");
     this.answering.set(id, false);
     node.start();
@@ -563,35 +587,6 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   /** The lab's size now (brokers as created, controllers). */
   get labShape(): { brokers: number; controllers: 1 | 3 } {
     return { ...this.shape };
-  }
-
-  /**
-   * Stops one controller: graceful (SIGTERM) or kill (SIGKILL). With a majority of the voters
-   * still up, the others elect a leader (if it led); without one, the metadata log stands still.
-   */
-  async stopController(id: number, mode: StopMode): Promise<void> {
-    const node = this.node(id, "controller");
-    if (node.state === "stopped") throw new AppError("conflict", `Controller ${id} is already down`);
-    if (node.state === "stopping" && mode === "graceful")
-      throw new AppError("conflict", `Controller ${id} is already stopping`);
-    const stopped = node.stop(mode);
-    this.answering.set(id, false);
-    this.publish();
-    await stopped;
-  }
-
-  /** Starts a stopped controller; resolves at once (status "starting"), the probe turns it "up". */
-  startController(id: number): void {
-    const node = this.node(id, "controller");
-    if (node.state !== "stopped")
-      throw new AppError(
-        "conflict",
-        `Controller ${id} is ${node.state === "stopping" ? "stopping" : "already running"}`,
-      );
-    if (this.phase === "stopped") throw new AppError("conflict", "The embedded cluster is shutting down");
-    this.answering.set(id, false);
-    node.start();
-    this.publish();
   }
 
   /**
