@@ -2,6 +2,7 @@ import "server-only";
 import type { LabListener, NodeRuntime } from "@/lib/types";
 import type { StopMode } from "../embedded/node-process";
 import {
+  alterManyTopicConfigs,
   alterTopicConfigs,
   createPartitions,
   createTopic,
@@ -145,6 +146,8 @@ export interface KafkaGateway {
   listReassignments(seeds: string[], timeoutMs: number): Promise<OngoingReassignment[]>;
   /** The bytes `broker` ("host:port") holds of each of its replicas, by "topic:partition". */
   logDirSizes(broker: string, timeoutMs: number): Promise<Map<string, number>>;
+  /** Configs of many topics in one request (values set, nulls back to default); throws the first refusal. */
+  alterManyTopicConfigs(seeds: string[], topics: ReadonlyMap<string, Record<string, string | null>>): Promise<void>;
   /** Forgets a broker that left the cluster for good (its registration in the KRaft quorum). */
   unregisterBroker(seeds: string[], id: number): Promise<void>;
   /** Dynamic configs of broker `id`, asked of that broker ("host:port"): values set, nulls back to default. */
@@ -234,6 +237,7 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
     logDirSizes: (broker, timeoutMs) => explained(describeLogDirs(pool, broker, timeoutMs)),
     alterBrokerConfigs: (broker, id, changes) => explained(alterBrokerConfigs(pool, broker, id, changes)),
     unregisterBroker: (seeds, id) => explained(unregisterBroker(pool, seeds, id)),
+    alterManyTopicConfigs: (seeds, topics) => explained(alterManyTopicConfigs(pool, seeds, topics)),
     openSockets: () => pool.openSockets(),
     close: () => pool.close(),
   };

@@ -101,7 +101,16 @@ export async function deleteTopic(pool: KafkaPool, seeds: string[], topic: strin
   if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, orNull(result.errorMessage), topic);
 }
 
-const TOPIC_RESOURCE = 2;
+const TOPIC_RESOURCE = 2 as const;
+
+/** IncrementalAlterConfigs' operations for `changes`: the values set, the nulls deleted (back to the default). */
+export function configOps(changes: Record<string, string | null>) {
+  return Object.entries(changes).map(([name, value]) =>
+    value === null
+      ? { name, configOperation: IncrementalAlterConfigOperationTypes.DELETE }
+      : { name, configOperation: IncrementalAlterConfigOperationTypes.SET, value },
+  );
+}
 
 /** IncrementalAlterConfigs for one topic: set the given values, delete (back to default) the nulls. */
 export async function alterTopicConfigs(
@@ -111,11 +120,7 @@ export async function alterTopicConfigs(
   changes: Record<string, string | null>,
   validateOnly = false,
 ): Promise<void> {
-  const configs = Object.entries(changes).map(([name, value]) =>
-    value === null
-      ? { name, configOperation: IncrementalAlterConfigOperationTypes.DELETE }
-      : { name, configOperation: IncrementalAlterConfigOperationTypes.SET, value },
-  );
+  const configs = configOps(changes);
   const { answer, from } = await pool.sendToAny(
     seeds,
     INCREMENTAL_ALTER_CONFIGS,
@@ -125,6 +130,25 @@ export async function alterTopicConfigs(
   );
   const result = only(from, answer.responses, (r) => r.resourceName, topic, "IncrementalAlterConfigs");
   if (result.errorCode !== KafkaCode.NONE) throw new KafkaError(result.errorCode, orNull(result.errorMessage), topic);
+}
+
+/** IncrementalAlterConfigs for many topics in one request; throws the first topic Kafka refused. */
+export async function alterManyTopicConfigs(
+  pool: KafkaPool,
+  seeds: string[],
+  topics: ReadonlyMap<string, Record<string, string | null>>,
+): Promise<void> {
+  if (topics.size === 0) return;
+  const resources = [...topics].map(([topic, changes]) => ({
+    resourceType: TOPIC_RESOURCE,
+    resourceName: topic,
+    configs: configOps(changes),
+  }));
+  const { answer } = await pool.sendToAny(seeds, INCREMENTAL_ALTER_CONFIGS, [resources, false], SOCKET_TIMEOUT_MS, {
+    mutation: true,
+  });
+  for (const r of answer.responses)
+    if (r.errorCode !== KafkaCode.NONE) throw new KafkaError(r.errorCode, orNull(r.errorMessage), r.resourceName);
 }
 
 export interface ElectionResult {

@@ -1,5 +1,5 @@
 import "server-only";
-import { IncrementalAlterConfigOperationTypes } from "@platformatic/kafka";
+import { configOps } from "./admin-requests";
 import {
   ALTER_PARTITION_REASSIGNMENTS,
   DESCRIBE_LOG_DIRS,
@@ -139,11 +139,7 @@ export async function alterBrokerConfigs(
   id: number,
   changes: Record<string, string | null>,
 ): Promise<void> {
-  const configs = Object.entries(changes).map(([name, value]) =>
-    value === null
-      ? { name, configOperation: IncrementalAlterConfigOperationTypes.DELETE }
-      : { name, configOperation: IncrementalAlterConfigOperationTypes.SET, value },
-  );
+  const configs = configOps(changes);
   const answer = await pool.send(
     address,
     INCREMENTAL_ALTER_CONFIGS,

@@ -349,7 +349,7 @@ export class ReassignmentRuns {
     await this.alterConfigs(runs.at(-1)?.addressOf, brokers, topics);
   }
 
-  /** Sets (or, null, removes) configs: each broker's asked of that broker, each topic's of any. */
+  /** Sets (or, null, removes) configs: each broker's asked of that broker, every topic's in one request to any. */
   private async alterConfigs(
     addressOf: ((id: number) => string | null) | undefined,
     brokers: Map<number, Record<string, string | null>>,
@@ -360,8 +360,7 @@ export class ReassignmentRuns {
       if (!address) throw new AppError("cluster_unavailable", `Broker ${id} is not up: its throttle cannot be changed`);
       await this.ctx.gateway.alterBrokerConfigs(address, id, changes);
     }
-    for (const [topic, changes] of topics)
-      await this.ctx.gateway.alterTopicConfigs(this.ctx.read.seeds(), topic, changes);
+    await this.ctx.gateway.alterManyTopicConfigs(this.ctx.read.seeds(), topics);
   }
 
   /** Removes `run`'s throttle, keeping what the other throttled runs still moving need. */

@@ -374,6 +374,11 @@ export class FakeGateway implements KafkaGateway {
     return new Map(this.sizes.get(id) ?? []);
   }
 
+  async alterManyTopicConfigs(_seeds: string[], topics: ReadonlyMap<string, Record<string, string | null>>) {
+    this.calls.push({ op: "alterManyTopicConfigs", args: [topics] });
+    for (const [name, changes] of topics) FakeGateway.apply(this.topicConfigs, name, changes);
+  }
+
   async unregisterBroker(_seeds: string[], id: number) {
     this.calls.push({ op: "unregisterBroker", args: [id] });
   }
