@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import getPort from "get-port";
+import { type RunningApp, startApp } from "../test/helpers/app";
 import { rawRequest } from "../test/helpers/raw-http";
 
 // The controller quorum lab in the browser, on a Quorum started as `npm start` does with a lab of
@@ -11,52 +8,27 @@ import { rawRequest } from "../test/helpers/raw-http";
 // a killed leader replaced without a reload, the majority lost and said so, a topic create refused
 // with that reason, and the majority restored.
 
-const root = path.resolve(__dirname, "..");
-let server: ChildProcess;
-let dir: string;
+let app: RunningApp;
 let base: string;
 
 test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-e2e-controllers-"));
-  const port = await getPort();
-  base = `http://127.0.0.1:${port}`;
-  const log = fs.openSync(path.join(root, "test-results-e2e-quorum-server.log"), "w");
-  server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
-    cwd: root,
+  test.setTimeout(300_000);
+  app = await startApp({
+    logFile: path.resolve(__dirname, "..", "test-results-e2e-quorum-server.log"),
     env: {
-      ...process.env,
-      PORT: String(port),
-      QUORUM_DATA_DIR: path.join(dir, "data"),
-      QUORUM_EMBEDDED: "true",
       QUORUM_BROKERS: "1",
       QUORUM_CONTROLLERS: "1",
-      QUORUM_BROKER_PORTS: "auto",
-      QUORUM_CONTROLLER_PORTS: "auto",
       QUORUM_BROKER_HEAP_MB: "256",
       QUORUM_CONTROLLER_HEAP_MB: "192",
       QUORUM_DEMO: "false",
       QUORUM_LAB_SASL: "false",
     },
-    stdio: ["ignore", log, log],
   });
-  fs.closeSync(log);
-  for (const deadline = Date.now() + 200_000; ; ) {
-    if (server.exitCode !== null) throw new Error("Quorum with three controllers exited during start: see its log");
-    const res = await fetch(`${base}/api/clusters/local/quorum`).catch(() => null);
-    if (res?.ok && ((await res.json()) as { state: string }).state === "ok") return;
-    if (Date.now() > deadline) throw new Error("the lab did not come up within 200 s");
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  base = app.baseURL;
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((r) => server.once("exit", r));
-    server.kill("SIGTERM");
-    await exited;
-  }
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 test("start the lab over with three controllers, kill the leading one, then lose and regain the majority, all seen without a reload", async ({
