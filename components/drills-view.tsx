@@ -9,6 +9,7 @@ import type { DrillReport } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatTime } from "./event-timeline";
 import { formatNumber } from "./format";
+import { TopicPicker } from "./topic-picker";
 
 /** Topics the picker offers at once: the first matches by name. */
 const TOPIC_CHOICES = 50;
@@ -54,32 +55,15 @@ export function DrillsView({ cluster }: { cluster: string }) {
         className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4"
         data-testid="drill-form"
       >
-        <label className="text-sm">
-          <span className="block font-medium">Find topic</span>
-          <input
-            type="search"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            placeholder="part of a name"
-            className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1.5"
-            data-testid="drill-topic-search"
-          />
-        </label>
-        <label className="text-sm">
-          <span className="block font-medium">Topic</span>
-          <select
-            value={chosen}
-            onChange={(e) => setTopic(e.target.value)}
-            className="mt-1 rounded-md border border-slate-300 px-2 py-1.5"
-            data-testid="drill-topic"
-          >
-            {candidates.map((t) => (
-              <option key={t.name} value={t.name}>
-                {t.name} (RF {t.replicationFactor})
-              </option>
-            ))}
-          </select>
-        </label>
+        <TopicPicker
+          testId="drill-topic"
+          filter={filter}
+          onFilter={setFilter}
+          topics={candidates}
+          value={chosen}
+          onChange={setTopic}
+          detail={(t) => `RF ${t.replicationFactor}`}
+        />
         <label className="text-sm">
           <span className="block font-medium">Drill</span>
           <select

@@ -15,6 +15,7 @@ import type { ReassignmentPlanView, ReassignmentRun } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatTime } from "./event-timeline";
 import { formatBytes, formatNumber } from "./format";
+import { TopicPicker } from "./topic-picker";
 
 type Kind = ReassignmentGoal["kind"];
 
@@ -105,34 +106,15 @@ export function ReassignView({ cluster }: { cluster: string }) {
         </fieldset>
         <div className="flex flex-wrap items-end gap-4">
           {(kind === "topic" || kind === "replication-factor") && (
-            <>
-              <label className="text-sm">
-                <span className="block font-medium">Find topic</span>
-                <input
-                  type="search"
-                  value={filter}
-                  onChange={(e) => setFilter(e.target.value)}
-                  placeholder="part of a name"
-                  className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1.5"
-                  data-testid="reassign-topic-search"
-                />
-              </label>
-              <label className="text-sm">
-                <span className="block font-medium">Topic</span>
-                <select
-                  value={pickedTopic}
-                  onChange={(e) => setTopic(e.target.value)}
-                  className="mt-1 max-w-xs rounded-md border border-slate-300 px-2 py-1.5"
-                  data-testid="reassign-topic"
-                >
-                  {(topics.data?.items ?? []).map((t) => (
-                    <option key={t.name} value={t.name}>
-                      {t.name} ({t.partitions} × RF {t.replicationFactor})
-                    </option>
-                  ))}
-                </select>
-              </label>
-            </>
+            <TopicPicker
+              testId="reassign-topic"
+              filter={filter}
+              onFilter={setFilter}
+              topics={topics.data?.items ?? []}
+              value={pickedTopic}
+              onChange={setTopic}
+              detail={(t) => `${t.partitions} × RF ${t.replicationFactor}`}
+            />
           )}
           {kind === "topic" && (
             <fieldset className="text-sm">
