@@ -1207,6 +1207,7 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
     ...clusterCases(prefix, t),
     ...groupActionCases(topic, prefix),
     ...reassignmentCases(topic),
+    ...boundaryCases(),
 
     // Internal topics (last: on a server that lets them through they change the cluster for good).
     {
@@ -1420,6 +1421,45 @@ function clusterCases(prefix: string, t: string): Case[] {
       execute: true,
     }),
   ];
+}
+
+/**
+ * The boundary on the mutations of the operations lab: a cross-site request and a text/plain one
+ * are refused before the route reads them. Each body is one the route would refuse or that would do
+ * nothing harmful if the boundary let it through (a broker not up, no confirmation, a run or drill
+ * not there), so a hole shows as a wrong status, not as a changed lab.
+ */
+function boundaryCases(): Case[] {
+  const mutations: [string, Method, string, object][] = [
+    ["reassign", "POST", `${api}/reassignments`, { partitions: [{ topic: "orders", partition: 0, replicas: [99] }] }],
+    ["cancel a reassignment", "DELETE", `${api}/reassignments/nope`, {}],
+    ["add a broker", "POST", `${api}/brokers`, { id: 9 }],
+    ["remove a broker", "DELETE", `${api}/brokers/99`, {}],
+    ["stop a controller", "POST", `${api}/controllers/101/stop`, { mode: "graceful" }],
+    ["start a controller", "POST", `${api}/controllers/101/start`, {}],
+    ["recreate the lab", "POST", `${api}/lab`, { brokers: 3, controllers: 3 }],
+    ["abort a drill", "POST", `${api}/drills/nope/abort`, {}],
+  ];
+  return mutations.flatMap(([what, method, path, body]): Case[] => [
+    {
+      name: `${what}: cross-site`,
+      method,
+      path,
+      headers: { ...jsonType, Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+      body,
+      expectStatus: 403,
+      expectCode: "cross_origin",
+    },
+    {
+      name: `${what}: text/plain`,
+      method,
+      path,
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify(body),
+      expectStatus: 415,
+      expectCode: "unsupported_media_type",
+    },
+  ]);
 }
 
 /** Reassignment plans and moves: bad input answers 4xx and moves nothing (the shape check after the table says so). */
