@@ -1,11 +1,14 @@
 import { z } from "zod";
 
-/** A broker id in a path: Kafka node ids are non-negative 32-bit integers. */
-export const brokerIdSchema = z.coerce
-  .number({ error: "broker id must be a number" })
-  .int("broker id must be a whole number")
-  .min(0, "broker id must not be negative")
-  .max(2147483647);
+/** A node id in a path: Kafka node ids are non-negative 32-bit integers. */
+const nodeIdSchema = (role: "broker" | "controller") =>
+  z.coerce
+    .number({ error: `${role} id must be a number` })
+    .int(`${role} id must be a whole number`)
+    .min(0, `${role} id must not be negative`)
+    .max(2147483647);
+
+export const brokerIdSchema = nodeIdSchema("broker");
 
 /**
  * POST /api/clusters/:c/brokers/:id/stop. `confirm: true` is required when the stop would leave
@@ -23,11 +26,7 @@ export const stopBrokerSchema = z
 export type StopBrokerInput = z.input<typeof stopBrokerSchema>;
 
 /** A controller id in a path (the lab's are 101, 102, 103). */
-export const controllerIdSchema = z.coerce
-  .number({ error: "controller id must be a number" })
-  .int("controller id must be a whole number")
-  .min(0, "controller id must not be negative")
-  .max(2147483647);
+export const controllerIdSchema = nodeIdSchema("controller");
 
 /** POST /api/clusters/:c/lab — a fresh lab of this size in place of the current one. */
 export const recreateLabSchema = z
