@@ -37,15 +37,19 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
   return service;
 }
 
-/** Calls a route handler as Next.js would, with a raw body (a string is sent as is, anything else as JSON). */
+/**
+ * Calls a route handler as Next.js would, with a raw body (a string is sent as is, anything else as
+ * JSON) and an optional query string (`?goal=balance`).
+ */
 export async function call(
   handler: Handler,
   params: Record<string, string>,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: string; body?: unknown; query?: string } = {},
 ): Promise<{ status: number; body: unknown }> {
   const raw =
     init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-  const res = await handler(new Request("http://127.0.0.1/api", { method: init.method ?? "POST", body: raw }), {
+  const url = `http://127.0.0.1/api${init.query ?? ""}`;
+  const res = await handler(new Request(url, { method: init.method ?? "POST", body: raw }), {
     params: Promise.resolve(params) as Promise<never>,
   });
   return { status: res.status, body: await res.json() };

@@ -17,10 +17,7 @@ import { call, type Handler, serveThroughRoutes } from "../helpers/routes";
 const local = { cluster: "local" };
 
 async function quorumNow(): Promise<QuorumView> {
-  const res = await quorumRoute.GET(new Request("http://127.0.0.1/api"), {
-    params: Promise.resolve(local) as Promise<never>,
-  });
-  return (await res.json()) as QuorumView;
+  return (await call(quorumRoute.GET as Handler, local, { method: "GET" })).body as QuorumView;
 }
 
 /** `kafka-metadata-quorum describe --status`: its fields by name (LeaderId, LeaderEpoch, HighWatermark, …). */
