@@ -10,7 +10,7 @@
 // against the pom's version and stays out. KAFKA_HOME applies to the default version only.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -91,6 +91,7 @@ const stamp = createHash("sha256")
   .update(readFileSync(pom))
   .update(mavenProps.join(" "))
   .update(Buffer.concat(launchers.map((f) => readFileSync(f))))
+  .update("agents/jmx_prometheus_javaagent.jar")
   .update(kafkaHome ?? "")
   .digest("hex");
 const stampFile = path.join(cacheDir, "stamp");
@@ -135,6 +136,31 @@ try {
       ],
       { stdio: "inherit" },
     );
+  }
+  // The JMX exporter is a javaagent, not a library of Kafka's: it goes to agents/, off the classpath.
+  const agents = path.join(staging, "agents");
+  mkdirSync(agents, { recursive: true });
+  if (!kafkaHome) {
+    for (const f of readdirSync(libs).filter((n) => n.startsWith("jmx_prometheus_javaagent-"))) {
+      renameSync(path.join(libs, f), path.join(agents, "jmx_prometheus_javaagent.jar"));
+    }
+  } else if (has("mvn")) {
+    execFileSync(
+      "mvn",
+      [
+        "-B",
+        "-q",
+        "-f",
+        pom,
+        "dependency:copy-dependencies",
+        `-DoutputDirectory=${agents}`,
+        "-DincludeArtifactIds=jmx_prometheus_javaagent",
+        "-DstripVersion=true",
+      ],
+      { stdio: "inherit" },
+    );
+  } else {
+    console.log("kafka:fetch: no Maven, so no JMX exporter: the lab's nodes will run without broker metrics");
   }
   const classes = path.join(staging, "classes");
   execFileSync("javac", ["-nowarn", "-cp", `${libs}/*`, "-d", classes, ...launchers], { stdio: "inherit" });

@@ -57,9 +57,19 @@ describe("loadConfig", () => {
         readOnly: false,
         tls: null,
         sasl: null,
+        metrics: null,
         origin: "env",
       },
-      { id: "staging", name: "staging", bootstrap: ["s1:9092"], readOnly: false, tls: null, sasl: null, origin: "env" },
+      {
+        id: "staging",
+        name: "staging",
+        bootstrap: ["s1:9092"],
+        readOnly: false,
+        tls: null,
+        sasl: null,
+        metrics: null,
+        origin: "env",
+      },
     ]);
     expect(c.configFile).toBeNull();
   });

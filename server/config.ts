@@ -65,6 +65,8 @@ const envSchema = z.object({
   QUORUM_AUTO_LEADER_REBALANCE: boolFlag.default(false),
   QUORUM_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).max(10000).default(500),
   QUORUM_LAB_SASL: boolFlag.default(false),
+  QUORUM_LAB_METRICS: boolFlag.default(true),
+  QUORUM_METRICS_SAMPLE_MS: z.coerce.number().int().min(1000).max(60000).default(5000),
   QUORUM_LAB_SASL_PORTS: ports.optional(),
   QUORUM_LAB_SASL_USER: z
     .string()
@@ -115,6 +117,8 @@ export interface EmbeddedConfig {
   probeIntervalMs: number;
   /** The lab's second listener, SASL_SSL with SCRAM-SHA-512 (QUORUM_LAB_SASL), or null when off. */
   sasl: LabSaslConfig | null;
+  /** Each node runs the JMX exporter on a free loopback port (QUORUM_LAB_METRICS). */
+  metrics: boolean;
 }
 
 export interface LabSaslConfig {
@@ -157,6 +161,8 @@ export interface QuorumConfig {
    * cluster (past it the oldest rows go first, whatever the retention).
    */
   history: { sampleMs: number; retentionHours: number; maxRows: number };
+  /** How often each cluster's broker metrics are scraped (QUORUM_METRICS_SAMPLE_MS); kept with the history. */
+  metricsSampleMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -217,6 +223,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readOnly: false,
     tls: null,
     sasl: null,
+    metrics: null,
     origin: "env",
   }));
   const envIds = new Set<string>();
@@ -264,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           sasl: e.QUORUM_LAB_SASL
             ? { ports: saslPorts, user: e.QUORUM_LAB_SASL_USER, password: e.QUORUM_LAB_SASL_PASSWORD ?? null }
             : null,
+          metrics: e.QUORUM_LAB_METRICS,
         }
       : null,
     external: [...fromEnv, ...fromFile],
@@ -281,5 +289,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retentionHours: e.QUORUM_HISTORY_RETENTION_HOURS,
       maxRows: e.QUORUM_HISTORY_MAX_ROWS,
     },
+    metricsSampleMs: e.QUORUM_METRICS_SAMPLE_MS,
   };
 }

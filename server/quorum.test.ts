@@ -22,6 +22,7 @@ const fromFile: ClusterDefinition = {
   readOnly: true,
   tls: null,
   sasl: null,
+  metrics: null,
   origin: "config-file",
 };
 
@@ -40,6 +41,7 @@ function config(dataDir: string, external: ClusterDefinition[] = [fromFile]): Qu
     leadershipMapMaxPartitions: 200,
     demo: { enabled: false, rate: 1 },
     history: { sampleMs: 1000, retentionHours: 1, maxRows: 100_000 },
+    metricsSampleMs: 5000,
   };
 }
 

@@ -11,7 +11,7 @@ import type { EmbeddedConfig } from "../config";
 import { AppError } from "../errors";
 import { probeApiVersions } from "../kafka/probe";
 import { logger } from "../logger";
-import { resolveKafkaDist } from "./kafka-dist";
+import { type KafkaDist, resolveKafkaDist } from "./kafka-dist";
 import {
   credentialRecorded,
   ensureCertificates,
@@ -47,8 +47,9 @@ interface Layout {
   /** The size the lab was created at (its nodes' defaults, e.g. the offsets topic's replication factor, follow it). */
   shape?: { brokers: number; controllers: 1 | 3 };
   /** saslPort: the broker's SASL_SSL listener, when QUORUM_LAB_SASL is (or was last) on. */
-  brokers: { id: number; port: number; saslPort?: number }[];
-  controllers: { id: number; port: number }[];
+  brokers: { id: number; port: number; saslPort?: number; metricsPort?: number }[];
+  /** metricsPort: the node's JMX exporter, when QUORUM_LAB_METRICS is (or was last) on. */
+  controllers: { id: number; port: number; metricsPort?: number }[];
 }
 
 /** A random Kafka cluster id: 16 bytes, URL-safe base64 without padding, never starting with '-'. */
@@ -189,6 +190,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.kafkaVersion = dist.version;
     fs.mkdirSync(this.config.dataDir, { recursive: true });
     this.layout = await this.prepareLayout();
+    if (this.config.metrics && dist.exporter) await this.assignMetricsPorts(this.layout);
     this.security = this.config.sasl ? labSecrets(this.config.dataDir, this.config.sasl) : null;
     const security = this.security;
     // keytool's JVMs (first start only) run while the storage is formatted.
@@ -237,9 +239,52 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     fs.chmodSync(file, 0o600);
   }
 
+  /**
+   * Gives each node without one a free loopback port for its JMX exporter (the port it had before
+   * when still free), kept in the layout so that the same node answers at the same address.
+   */
+  private async assignMetricsPorts(layout: Layout): Promise<void> {
+    const nodes = [...layout.controllers, ...layout.brokers];
+    const taken = new Set(
+      layout.brokers
+        .flatMap((b) => [b.port, ...(b.saslPort ? [b.saslPort] : [])])
+        .concat(layout.controllers.map((c) => c.port)),
+    );
+    for (const n of nodes) {
+      n.metricsPort = await getPort({ port: n.metricsPort, exclude: [...taken], host: HOST });
+      taken.add(n.metricsPort);
+    }
+    this.writeLayout(layout);
+  }
+
+  /**
+   * Where each node's JMX exporter answers (Prometheus text format), by node id; empty when the
+   * lab runs without it (QUORUM_LAB_METRICS off, or no exporter prepared by `kafka:fetch`).
+   */
+  metricsEndpoints(): { node: number; role: "broker" | "controller"; url: string }[] {
+    if (!this.config.metrics) return [];
+    const layout = this.layout;
+    const nodes = [
+      ...(layout?.controllers ?? []).map((n) => ({ ...n, role: "controller" as const })),
+      ...(layout?.brokers ?? []).map((n) => ({ ...n, role: "broker" as const })),
+    ];
+    return nodes.flatMap((n) =>
+      n.metricsPort && this.nodes.has(n.id)
+        ? [{ node: n.id, role: n.role, url: `http://${HOST}:${n.metricsPort}/metrics` }]
+        : [],
+    );
+  }
+
   /** Starts a node's JVM and follows it. */
-  private launch(spec: NodeSpec, dist: { classpath: string; log4jConfig: string }): void {
+  private launch(spec: NodeSpec, dist: KafkaDist): void {
+    const metricsPort = [...(this.layout?.controllers ?? []), ...(this.layout?.brokers ?? [])].find(
+      (n) => n.id === spec.id,
+    )?.metricsPort;
     const node = new NodeProcess(spec, {
+      javaAgent:
+        this.config.metrics && dist.exporter && metricsPort
+          ? `-javaagent:${dist.exporter.jar}=${HOST}:${metricsPort}:${dist.exporter.config}`
+          : undefined,
       dir: this.nodeDir(spec),
       classpath: dist.classpath,
       log4jConfig: dist.log4jConfig,
@@ -279,6 +324,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     const saslPort = this.security ? await getPort({ exclude: [...taken] }) : undefined;
     layout.brokers.push({ id, port, ...(saslPort ? { saslPort } : {}) });
     layout.changed = true;
+    if (this.config.metrics && dist.exporter) await this.assignMetricsPorts(layout);
     this.writeLayout(layout);
     const spec: NodeSpec = { id, port, role: "broker", host: HOST };
     this.configure(spec);

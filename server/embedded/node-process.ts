@@ -34,6 +34,8 @@ export interface NodeProcessOptions {
    * closed first (bounded): a controller's brokers, so they finish their controlled shutdown.
    */
   awaitClosed?: string[];
+  /** A -javaagent argument (the JMX exporter), or none. */
+  javaAgent?: string;
   /** The java executable (default: java on PATH). */
   java?: string;
   /**
@@ -284,6 +286,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
       "-XX:MaxGCPauseMillis=20",
       "-XX:TieredStopAtLevel=1",
       "-Djava.awt.headless=true",
+      ...(this.opts.javaAgent ? [this.opts.javaAgent] : []),
       `-Dkafka.logs.dir=${logsDir}`,
       `-Dlog4j2.configurationFile=${this.opts.log4jConfig}`,
       markerFor(this.opts.dir),

@@ -26,6 +26,7 @@ export function serveThroughRoutes(cluster: EmbeddedCluster): ClusterService {
       leadershipMapMaxPartitions: 200,
       demo: { enabled: false, rate: 20 },
       history: { sampleMs: 500, retentionHours: 1, maxRows: 100_000 },
+      metricsSampleMs: 5000,
     },
     embedded: cluster,
     clusters: new Map([["local", service]]),
