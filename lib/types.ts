@@ -831,3 +831,80 @@ export interface ReassignmentsView {
   runs: ReassignmentRun[];
   ongoing: OngoingReassignmentView[];
 }
+
+/**
+ * One Kafka node's metrics at one sample, from its Prometheus endpoint (the lab's JMX exporter, or
+ * the URL a cluster entry names). Rates are per second over the time since the node's previous
+ * sample; null where the node does not expose the value, or a rate has no previous sample to go by
+ * (the first after a gap or a restart).
+ */
+export interface NodeMetricValues {
+  /** Bytes written to the broker's logs by producers, per second (BrokerTopicMetrics BytesInPerSec). */
+  bytesIn: number | null;
+  /** Bytes sent to consumers and followers, per second. */
+  bytesOut: number | null;
+  messagesIn: number | null;
+  /** Produce and Fetch requests handled per second (every version). */
+  produceRequests: number | null;
+  fetchRequests: number | null;
+  /** 99th percentile of a request's total time, in ms (Kafka's histogram, which favours the last few minutes). */
+  produceP99Ms: number | null;
+  fetchP99Ms: number | null;
+  /** The request handler threads' idle share, 0–1, over the interval. */
+  handlerIdle: number | null;
+  underReplicated: number | null;
+  offlineReplicas: number | null;
+  isrShrinks: number | null;
+  isrExpands: number | null;
+  /** Controllers: 1 on the active controller. */
+  activeController: number | null;
+  /** Controllers: partitions without a leader. */
+  offlinePartitions: number | null;
+  heapUsed: number | null;
+  heapMax: number | null;
+  /** Milliseconds spent in garbage collection per second. */
+  gcMsPerSec: number | null;
+  /** The KRaft metadata log: its end offset on this node, and the average commit latency (ms). */
+  logEndOffset: number | null;
+  commitLatencyMs: number | null;
+}
+
+export type NodeMetricKey = keyof NodeMetricValues;
+
+/** A point of a node's chart: a sample, or a blank (every value null) where no sample was taken. */
+export type NodeMetricPoint = { ts: number } & { [K in NodeMetricKey]: number | null };
+
+/** A point of the cluster's Health panel: sums over the brokers that answered (`reporting` of `expected`). */
+export interface HealthPoint {
+  ts: number;
+  underReplicated: number | null;
+  offlinePartitions: number | null;
+  activeControllers: number | null;
+  bytesIn: number | null;
+  bytesOut: number | null;
+  isrShrinks: number | null;
+  isrExpands: number | null;
+  /** Brokers whose sample is in this point; fewer than `expected` means a partial sum. */
+  reporting: number | null;
+}
+
+/** A moment drawn on the metrics charts: a broker stopping or starting, leaders moving, the controller changing. */
+export interface ChartMarker {
+  ts: number;
+  kind: "broker-down" | "broker-up" | "leaders-moved" | "controller-changed" | "quorum-lost" | "quorum-regained";
+  /** The broker it is about, for broker-down and broker-up; for leaders-moved, null. */
+  broker: number | null;
+  label: string;
+}
+
+/** GET /api/clusters/:c/broker-metrics */
+export interface BrokerMetricsHistory {
+  /** Whether this cluster has metrics endpoints at all (the lab's exporters, or URLs in its entry). */
+  enabled: boolean;
+  sampleMs: number;
+  since: number;
+  now: number;
+  nodes: { id: number; role: "broker" | "controller"; points: NodeMetricPoint[] }[];
+  health: { expected: number; points: HealthPoint[] };
+  markers: ChartMarker[];
+}

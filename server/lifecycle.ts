@@ -5,7 +5,7 @@ import pino from "pino";
 import { hardExitReason } from "./embedded/stop-progress";
 import { HistoryStore } from "./history/history-store";
 import { logger } from "./logger";
-import { getQuorum, LOCAL_CLUSTER_ID, samplerFor } from "./quorum";
+import { getQuorum, LOCAL_CLUSTER_ID, metricsSamplerFor, samplerFor } from "./quorum";
 
 /** Starting and stopping Quorum: the embedded cluster, monitors, history sampling, and the stop signals. */
 
@@ -22,6 +22,7 @@ export function stopQuorum(): Promise<void> {
     const history = getQuorum().history;
     if (history) {
       for (const s of history.samplers) s.stop();
+      for (const s of history.metrics) s.stop();
       history.store.close();
     }
     const embedded = getQuorum().embedded;
@@ -81,8 +82,12 @@ export function startQuorum(): void {
     const samplers = [...q.clusters.values()].map((c) => samplerFor(c, store, q.config));
     // The group actions' history is kept there too, across restarts.
     for (const c of q.clusters.values()) c.actions = store.actions;
+    const metrics = [...q.clusters.values()].map((c) =>
+      metricsSamplerFor(c, store, q.config, q.definitions?.get(c.id)),
+    );
     for (const s of samplers) s.start();
-    q.history = { store, samplers };
+    for (const s of metrics) s.start();
+    q.history = { store, samplers, metrics };
   } catch (err) {
     logger.error(
       { err: err instanceof Error ? err.message : String(err) },

@@ -13,6 +13,8 @@ import { EmbeddedCluster } from "./embedded/embedded-cluster";
 import { AppError } from "./errors";
 import type { HistoryStore } from "./history/history-store";
 import { HistorySampler } from "./history/sampler";
+import { BrokerMetricsSampler } from "./metrics/sampler";
+import { metricsTargets } from "./metrics/targets";
 import { DEFAULT_MONITOR_OPTIONS, type MonitorOptions } from "./monitor/monitor";
 import { DemoWorkload } from "./workload/demo";
 
@@ -28,7 +30,7 @@ export interface Quorum {
   /** The demo workload, for the cluster Quorum runs. */
   workloads: Map<string, DemoWorkload>;
   /** Lag and throughput history, opened when Quorum starts. */
-  history: { store: HistoryStore; samplers: HistorySampler[] } | null;
+  history: { store: HistoryStore; samplers: HistorySampler[]; metrics: BrokerMetricsSampler[] } | null;
   /** How each external cluster was defined (QUORUM_CLUSTERS, the config file, or added at run time). */
   definitions?: Map<string, ClusterDefinition>;
   /** Where clusters added at run time are kept (`<data dir>/clusters.json`). */
@@ -68,6 +70,16 @@ export function serviceFor(def: ClusterDefinition, config: QuorumConfig): Cluste
 export function samplerFor(service: ClusterService, store: HistoryStore, config: QuorumConfig): HistorySampler {
   const { sampleMs, retentionHours } = config.history;
   return new HistorySampler(service, store, sampleMs, retentionHours * 3_600_000);
+}
+
+/** The broker metrics sampler of one cluster (its lab exporters or the endpoints its entry names). */
+export function metricsSamplerFor(
+  service: ClusterService,
+  store: HistoryStore,
+  config: QuorumConfig,
+  def: ClusterDefinition | undefined,
+): BrokerMetricsSampler {
+  return new BrokerMetricsSampler(service.id, metricsTargets(service, def), store, config.metricsSampleMs);
 }
 
 export function createQuorum(config: QuorumConfig): Quorum {

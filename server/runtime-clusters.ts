@@ -4,7 +4,7 @@ import type { ClusterEntry } from "@/lib/schemas/clusters";
 import { type ClusterDefinition, definitionOf, entryOf } from "./clusters/cluster-config";
 import { AppError } from "./errors";
 import { logger } from "./logger";
-import { getCluster, getQuorum, LOCAL_CLUSTER_ID, samplerFor, serviceFor } from "./quorum";
+import { getCluster, getQuorum, LOCAL_CLUSTER_ID, metricsSamplerFor, samplerFor, serviceFor } from "./quorum";
 
 /**
  * Clusters added and removed while Quorum runs (the clusters page and POST/DELETE /api/clusters),
@@ -57,6 +57,9 @@ export function addRuntimeCluster(entry: ClusterEntry): PublicDefinition {
       const sampler = samplerFor(service, q.history.store, q.config);
       sampler.start();
       q.history.samplers.push(sampler);
+      const metrics = metricsSamplerFor(service, q.history.store, q.config, def);
+      metrics.start();
+      q.history.metrics.push(metrics);
     }
   }
   logger.info(
@@ -103,6 +106,8 @@ export function removeRuntimeCluster(id: string): void {
     const sampler = q.history.samplers.find((s) => s.clusterId === id);
     sampler?.stop();
     q.history.samplers = q.history.samplers.filter((s) => s !== sampler);
+    for (const s of q.history.metrics) if (s.clusterId === id) s.stop();
+    q.history.metrics = q.history.metrics.filter((s) => s.clusterId !== id);
   }
   logger.info({ action: "cluster.remove", cluster: id }, "cluster.remove");
 }

@@ -74,6 +74,18 @@ export const clusterSaslSchema = z
   })
   .strict();
 
+/**
+ * Each node's Prometheus endpoint, by node id (e.g. `{"1": "http://kafka-1:7071/metrics"}`): Quorum
+ * scrapes them for the broker charts. They should serve the names of kafka/jmx-exporter.yaml.
+ */
+export const clusterMetricsSchema = z
+  .record(
+    z.string().regex(/^\d{1,9}$/, "each key of metrics is a node id"),
+    z.url({ protocol: /^https?$/, error: "each metrics endpoint is an http(s) URL" }),
+    { error: 'metrics maps node ids to URLs: {"1": "http://host:port/metrics"}' },
+  )
+  .refine((m) => Object.keys(m).length <= 200, "at most 200 metrics endpoints");
+
 /** How one cluster is reached, as written in the config file or sent by the add-cluster form. */
 export const clusterEntrySchema = z
   .object({
@@ -83,6 +95,7 @@ export const clusterEntrySchema = z
     readOnly: z.boolean({ error: "readOnly is true or false" }).optional(),
     tls: clusterTlsSchema.optional(),
     sasl: clusterSaslSchema.optional(),
+    metrics: clusterMetricsSchema.optional(),
   })
   .strict();
 
@@ -119,6 +132,14 @@ export const addClusterSchema = clusterEntrySchema.superRefine((entry, ctx) => {
   const name = entry.sasl?.passwordEnv;
   if (name !== undefined && !name.startsWith(RUNTIME_SECRET_PREFIX)) {
     ctx.addIssue({ code: "custom", path: ["sasl", "passwordEnv"], message: `${name}: ${RUNTIME_SECRET_RULE}` });
+  }
+  // Quorum would fetch those URLs every few seconds from its own network: the operator names them.
+  if (entry.metrics !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["metrics"],
+      message: "metrics endpoints are named in the config file only, not by a cluster added at run time",
+    });
   }
 });
 

@@ -75,6 +75,7 @@ describe("loadClusterConfigFile", () => {
         readOnly: true,
         tls: null,
         sasl: null,
+        metrics: null,
         origin: "config-file",
       },
       {
@@ -84,6 +85,7 @@ describe("loadClusterConfigFile", () => {
         readOnly: false,
         tls: null,
         sasl: null,
+        metrics: null,
         origin: "config-file",
       },
     ]);

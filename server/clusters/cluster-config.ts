@@ -27,6 +27,8 @@ export interface ClusterDefinition {
   readOnly: boolean;
   tls: NonNullable<ClusterEntry["tls"]> | null;
   sasl: NonNullable<ClusterEntry["sasl"]> | null;
+  /** Each node's Prometheus endpoint (the config file's `metrics`), or null. */
+  metrics: NonNullable<ClusterEntry["metrics"]> | null;
   origin: Exclude<ClusterOrigin, "embedded">;
 }
 
@@ -38,6 +40,7 @@ export function definitionOf(entry: ClusterEntry, origin: ClusterDefinition["ori
     readOnly: entry.readOnly ?? false,
     tls: entry.tls ?? null,
     sasl: entry.sasl ?? null,
+    metrics: entry.metrics ?? null,
     origin,
   };
 }
@@ -51,6 +54,7 @@ export function entryOf(def: ClusterDefinition): ClusterEntry {
     ...(def.readOnly ? { readOnly: true } : {}),
     ...(def.tls ? { tls: def.tls } : {}),
     ...(def.sasl ? { sasl: def.sasl } : {}),
+    ...(def.metrics ? { metrics: def.metrics } : {}),
   };
 }
 

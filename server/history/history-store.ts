@@ -2,9 +2,10 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { GroupActionRecord } from "@/lib/types";
+import type { GroupActionRecord, NodeMetricValues } from "@/lib/types";
 import { type ActionLog, MAX_GROUP_ACTIONS } from "../clusters/group-actions-log";
 import { DEFAULT_HISTORY_MAX_ROWS } from "../config";
+import { NODE_METRIC_KEYS, valuesFromList } from "../metrics/node-values";
 import {
   type ClusterRun,
   type GroupRun,
@@ -28,6 +29,13 @@ const TOPIC_COLUMNS =
   "coalesce(ts0, ts) AS ts0, ts, coalesce(n, 1) AS n, coalesce(log_end0, log_end) AS logEnd0, log_end AS logEnd, log_start AS logStart";
 const CLUSTER_COLUMNS =
   "coalesce(ts0, ts) AS ts0, ts, coalesce(n, 1) AS n, total_lag AS totalLag, coalesce(log_end0, log_end) AS logEnd0, log_end AS logEnd";
+
+/** One node's broker metrics in a round. */
+export interface NodeMetricsRow {
+  node: number;
+  role: "broker" | "controller";
+  values: NodeMetricValues;
+}
 
 export interface HistoryStoreOptions {
   /** The row budget per cluster (QUORUM_HISTORY_MAX_ROWS): past it, the oldest rows go first. */
@@ -101,6 +109,10 @@ export class HistoryStore {
       );
       CREATE INDEX IF NOT EXISTS group_actions_by_group ON group_actions (cluster, group_id, ts);
       CREATE INDEX IF NOT EXISTS group_actions_by_time ON group_actions (cluster, ts);
+      CREATE TABLE IF NOT EXISTS node_samples (
+        cluster TEXT NOT NULL, node INTEGER NOT NULL, role TEXT NOT NULL, ts INTEGER NOT NULL, v TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS node_samples_by_time ON node_samples (cluster, ts);
       CREATE TABLE IF NOT EXISTS history_meta (
         cluster TEXT NOT NULL, tier INTEGER NOT NULL, merged_to INTEGER NOT NULL, PRIMARY KEY (cluster, tier)
       );
@@ -455,8 +467,35 @@ export class HistoryStore {
   }
 
   /** Drops every cluster's rows whose last sample is before `before` (the retention). */
+  /**
+   * One round of broker metrics (server/metrics/sampler.ts): a row per node that answered, its
+   * values in NODE_METRIC_KEYS order. A node that did not answer has no row: a gap. Kept as long as
+   * the lag history (`prune`); not downsampled, and not counted in the row budget (a few rows per
+   * node and sample interval).
+   */
+  recordNodeMetrics(cluster: string, ts: number, rows: NodeMetricsRow[]): void {
+    const insert = this.db.prepare("INSERT INTO node_samples (cluster, node, role, ts, v) VALUES (?, ?, ?, ?, ?)");
+    this.db.transaction(() => {
+      for (const r of rows) {
+        insert.run(cluster, r.node, r.role, ts, JSON.stringify(NODE_METRIC_KEYS.map((k) => r.values[k])));
+      }
+    })();
+  }
+
+  /** The broker metrics rows of a cluster since a time, oldest first. */
+  nodeMetricsSince(cluster: string, since: number): (NodeMetricsRow & { ts: number })[] {
+    const rows = this.db
+      .prepare("SELECT node, role, ts, v FROM node_samples WHERE cluster = ? AND ts >= ? ORDER BY ts, node")
+      .all(cluster, since) as { node: number; role: string; ts: number; v: string }[];
+    return rows.map((r) => {
+      const values = valuesFromList(JSON.parse(r.v) as (number | null)[]);
+      return { node: r.node, role: r.role === "controller" ? "controller" : "broker", ts: r.ts, values };
+    });
+  }
+
   prune(before: number): void {
     for (const table of TABLES) this.db.prepare(`DELETE FROM ${table} WHERE ts < ?`).run(before);
+    this.db.prepare("DELETE FROM node_samples WHERE ts < ?").run(before);
     this.rows.clear();
   }
 
