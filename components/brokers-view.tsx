@@ -4,6 +4,7 @@ import { useAddBrokerMutation, useRemoveBrokerMutation } from "@/lib/hooks/api/b
 import { useBrokersQuery, useClusterQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay, useSessionQuery } from "@/lib/hooks/api/session";
 import { BrokerCard } from "./broker-card";
+import { BrokerMetrics } from "./broker-metrics";
 import { ControllerQuorum } from "./controller-quorum";
 import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
@@ -62,6 +63,7 @@ export function BrokersView({ cluster }: { cluster: string }) {
           </tr>
         ))}
       </DataTable>
+      <BrokerMetrics cluster={cluster} kind={summary.data?.kind} />
       {controllable && (
         <section>
           <h2 className="mb-1 text-lg font-semibold">Stop, kill, start</h2>

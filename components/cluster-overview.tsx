@@ -10,6 +10,7 @@ import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
 import { formatNumber } from "./format";
+import { HealthPanel } from "./health-panel";
 import { LeadershipSection } from "./leadership-section";
 import { StatTile } from "./stat-tile";
 import { StatusBadge } from "./status-badge";
@@ -171,6 +172,8 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           }
         />
       </section>
+
+      <HealthPanel cluster={cluster} kind={s?.kind} />
 
       <EventTimeline />
 

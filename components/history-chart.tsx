@@ -42,8 +42,15 @@ export function gapSpans<T extends { ts: number }>(points: T[], isSample: (p: T)
   return spans;
 }
 
+const plain = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+
 /** The tooltip: the time and each series' value there, or that no sample was taken there. */
-function HistoryTooltip({ active, payload, label }: TooltipContentProps) {
+function HistoryTooltip({
+  active,
+  payload,
+  label,
+  format = plain,
+}: TooltipContentProps & { format?: (v: number) => string }) {
   if (!active) return null;
   const values = (payload ?? []).filter((e) => known(e.value));
   return (
@@ -54,7 +61,7 @@ function HistoryTooltip({ active, payload, label }: TooltipContentProps) {
       ) : (
         values.map((e) => (
           <div key={String(e.dataKey)} style={{ color: e.color }}>
-            {e.name}: {known(e.value) && (Number.isInteger(e.value) ? e.value : e.value.toFixed(1))}
+            {e.name}: {known(e.value) && format(e.value)}
           </div>
         ))
       )}
@@ -75,6 +82,8 @@ export function HistoryChart<T extends { ts: number }>({
   testId,
   empty,
   markers = [],
+  format,
+  height = "h-64",
 }: {
   points: T[];
   series: Series[];
@@ -82,6 +91,10 @@ export function HistoryChart<T extends { ts: number }>({
   empty: string;
   /** Moments to mark with a vertical line and a word (e.g. a group's offsets reset); those outside the chart's time span are left out. */
   markers?: { ts: number; label: string }[];
+  /** How a value is written on the axis and in the tooltip (default: as is, one decimal). */
+  format?: (v: number) => string;
+  /** The chart's height (a Tailwind class). */
+  height?: string;
 }) {
   const value = (p: T, key: string) => (p as Record<string, unknown>)[key];
   const isSample = (p: T) => series.some((s) => known(value(p, s.key)));
@@ -116,14 +129,14 @@ export function HistoryChart<T extends { ts: number }>({
     );
   }
   return (
-    <div data-testid={testId} {...attrs} className="h-64 rounded-lg border border-slate-200 bg-white p-2">
+    <div data-testid={testId} {...attrs} className={`${height} rounded-lg border border-slate-200 bg-white p-2`}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey="ts" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} fontSize={11} />
-          <YAxis yAxisId="left" fontSize={11} allowDecimals={false} />
+          <YAxis yAxisId="left" fontSize={11} allowDecimals={format !== undefined} tickFormatter={format} />
           {series.some((s) => s.right) && <YAxis yAxisId="right" orientation="right" fontSize={11} />}
-          <Tooltip filterNull={false} content={(props) => <HistoryTooltip {...props} />} />
+          <Tooltip filterNull={false} content={(props) => <HistoryTooltip {...props} format={format} />} />
           <Legend />
           {gaps.map(([x1, x2]) => (
             <ReferenceArea

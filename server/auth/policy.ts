@@ -63,6 +63,7 @@ export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy
   "/api/clusters/[cluster]/events": { GET: read() },
   "/api/clusters/[cluster]/events/history": { GET: read() },
   "/api/clusters/[cluster]/history": { GET: read() },
+  "/api/clusters/[cluster]/broker-metrics": { GET: read() },
   "/api/clusters/[cluster]/leadership": { GET: read() },
   "/api/clusters/[cluster]/monitor": { GET: read() },
   "/api/clusters/[cluster]/overview": { GET: read() },

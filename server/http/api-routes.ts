@@ -44,6 +44,7 @@ export const API_ROUTES: readonly { pattern: string; methods: readonly string[] 
   { pattern: "/api/clusters/[cluster]/events", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/events/history", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/history", methods: ["GET"] },
+  { pattern: "/api/clusters/[cluster]/broker-metrics", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/leadership", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/monitor", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/overview", methods: ["GET"] },

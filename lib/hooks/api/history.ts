@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
-import type { ClusterHistory, GroupHistory, TopicHistory } from "@/lib/types";
+import type { BrokerMetricsHistory, ClusterHistory, GroupHistory, TopicHistory } from "@/lib/types";
 
 /** History grows with time, not with events: it is polled at the sampling pace. */
 const HISTORY_REFETCH_MS = 2000;
@@ -38,5 +38,16 @@ export function useGroupHistoryQuery(cluster: string, group: string, minutes = 1
     queryFn: () =>
       apiFetch<GroupHistory>(`${c(cluster)}/consumer-groups/${encodeURIComponent(group)}/history?minutes=${minutes}`),
     refetchInterval: HISTORY_REFETCH_MS,
+  });
+}
+
+/** Broker metrics are scraped every 5 s (QUORUM_METRICS_SAMPLE_MS): polled at that pace. */
+const METRICS_REFETCH_MS = 5000;
+
+export function useBrokerMetricsQuery(cluster: string, minutes = 15) {
+  return useQuery({
+    queryKey: ["clusters", cluster, "broker-metrics", minutes] as const,
+    queryFn: () => apiFetch<BrokerMetricsHistory>(`${c(cluster)}/broker-metrics?minutes=${minutes}`),
+    refetchInterval: METRICS_REFETCH_MS,
   });
 }

@@ -1,0 +1,114 @@
+"use client";
+import dynamic from "next/dynamic";
+import { useState } from "react";
+import { useBrokerMetricsQuery } from "@/lib/hooks/api/history";
+import type { HealthPoint } from "@/lib/types";
+import { noMetricsReason } from "./broker-metrics";
+import { metricFormat } from "./metric-format";
+import { RangePicker } from "./range-picker";
+import { StatTile } from "./stat-tile";
+
+const HistoryChart = dynamic(() => import("./history-chart").then((m) => m.HistoryChart), {
+  ssr: false,
+  loading: () => <div className="h-48 rounded-lg border border-slate-200 bg-white" />,
+});
+
+const shown = (v: number | null | undefined, f: (v: number) => string = metricFormat.count) =>
+  v === null || v === undefined ? "—" : f(v);
+
+/**
+ * The cluster's health from its brokers' and controllers' own metrics: under-replicated and offline
+ * partitions, active controllers, traffic, ISR churn, with the timeline's events marked. A point that
+ * not every broker answered for says so (its sums are partial).
+ */
+export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedded" | "external" | undefined }) {
+  const [minutes, setMinutes] = useState(15);
+  const q = useBrokerMetricsQuery(cluster, minutes);
+  const data = q.data;
+  const points = data?.health.points ?? [];
+  const last: HealthPoint | undefined = points.filter((p) => p.reporting !== null).at(-1);
+  const expected = data?.health.expected ?? 0;
+  const partial = last?.reporting !== null && last?.reporting !== undefined && last.reporting < expected;
+  const markers = (data?.markers ?? []).map((m) => ({ ts: m.ts, label: m.label }));
+  return (
+    <section data-testid="health-panel" className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <h2 className="text-lg font-semibold">Health</h2>
+          <p className="text-sm text-slate-600">From the brokers&apos; and controllers&apos; own metrics.</p>
+        </div>
+        <RangePicker minutes={minutes} onChange={setMinutes} testId="health-range" />
+      </div>
+      {data && !data.enabled ? (
+        <p className="text-sm text-slate-600" data-testid="health-off">
+          {noMetricsReason(kind)}
+        </p>
+      ) : (
+        <>
+          <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+            <StatTile
+              label="Under-replicated"
+              value={shown(last?.underReplicated)}
+              tone={(last?.underReplicated ?? 0) > 0 ? "warn" : "good"}
+              testId="health-under-replicated"
+            />
+            <StatTile
+              label="Offline partitions"
+              value={shown(last?.offlinePartitions)}
+              tone={(last?.offlinePartitions ?? 0) > 0 ? "bad" : "good"}
+              testId="health-offline"
+            />
+            <StatTile
+              label="Active controllers"
+              value={shown(last?.activeControllers)}
+              tone={last?.activeControllers === 1 ? "good" : "bad"}
+              testId="health-active-controllers"
+            />
+            <StatTile
+              label="Bytes in / s"
+              value={shown(last?.bytesIn, metricFormat.bytesRate)}
+              testId="health-bytes-in"
+            />
+            <StatTile
+              label="Brokers reporting"
+              value={last ? `${last.reporting} of ${expected}` : "—"}
+              tone={partial ? "warn" : "neutral"}
+              testId="health-reporting"
+            />
+          </div>
+          {partial && (
+            <p className="text-sm text-amber-800" data-testid="health-partial">
+              The latest sums are partial: {last?.reporting} of {expected} brokers answered.
+            </p>
+          )}
+          <div className="grid gap-4 lg:grid-cols-2">
+            <HistoryChart
+              points={points}
+              series={[
+                { key: "underReplicated", label: "under-replicated", color: "#d97706" },
+                { key: "offlinePartitions", label: "offline", color: "#dc2626" },
+              ]}
+              testId="health-chart-partitions"
+              empty="No samples yet in this range."
+              markers={markers}
+              format={metricFormat.count}
+              height="h-48"
+            />
+            <HistoryChart
+              points={points}
+              series={[
+                { key: "bytesIn", label: "bytes in / s", color: "#2563eb" },
+                { key: "bytesOut", label: "bytes out / s", color: "#059669" },
+              ]}
+              testId="health-chart-traffic"
+              empty="No samples yet in this range."
+              markers={markers}
+              format={metricFormat.bytesRate}
+              height="h-48"
+            />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { latestOf, pivotNodes } from "./metric-series";
+import type { BrokerMetricsHistory, NodeMetricPoint } from "./types";
+
+const point = (ts: number, bytesIn: number | null) => ({ ts, bytesIn }) as unknown as NodeMetricPoint;
+
+describe("pivotNodes", () => {
+  it("puts each node's value under its own key per time, and a stopped node's blank as null", () => {
+    const nodes: BrokerMetricsHistory["nodes"] = [
+      { id: 1, role: "broker", points: [point(0, 10), point(5, 11), point(10, 12)] },
+      { id: 3, role: "broker", points: [point(0, 30), point(5, null), point(10, null)] },
+    ];
+    expect(pivotNodes(nodes, "bytesIn")).toEqual([
+      { ts: 0, n1: 10, n3: 30 },
+      { ts: 5, n1: 11, n3: null },
+      { ts: 10, n1: 12, n3: null },
+    ]);
+    expect(latestOf(nodes[0] as BrokerMetricsHistory["nodes"][number], "bytesIn")).toBe(12);
+    expect(latestOf(nodes[1] as BrokerMetricsHistory["nodes"][number], "bytesIn")).toBeNull();
+  });
+});
