@@ -67,6 +67,41 @@ test.describe
       await expectNoReload(page);
     });
 
+    test("broker metrics: each broker's traffic and p99; a stop is marked, its line ends, and Health counts under-replicated partitions", async ({
+      page,
+    }, testInfo) => {
+      await page.goto(`${baseURL()}/clusters/local/brokers`);
+      for (const id of [1, 2, 3]) {
+        for (const key of ["bytesIn", "bytesOut", "produceP99Ms"]) {
+          await expect(page.getByTestId(`broker-metric-${id}-${key}`)).not.toHaveAttribute("data-value", "", {
+            timeout: 30_000,
+          });
+        }
+      }
+      const bytesIn = Number(await page.getByTestId("broker-metric-1-bytesIn").getAttribute("data-value"));
+      expect(bytesIn).toBeGreaterThanOrEqual(0);
+      await expect(page.getByTestId("metrics-chart-bytesIn")).toHaveAttribute("data-points", /^[1-9]\d*$/);
+      await page.screenshot({ path: testInfo.outputPath("broker-metrics.png"), fullPage: true });
+
+      await api("/api/clusters/local/brokers/2/stop", { mode: "kill", confirm: true });
+      // The stop is drawn on the charts; broker 2's latest value becomes a gap (no sample), the others go on.
+      await expect(page.getByTestId("metrics-chart-heapUsed")).toContainText("broker 2 down", { timeout: 30_000 });
+      await expect(page.getByTestId("broker-metric-2-heapUsed")).toHaveAttribute("data-value", "", { timeout: 30_000 });
+      await expect(page.getByTestId("broker-metric-1-heapUsed")).not.toHaveAttribute("data-value", "");
+      await page.screenshot({ path: testInfo.outputPath("broker-metrics-stopped.png"), fullPage: true });
+
+      await page.goto(`${baseURL()}/clusters/local`);
+      const health = page.getByTestId("health-panel");
+      await expect(health.getByTestId("health-reporting")).toHaveText("2 of 3", { timeout: 30_000 });
+      await expect(health.getByTestId("health-under-replicated")).not.toHaveText(/^(0|—)$/, { timeout: 30_000 });
+      await expect(health.getByTestId("health-chart-partitions")).toContainText("broker 2 down");
+      await health.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: testInfo.outputPath("health-panel.png") });
+
+      await api("/api/clusters/local/brokers/2/start", {});
+      await new OverviewPage(page).expectBrokersUp(3);
+    });
+
     test("all brokers down: the UI says unreachable, and recovers by itself when they return", async ({
       page,
     }, testInfo) => {
