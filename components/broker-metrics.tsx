@@ -104,7 +104,7 @@ function NodeCharts({
           <HistoryChart
             points={pivotNodes(nodes, c.key)}
             series={series}
-            testId={`metrics-chart-${c.key}`}
+            testId={`metrics-chart-${prefix}-${c.key}`}
             empty="No samples yet in this range."
             markers={markers.map((m) => ({ ts: m.ts, label: m.label }))}
             format={c.format}
