@@ -5,7 +5,7 @@ import { useBrokerMetricsQuery } from "@/lib/hooks/api/history";
 import { latestOf, pivotNodes } from "@/lib/metric-series";
 import type { BrokerMetricsHistory, NodeMetricKey } from "@/lib/types";
 import { DataTable } from "./data-table";
-import { metricFormat, NODE_COLORS } from "./metric-format";
+import { chartMarkersOf, metricFormat, NODE_COLORS } from "./metric-format";
 import { RangePicker } from "./range-picker";
 
 const HistoryChart = dynamic(() => import("./history-chart").then((m) => m.HistoryChart), {
@@ -106,7 +106,7 @@ function NodeCharts({
             series={series}
             testId={`metrics-chart-${prefix}-${c.key}`}
             empty="No samples yet in this range."
-            markers={markers.map((m) => ({ ts: m.ts, label: m.label }))}
+            markers={chartMarkersOf(markers)}
             format={c.format}
             height="h-48"
           />
@@ -137,7 +137,8 @@ export function BrokerMetrics({ cluster, kind }: { cluster: string; kind: "embed
           <h2 className="text-lg font-semibold">Metrics</h2>
           <p className="text-sm text-slate-600">
             Read from each node&apos;s Prometheus endpoint every {Math.round((data?.sampleMs ?? 5000) / 1000)} s. A line
-            that ends is a node that stopped answering; red lines mark brokers stopping and starting and leaders moving.
+            that ends is a node that stopped answering. Red lines mark brokers stopping and starting, faint amber ones
+            partition leaders moving.
           </p>
         </div>
         <RangePicker minutes={minutes} onChange={setMinutes} testId="broker-metrics-range" />

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useBrokerMetricsQuery } from "@/lib/hooks/api/history";
 import type { HealthPoint } from "@/lib/types";
 import { noMetricsReason } from "./broker-metrics";
-import { metricFormat } from "./metric-format";
+import { chartMarkersOf, metricFormat } from "./metric-format";
 import { RangePicker } from "./range-picker";
 import { StatTile } from "./stat-tile";
 
@@ -29,7 +29,7 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
   const last: HealthPoint | undefined = points.filter((p) => p.reporting !== null).at(-1);
   const expected = data?.health.expected ?? 0;
   const partial = last?.reporting !== null && last?.reporting !== undefined && last.reporting < expected;
-  const markers = (data?.markers ?? []).map((m) => ({ ts: m.ts, label: m.label }));
+  const markers = chartMarkersOf(data?.markers ?? []);
   return (
     <section data-testid="health-panel" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">

@@ -90,7 +90,7 @@ export function HistoryChart<T extends { ts: number }>({
   testId: string;
   empty: string;
   /** Moments to mark with a vertical line and a word (e.g. a group's offsets reset); those outside the chart's time span are left out. */
-  markers?: { ts: number; label: string }[];
+  markers?: { ts: number; label: string; faint?: boolean }[];
   /** How a value is written on the axis and in the tooltip (default: as is, one decimal). */
   format?: (v: number) => string;
   /** The chart's height (a Tailwind class). */
@@ -156,9 +156,10 @@ export function HistoryChart<T extends { ts: number }>({
               key={`${m.ts}-${m.label}`}
               x={m.ts}
               yAxisId="left"
-              stroke="#dc2626"
-              strokeDasharray="4 2"
-              label={{ value: m.label, position: "insideTopLeft", fontSize: 10, fill: "#b91c1c" }}
+              stroke={m.faint ? "#fbbf24" : "#dc2626"}
+              strokeDasharray={m.faint ? "2 3" : "4 2"}
+              // A faint marker (frequent, e.g. leaders moving) is a line only: its words are in the chart's caption.
+              label={m.faint ? undefined : { value: m.label, position: "insideTopLeft", fontSize: 10, fill: "#b91c1c" }}
             />
           ))}
           {series.map((s) => {

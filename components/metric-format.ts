@@ -1,3 +1,4 @@
+import type { ChartMarker } from "@/lib/types";
 import { formatBytes } from "./format";
 
 /** How the metrics charts and tables write each kind of value. */
@@ -12,3 +13,8 @@ export const metricFormat = {
 
 /** One colour per node, by its place in the list. */
 export const NODE_COLORS = ["#2563eb", "#d97706", "#059669", "#7c3aed", "#db2777", "#0891b2", "#65a30d", "#dc2626"];
+
+/** The charts' markers: brokers and controllers in red with words, leaders moving as faint lines. */
+export function chartMarkersOf(markers: ChartMarker[]): { ts: number; label: string; faint: boolean }[] {
+  return markers.map((m) => ({ ts: m.ts, label: m.label, faint: m.kind === "leaders-moved" }));
+}
