@@ -90,6 +90,35 @@ describe("the schema of a cluster added at run time", () => {
   });
 });
 
+describe("a cluster entry's metrics endpoints", () => {
+  const base = { id: "prod", bootstrap: ["k1:9092"] };
+
+  it("maps node ids to http(s) URLs in the config file", () => {
+    const metrics = { "1": "http://k1:7071/metrics", "101": "https://c1.example.com/metrics" };
+    expect(clusterEntrySchema.parse({ ...base, metrics }).metrics).toEqual(metrics);
+  });
+
+  it.each([
+    [{ one: "http://k1:7071/metrics" }, "node id"],
+    [{ "1": "file:///etc/passwd" }, "http(s) URL"],
+    [{ "1": "not a url" }, "http(s) URL"],
+    [["http://k1:7071/metrics"], "maps node ids"],
+  ])("refuses %j, saying what is wrong", (metrics, words) => {
+    const r = clusterEntrySchema.safeParse({ ...base, metrics });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path[0]).toBe("metrics");
+    expect(r.error?.issues[0]?.message).toContain(words);
+  });
+
+  it("is refused for a cluster added at run time: Quorum would fetch those URLs every few seconds", () => {
+    const r = addClusterSchema.safeParse({ ...base, metrics: { "1": "http://169.254.169.254/latest" } });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["metrics", "metrics endpoints are named in the config file only, not by a cluster added at run time"],
+    ]);
+  });
+});
+
 describe("splitBootstrap", () => {
   it("takes servers separated by commas, spaces or new lines", () => {
     expect(splitBootstrap(" k1:9092, k2:9092\nk3:9092  ,")).toEqual(["k1:9092", "k2:9092", "k3:9092"]);

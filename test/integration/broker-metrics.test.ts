@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as metricsRoute from "@/app/api/clusters/[cluster]/broker-metrics/route";
 import type { BrokerMetricsHistory, NodeMetricPoint } from "@/lib/types";
 import type { ClusterService } from "@/server/cluster-service";
+import type { ClusterDefinition } from "@/server/clusters/cluster-config";
 import { HistoryStore } from "@/server/history/history-store";
 import { BrokerMetricsSampler } from "@/server/metrics/sampler";
 import { metricsTargets } from "@/server/metrics/targets";
-import { getQuorum } from "@/server/quorum";
+import { getQuorum, serviceFor } from "@/server/quorum";
 import { clusterDeps, DemoWorkload } from "@/server/workload/demo";
 import { eventually, startTestCluster, type TestCluster } from "../helpers/cluster";
 import { kcatMetadata } from "../helpers/kcat";
@@ -121,6 +122,38 @@ describe("broker metrics from the lab's exporters", () => {
     // The workload's 50 messages a second reach the brokers.
     expect(totalIn).toBeGreaterThan(500);
   }, 120_000);
+
+  it("an external cluster's entry may name each node's endpoint: the same brokers read as a cluster Quorum does not run", async () => {
+    const endpoints = tc.cluster.metricsEndpoints();
+    const def: ClusterDefinition = {
+      id: "outside",
+      name: "outside",
+      bootstrap: tc.bootstrap,
+      readOnly: true,
+      tls: null,
+      sasl: null,
+      metrics: Object.fromEntries(endpoints.map((e) => [String(e.node), e.url])),
+      origin: "config-file",
+    };
+    const outside = serviceFor(def, getQuorum().config);
+    try {
+      // Which named node is a controller is learnt from the cluster's metadata: not a broker there.
+      await outside.read.snapshot(0);
+      const external = new BrokerMetricsSampler("outside", metricsTargets(outside, def), store, SAMPLE_MS);
+      const rows = await external.sample();
+      expect(rows.map((r) => [r.node, r.role]).sort(([a], [b]) => Number(a) - Number(b))).toEqual([
+        [1, "broker"],
+        [2, "broker"],
+        [3, "broker"],
+        [101, "controller"],
+      ]);
+      expect(rows.find((r) => r.node === 101)?.values.activeController).toBe(1);
+      expect(external.brokerTargets()).toBe(3);
+    } finally {
+      outside.monitor.close();
+      await outside.gateway.close();
+    }
+  });
 
   it("a stopped broker's series ends in a gap, a marker says it stopped, and the under-replicated count rises", async () => {
     const stoppedAt = Date.now();
