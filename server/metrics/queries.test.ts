@@ -99,6 +99,10 @@ describe("broker metrics history", () => {
     expect(mp.filter((p) => p.bytesIn !== null).length).toBeLessThanOrEqual(12);
     expect(mp.filter((p) => p.bytesIn === null)).toHaveLength(1);
     expect(Math.max(...mp.map((p) => p.underReplicated ?? 0))).toBe(9);
+    const hp = merged.health.points;
+    expect(hp.length).toBeLessThanOrEqual(12);
+    expect(hp.filter((p) => p.reporting === null)).toHaveLength(1);
+    expect(Math.max(...hp.map((p) => p.underReplicated ?? 0))).toBe(9);
     store.close();
   });
 

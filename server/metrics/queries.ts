@@ -122,6 +122,57 @@ function healthOf(rows: Row[], sampleMs: number, gapMs: number, now: number): He
   return out;
 }
 
+const mean = (values: (number | null)[]): number | null => {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+};
+const peak = (values: (number | null)[]): number | null => {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : Math.max(...known);
+};
+
+/**
+ * Health points merged into time buckets past `maxPoints`: the partition counts and active
+ * controllers as their largest value in the bucket, traffic and ISR changes averaged, `reporting`
+ * as its smallest (a partial round stays visible). A blank point is kept and ends a bucket.
+ */
+function bucketedHealth(points: HealthPoint[], since: number, now: number, maxPoints: number): HealthPoint[] {
+  if (points.length <= maxPoints) return points;
+  const width = Math.ceil((now - since) / maxPoints);
+  const out: HealthPoint[] = [];
+  let group: HealthPoint[] = [];
+  const flush = () => {
+    const last = group[group.length - 1];
+    if (!last) return;
+    const reporting = group.map((p) => p.reporting).filter((v): v is number => v !== null);
+    out.push({
+      ts: last.ts,
+      underReplicated: peak(group.map((p) => p.underReplicated)),
+      offlinePartitions: peak(group.map((p) => p.offlinePartitions)),
+      activeControllers: peak(group.map((p) => p.activeControllers)),
+      bytesIn: mean(group.map((p) => p.bytesIn)),
+      bytesOut: mean(group.map((p) => p.bytesOut)),
+      isrShrinks: mean(group.map((p) => p.isrShrinks)),
+      isrExpands: mean(group.map((p) => p.isrExpands)),
+      reporting: reporting.length ? Math.min(...reporting) : null,
+    });
+    group = [];
+  };
+  const bucket = (ts: number) => Math.floor((ts - since) / width);
+  for (const p of points) {
+    if (p.reporting === null) {
+      flush();
+      out.push(p);
+      continue;
+    }
+    const first = group[0];
+    if (first && bucket(p.ts) !== bucket(first.ts)) flush();
+    group.push(p);
+  }
+  flush();
+  return out;
+}
+
 /**
  * The moments drawn on the charts, from the cluster's recent events: brokers stopping and starting,
  * the controller changing, the quorum lost and regained, and partition leaders moving (one marker
@@ -204,10 +255,6 @@ export function brokerMetricsHistory(
       role: list[list.length - 1]?.role ?? "broker",
       points: pointsOf(bucketed(list, since, now, gapMs, maxPoints), opts.sampleMs, gapMs, now),
     }));
-  // Health rounds: each round's rows; past maxPoints rounds, one round per bucket (its last).
-  const roundTimes = [...new Set(rows.map((r) => r.ts))];
-  const step = Math.max(1, Math.ceil(roundTimes.length / maxPoints));
-  const kept = new Set(roundTimes.filter((_, i) => i % step === step - 1 || i === roundTimes.length - 1));
   return {
     enabled: opts.enabled,
     sampleMs: opts.sampleMs,
@@ -216,12 +263,7 @@ export function brokerMetricsHistory(
     nodes,
     health: {
       expected: opts.brokers,
-      points: healthOf(
-        rows.filter((r) => kept.has(r.ts)),
-        opts.sampleMs * step,
-        gapMs * step,
-        now,
-      ),
+      points: bucketedHealth(healthOf(rows, opts.sampleMs, gapMs, now), since, now, maxPoints),
     },
     markers: chartMarkers(opts.events, since),
   };
