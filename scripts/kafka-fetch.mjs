@@ -103,6 +103,13 @@ if (existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === stamp) {
   process.exit(0);
 }
 
+/** The pom's dependencies (as `options` select them) copied into `dir` by Maven. */
+function copyDependencies(dir, options) {
+  execFileSync("mvn", ["-B", "-q", "-f", pom, "dependency:copy-dependencies", `-DoutputDirectory=${dir}`, ...options], {
+    stdio: "inherit",
+  });
+}
+
 const staging = `${cacheDir}.tmp-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
@@ -122,20 +129,7 @@ try {
     }
     console.log(`kafka:fetch: resolving Apache Kafka ${kafkaVersion} from Maven Central…`);
     libs = path.join(staging, "libs");
-    execFileSync(
-      "mvn",
-      [
-        "-B",
-        "-q",
-        "-f",
-        pom,
-        "dependency:copy-dependencies",
-        `-DoutputDirectory=${libs}`,
-        "-DincludeScope=runtime",
-        ...mavenProps,
-      ],
-      { stdio: "inherit" },
-    );
+    copyDependencies(libs, ["-DincludeScope=runtime", ...mavenProps]);
   }
   // The JMX exporter is a javaagent, not a library of Kafka's: it goes to agents/, off the classpath.
   const agents = path.join(staging, "agents");
@@ -145,20 +139,7 @@ try {
       renameSync(path.join(libs, f), path.join(agents, "jmx_prometheus_javaagent.jar"));
     }
   } else if (has("mvn")) {
-    execFileSync(
-      "mvn",
-      [
-        "-B",
-        "-q",
-        "-f",
-        pom,
-        "dependency:copy-dependencies",
-        `-DoutputDirectory=${agents}`,
-        "-DincludeArtifactIds=jmx_prometheus_javaagent",
-        "-DstripVersion=true",
-      ],
-      { stdio: "inherit" },
-    );
+    copyDependencies(agents, ["-DincludeArtifactIds=jmx_prometheus_javaagent", "-DstripVersion=true"]);
   } else {
     console.log("kafka:fetch: no Maven, so no JMX exporter: the lab's nodes will run without broker metrics");
   }
