@@ -3,7 +3,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Server-only packages loaded by Node at run time rather than bundled.
-  serverExternalPackages: ["kafkajs", "@platformatic/kafka", "pino", "get-port", "better-sqlite3"],
+  serverExternalPackages: ["kafkajs", "@platformatic/kafka", "pino", "get-port", "better-sqlite3", "prom-client"],
   poweredByHeader: false,
   reactStrictMode: true,
   experimental: {

@@ -264,6 +264,8 @@ function tableRows(admin: Record<string, string>): Record<string, Row> {
     "POST /api/auth/tokens": { aim: (who) => ({ body: { name: `az-${who}`, role: "viewer" } }) },
     "DELETE /api/auth/tokens/[token]": { aim: () => ({ token: table.revokeId }) },
     "GET /api/clusters": {},
+    // Quorum's own metrics, in Prometheus' text format.
+    "GET /metrics": {},
     "POST /api/clusters": { aim: () => ({ body: { id: "az-added", bootstrap: labBootstrap } }) },
     "POST /api/clusters/test": { aim: () => ({ body: { id: "az-tested", bootstrap: labBootstrap } }) },
     [`GET ${api}`]: {},
@@ -630,10 +632,13 @@ test("every route answers nobody, each role and a token as the roles define, on 
       },
       body: aim.body !== undefined ? JSON.stringify(aim.body) : undefined,
     });
-    const code = res.stream
-      ? null
-      : ((JSON.parse(res.body || "{}") as { error?: { code?: string } }).error?.code ?? null);
-    const got = res.status >= 200 && res.status < 300 ? "2xx" : `${res.status} ${code ?? ""}`.trim();
+    // Refusals are JSON errors; an answer let through may be an event stream or text (/metrics).
+    const through = res.status >= 200 && res.status < 300;
+    const code =
+      res.stream || through
+        ? null
+        : ((JSON.parse(res.body || "{}") as { error?: { code?: string } }).error?.code ?? null);
+    const got = through ? "2xx" : `${res.status} ${code ?? ""}`.trim();
     return { res, got, line: `${method} ${pathOf(pattern, cluster, aim)} as ${who}` };
   };
 

@@ -753,6 +753,14 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
       expectCode: "unknown_host",
     },
     {
+      name: "host: foreign name, metrics",
+      method: "GET",
+      path: "/metrics",
+      headers: { Host: evilHost },
+      expectStatus: 403,
+      expectCode: "unknown_host",
+    },
+    {
       name: "host: foreign name, page",
       method: "GET",
       path: "/",

@@ -86,6 +86,14 @@ describe("authorize", () => {
     expect(await status("GET", "/api/clusters/local/topics", local, vi)).toBe(200);
   });
 
+  it("asks /metrics for a role like any read: 401 without a session, any grant on any cluster passes", async () => {
+    expect(await status("GET", "/metrics", {})).toBe(401);
+    for (const user of ["vi", "op", "pay"])
+      expect(await status("GET", "/metrics", {}, await signIn(user)), user).toBe(200);
+    expect(await status("HEAD", "/metrics", {}, await signIn("vi"))).toBe(200);
+    expect(await status("POST", "/metrics", {}, await signIn("ad"))).toBe(403); // no such route: open to no one
+  });
+
   it("says which role the action needs and which the user has", async () => {
     const vi = await signIn("vi");
     const err = await authorize(request("POST", "/api/clusters/local/topics", vi), { cluster: "local" }).catch(

@@ -92,6 +92,8 @@ export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy
   "/api/clusters/[cluster]/topics/[topic]/partitions": { POST: operator("topic.partitions.add", "topic") },
   "/api/clusters/[cluster]/workload": { GET: read(), POST: admin("workload.set") },
   "/api/clusters/[cluster]/workload/groups/[group]": { POST: admin("workload.group", "group") },
+  // Quorum's own metrics (every cluster's series): any role on any cluster, as for the cluster list.
+  "/metrics": { GET: read() },
 };
 
 /** Routes open without signing in: signing in (with a password or a provider) and out, and asking who one is. */

@@ -154,6 +154,8 @@ export interface KafkaGateway {
   alterBrokerConfigs(broker: string, id: number, changes: Record<string, string | null>): Promise<void>;
   /** Open connections per broker address ("host:port" → count). */
   openSockets(): Map<string, number>;
+  /** Kafka requests written so far on the gateway's connections, ApiVersions included (read by /metrics). */
+  requestsSent(): number;
   /** Closes the gateway's connections. */
   close(): Promise<void>;
 }
@@ -239,6 +241,7 @@ export function createKafkaGateway(connection: Pick<ClusterConnection, "tls" | "
     unregisterBroker: (seeds, id) => explained(unregisterBroker(pool, seeds, id)),
     alterManyTopicConfigs: (seeds, topics) => explained(alterManyTopicConfigs(pool, seeds, topics)),
     openSockets: () => pool.openSockets(),
+    requestsSent: () => pool.requestsSent,
     close: () => pool.close(),
   };
 }

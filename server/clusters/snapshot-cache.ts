@@ -2,6 +2,7 @@ import "server-only";
 import type { ClusterMetadata } from "../kafka/metadata";
 import type { ClusterSnapshot } from "../kafka/snapshot";
 import { logger } from "../logger";
+import { countSnapshotFailure, observeSnapshot } from "../telemetry/registry";
 import { brokersUpNow, type KafkaGateway, type NodeSupervisor } from "./gateway";
 
 /** Every Kafka call Quorum makes is bounded by this. */
@@ -202,7 +203,14 @@ export class SnapshotCache {
   }
 
   private async take(startedAt: number): Promise<ClusterSnapshot> {
-    const snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS, (md) => this.tellMetadata(md));
+    let snap: ClusterSnapshot;
+    try {
+      snap = await this.gateway.takeSnapshot(this.seeds(), KAFKA_TIMEOUT_MS, (md) => this.tellMetadata(md));
+    } catch (err) {
+      countSnapshotFailure(this.id);
+      throw err;
+    }
+    observeSnapshot(this.id, (performance.now() - startedAt) / 1000, snap.requests);
     const answered = snap.brokers[0];
     this.preferred = answered ? `${answered.host}:${answered.port}` : null;
     if (!this.cached || this.cached.startedAt <= startedAt) this.cached = { startedAt, snap };

@@ -6,6 +6,7 @@ import type { ClusterEvent, DrillReport } from "@/lib/types";
 import type { ClusterService } from "../cluster-service";
 import { AppError } from "../errors";
 import { logger } from "../logger";
+import { countDrillFinished, countDrillStarted } from "../telemetry/registry";
 import { nextDrillId } from "./drill-id";
 
 export interface DrillPlan {
@@ -106,6 +107,7 @@ export class DrillRunner {
       steps: [],
     };
     this.running = report;
+    countDrillStarted(report.cluster, plan.kind);
     void this.run(report).finally(() => {
       this.running = null;
       if (this.abortAsked === report.id) this.abortAsked = null;
@@ -202,6 +204,8 @@ export class DrillRunner {
       offLeaders();
       await producer.disconnect().catch(() => {});
       report.finishedAt = Date.now();
+      const outcome = report.status === "failed" ? "failed" : report.aborted ? "aborted" : "done";
+      countDrillFinished(report.cluster, report.kind ?? "failover", outcome);
       this.save(report);
       logger.info(
         {

@@ -3,9 +3,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { API_ROUTES, allowedMethods, matchApiRoute } from "./api-routes";
 
-const apiDir = path.resolve(__dirname, "../../app/api");
+const appDir = path.resolve(__dirname, "../../app");
 
-/** Every `route.ts` under app/api (the catch-all aside) and the HTTP methods it exports. */
+/** Every `route.ts` under app (/api's catch-all aside) and the HTTP methods it exports. */
 function routesOnDisk(): { pattern: string; methods: string[] }[] {
   const found: { pattern: string; methods: string[] }[] = [];
   const walk = (dir: string) => {
@@ -20,17 +20,22 @@ function routesOnDisk(): { pattern: string; methods: string[] }[] {
             /export\s+(?:const|async\s+function|function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g,
           ),
         ].map((m) => m[1] ?? "");
-        const rel = path.relative(apiDir, dir).split(path.sep).join("/");
-        found.push({ pattern: rel ? `/api/${rel}` : "/api", methods: methods.sort() });
+        // A route group's folder, "(name)", is no part of the path.
+        const rel = path
+          .relative(appDir, dir)
+          .split(path.sep)
+          .filter((s) => !/^\(.*\)$/.test(s))
+          .join("/");
+        found.push({ pattern: `/${rel}`, methods: methods.sort() });
       }
     }
   };
-  walk(apiDir);
+  walk(appDir);
   return found.sort((a, b) => a.pattern.localeCompare(b.pattern));
 }
 
 describe("API route table", () => {
-  it("lists exactly the routes and methods of app/api/**/route.ts", () => {
+  it("lists exactly the routes and methods of app/**/route.ts: the API and /metrics", () => {
     const table = API_ROUTES.map((r) => ({ pattern: r.pattern, methods: [...r.methods].sort() })).sort((a, b) =>
       a.pattern.localeCompare(b.pattern),
     );
@@ -46,6 +51,7 @@ describe("API route table", () => {
     ["/api/clusters/local/topics/a%2Fb/configs", "/api/clusters/[cluster]/topics/[topic]/configs"],
     ["/api/clusters/local/brokers/1/stop", "/api/clusters/[cluster]/brokers/[broker]/stop"],
     ["/api/clusters/local/", "/api/clusters/[cluster]"],
+    ["/metrics", "/metrics"],
   ])("matches %s to %s", (pathname, pattern) => {
     expect(matchApiRoute(pathname)?.pattern).toBe(pattern);
   });

@@ -1,10 +1,11 @@
 import "server-only";
 
 /**
- * Every API route and the methods its `route.ts` exports. The proxy answers 404 for a path no
- * route serves and 405 (with `Allow`) for a method a route does not export: Next.js itself would
- * answer an empty 405. `api-routes.test.ts` reads `app/api/**\/route.ts` and fails when this table
- * and the files disagree.
+ * Every API route and the methods its `route.ts` exports, and `/metrics` (Quorum's own metrics,
+ * outside /api for Prometheus, asked for a role like the API). Under /api, the proxy answers 404
+ * for a path no route serves and 405 (with `Allow`) for a method a route does not export: Next.js
+ * itself would answer an empty 405. `api-routes.test.ts` reads `app/**\/route.ts` and fails when
+ * this table and the files disagree.
  */
 export const API_ROUTES: readonly { pattern: string; methods: readonly string[] }[] = [
   { pattern: "/api/audit", methods: ["GET"] },
@@ -61,6 +62,7 @@ export const API_ROUTES: readonly { pattern: string; methods: readonly string[] 
   { pattern: "/api/clusters/[cluster]/topics/[topic]/partitions", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]/workload", methods: ["GET", "POST"] },
   { pattern: "/api/clusters/[cluster]/workload/groups/[group]", methods: ["POST"] },
+  { pattern: "/metrics", methods: ["GET"] },
 ];
 
 const isDynamic = (segment: string) => segment.startsWith("[") && segment.endsWith("]");

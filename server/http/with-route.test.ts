@@ -4,6 +4,7 @@ import { ClusterService } from "../cluster-service";
 import { AppError } from "../errors";
 import { WireError } from "../kafka/wire-error";
 import type { Quorum } from "../quorum";
+import { telemetry } from "../telemetry/registry";
 import { MAX_BODY_BYTES } from "./boundary";
 import { readBody, readText, withRoute } from "./with-route";
 
@@ -176,6 +177,31 @@ describe("withRoute on a read-only cluster", () => {
   it("serves a route without dynamic segments, which Next.js gives no params", async () => {
     const res = await withRoute(handler)(req(), { params: undefined as unknown as Promise<Record<string, string>> });
     expect(res.status).toBe(200);
+  });
+
+  it("counts every answer in /metrics by route pattern, method and status, refusals and errors too", async () => {
+    type Labels = { route: string; method: string; status: string };
+    const count = async (l: Labels) =>
+      (await telemetry().http.requests.get()).values.find(
+        (v) => v.labels.route === l.route && v.labels.method === l.method && v.labels.status === l.status,
+      )?.value ?? 0;
+    const topic = { route: "/api/clusters/[cluster]/topics/[topic]", method: "GET", status: "200" };
+    const refused = { route: "/api/clusters/[cluster]/topics", method: "POST", status: "403" };
+    const failed = { route: "/api/clusters/[cluster]/topics/[topic]", method: "GET", status: "500" };
+    const before = await Promise.all([topic, refused, failed].map(count));
+    await withRoute(handler)(
+      new Request("http://x/api/clusters/ro/topics/a%2Fb"),
+      ctx({ cluster: "ro", topic: "a%2Fb" }),
+    );
+    await withRoute(handler)(
+      new Request("http://x/api/clusters/ro/topics", { method: "POST" }),
+      ctx({ cluster: "ro" }),
+    );
+    await withRoute(() => {
+      throw new Error("boom");
+    })(new Request("http://x/api/clusters/rw/topics/t"), ctx({ cluster: "rw", topic: "t" }));
+    const after = await Promise.all([topic, refused, failed].map(count));
+    expect(after.map((n, i) => n - (before[i] ?? 0))).toEqual([1, 1, 1]);
   });
 
   it("lets a route that changes only Quorum's list of clusters opt out", async () => {

@@ -6,6 +6,8 @@ import { allowOrRefuse, identifyRequest } from "../auth/guard";
 import { AppError, httpErrorOf } from "../errors";
 import { logger } from "../logger";
 import { refuseIfReadOnly } from "../quorum";
+import { observeHttpRequest, UNMATCHED_ROUTE } from "../telemetry/registry";
+import { matchApiRoute } from "./api-routes";
 import { MAX_BODY_BYTES, SAFE_METHODS } from "./boundary";
 import { pathParam } from "./path-param";
 
@@ -54,7 +56,8 @@ export interface RouteOptions {
  * The one wrapper of every route handler: awaits params, asks who is calling and whether their role
  * allows the route (401 / 403, see `authorize` in server/auth/guard.ts) and refuses a mutation of a read-only cluster
  * (403 `read_only`), all before the handler reads anything; returns JSON, maps errors; writes
- * every change and every refusal to the audit trail (see `recordRequest`).
+ * every change and every refusal to the audit trail (see `recordRequest`) and counts every answer,
+ * refusals and errors too, by route pattern in /metrics (an event stream when its answer starts).
  */
 export function withRoute<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
@@ -80,7 +83,10 @@ export function withRoute<P extends Params = Params>(handler: Handler<P>, opts: 
       res = toErrorResponse(err);
       code = httpErrorOf(err)?.code ?? (err instanceof ZodError ? "validation_failed" : "internal");
     }
-    recordRequest(req, params, who, { status: res.status, code }, at, performance.now() - began);
+    const ms = performance.now() - began;
+    recordRequest(req, params, who, { status: res.status, code }, at, ms);
+    const route = matchApiRoute(new URL(req.url).pathname)?.pattern ?? UNMATCHED_ROUTE;
+    observeHttpRequest(route, req.method, res.status, ms / 1000);
     return res;
   };
 }

@@ -82,6 +82,8 @@ export class ClusterMonitor {
   private again = false;
   private fastUntil = 0;
   private ticks = 0;
+  /** Events emitted since the monitor was made, by type (read by /metrics). */
+  private readonly emitted = new Map<string, number>();
   /** Ends the early look at each snapshot's Metadata answer (see `early`). */
   private offMetadata: (() => void) | null = null;
   /** How long the last look took (snapshot, diff and emitting), and when it ended (performance.now()). */
@@ -197,6 +199,11 @@ export class ClusterMonitor {
 
   recent(limit: number): ClusterEvent[] {
     return this.ring.slice(-limit);
+  }
+
+  /** How many events of each type the monitor has emitted, the ring's evicted ones included. */
+  eventCounts(): ReadonlyMap<string, number> {
+    return this.emitted;
   }
 
   /** The id of the newest event, `<epoch>-0` before the first. */
@@ -413,6 +420,7 @@ export class ClusterMonitor {
         cluster: this.cluster.id,
       } as ClusterEvent;
       this.ring.push(event);
+      this.emitted.set(event.type, (this.emitted.get(event.type) ?? 0) + 1);
       for (const listener of this.listeners) {
         try {
           listener(event);

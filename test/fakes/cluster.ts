@@ -402,6 +402,11 @@ export class FakeGateway implements KafkaGateway {
     return new Map<string, number>();
   }
 
+  /** Each snapshot and each call recorded counts as one request. */
+  requestsSent() {
+    return this.takes + this.calls.length;
+  }
+
   async close() {}
 }
 
