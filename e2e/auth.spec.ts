@@ -289,6 +289,7 @@ function tableRows(admin: Record<string, string>): Record<string, Row> {
     [`GET ${api}/events`]: {},
     [`GET ${api}/events/history`]: {},
     [`GET ${api}/history`]: {},
+    [`GET ${api}/broker-metrics`]: {},
     [`GET ${api}/leadership`]: {},
     [`GET ${api}/monitor`]: {},
     [`GET ${api}/overview`]: {},
