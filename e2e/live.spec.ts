@@ -85,7 +85,9 @@ test.describe
 
       await api("/api/clusters/local/brokers/2/stop", { mode: "kill", confirm: true });
       // The stop is drawn on the charts; broker 2's latest value becomes a gap (no sample), the others go on.
-      await expect(page.getByTestId("metrics-chart-broker-heapUsed")).toContainText("broker 2 down", { timeout: 30_000 });
+      await expect(page.getByTestId("metrics-chart-broker-heapUsed")).toContainText("broker 2 down", {
+        timeout: 30_000,
+      });
       await expect(page.getByTestId("broker-metric-2-heapUsed")).toHaveAttribute("data-value", "", { timeout: 30_000 });
       await expect(page.getByTestId("broker-metric-1-heapUsed")).not.toHaveAttribute("data-value", "");
       await page.screenshot({ path: testInfo.outputPath("broker-metrics-stopped.png"), fullPage: true });
