@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useClustersQuery } from "@/lib/hooks/api/clusters";
 import { useSessionQuery, useSignOut } from "@/lib/hooks/api/session";
+import { LanguageSwitch } from "./language-switch";
 import { ReadOnlyBadge } from "./read-only-badge";
 import { StatusBadge } from "./status-badge";
 
@@ -88,6 +89,7 @@ export function AppHeader() {
             Clusters…
           </Link>
           <SessionMenu />
+          <LanguageSwitch />
         </div>
       </div>
     </header>
