@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { fetchStopImpact, useStartBrokerMutation, useStopBrokerMutation } from "@/lib/hooks/api/brokers";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
@@ -7,6 +8,7 @@ import { sh, verbatim } from "@/lib/shell-quote";
 import type { Broker, StopImpact } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { Modal } from "./modal";
+import { useErrorText } from "./use-error-text";
 
 type Mode = "graceful" | "kill";
 
@@ -23,6 +25,8 @@ export function BrokerActions({
   broker: Broker;
   compact?: boolean;
 }) {
+  const t = useTranslations("brokers.actions");
+  const errorText = useErrorText();
   const stop = useStopBrokerMutation(cluster);
   const start = useStartBrokerMutation(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
@@ -79,7 +83,7 @@ export function BrokerActions({
             }}
             className={`rounded-md bg-emerald-600 font-medium text-white hover:bg-emerald-700 disabled:opacity-50 ${size}`}
           >
-            Start
+            {t("start")}
           </button>
         ) : (
           <>
@@ -91,7 +95,7 @@ export function BrokerActions({
               onClick={() => void requestStop("graceful")}
               className={`rounded-md border border-slate-300 bg-white font-medium hover:bg-slate-50 disabled:opacity-50 ${size}`}
             >
-              Stop
+              {t("stop")}
             </button>
             <button
               type="button"
@@ -101,26 +105,24 @@ export function BrokerActions({
               onClick={() => void requestStop("kill")}
               className={`rounded-md border border-rose-300 bg-white font-medium text-rose-700 hover:bg-rose-50 disabled:opacity-50 ${size}`}
             >
-              Kill
+              {t("kill")}
             </button>
           </>
         )}
       </div>
-      {error && <p className="mt-2 text-sm text-rose-700">{error.message}</p>}
+      {error && <p className="mt-2 text-sm text-rose-700">{errorText(error)}</p>}
       {!compact && lastAction && <CliCommand command={command} />}
       {confirming && (
-        <Modal title={`Stop broker ${broker.id}?`} onClose={() => setConfirming(null)} testId="confirm-stop">
+        <Modal
+          title={t("confirmTitle", { broker: broker.id })}
+          onClose={() => setConfirming(null)}
+          testId="confirm-stop"
+        >
           {confirming.impact.lastBrokerUp ? (
-            <p>
-              Broker {broker.id} is the <b>last broker up</b>: the whole cluster becomes unreachable until a broker
-              starts again.
-            </p>
+            <p>{t.rich("lastBrokerUp", { broker: broker.id, b: (c) => <b>{c}</b> })}</p>
           ) : (
             <>
-              <p>
-                Its replica is the only one in sync for <b>{confirming.impact.goesOffline.length}</b> partition(s): they
-                will have <b>no leader</b> and refuse reads and writes until it returns.
-              </p>
+              <p>{t.rich("goesOffline", { count: confirming.impact.goesOffline.length, b: (c) => <b>{c}</b> })}</p>
               <ul
                 className="max-h-40 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs"
                 data-testid="goes-offline"
@@ -135,7 +137,7 @@ export function BrokerActions({
           )}
           <div className="flex justify-end gap-2 pt-2">
             <button type="button" onClick={() => setConfirming(null)} className="rounded-md border px-3 py-1.5">
-              Cancel
+              {t("cancel")}
             </button>
             <button
               type="button"
@@ -146,7 +148,7 @@ export function BrokerActions({
               }}
               className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white hover:bg-rose-700"
             >
-              {confirming.mode === "kill" ? "Kill" : "Stop"} anyway
+              {confirming.mode === "kill" ? t("killAnyway") : t("stopAnyway")}
             </button>
           </div>
         </Modal>

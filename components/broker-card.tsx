@@ -1,7 +1,10 @@
 "use client";
+import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 import type { Broker, BrokerStopProgress } from "@/lib/types";
 import { BrokerActions } from "./broker-actions";
 import { StatusBadge } from "./status-badge";
+import { useFormat } from "./use-format";
 
 export function BrokerCard({
   cluster,
@@ -12,6 +15,7 @@ export function BrokerCard({
   broker: Broker;
   controllable: boolean;
 }) {
+  const t = useTranslations("brokers.card");
   return (
     <article
       data-testid={`broker-card-${broker.id}`}
@@ -19,7 +23,7 @@ export function BrokerCard({
       className={`rounded-lg border bg-white p-4 shadow-sm ${broker.status === "down" ? "border-rose-300" : "border-slate-200"}`}
     >
       <header className="flex items-center justify-between">
-        <h3 className="font-semibold">Broker {broker.id}</h3>
+        <h3 className="font-semibold">{t("title", { broker: broker.id })}</h3>
         <StatusBadge status={broker.status} testId={`broker-status-${broker.id}`} />
       </header>
       <p className="mt-1 font-mono text-sm text-slate-600">
@@ -27,17 +31,17 @@ export function BrokerCard({
       </p>
       <dl className="mt-3 grid grid-cols-3 gap-2 text-sm">
         <div>
-          <dt className="text-xs text-slate-500">Leaders</dt>
+          <dt className="text-xs text-slate-500">{t("leaders")}</dt>
           <dd className="font-semibold tabular-nums" data-testid={`broker-leaders-${broker.id}`}>
             {broker.leaderCount}
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-500">Replicas</dt>
+          <dt className="text-xs text-slate-500">{t("replicas")}</dt>
           <dd className="font-semibold tabular-nums">{broker.replicaCount}</dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-500">{controllable ? "PID" : "Rack"}</dt>
+          <dt className="text-xs text-slate-500">{controllable ? t("pid") : t("rack")}</dt>
           <dd className="font-mono text-slate-700">{(controllable ? broker.pid : broker.rack) ?? "—"}</dd>
         </div>
       </dl>
@@ -51,13 +55,14 @@ export function BrokerCard({
   );
 }
 
-const count = (n: number) => n.toLocaleString("en-US");
-
 /**
  * A graceful stop under way: how many of the leaderships the broker held when it began Kafka has
  * handed to other brokers so far, as the cluster's metadata shows them.
  */
 function StopProgress({ id, progress }: { id: number; progress: BrokerStopProgress }) {
+  const t = useTranslations("brokers.card.stopping");
+  const count = useFormat().number;
+  const b = (c: ReactNode) => <b className="tabular-nums">{c}</b>;
   const { leadersAtStart, leadersMoved, leadersLeft, leaderless } = progress;
   const done = leadersAtStart - leadersLeft;
   const share = leadersAtStart > 0 ? (100 * done) / leadersAtStart : 100;
@@ -69,20 +74,12 @@ function StopProgress({ id, progress }: { id: number; progress: BrokerStopProgre
       data-at-start={leadersAtStart}
     >
       <p>
-        {leadersAtStart === 0 ? (
-          "Stopping: it led no partition."
-        ) : leadersLeft === 0 ? (
-          <>
-            All <b className="tabular-nums">{count(leadersAtStart)}</b> leaderships handed over; waiting for the process
-            to exit.
-          </>
-        ) : (
-          <>
-            Moving leaderships: <b className="tabular-nums">{count(leadersMoved)}</b> of{" "}
-            <b className="tabular-nums">{count(leadersAtStart)}</b> moved
-          </>
-        )}
-        {leaderless > 0 && <span className="text-rose-700"> · {count(leaderless)} without a leader</span>}
+        {leadersAtStart === 0
+          ? t("ledNone")
+          : leadersLeft === 0
+            ? t.rich("handedOver", { count: count(leadersAtStart), b })
+            : t.rich("moving", { moved: count(leadersMoved), count: count(leadersAtStart), b })}
+        {leaderless > 0 && <span className="text-rose-700"> · {t("leaderless", { count: count(leaderless) })}</span>}
       </p>
       <div className="mt-1 h-1.5 rounded bg-amber-100" role="progressbar" aria-valuenow={Math.round(share)}>
         <div className="h-1.5 rounded bg-amber-500" style={{ width: `${share}%` }} />

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useAddBrokerMutation, useRemoveBrokerMutation } from "@/lib/hooks/api/brokers";
 import { useBrokersQuery, useClusterQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay, useSessionQuery } from "@/lib/hooks/api/session";
@@ -9,6 +10,7 @@ import { ControllerQuorum } from "./controller-quorum";
 import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { StatusBadge } from "./status-badge";
+import { useErrorText } from "./use-error-text";
 
 export function BrokersView({ cluster }: { cluster: string }) {
   const summary = useClusterQuery(cluster);
@@ -18,6 +20,8 @@ export function BrokersView({ cluster }: { cluster: string }) {
   const add = useAddBrokerMutation(cluster);
   const remove = useRemoveBrokerMutation(cluster);
   const { readOnly } = useReadOnly(cluster);
+  const t = useTranslations("brokers");
+  const errorText = useErrorText();
   if (brokers.error) return <ErrorPanel error={brokers.error} />;
   const list = brokers.data ?? [];
   const controllable = summary.data?.controllable ?? false;
@@ -25,18 +29,18 @@ export function BrokersView({ cluster }: { cluster: string }) {
 
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold tracking-tight">Brokers</h1>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("view.title")}</h1>
       <DataTable
         testId="brokers-table"
         columns={[
-          "Id",
-          "Address",
-          "Rack",
-          "Status",
-          { label: "Leaders", numeric: true },
-          "Leadership share",
-          { label: "Replicas", numeric: true },
-          { label: "PID", numeric: true },
+          t("view.columns.id"),
+          t("view.columns.address"),
+          t("view.columns.rack"),
+          t("view.columns.status"),
+          { label: t("view.columns.leaders"), numeric: true },
+          t("view.columns.leadershipShare"),
+          { label: t("view.columns.replicas"), numeric: true },
+          { label: t("view.columns.pid"), numeric: true },
         ]}
       >
         {list.map((b) => (
@@ -66,15 +70,11 @@ export function BrokersView({ cluster }: { cluster: string }) {
       <BrokerMetrics cluster={cluster} kind={summary.data?.kind} />
       {controllable && (
         <section>
-          <h2 className="mb-1 text-lg font-semibold">Stop, kill, start</h2>
-          <p className="mb-3 text-sm text-slate-600">
-            Stop is a controlled shutdown (SIGTERM): the broker hands its leaderships over before it exits. Kill is a
-            crash (SIGKILL): the controller fences the broker once its heartbeats stop, after the session timeout.
-          </p>
+          <h2 className="mb-1 text-lg font-semibold">{t("view.actions.heading")}</h2>
+          <p className="mb-3 text-sm text-slate-600">{t("view.actions.intro")}</p>
           {session.data && !may("admin") && (
             <p className="mb-3 text-sm text-amber-800" data-testid="broker-actions-role">
-              Stopping, killing and starting brokers is an admin's; your role on this cluster is{" "}
-              {session.data.roles[cluster] ?? "none"}.
+              {t("view.actions.role", { role: session.data.roles[cluster] ?? t("view.actions.noRole") })}
             </p>
           )}
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
@@ -86,14 +86,15 @@ export function BrokersView({ cluster }: { cluster: string }) {
       )}
       {controllable && may("admin") && (
         <section data-testid="lab-topology">
-          <h2 className="mb-1 text-lg font-semibold">Grow and drain the lab</h2>
+          <h2 className="mb-1 text-lg font-semibold">{t("view.topology.heading")}</h2>
           <p className="mb-3 max-w-3xl text-sm text-slate-600">
-            A new broker gets the next id, a free port and storage formatted with the cluster&apos;s id; it holds no
-            replica until a reassignment puts some there. A broker leaves once it holds none: drain it first on the{" "}
-            <Link className="text-emerald-700 underline" href={`/clusters/${encodeURIComponent(cluster)}/reassign`}>
-              Reassign
-            </Link>{" "}
-            page. The lab keeps its brokers in its data directory across restarts.
+            {t.rich("view.topology.intro", {
+              link: (c) => (
+                <Link className="text-emerald-700 underline" href={`/clusters/${encodeURIComponent(cluster)}/reassign`}>
+                  {c}
+                </Link>
+              ),
+            })}
           </p>
           <div className="flex flex-wrap items-center gap-2">
             <button
@@ -103,7 +104,7 @@ export function BrokersView({ cluster }: { cluster: string }) {
               className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
               data-testid="broker-add"
             >
-              {add.isPending ? "Adding a broker…" : "Add a broker"}
+              {add.isPending ? t("view.topology.adding") : t("view.topology.add")}
             </button>
             {list
               .filter((b) => b.replicaCount === 0 && list.length > 1)
@@ -116,17 +117,17 @@ export function BrokersView({ cluster }: { cluster: string }) {
                   className="rounded-md border border-rose-300 px-3 py-1.5 text-sm text-rose-700 hover:bg-rose-50 disabled:opacity-50"
                   data-testid={`broker-remove-${b.id}`}
                 >
-                  Remove broker {b.id} (holds no replica)
+                  {t("view.topology.remove", { broker: b.id })}
                 </button>
               ))}
           </div>
           {add.data && (
             <p className="mt-2 text-sm text-emerald-800" data-testid="broker-added">
-              Broker {add.data.broker} is up.
+              {t("view.topology.added", { broker: add.data.broker })}
             </p>
           )}
           {(add.error ?? remove.error) && (
-            <p className="mt-2 text-sm text-rose-700">{(add.error ?? remove.error)?.message}</p>
+            <p className="mt-2 text-sm text-rose-700">{errorText(add.error ?? remove.error)}</p>
           )}
         </section>
       )}

@@ -1,5 +1,6 @@
 "use client";
 import dynamic from "next/dynamic";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useBrokerMetricsQuery } from "@/lib/hooks/api/history";
 import type { HealthPoint } from "@/lib/types";
@@ -29,7 +30,8 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
   const last: HealthPoint | undefined = points.filter((p) => p.reporting !== null).at(-1);
   const expected = data?.health.expected ?? 0;
   const partial = last?.reporting !== null && last?.reporting !== undefined && last.reporting < expected;
-  const markers = chartMarkersOf(data?.markers ?? []);
+  const tb = useTranslations("brokers");
+  const markers = chartMarkersOf(data?.markers ?? [], tb);
   return (
     <section data-testid="health-panel" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -41,7 +43,7 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
       </div>
       {data && !data.enabled ? (
         <p className="text-sm text-slate-600" data-testid="health-off">
-          {noMetricsReason(kind)}
+          {noMetricsReason(kind, tb)}
         </p>
       ) : (
         <>

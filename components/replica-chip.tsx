@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { PartitionInfo } from "@/lib/types";
 
 export type ReplicaState = "leader" | "in-sync" | "out-of-sync" | "offline";
@@ -15,18 +16,20 @@ const styles: Record<ReplicaState, string> = {
   offline: "bg-rose-50 text-rose-700 ring-rose-400 line-through",
 };
 
-const titles: Record<ReplicaState, string> = {
+/** Each state's words: `brokers.replica.states.<key>`. */
+const titleKeys: Record<ReplicaState, string> = {
   leader: "leader",
-  "in-sync": "in-sync follower",
-  "out-of-sync": "out of sync: not in the ISR",
-  offline: "offline replica",
+  "in-sync": "inSync",
+  "out-of-sync": "outOfSync",
+  offline: "offline",
 };
 
 export function ReplicaChip({ partition, broker }: { partition: PartitionInfo; broker: number }) {
+  const t = useTranslations("brokers.replica");
   const state = replicaState(partition, broker);
   return (
     <span
-      title={`broker ${broker}: ${titles[state]}`}
+      title={t("title", { broker, state: t(`states.${titleKeys[state]}`) })}
       data-testid={`replica-${partition.partition}-${broker}`}
       data-state={state}
       className={`inline-flex h-6 min-w-6 items-center justify-center rounded px-1.5 font-mono text-xs font-semibold ring-1 ring-inset ${styles[state]}`}
@@ -37,12 +40,13 @@ export function ReplicaChip({ partition, broker }: { partition: PartitionInfo; b
 }
 
 export function ReplicaLegend() {
+  const t = useTranslations("brokers.replica");
   return (
     <div className="flex flex-wrap gap-4 text-xs text-slate-600">
       {(Object.keys(styles) as ReplicaState[]).map((s) => (
         <span key={s} className="flex items-center gap-1.5">
           <span className={`inline-block h-3 w-3 rounded-sm ring-1 ring-inset ${styles[s]}`} />
-          {titles[s]}
+          {t(`states.${titleKeys[s]}`)}
         </span>
       ))}
     </div>

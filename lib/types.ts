@@ -894,6 +894,11 @@ export interface ChartMarker {
   kind: "broker-down" | "broker-up" | "leaders-moved" | "controller-changed" | "quorum-lost" | "quorum-regained";
   /** The broker it is about, for broker-down and broker-up; for leaders-moved, null. */
   broker: number | null;
+  /** For controller-changed: the controller that leads now (null: none). */
+  controller?: number | null;
+  /** For leaders-moved: how many partition leaders moved in that second. */
+  count?: number;
+  /** The marker in English words (the console writes its own from the fields above, in the page's language). */
   label: string;
 }
 

@@ -122,5 +122,21 @@ describe("broker metrics history", () => {
     );
     expect(markers.map((m) => m.label)).toEqual(["broker 2 down", "2 leaders moved", "1 leader moved", "broker 2 up"]);
     expect(markers[0]).toMatchObject({ kind: "broker-down", broker: 2 });
+    expect(markers.filter((m) => m.kind === "leaders-moved").map((m) => m.count)).toEqual([2, 1]);
+  });
+
+  it("says which controller leads after a change (null: none)", () => {
+    const ev = (ts: number, data: object) => ({ id: String(ts), cluster: "c", ts, ...data }) as ClusterEvent;
+    const markers = chartMarkers(
+      [
+        ev(1000, { type: "controller-changed", from: 1, to: 2 }),
+        ev(2000, { type: "controller-changed", from: 2, to: null }),
+      ],
+      0,
+    );
+    expect(markers.map((m) => [m.controller, m.label])).toEqual([
+      [2, "controller 2"],
+      [null, "controller none"],
+    ]);
   });
 });

@@ -194,7 +194,13 @@ export function chartMarkers(events: ClusterEvent[], since: number): ChartMarker
         });
         break;
       case "controller-changed":
-        out.push({ ts: e.ts, kind: e.type, broker: null, label: `controller ${e.to ?? "none"}` });
+        out.push({
+          ts: e.ts,
+          kind: e.type,
+          broker: null,
+          controller: e.to ?? null,
+          label: `controller ${e.to ?? "none"}`,
+        });
         break;
       case "quorum-lost":
       case "quorum-regained":
@@ -217,7 +223,7 @@ export function chartMarkers(events: ClusterEvent[], since: number): ChartMarker
     }
   }
   for (const { ts, n } of moved.values()) {
-    out.push({ ts, kind: "leaders-moved", broker: null, label: `${n} leader${n === 1 ? "" : "s"} moved` });
+    out.push({ ts, kind: "leaders-moved", broker: null, count: n, label: `${n} leader${n === 1 ? "" : "s"} moved` });
   }
   return out.sort((a, b) => a.ts - b.ts);
 }
