@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
 import { useGroupActionsQuery } from "@/lib/hooks/api/group-actions";
@@ -8,13 +9,14 @@ import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
-import { formatAge, formatNumber } from "./format";
 import { GroupActionHistory } from "./group-action-history";
 import { GroupResetPanel } from "./group-reset-panel";
 import { GroupStateBadge } from "./group-state-badge";
 import { GroupTypeBadge } from "./group-type-badge";
 import { HistoryChart } from "./history-chart";
 import { LagStatusBadge } from "./lag-status-badge";
+import { useFormat } from "./use-format";
+import { useLagReason } from "./use-lag-reason";
 
 type Assignments = { topic: string; partitions: number[] }[];
 const assignmentKey = (a: Assignments) =>
@@ -26,16 +28,25 @@ const assignmentKey = (a: Assignments) =>
 const sameAssignments = (a: Assignments, b: Assignments) => assignmentKey(a) === assignmentKey(b);
 
 export function ConsumerGroupView({ cluster, group }: { cluster: string; group: string }) {
+  const t = useTranslations("groups.group");
+  const f = useFormat();
+  const lagReason = useLagReason();
   const detail = useConsumerGroupQuery(cluster, group);
   const history = useGroupHistoryQuery(cluster, group);
   const summary = useClusterQuery(cluster);
   const actions = useGroupActionsQuery(cluster, group);
   const markers = (actions.data ?? []).map((a) => ({
     ts: a.ts,
-    label: a.action === "reset-offsets" ? "reset" : a.action === "delete-offsets" ? "offsets deleted" : "deleted",
+    label:
+      a.action === "reset-offsets"
+        ? t("markers.reset")
+        : a.action === "delete-offsets"
+          ? t("markers.offsetsDeleted")
+          : t("markers.deleted"),
   }));
   const bootstrap = summary.data?.bootstrap[0] ?? verbatim("<bootstrap>");
   const root = `/clusters/${encodeURIComponent(cluster)}`;
+  const reason = history.data && lagReason(history.data.why, history.data.reason);
   if (detail.error) return <ErrorPanel error={detail.error} />;
   const g = detail.data;
   const maxLag = Math.max(1, ...(g?.offsets.map((o) => o.lag ?? 0) ?? []));
@@ -52,44 +63,42 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
         </h1>
         {g && <GroupTypeBadge type={g.type} testId="group-type" />}
         {g && <GroupStateBadge state={g.state} />}
-        {history.data && (
-          <LagStatusBadge status={history.data.status} reason={history.data.reason} testId="lag-status" />
-        )}
-        {history.data && <span className="text-sm text-slate-600">{history.data.reason}</span>}
+        {history.data && <LagStatusBadge status={history.data.status} reason={reason} testId="lag-status" />}
+        {history.data && <span className="text-sm text-slate-600">{reason}</span>}
       </div>
       {g && (
         <div className="flex flex-wrap gap-6 text-sm text-slate-700">
           <span>
-            Members <b className="tabular-nums">{g.members.length}</b>
+            {t("members")} <b className="tabular-nums">{g.members.length}</b>
           </span>
           <span>
-            Total lag{" "}
+            {t("totalLag")}{" "}
             <b className="tabular-nums" data-testid="group-total-lag">
-              {formatNumber(g.totalLag)}
+              {f.number(g.totalLag)}
             </b>
           </span>
-          <span title="How old the oldest message the group has not consumed is (now − the timestamp of the record at its committed offset), over its partitions">
-            Behind by{" "}
+          <span title={t("behindByTitle")}>
+            {t("behindBy")}{" "}
             <b className="tabular-nums" data-testid="group-max-lag-time">
-              {g.maxLagMs === null || g.maxLagMs === undefined ? "—" : formatAge(g.maxLagMs)}
+              {g.maxLagMs === null || g.maxLagMs === undefined ? "—" : f.age(g.maxLagMs)}
             </b>
           </span>
           <span>
-            Coordinator <b>broker {g.coordinator}</b>
+            {t("coordinator")} <b>{t("broker", { id: g.coordinator })}</b>
           </span>
           {g.protocol && (
             <span>
-              Assignor <b>{g.protocol}</b>
+              {t("assignor")} <b>{g.protocol}</b>
             </span>
           )}
           {g.groupEpoch !== null && (
-            <span title="The group epoch, and the epoch of the target assignment the members reconcile to">
-              Group epoch{" "}
+            <span title={t("groupEpochTitle")}>
+              {t("groupEpoch")}{" "}
               <b className="tabular-nums" data-testid="group-epoch">
                 {g.groupEpoch}
               </b>
               {g.assignmentEpoch !== null && g.assignmentEpoch !== g.groupEpoch && (
-                <span className="text-slate-500"> (assignment {g.assignmentEpoch})</span>
+                <span className="text-slate-500"> {t("assignmentEpoch", { epoch: g.assignmentEpoch })}</span>
               )}
             </span>
           )}
@@ -98,53 +107,49 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
       <CliCommand command={sh`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --describe --group ${group}`} />
 
       <section>
-        <h2 className="mb-2 text-lg font-semibold">Lag over time</h2>
+        <h2 className="mb-2 text-lg font-semibold">{t("lagOverTime")}</h2>
         <HistoryChart
           points={history.data?.points ?? []}
           series={[
-            { key: "lag", label: "lag (messages)", color: "#d97706" },
-            { key: "consumeRate", label: "consumed / s", color: "#059669", right: true },
+            { key: "lag", label: t("series.lag"), color: "#d97706" },
+            { key: "consumeRate", label: t("series.consumeRate"), color: "#059669", right: true },
           ]}
           testId="lag-chart"
           markers={markers}
-          empty="Lag history appears after a few samples (every 2 s)."
+          empty={t("lagEmpty")}
         />
-        <h3 className="mb-2 mt-4 text-sm font-semibold text-slate-700">Lag in time</h3>
+        <h3 className="mb-2 mt-4 text-sm font-semibold text-slate-700">{t("lagInTime")}</h3>
         <HistoryChart
           points={(history.data?.points ?? []).map((p) => ({
             ts: p.ts,
             lagSeconds: p.lagMs === null || p.lagMs === undefined ? null : p.lagMs / 1000,
           }))}
-          series={[{ key: "lagSeconds", label: "oldest unconsumed message (s old)", color: "#7c3aed" }]}
+          series={[{ key: "lagSeconds", label: t("series.lagSeconds"), color: "#7c3aed" }]}
           testId="lag-time-chart"
           markers={markers}
-          empty="Lag in time appears after a few samples (every 2 s)."
+          empty={t("lagInTimeEmpty")}
         />
       </section>
 
       <section>
-        <h2 className="mb-2 text-lg font-semibold">Offsets and lag</h2>
-        <p className="mb-2 text-sm text-slate-600">
-          Lag = log-end offset − current (committed) offset, as <code>kafka-consumer-groups --describe</code> shows it.
-          A partition the group has never committed shows no lag. Lag in time = now − the timestamp of the oldest
-          unconsumed message (the record at the committed offset).
-        </p>
+        <h2 className="mb-2 text-lg font-semibold">{t("offsetsTitle")}</h2>
+        <p className="mb-2 text-sm text-slate-600">{t.rich("offsetsIntro", { code: (c) => <code>{c}</code> })}</p>
         {!g ? (
-          <p className="text-sm text-slate-500">Loading…</p>
+          <p className="text-sm text-slate-500">{t("loading")}</p>
         ) : g.offsets.length === 0 ? (
-          <p className="text-sm text-slate-500">This group has no committed offsets and no assignments.</p>
+          <p className="text-sm text-slate-500">{t("noOffsets")}</p>
         ) : (
           <DataTable
             testId="group-offsets-table"
             columns={[
-              "Topic",
-              { label: "Partition", numeric: true },
-              { label: "Current offset", numeric: true },
-              { label: "Log-end offset", numeric: true },
-              { label: "Lag", numeric: true },
-              { label: "Lag in time", numeric: true },
+              t("offsetColumns.topic"),
+              { label: t("offsetColumns.partition"), numeric: true },
+              { label: t("offsetColumns.currentOffset"), numeric: true },
+              { label: t("offsetColumns.logEndOffset"), numeric: true },
+              { label: t("offsetColumns.lag"), numeric: true },
+              { label: t("offsetColumns.lagInTime"), numeric: true },
               "",
-              "Consumer",
+              t("offsetColumns.consumer"),
             ]}
           >
             {g.offsets.map((o) => (
@@ -155,13 +160,13 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
                   </Link>
                 </td>
                 <td className="px-4 py-2 text-right font-mono">{o.partition}</td>
-                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.committedOffset)}</td>
-                <td className="px-4 py-2 text-right tabular-nums">{formatNumber(o.logEndOffset)}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{f.number(o.committedOffset)}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{f.number(o.logEndOffset)}</td>
                 <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid="lag">
-                  {formatNumber(o.lag)}
+                  {f.number(o.lag)}
                 </td>
                 <td className="px-4 py-2 text-right tabular-nums" data-testid="lag-time">
-                  {o.lagMs === null || o.lagMs === undefined ? "—" : formatAge(o.lagMs)}
+                  {o.lagMs === null || o.lagMs === undefined ? "—" : f.age(o.lagMs)}
                 </td>
                 <td className="w-40 px-4 py-2">
                   {o.lag !== null && (
@@ -180,19 +185,19 @@ export function ConsumerGroupView({ cluster, group }: { cluster: string; group: 
       {g && <GroupResetPanel key={g.groupId} cluster={cluster} group={g} bootstrap={bootstrap} />}
 
       <section>
-        <h2 className="mb-2 text-lg font-semibold">Members</h2>
+        <h2 className="mb-2 text-lg font-semibold">{t("membersTitle")}</h2>
         {g && g.members.length === 0 ? (
-          <p className="text-sm text-slate-500">No active member: the group is {g.state.toLowerCase()}.</p>
+          <p className="text-sm text-slate-500">{t("noMembers", { state: g.state.toLowerCase() })}</p>
         ) : (
           <DataTable
             testId="group-members-table"
             columns={[
-              "Client id",
-              "Host",
-              "Member id",
-              "Instance id",
-              ...(g?.type === "consumer" ? [{ label: "Epoch", numeric: true }] : []),
-              "Assigned partitions",
+              t("memberColumns.clientId"),
+              t("memberColumns.host"),
+              t("memberColumns.memberId"),
+              t("memberColumns.instanceId"),
+              ...(g?.type === "consumer" ? [{ label: t("memberColumns.epoch"), numeric: true }] : []),
+              t("memberColumns.assigned"),
             ]}
           >
             {g?.members.map((m) => (

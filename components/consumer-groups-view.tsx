@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useCallback, useMemo, useState } from "react";
 import { useConsumerGroupListQuery } from "@/lib/hooks/api/consumer-groups";
 import { DEFAULT_GROUP_LIST } from "@/lib/hooks/api/list-defaults";
@@ -8,11 +9,12 @@ import { SEARCH_DEBOUNCE_MS, useDebounced } from "@/lib/hooks/use-debounced";
 import type { GroupSortKey, SortDir } from "@/lib/schemas/lists";
 import type { ConsumerGroupSummary, ListPage } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
-import { formatNumber } from "./format";
 import { GroupStateBadge } from "./group-state-badge";
 import { GroupTypeBadge } from "./group-type-badge";
 import { LagStatusBadge } from "./lag-status-badge";
 import { ListStatus } from "./list-status";
+import { useFormat } from "./use-format";
+import { useLagReason } from "./use-lag-reason";
 import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 
 const ROW_HEIGHT = 41;
@@ -24,6 +26,9 @@ export function ConsumerGroupsView({
   cluster: string;
   initial?: ListPage<ConsumerGroupSummary> | null;
 }) {
+  const t = useTranslations("groups.list");
+  const f = useFormat();
+  const lagReason = useLagReason();
   const [search, setSearch] = useState(DEFAULT_GROUP_LIST.q);
   const [sort, setSort] = useState<{ key: GroupSortKey; dir: SortDir }>({
     key: DEFAULT_GROUP_LIST.sort,
@@ -45,7 +50,7 @@ export function ConsumerGroupsView({
     () => [
       {
         id: "group",
-        label: "Group",
+        label: t("columns.group"),
         sortKey: "groupId",
         cell: (g) => (
           <Link
@@ -58,25 +63,29 @@ export function ConsumerGroupsView({
       },
       {
         id: "protocol",
-        label: "Protocol",
+        label: t("columns.protocol"),
         sortKey: "type",
         cell: (g) => <GroupTypeBadge type={g.type} testId={`group-type-${g.groupId}`} />,
       },
-      { id: "state", label: "State", sortKey: "state", cell: (g) => <GroupStateBadge state={g.state} /> },
+      { id: "state", label: t("columns.state"), sortKey: "state", cell: (g) => <GroupStateBadge state={g.state} /> },
       {
         id: "status",
-        label: "Lag status",
+        label: t("columns.lagStatus"),
         cell: (g) =>
           g.status ? (
-            <LagStatusBadge status={g.status} reason={g.statusReason} testId={`group-status-${g.groupId}`} />
+            <LagStatusBadge
+              status={g.status}
+              reason={lagReason(g.statusWhy, g.statusReason)}
+              testId={`group-status-${g.groupId}`}
+            />
           ) : (
             "—"
           ),
       },
-      { id: "members", label: "Members", numeric: true, sortKey: "members", cell: (g) => g.members },
+      { id: "members", label: t("columns.members"), numeric: true, sortKey: "members", cell: (g) => g.members },
       {
         id: "topics",
-        label: "Topics",
+        label: t("columns.topics"),
         cell: (g) => (
           <span className="block max-w-md truncate font-mono text-xs" title={g.topics.join(", ")}>
             {g.topics.join(", ") || "—"}
@@ -85,24 +94,24 @@ export function ConsumerGroupsView({
       },
       {
         id: "lag",
-        label: "Total lag",
+        label: t("columns.totalLag"),
         numeric: true,
         sortKey: "lag",
-        cell: (g) => <span className="font-semibold">{formatNumber(g.totalLag)}</span>,
+        cell: (g) => <span className="font-semibold">{f.number(g.totalLag)}</span>,
         testId: (g) => `group-lag-${g.groupId}`,
       },
     ],
-    [root],
+    [root, t, f, lagReason],
   );
 
   if (groups.error && !groups.data) return <ErrorPanel error={groups.error} />;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight">Consumer groups</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
         <input
           type="search"
-          placeholder="Search groups"
+          placeholder={t("search")}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           data-testid="group-search"
@@ -112,7 +121,7 @@ export function ConsumerGroupsView({
       {first ? (
         <ListStatus
           testId="group-count"
-          noun="groups"
+          noun={t("noun")}
           matched={first.matched}
           total={first.total}
           snapshot={first.snapshot}
@@ -120,16 +129,12 @@ export function ConsumerGroupsView({
         />
       ) : (
         <p className="text-sm text-slate-500" data-testid="group-count">
-          Loading groups…
+          {t("loading")}
         </p>
       )}
       {first && first.matched === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          {first.total === 0 && first.scope
-            ? "No consumer group your role covers is on this cluster."
-            : first.total === 0
-              ? "No consumer group yet. Start a consumer with a group id (kafka-console-consumer.sh --group …) and it appears here."
-              : "No group matches the search."}
+          {first.total === 0 && first.scope ? t("noneInScope") : first.total === 0 ? t("none") : t("noMatch")}
         </div>
       ) : (
         first && (

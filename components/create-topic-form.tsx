@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useMemo, useState } from "react";
 import { ApiError } from "@/lib/api-client";
 import { useBrokersQuery, useClusterQuery, useReadOnly } from "@/lib/hooks/api/clusters";
@@ -10,6 +11,7 @@ import { type CreateTopicInput, collidingTopic, createTopicSchema } from "@/lib/
 import { sh, verbatim } from "@/lib/shell-quote";
 import { CliCommand } from "./cli-command";
 import { SelectField, TextField } from "./form-fields";
+import { useErrorText } from "./use-error-text";
 
 interface Fields {
   name: string;
@@ -47,6 +49,8 @@ function fieldOf(path: PropertyKey[]): string {
 }
 
 export function CreateTopicForm({ cluster }: { cluster: string }) {
+  const t = useTranslations("topics.createForm");
+  const errorText = useErrorText();
   const router = useRouter();
   const summary = useClusterQuery(cluster);
   const brokers = useBrokersQuery(cluster);
@@ -63,6 +67,7 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // Each field's key in the API's errors: the config names are Kafka's and label their fields as written.
   const errorKeys: Record<keyof Fields, string> = {
     name: "name",
     partitions: "partitions",
@@ -107,7 +112,10 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) next[fieldOf(issue.path)] ??= issue.message;
     } else if (parsed.data.replicationFactor > brokersUp) {
-      next.replicationFactor = `replication factor ${parsed.data.replicationFactor} is more than the ${brokersUp} broker(s) up`;
+      next.replicationFactor = t("replicationFactorTooHigh", {
+        rf: parsed.data.replicationFactor,
+        brokers: brokersUp,
+      });
     }
     setErrors(next);
     if (Object.keys(next).length > 0) return;
@@ -115,8 +123,8 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
       onSuccess: (topic) =>
         router.push(`/clusters/${encodeURIComponent(cluster)}/topics/${encodeURIComponent(topic.name)}`),
       onError: (err) => {
-        if (err instanceof ApiError && err.field) setErrors({ [err.field]: err.message });
-        else setFormError(err.message);
+        if (err instanceof ApiError && err.field) setErrors({ [err.field]: errorText(err) });
+        else setFormError(errorText(err));
       },
     });
   };
@@ -133,60 +141,49 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
 
   return (
     <form onSubmit={onSubmit} className="max-w-2xl space-y-5" noValidate data-testid="create-topic-form">
-      <h1 className="text-2xl font-semibold tracking-tight">Create a topic</h1>
-      <TextField
-        label="Name"
-        placeholder="orders"
-        autoFocus
-        {...field("name", "Letters, digits, '.', '_' and '-'; up to 249.")}
-      />
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+      {/* i18n-exempt: the placeholder is an example topic name, as one is typed */}
+      <TextField label={t("name")} placeholder="orders" autoFocus {...field("name", t("nameHint"))} />
       {collision && (
         <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="collision-warning">
-          Kafka treats '.' and '_' alike in metric names: this name collides with <code>{collision}</code> and Kafka
-          will refuse it.
+          {t.rich("collision", { topic: collision, code: (c) => <code>{c}</code> })}
         </p>
       )}
       <div className="grid grid-cols-2 gap-4">
+        <TextField label={t("partitions")} type="number" min={1} {...field("partitions", t("partitionsHint"))} />
         <TextField
-          label="Partitions"
+          label={t("replicationFactor")}
           type="number"
           min={1}
-          {...field("partitions", "Parallelism: one consumer per partition at most.")}
-        />
-        <TextField
-          label="Replication factor"
-          type="number"
-          min={1}
-          {...field("replicationFactor", `Copies of each partition; at most ${brokersUp} (brokers up).`)}
+          {...field("replicationFactor", t("replicationFactorHint", { brokers: brokersUp }))}
         />
       </div>
       <fieldset className="space-y-3 rounded-lg border border-slate-200 p-4">
-        <legend className="px-1 text-sm font-medium text-slate-700">Common configs (optional)</legend>
+        <legend className="px-1 text-sm font-medium text-slate-700">{t("commonConfigs")}</legend>
         <TextField
-          label="retention.ms"
-          placeholder="604800000 (7 days)"
-          {...field("retentionMs", "-1 keeps messages forever.")}
+          label={errorKeys.retentionMs}
+          placeholder={t("retentionPlaceholder")}
+          {...field("retentionMs", t("retentionHint"))}
         />
         <SelectField
-          label="cleanup.policy"
+          label={errorKeys.cleanupPolicy}
           value={fields.cleanupPolicy}
           onChange={(v) => setField("cleanupPolicy", v)}
           testId="field-cleanup.policy"
           error={errors["cleanup.policy"] || undefined}
           errorTestId="error-cleanup.policy"
           options={[
-            { value: "", label: "default (delete)" },
-            { value: "delete", label: "delete" },
-            { value: "compact", label: "compact" },
-            { value: "delete,compact", label: "delete,compact" },
+            { value: "", label: t("cleanupDefault") },
+            // Kafka's own values of cleanup.policy, as written in a config.
+            ...["delete", "compact", "delete,compact"].map((policy) => ({ value: policy, label: policy })),
           ]}
         />
         <TextField
-          label="min.insync.replicas"
+          label={errorKeys.minInsyncReplicas}
           placeholder="1"
           type="number"
           min={1}
-          {...field("minInsyncReplicas", "With acks=all, a write needs this many in-sync replicas.")}
+          {...field("minInsyncReplicas", t("minInsyncHint"))}
         />
       </fieldset>
       <CliCommand command={cli} />
@@ -203,14 +200,14 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
           data-testid="create-topic-submit"
           className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
         >
-          {create.isPending ? "Creating…" : "Create topic"}
+          {create.isPending ? t("creating") : t("submit")}
         </button>
         <button
           type="button"
           onClick={() => router.back()}
           className="rounded-md border border-slate-300 px-4 py-2 text-sm"
         >
-          Cancel
+          {t("cancel")}
         </button>
       </div>
     </form>

@@ -1,10 +1,12 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useDeleteRecordsMutation } from "@/lib/hooks/api/topics";
 import type { DeleteRecordsReport, TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
-import { formatNumber } from "./format";
 import { Modal } from "./modal";
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 const field = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5";
 
@@ -21,6 +23,9 @@ export function DeleteRecordsDialog({
   topic: TopicDetail;
   onClose: () => void;
 }) {
+  const t = useTranslations("topics.deleteRecords");
+  const errorText = useErrorText();
+  const { number } = useFormat();
   const first = topic.partitions[0];
   const [partition, setPartition] = useState(first?.partition ?? 0);
   const chosen = topic.partitions.find((p) => p.partition === partition);
@@ -33,9 +38,9 @@ export function DeleteRecordsDialog({
   const end = chosen?.latestOffset ?? null;
   const offsetError =
     offset.trim() === "" || !Number.isSafeInteger(wanted) || wanted < 0
-      ? "a whole number of at least 0"
+      ? t("offsetWhole")
       : end !== null && wanted > end
-        ? `at most the log end, ${formatNumber(end)}`
+        ? t("offsetPastEnd", { end: number(end) })
         : null;
   // Any change of the choice makes the preview stale: it must be asked for again.
   const change = (f: () => void) => {
@@ -47,14 +52,11 @@ export function DeleteRecordsDialog({
   const report = done ?? preview;
 
   return (
-    <Modal title={`Delete records of ${topic.name}`} onClose={onClose} testId="delete-records-dialog">
-      <p>
-        Every record before the offset is deleted from the partition and its log then starts there. Consumers that have
-        not read them yet skip them; this cannot be undone.
-      </p>
+    <Modal title={t("title", { topic: topic.name })} onClose={onClose} testId="delete-records-dialog">
+      <p>{t("intro")}</p>
       <div className="grid grid-cols-2 gap-3">
         <label className="block">
-          <span className="font-medium">Partition</span>
+          <span className="font-medium">{t("partition")}</span>
           <select
             value={partition}
             disabled={done !== null}
@@ -76,7 +78,7 @@ export function DeleteRecordsDialog({
           </select>
         </label>
         <label className="block">
-          <span className="font-medium">Delete before offset</span>
+          <span className="font-medium">{t("beforeOffset")}</span>
           <input
             type="number"
             min={0}
@@ -89,14 +91,13 @@ export function DeleteRecordsDialog({
         </label>
       </div>
       <p className="text-xs text-slate-600" data-testid="delete-records-range">
-        Partition {partition} now holds offsets {formatNumber(chosen?.earliestOffset ?? null)} (log start) to{" "}
-        {formatNumber(end)} (log end).{" "}
-        {end !== null && wanted === end && !offsetError && "The log end deletes every record it holds."}
+        {t("range", { partition, start: number(chosen?.earliestOffset ?? null), end: number(end) })}{" "}
+        {end !== null && wanted === end && !offsetError && t("allGo")}
       </p>
-      {offsetError && offset.trim() !== "" && <p className="text-xs text-rose-700">Must be {offsetError}.</p>}
+      {offsetError && offset.trim() !== "" && <p className="text-xs text-rose-700">{offsetError}</p>}
       {run.error && (
         <p className="text-rose-700" data-testid="delete-records-error">
-          {run.error.message}
+          {errorText(run.error)}
         </p>
       )}
 
@@ -108,33 +109,35 @@ export function DeleteRecordsDialog({
           <table className="w-full text-left tabular-nums">
             <thead>
               <tr>
-                <th className="pr-3">Partition</th>
-                <th className="pr-3 text-right">Log start</th>
-                <th className="pr-3 text-right">{done ? "Now starts at" : "Would start at"}</th>
-                <th className="pr-3 text-right">Records {done ? "deleted" : "to delete"}</th>
-                <th className="text-right">Log end</th>
+                <th className="pr-3">{t("partition")}</th>
+                <th className="pr-3 text-right">{t("logStart")}</th>
+                <th className="pr-3 text-right">{done ? t("nowStartsAt") : t("wouldStartAt")}</th>
+                <th className="pr-3 text-right">{done ? t("recordsDeleted") : t("recordsToDelete")}</th>
+                <th className="text-right">{t("logEnd")}</th>
               </tr>
             </thead>
             <tbody>
               {report.partitions.map((p) => (
                 <tr key={p.partition} data-testid={`delete-records-row-${p.partition}`}>
                   <td className="pr-3">{p.partition}</td>
-                  <td className="pr-3 text-right">{formatNumber(p.beforeOffset)}</td>
+                  <td className="pr-3 text-right">{number(p.beforeOffset)}</td>
                   <td className="pr-3 text-right font-semibold" data-testid={`delete-records-new-start-${p.partition}`}>
-                    {formatNumber(p.logStartOffset)}
+                    {number(p.logStartOffset)}
                   </td>
                   <td className="pr-3 text-right" data-testid={`delete-records-count-${p.partition}`}>
-                    {formatNumber(Math.max(0, p.logStartOffset - p.beforeOffset))}
+                    {number(Math.max(0, p.logStartOffset - p.beforeOffset))}
                   </td>
-                  <td className="text-right">{formatNumber(p.logEndOffset)}</td>
+                  <td className="text-right">{number(p.logEndOffset)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           {done && (
             <p className="mt-2">
-              Deleted: partition {done.partitions[0]?.partition} now starts at offset{" "}
-              {formatNumber(done.partitions[0]?.logStartOffset ?? null)}.
+              {t("done", {
+                partition: String(done.partitions[0]?.partition ?? ""),
+                offset: number(done.partitions[0]?.logStartOffset ?? null),
+              })}
             </p>
           )}
           <CliCommand command={report.command} />
@@ -143,7 +146,7 @@ export function DeleteRecordsDialog({
 
       <div className="flex justify-end gap-2">
         <button type="button" onClick={onClose} className="rounded-md border px-3 py-1.5">
-          {done ? "Close" : "Cancel"}
+          {done ? t("close") : t("cancel")}
         </button>
         {!done && !preview && (
           <button
@@ -153,7 +156,7 @@ export function DeleteRecordsDialog({
             onClick={() => run.mutate(request, { onSuccess: setPreview })}
             className="rounded-md bg-slate-800 px-3 py-1.5 font-medium text-white disabled:opacity-50"
           >
-            {run.isPending ? "Previewing…" : "Preview"}
+            {run.isPending ? t("previewing") : t("preview")}
           </button>
         )}
         {!done && preview && (
@@ -165,8 +168,12 @@ export function DeleteRecordsDialog({
             className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
           >
             {run.isPending
-              ? "Deleting…"
-              : `Delete ${formatNumber(preview.partitions.reduce((a, p) => a + Math.max(0, p.logStartOffset - p.beforeOffset), 0))} records`}
+              ? t("deleting")
+              : t("submit", {
+                  count: number(
+                    preview.partitions.reduce((a, p) => a + Math.max(0, p.logStartOffset - p.beforeOffset), 0),
+                  ),
+                })}
           </button>
         )}
       </div>

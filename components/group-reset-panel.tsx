@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import {
@@ -10,24 +11,19 @@ import {
 import { useMay } from "@/lib/hooks/api/session";
 import { type ResetOffsetsInput, resetOffsetsSchema } from "@/lib/schemas/groups";
 import { sh, type Verbatim } from "@/lib/shell-quote";
-import type { ConsumerGroupDetail, OffsetResetMode, OffsetResetReport } from "@/lib/types";
+import type { ConsumerGroupDetail, OffsetResetMode, OffsetResetPartition, OffsetResetReport } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
 import { inputClass, SelectField, TextField } from "./form-fields";
-import { formatNumber } from "./format";
 import { Modal } from "./modal";
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 const button =
   "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50";
 
-const MODES: { value: OffsetResetMode; label: string }[] = [
-  { value: "earliest", label: "Earliest (log start)" },
-  { value: "latest", label: "Latest (log end)" },
-  { value: "timestamp", label: "A date and time" },
-  { value: "offset", label: "An absolute offset" },
-  { value: "shift", label: "Shift by ±N" },
-  { value: "group", label: "Another group's offsets" },
-];
+/** The modes in the order the select offers them (their words: the catalog's groups.reset.modes). */
+const MODES: OffsetResetMode[] = ["earliest", "latest", "timestamp", "offset", "shift", "group"];
 
 /** "0, 2" → [0, 2]; "" → undefined (every partition); anything else → null (refused). */
 function parsePartitions(text: string): number[] | undefined | null {
@@ -56,12 +52,14 @@ export function GroupResetPanel({
   group: ConsumerGroupDetail;
   bootstrap: string | Verbatim;
 }) {
+  const t = useTranslations("groups.reset");
+  const errorText = useErrorText();
   const router = useRouter();
   const { readOnly: clusterReadOnly, reason: readOnlyReason } = useReadOnly(cluster);
   const may = useMay(cluster);
   // Resetting and deleting offsets is an operator's.
   const readOnly = clusterReadOnly || !may("operator");
-  const reason = clusterReadOnly ? readOnlyReason : readOnly ? "Resetting offsets is an operator's" : undefined;
+  const reason = clusterReadOnly ? readOnlyReason : readOnly ? t("operatorOnly") : undefined;
   const topics = [...new Set(group.offsets.map((o) => o.topic))].sort();
   const [chosen, setChosen] = useState<string[]>(topics.slice(0, 1));
   const [partitions, setPartitions] = useState("");
@@ -87,11 +85,7 @@ export function GroupResetPanel({
   };
   const parsed = resetOffsetsSchema.safeParse(candidate);
   const inputError =
-    parts === null
-      ? "partitions: numbers separated by commas, e.g. 0,2"
-      : parsed.success
-        ? null
-        : (parsed.error.issues[0]?.message ?? "not a valid reset");
+    parts === null ? t("partitionsError") : parsed.success ? null : (parsed.error.issues[0]?.message ?? t("invalid"));
   const input: ResetOffsetsInput | null = parsed.success && parts !== null ? parsed.data : null;
   const changed = () => {
     setPreview(null);
@@ -103,57 +97,53 @@ export function GroupResetPanel({
   return (
     <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="reset-panel">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 className="text-lg font-semibold">Reset offsets</h2>
+        <h2 className="text-lg font-semibold">{t("title")}</h2>
         <div className="flex gap-2">
           <button
             type="button"
             className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}
             data-testid="delete-group"
             disabled={readOnly || active}
-            title={
-              reason ?? (active ? "Kafka deletes only a group with no members: stop its consumers first" : undefined)
-            }
+            title={reason ?? (active ? t("deleteGroupActive") : undefined)}
             onClick={() => setDialog("delete")}
           >
-            Delete group
+            {t("deleteGroup")}
           </button>
         </div>
       </div>
-      <p className="text-sm text-slate-600">
-        Kafka moves only an inactive group (no members). Preview first: nothing changes until you apply. Offsets outside
-        a partition's log are moved to its start or end, as <code>kafka-consumer-groups</code> does.
-      </p>
+      <p className="text-sm text-slate-600">{t.rich("intro", { code: (c) => <code>{c}</code> })}</p>
       {active && (
         <p className="rounded-md bg-amber-50 p-2 text-sm text-amber-900" data-testid="reset-active-warning">
-          This group has {group.members.length} active member(s) (
-          {group.members.map((m) => `${m.clientId} on ${m.host}`).join(", ")}): you can preview, but applying is refused
-          until they stop.
+          {t("activeWarning", {
+            count: group.members.length,
+            members: group.members.map((m) => t("memberOnHost", { client: m.clientId, host: m.host })).join(", "),
+          })}
         </p>
       )}
       <div className="grid gap-3 md:grid-cols-4">
         <fieldset className="md:col-span-1">
-          <legend className="text-sm font-medium text-slate-700">Topics</legend>
+          <legend className="text-sm font-medium text-slate-700">{t("topics")}</legend>
           <div className="mt-1 max-h-28 space-y-1 overflow-auto text-sm">
-            {topics.length === 0 && <p className="text-slate-500">The group has committed no offsets.</p>}
-            {topics.map((t) => (
-              <label key={t} className="flex items-center gap-2 font-mono text-xs">
+            {topics.length === 0 && <p className="text-slate-500">{t("noTopics")}</p>}
+            {topics.map((topic) => (
+              <label key={topic} className="flex items-center gap-2 font-mono text-xs">
                 <input
                   type="checkbox"
-                  checked={chosen.includes(t)}
-                  data-testid={`reset-topic-${t}`}
+                  checked={chosen.includes(topic)}
+                  data-testid={`reset-topic-${topic}`}
                   onChange={(e) => {
-                    setChosen(e.target.checked ? [...chosen, t].sort() : chosen.filter((x) => x !== t));
+                    setChosen(e.target.checked ? [...chosen, topic].sort() : chosen.filter((x) => x !== topic));
                     changed();
                   }}
                 />
-                {t}
+                {topic}
               </label>
             ))}
           </div>
         </fieldset>
         <TextField
-          label="Partitions"
-          note="(one topic; empty: all)"
+          label={t("partitions")}
+          note={t("partitionsNote")}
           value={partitions}
           onChange={(v) => {
             setPartitions(v);
@@ -166,7 +156,7 @@ export function GroupResetPanel({
           mono
         />
         <SelectField
-          label="Reset to"
+          label={t("resetTo")}
           value={mode}
           onChange={(v) => {
             setMode(v as OffsetResetMode);
@@ -175,12 +165,12 @@ export function GroupResetPanel({
           }}
           testId="reset-mode"
           errorTestId="reset-mode-error"
-          options={MODES}
+          options={MODES.map((m) => ({ value: m, label: t(`modes.${m}`) }))}
         />
         {mode === "timestamp" ? (
           <div>
             <label className="block text-sm font-medium text-slate-700" htmlFor="reset-timestamp">
-              Date and time <span className="font-normal text-slate-500">(your local time)</span>
+              {t("dateTime")} <span className="font-normal text-slate-500">{t("localTime")}</span>
             </label>
             <input
               id="reset-timestamp"
@@ -197,7 +187,7 @@ export function GroupResetPanel({
           </div>
         ) : mode === "offset" || mode === "shift" || mode === "group" ? (
           <TextField
-            label={mode === "offset" ? "Offset" : mode === "shift" ? "Shift by" : "From group"}
+            label={t(`value.${mode}`)}
             value={value}
             onChange={(v) => {
               setValue(v);
@@ -236,7 +226,7 @@ export function GroupResetPanel({
             )
           }
         >
-          {reset.isPending && !preview ? "Previewing…" : "Preview"}
+          {reset.isPending && !preview ? t("previewing") : t("preview")}
         </button>
         <button
           type="button"
@@ -248,7 +238,7 @@ export function GroupResetPanel({
           title={reason}
           onClick={() => input && reset.mutate({ ...input, execute: true }, { onSuccess: setApplied })}
         >
-          {reset.isPending && preview ? "Applying…" : `Apply to ${preview?.partitions.length ?? 0} partition(s)`}
+          {reset.isPending && preview ? t("applying") : t("apply", { count: preview?.partitions.length ?? 0 })}
         </button>
         {chosen.length === 1 && (
           <button
@@ -256,43 +246,48 @@ export function GroupResetPanel({
             className={`${button} border-rose-300 text-rose-700 hover:bg-rose-50`}
             data-testid="delete-offsets"
             disabled={readOnly || delOffsets.isPending}
-            title={`Forget the group's committed offsets of ${chosen[0]} (OffsetDelete); refused while its members consume it`}
+            title={t("deleteOffsetsTitle", { topic: chosen[0] ?? "" })}
             onClick={() => setDialog("delete-offsets")}
           >
-            Delete offsets of {chosen[0]}
+            {t("deleteOffsets", { topic: chosen[0] ?? "" })}
           </button>
         )}
       </div>
       {reset.error && (
         <p className="text-sm text-rose-700" data-testid="reset-error">
-          {reset.error.message}
+          {errorText(reset.error)}
         </p>
       )}
-      {delOffsets.error && <p className="text-sm text-rose-700">{delOffsets.error.message}</p>}
+      {delOffsets.error && <p className="text-sm text-rose-700">{errorText(delOffsets.error)}</p>}
       {delOffsets.data && (
         <div className="text-sm text-slate-700" data-testid="delete-offsets-result">
-          Deleted the committed offsets of {delOffsets.data.topic} ({delOffsets.data.partitions.length} partition(s)).
+          {t("deletedOffsets", { topic: delOffsets.data.topic ?? "", count: delOffsets.data.partitions.length })}
           <CliCommand command={delOffsets.data.command} />
         </div>
       )}
-      {(applied ?? preview) && <ResetTable report={(applied ?? preview) as OffsetResetReport} />}
+      {(applied ?? preview) && (
+        <ResetTable report={(applied ?? preview) as OffsetResetReport} fromGroup={mode === "group" ? value : ""} />
+      )}
 
       {dialog === "delete-offsets" && chosen[0] && (
         <Modal
-          title={`Delete the offsets of ${chosen[0]}?`}
+          title={t("deleteOffsetsDialog.title", { topic: chosen[0] })}
           onClose={() => setDialog(null)}
           testId="delete-offsets-dialog"
         >
           <p>
-            Group <code>{group.groupId}</code> forgets where it is in <code>{chosen[0]}</code>: a consumer joining it
-            starts that topic by its auto.offset.reset. Kafka refuses while the group&apos;s members consume the topic.
+            {t.rich("deleteOffsetsDialog.body", {
+              group: group.groupId,
+              topic: chosen[0],
+              code: (c) => <code>{c}</code>,
+            })}
           </p>
           <CliCommand
             command={sh`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --group ${group.groupId} --delete-offsets --topic ${chosen[0]}`}
           />
           <div className="flex justify-end gap-2">
             <button type="button" onClick={() => setDialog(null)} className="rounded-md border px-3 py-1.5">
-              Cancel
+              {t("cancel")}
             </button>
             <button
               type="button"
@@ -301,20 +296,25 @@ export function GroupResetPanel({
               onClick={() => chosen[0] && delOffsets.mutate(chosen[0], { onSettled: () => setDialog(null) })}
               className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
             >
-              {delOffsets.isPending ? "Deleting…" : "Delete offsets"}
+              {delOffsets.isPending ? t("deleting") : t("deleteOffsetsDialog.submit")}
             </button>
           </div>
         </Modal>
       )}
 
       {dialog === "delete" && (
-        <Modal title={`Delete group ${group.groupId}?`} onClose={() => setDialog(null)} testId="delete-group-dialog">
-          <p>
-            Its committed offsets on every topic are lost: a consumer joining it again starts by its auto.offset.reset.
-          </p>
+        <Modal
+          title={t("deleteGroupDialog.title", { group: group.groupId })}
+          onClose={() => setDialog(null)}
+          testId="delete-group-dialog"
+        >
+          <p>{t("deleteGroupDialog.body")}</p>
           <label className="block">
             <span>
-              Type <code className="font-semibold">{group.groupId}</code> to confirm
+              {t.rich("deleteGroupDialog.confirm", {
+                group: group.groupId,
+                code: (c) => <code className="font-semibold">{c}</code>,
+              })}
             </span>
             <input
               value={typed}
@@ -323,13 +323,13 @@ export function GroupResetPanel({
               className={inputClass(false, true)}
             />
           </label>
-          {delGroup.error && <p className="text-rose-700">{delGroup.error.message}</p>}
+          {delGroup.error && <p className="text-rose-700">{errorText(delGroup.error)}</p>}
           <CliCommand
             command={sh`kafka-consumer-groups.sh --bootstrap-server ${bootstrap} --delete --group ${group.groupId}`}
           />
           <div className="flex justify-end gap-2">
             <button type="button" onClick={() => setDialog(null)} className="rounded-md border px-3 py-1.5">
-              Cancel
+              {t("cancel")}
             </button>
             <button
               type="button"
@@ -342,7 +342,7 @@ export function GroupResetPanel({
               }
               className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
             >
-              {delGroup.isPending ? "Deleting…" : "Delete group"}
+              {delGroup.isPending ? t("deleting") : t("deleteGroupDialog.submit")}
             </button>
           </div>
         </Modal>
@@ -352,46 +352,59 @@ export function GroupResetPanel({
 }
 
 /** The preview's (or the applied reset's) rows: the columns of kafka-consumer-groups --dry-run, and lag. */
-function ResetTable({ report }: { report: OffsetResetReport }) {
+function ResetTable({ report, fromGroup }: { report: OffsetResetReport; fromGroup: string }) {
+  const t = useTranslations("groups.reset");
+  const f = useFormat();
+  /** How the new offset was found, from the row's numbers (the server's note, in English, when none fits). */
+  const note = (p: OffsetResetPartition) => {
+    if (p.note === null) return "";
+    if (p.clamped === "log-start")
+      return t("notes.beforeStart", { requested: p.requestedOffset, start: p.logStartOffset });
+    if (p.clamped === "log-end") return t("notes.pastEnd", { requested: p.requestedOffset, end: p.logEndOffset });
+    if (report.mode === "timestamp") return t("notes.noMessage");
+    if (report.mode === "group" && fromGroup) return t("notes.noSourceOffset", { group: fromGroup });
+    return p.note;
+  };
   return (
     <div className="space-y-2" data-testid={report.executed ? "reset-applied" : "reset-preview-result"}>
       <p className={`text-sm font-medium ${report.executed ? "text-emerald-700" : "text-slate-700"}`}>
-        {report.executed
-          ? `Committed ${report.partitions.length} offset(s).`
-          : `Preview: nothing is changed until you apply.`}
+        {report.executed ? t("table.applied", { count: report.partitions.length }) : t("table.preview")}
       </p>
       <DataTable
         testId="reset-table"
         columns={[
-          "Topic",
-          { label: "Partition", numeric: true },
-          { label: "Current offset", numeric: true },
-          { label: "New offset", numeric: true },
-          { label: "Lag before", numeric: true },
-          { label: "Lag after", numeric: true },
-          "Note",
+          t("table.columns.topic"),
+          { label: t("table.columns.partition"), numeric: true },
+          { label: t("table.columns.currentOffset"), numeric: true },
+          { label: t("table.columns.newOffset"), numeric: true },
+          { label: t("table.columns.lagBefore"), numeric: true },
+          { label: t("table.columns.lagAfter"), numeric: true },
+          t("table.columns.note"),
         ]}
       >
         {report.partitions.map((p) => (
           <tr key={`${p.topic}-${p.partition}`} data-testid={`reset-row-${p.topic}-${p.partition}`}>
             <td className="px-4 py-2 font-mono">{p.topic}</td>
             <td className="px-4 py-2 text-right font-mono">{p.partition}</td>
-            <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.currentOffset)}</td>
+            <td className="px-4 py-2 text-right tabular-nums">{f.number(p.currentOffset)}</td>
             <td className="px-4 py-2 text-right font-semibold tabular-nums" data-testid="new-offset">
-              {formatNumber(p.newOffset)}
+              {f.number(p.newOffset)}
             </td>
-            <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.lagBefore)}</td>
+            <td className="px-4 py-2 text-right tabular-nums">{f.number(p.lagBefore)}</td>
             <td className="px-4 py-2 text-right tabular-nums" data-testid="lag-after">
-              {formatNumber(p.lagAfter)}
+              {f.number(p.lagAfter)}
             </td>
-            <td className={`px-4 py-2 text-xs ${p.clamped ? "text-amber-700" : "text-slate-500"}`}>{p.note ?? ""}</td>
+            <td className={`px-4 py-2 text-xs ${p.clamped ? "text-amber-700" : "text-slate-500"}`}>{note(p)}</td>
           </tr>
         ))}
       </DataTable>
       {report.activeMembers.length > 0 && (
         <p className="text-sm text-amber-800" data-testid="reset-members">
-          Cannot apply while the group has members:{" "}
-          {report.activeMembers.map((m) => `${m.clientId} (${m.host})`).join(", ")}.
+          {t("table.members", {
+            members: report.activeMembers
+              .map((m) => t("table.memberHost", { client: m.clientId, host: m.host }))
+              .join(", "),
+          })}
         </p>
       )}
       <CliCommand command={report.command} />

@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useElectLeadersMutation } from "@/lib/hooks/api/brokers";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
@@ -11,6 +12,7 @@ import type { ElectionReport, TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { DeleteRecordsDialog } from "./delete-records-dialog";
 import { Modal } from "./modal";
+import { useErrorText } from "./use-error-text";
 
 const button =
   "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50";
@@ -25,6 +27,8 @@ export function TopicActions({
   topic: TopicDetail;
   bootstrap: string | Verbatim;
 }) {
+  const t = useTranslations("topics.actions");
+  const errorText = useErrorText();
   const router = useRouter();
   const { readOnly, reason } = useReadOnly(cluster);
   const may = useMay(cluster);
@@ -39,11 +43,11 @@ export function TopicActions({
   const wanted = Number(count);
   const countError =
     !Number.isInteger(wanted) || count.trim() === ""
-      ? "a whole number"
+      ? t("countWhole")
       : wanted <= current
-        ? `Kafka cannot remove partitions: ask for more than ${current}`
+        ? t("countShrink", { current })
         : wanted > MAX_PARTITIONS
-          ? `at most ${MAX_PARTITIONS}`
+          ? t("countMax", { max: MAX_PARTITIONS })
           : null;
   const close = () => {
     setDialog(null);
@@ -63,7 +67,7 @@ export function TopicActions({
             title={reason}
             onClick={() => setDialog("partitions")}
           >
-            Add partitions
+            {t("addPartitions")}
           </button>
         )}
         {may("operator") && (
@@ -75,7 +79,7 @@ export function TopicActions({
             title={reason}
             onClick={() => elect.mutate(topic.name, { onSuccess: setReport })}
           >
-            {elect.isPending ? "Electing…" : "Elect preferred leaders"}
+            {elect.isPending ? t("electing") : t("elect")}
           </button>
         )}
         {may("admin") && (
@@ -84,12 +88,10 @@ export function TopicActions({
             className={button}
             data-testid="delete-records"
             disabled={readOnly || topic.internal}
-            title={
-              topic.internal ? "Kafka's internal topics are kept as Kafka writes them: records are not deleted" : reason
-            }
+            title={topic.internal ? t("internalRecords") : reason}
             onClick={() => setDialog("records")}
           >
-            Delete records…
+            {t("deleteRecords")}
           </button>
         )}
         {!topic.internal && may("admin") && (
@@ -101,15 +103,21 @@ export function TopicActions({
             title={reason}
             onClick={() => setDialog("delete")}
           >
-            Delete
+            {t("delete")}
           </button>
         )}
       </div>
-      {elect.error && <p className="text-sm text-rose-700">{elect.error.message}</p>}
+      {elect.error && <p className="text-sm text-rose-700">{errorText(elect.error)}</p>}
       {report && (
         <div className="rounded-md bg-violet-50 p-3 text-sm text-violet-900" data-testid="election-report">
-          Preferred leader election: {report.elected} moved to the preferred replica, {report.already} already there
-          {report.failed > 0 && `, ${report.failed} failed (${report.results.find((r) => r.error)?.error})`}.
+          {report.failed > 0
+            ? t("electionReportFailed", {
+                elected: report.elected,
+                already: report.already,
+                failed: report.failed,
+                error: String(report.results.find((r) => r.error)?.error),
+              })
+            : t("electionReport", { elected: report.elected, already: report.already })}
           <CliCommand
             command={sh`kafka-leader-election.sh --bootstrap-server ${bootstrap} --election-type PREFERRED --topic ${topic.name} --all-topic-partitions`}
           />
@@ -117,14 +125,12 @@ export function TopicActions({
       )}
 
       {dialog === "partitions" && (
-        <Modal title={`Add partitions to ${topic.name}`} onClose={close} testId="add-partitions-dialog">
+        <Modal title={t("addTitle", { topic: topic.name })} onClose={close} testId="add-partitions-dialog">
           <p className="rounded-md bg-amber-50 p-3 text-amber-900" data-testid="ordering-warning">
-            Producers map a key to a partition by hashing it over the partition count. With more partitions,{" "}
-            <b>keyed messages go to different partitions than before</b>, so per-key ordering breaks between old and new
-            messages. Kafka can never remove partitions again.
+            {t.rich("orderingWarning", { b: (c) => <b>{c}</b> })}
           </p>
           <label className="block">
-            <span className="font-medium">New total (now {current})</span>
+            <span className="font-medium">{t("newTotal", { current })}</span>
             <input
               type="number"
               min={current + 1}
@@ -134,14 +140,14 @@ export function TopicActions({
               className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5"
             />
           </label>
-          {countError && count.trim() !== "" && <p className="text-xs text-rose-700">Must be {countError}.</p>}
-          {add.error && <p className="text-rose-700">{add.error.message}</p>}
+          {countError && count.trim() !== "" && <p className="text-xs text-rose-700">{countError}</p>}
+          {add.error && <p className="text-rose-700">{errorText(add.error)}</p>}
           <CliCommand
             command={sh`kafka-topics.sh --bootstrap-server ${bootstrap} --alter --topic ${topic.name} --partitions ${count}`}
           />
           <div className="flex justify-end gap-2">
             <button type="button" onClick={close} className="rounded-md border px-3 py-1.5">
-              Cancel
+              {t("cancel")}
             </button>
             <button
               type="button"
@@ -150,7 +156,7 @@ export function TopicActions({
               onClick={() => add.mutate(wanted, { onSuccess: close })}
               className="rounded-md bg-emerald-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
             >
-              {add.isPending ? "Adding…" : `Grow to ${count} partitions`}
+              {add.isPending ? t("adding") : t("grow", { count })}
             </button>
           </div>
         </Modal>
@@ -159,14 +165,14 @@ export function TopicActions({
       {dialog === "records" && <DeleteRecordsDialog cluster={cluster} topic={topic} onClose={close} />}
 
       {dialog === "delete" && (
-        <Modal title={`Delete ${topic.name}?`} onClose={close} testId="delete-dialog">
-          <p>
-            Every message in its {current} partitions is lost. Producers that still write to it may create it again if
-            the brokers allow auto-creation.
-          </p>
+        <Modal title={t("deleteTitle", { topic: topic.name })} onClose={close} testId="delete-dialog">
+          <p>{t("deleteWarning", { count: current })}</p>
           <label className="block">
             <span>
-              Type <code className="font-semibold">{topic.name}</code> to confirm
+              {t.rich("typeToConfirm", {
+                topic: topic.name,
+                code: (c) => <code className="font-semibold">{c}</code>,
+              })}
             </span>
             <input
               value={typed}
@@ -175,11 +181,11 @@ export function TopicActions({
               className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 font-mono"
             />
           </label>
-          {del.error && <p className="text-rose-700">{del.error.message}</p>}
+          {del.error && <p className="text-rose-700">{errorText(del.error)}</p>}
           <CliCommand command={sh`kafka-topics.sh --bootstrap-server ${bootstrap} --delete --topic ${topic.name}`} />
           <div className="flex justify-end gap-2">
             <button type="button" onClick={close} className="rounded-md border px-3 py-1.5">
-              Cancel
+              {t("cancel")}
             </button>
             <button
               type="button"
@@ -195,7 +201,7 @@ export function TopicActions({
               }
               className="rounded-md bg-rose-600 px-3 py-1.5 font-medium text-white disabled:opacity-50"
             >
-              {del.isPending ? "Deleting…" : "Delete topic"}
+              {del.isPending ? t("deleting") : t("deleteTopic")}
             </button>
           </div>
         </Modal>

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useBrokersQuery } from "@/lib/hooks/api/clusters";
 import type { TopicDetail } from "@/lib/types";
 import { BrokerActions } from "./broker-actions";
@@ -14,6 +15,7 @@ export function TopicBrokers({
   topic: TopicDetail;
   controllable: boolean;
 }) {
+  const t = useTranslations("topics.brokers");
   const brokers = useBrokersQuery(cluster);
   const ids = new Set(topic.partitions.flatMap((p) => p.replicas));
   const list = (brokers.data ?? []).filter((b) => ids.has(b.id));
@@ -28,9 +30,9 @@ export function TopicBrokers({
             data-testid={`topic-broker-${b.id}`}
             className={`flex items-center gap-3 rounded-lg border bg-white px-3 py-2 text-sm ${b.status === "down" ? "border-rose-300" : "border-slate-200"}`}
           >
-            <span className="font-semibold">Broker {b.id}</span>
+            <span className="font-semibold">{t("broker", { id: b.id })}</span>
             <StatusBadge status={b.status} testId={`topic-broker-status-${b.id}`} />
-            <span className="text-slate-600">leads {leads}</span>
+            <span className="text-slate-600">{t("leads", { count: leads })}</span>
             {controllable && <BrokerActions cluster={cluster} broker={b} compact />}
           </div>
         );

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay } from "@/lib/hooks/api/session";
@@ -8,6 +9,7 @@ import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
 import { DataTable } from "./data-table";
+import { useErrorText } from "./use-error-text";
 
 /** kafka-configs.sh splits --add-config at commas: a value that holds one goes in brackets. */
 const addConfig = (name: string, value: string) => `${name}=${value.includes(",") ? `[${value}]` : value}`;
@@ -22,6 +24,8 @@ export function TopicConfigs({
   detail: TopicDetail;
   bootstrap: string | Verbatim;
 }) {
+  const t = useTranslations("topics.configs");
+  const errorText = useErrorText();
   const [onlyChanged, setOnlyChanged] = useState(false);
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
   const [lastCommand, setLastCommand] = useState<string | null>(null);
@@ -54,11 +58,11 @@ export function TopicConfigs({
     <div className="space-y-2">
       <label className="flex items-center gap-2 text-sm text-slate-700">
         <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} />
-        Only values that differ from the defaults
+        {t("onlyChanged")}
       </label>
-      {alter.error && <p className="text-sm text-rose-700">{alter.error.message}</p>}
+      {alter.error && <p className="text-sm text-rose-700">{errorText(alter.error)}</p>}
       {lastCommand && <CliCommand command={lastCommand} />}
-      <DataTable testId="configs-table" columns={["Name", "Value", "Source", ""]}>
+      <DataTable testId="configs-table" columns={[t("columns.name"), t("columns.value"), t("columns.source"), ""]}>
         {rows.map((c) => {
           const editable = Boolean(TOPIC_CONFIGS[c.name]) && !c.readOnly && !readOnly;
           const isEditing = editing?.name === c.name;
@@ -86,7 +90,7 @@ export function TopicConfigs({
                 <span
                   className={`rounded px-1.5 py-0.5 ${c.isDefault ? "bg-slate-100 text-slate-600" : "bg-emerald-100 text-emerald-800"}`}
                 >
-                  {c.isDefault ? "default" : c.source.toLowerCase().replaceAll("_", " ")}
+                  {c.isDefault ? t("default") : c.source.toLowerCase().replaceAll("_", " ")}
                 </span>
               </td>
               <td className="px-4 py-1.5 text-right text-xs">
@@ -99,10 +103,10 @@ export function TopicConfigs({
                       onClick={() => save(c.name, editing.value)}
                       className="rounded bg-emerald-600 px-2 py-0.5 font-medium text-white disabled:opacity-50"
                     >
-                      Save
+                      {t("save")}
                     </button>
                     <button type="button" onClick={() => setEditing(null)} className="rounded border px-2 py-0.5">
-                      Cancel
+                      {t("cancel")}
                     </button>
                   </span>
                 ) : (
@@ -114,7 +118,7 @@ export function TopicConfigs({
                         onClick={() => setEditing({ name: c.name, value: c.value ?? "" })}
                         className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50"
                       >
-                        Edit
+                        {t("edit")}
                       </button>
                       {!c.isDefault && c.source === "DYNAMIC_TOPIC_CONFIG" && (
                         <button
@@ -122,7 +126,7 @@ export function TopicConfigs({
                           onClick={() => save(c.name, null)}
                           className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50"
                         >
-                          Reset
+                          {t("reset")}
                         </button>
                       )}
                     </span>

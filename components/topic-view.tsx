@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useBrokersQuery, useClusterQuery } from "@/lib/hooks/api/clusters";
 import { useTopicHistoryQuery } from "@/lib/hooks/api/history";
@@ -11,7 +12,6 @@ import { DataTable } from "./data-table";
 import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
-import { formatNumber } from "./format";
 import { HistoryChart } from "./history-chart";
 import { LeadershipMap } from "./leadership-map";
 import { ReplicaChip, ReplicaLegend } from "./replica-chip";
@@ -19,6 +19,7 @@ import { TopicActions } from "./topic-actions";
 import { TopicBrokers } from "./topic-brokers";
 import { TopicConfigs } from "./topic-configs";
 import { TopicMessages } from "./topic-messages";
+import { useFormat } from "./use-format";
 
 type Tab = "partitions" | "configs" | "messages";
 
@@ -31,6 +32,8 @@ export function TopicView({
   topic: string;
   initialTab?: Tab;
 }) {
+  const t = useTranslations("topics.view");
+  const format = useFormat();
   const detail = useTopicQuery(cluster, topic);
   const summary = useClusterQuery(cluster);
   const may = useMay(cluster);
@@ -50,10 +53,10 @@ export function TopicView({
     0,
   );
 
-  const selectTab = (t: Tab) => {
-    setTab(t);
+  const selectTab = (next: Tab) => {
+    setTab(next);
     const url = new URL(window.location.href);
-    url.searchParams.set("tab", t);
+    url.searchParams.set("tab", next);
     window.history.replaceState(null, "", url);
   };
 
@@ -63,29 +66,33 @@ export function TopicView({
         <h1 className="font-mono text-2xl font-semibold tracking-tight" data-testid="topic-name">
           {topic}
         </h1>
-        {d?.internal && <span className="rounded bg-slate-100 px-2 text-xs text-slate-600">internal</span>}
+        {d?.internal && <span className="rounded bg-slate-100 px-2 text-xs text-slate-600">{t("internal")}</span>}
         {d && (
           <span className="text-sm text-slate-600">
-            {parts.length} partitions · replication factor {Math.max(0, ...parts.map((p) => p.replicas.length))} ·{" "}
-            {formatNumber(messages)} messages
+            {t("summary", {
+              partitions: parts.length,
+              rf: Math.max(0, ...parts.map((p) => p.replicas.length)),
+              messages: format.number(messages),
+            })}
           </span>
         )}
         {d?.topicId && (
-          <span
-            className="text-xs text-slate-500"
-            title="Kafka's topic id: a topic re-created under this name gets a new one"
-          >
-            id{" "}
-            <span className="font-mono" data-testid="topic-id">
-              {d.topicId}
-            </span>
+          <span className="text-xs text-slate-500" title={t("topicIdTitle")}>
+            {t.rich("topicId", {
+              id: d.topicId,
+              mono: (c) => (
+                <span className="font-mono" data-testid="topic-id">
+                  {c}
+                </span>
+              ),
+            })}
           </span>
         )}
       </div>
       <div className="flex flex-wrap gap-2 text-xs">
         {urp > 0 && (
           <span className="rounded-full bg-amber-100 px-2 py-0.5 font-semibold text-amber-800" data-testid="topic-urp">
-            {urp} under-replicated
+            {t("urp", { count: urp })}
           </span>
         )}
         {offline > 0 && (
@@ -93,12 +100,12 @@ export function TopicView({
             className="rounded-full bg-rose-100 px-2 py-0.5 font-semibold text-rose-800"
             data-testid="topic-offline"
           >
-            {offline} offline
+            {t("offline", { count: offline })}
           </span>
         )}
         {notPreferred > 0 && (
           <span className="rounded-full bg-violet-100 px-2 py-0.5 font-semibold text-violet-800">
-            {notPreferred} led by a non-preferred replica
+            {t("notPreferred", { count: notPreferred })}
           </span>
         )}
       </div>
@@ -107,25 +114,25 @@ export function TopicView({
       {d && <TopicBrokers cluster={cluster} topic={d} controllable={summary.data?.controllable ?? false} />}
 
       <div className="flex gap-1 border-b border-slate-200" role="tablist">
-        {(["partitions", "messages", "configs"] as const).map((t) => (
+        {(["partitions", "messages", "configs"] as const).map((name) => (
           <button
-            key={t}
+            key={name}
             type="button"
             role="tab"
-            aria-selected={tab === t}
-            data-testid={`tab-${t}`}
-            onClick={() => selectTab(t)}
+            aria-selected={tab === name}
+            data-testid={`tab-${name}`}
+            onClick={() => selectTab(name)}
             className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium capitalize ${
-              tab === t ? "border-emerald-600 text-emerald-700" : "border-transparent text-slate-600"
+              tab === name ? "border-emerald-600 text-emerald-700" : "border-transparent text-slate-600"
             }`}
           >
-            {t}
+            {t(`tabs.${name}`)}
           </button>
         ))}
       </div>
 
       {!d ? (
-        <p className="text-sm text-slate-500">Loading {topic}…</p>
+        <p className="text-sm text-slate-500">{t("loading", { topic })}</p>
       ) : tab === "partitions" ? (
         <div className="space-y-4">
           <LeadershipMap
@@ -142,21 +149,21 @@ export function TopicView({
           readOnly={summary.data?.readOnly ?? false}
           mayProduce={may("operator")}
           internal={d.internal}
-          bootstrap={summary.data?.bootstrap[0] ?? "the cluster"}
+          bootstrap={summary.data?.bootstrap[0] ?? t("theCluster")}
         />
       ) : (
         <TopicConfigs cluster={cluster} detail={d} bootstrap={bootstrap} />
       )}
       <section>
-        <h2 className="mb-2 text-lg font-semibold">Throughput</h2>
+        <h2 className="mb-2 text-lg font-semibold">{t("throughput")}</h2>
         <HistoryChart
           points={history.data?.points ?? []}
           series={[
-            { key: "produceRate", label: "produced / s", color: "#2563eb" },
-            { key: "messages", label: "messages kept", color: "#94a3b8", right: true },
+            { key: "produceRate", label: t("producedPerSecond"), color: "#2563eb" },
+            { key: "messages", label: t("messagesKept"), color: "#94a3b8", right: true },
           ]}
           testId="throughput-chart"
-          empty="Throughput history appears after a few samples (every 2 s)."
+          empty={t("throughputEmpty")}
         />
       </section>
       <FailoverSummary topic={topic} />
@@ -169,6 +176,8 @@ export function TopicView({
 const brokerList = (xs: number[]) => xs.join(",") || "—";
 
 function PartitionsTable({ detail }: { detail: TopicDetail }) {
+  const t = useTranslations("topics.partitions");
+  const format = useFormat();
   // Eligible leader replicas (KIP-966): only when the cluster reports them (Kafka 3.8+).
   const elr = detail.partitions.some((p) => p.elr !== null);
   return (
@@ -177,14 +186,14 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
       <DataTable
         testId="partitions-table"
         columns={[
-          "Partition",
-          "Leader",
-          "Replicas",
-          "ISR",
-          ...(elr ? ["ELR", "Last known ELR"] : []),
-          { label: "Earliest", numeric: true },
-          { label: "Latest", numeric: true },
-          { label: "Messages", numeric: true },
+          t("columns.partition"),
+          t("columns.leader"),
+          t("columns.replicas"),
+          t("columns.isr"),
+          ...(elr ? [t("columns.elr"), t("columns.lastKnownElr")] : []),
+          { label: t("columns.earliest"), numeric: true },
+          { label: t("columns.latest"), numeric: true },
+          { label: t("columns.messages"), numeric: true },
         ]}
       >
         {detail.partitions.map((p) => (
@@ -193,11 +202,11 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
             <td
               className="px-4 py-2"
               data-testid={`leader-${p.partition}`}
-              title={p.leaderEpoch >= 0 ? `leader epoch ${p.leaderEpoch}` : undefined}
+              title={p.leaderEpoch >= 0 ? t("leaderEpoch", { epoch: p.leaderEpoch }) : undefined}
             >
               {p.leader < 0 ? (
                 <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
-                  none (offline)
+                  {t("noLeader")}
                 </span>
               ) : (
                 <span className="flex items-center gap-2">
@@ -206,9 +215,9 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
                     <span
                       className="rounded bg-violet-100 px-1.5 text-xs text-violet-800"
                       data-testid={`not-preferred-${p.partition}`}
-                      title="Leadership moves back to the preferred replica only after a preferred leader election"
+                      title={t("preferredTitle")}
                     >
-                      preferred: {p.preferredLeader}
+                      {t("preferred", { broker: p.preferredLeader })}
                     </span>
                   )}
                 </span>
@@ -226,29 +235,25 @@ function PartitionsTable({ detail }: { detail: TopicDetail }) {
             </td>
             {elr && (
               <>
-                <td
-                  className="px-4 py-2 font-mono"
-                  data-testid={`elr-${p.partition}`}
-                  title="Eligible leader replicas: out of the ISR since it fell below min.insync.replicas, yet holding every committed record, so a clean election may still pick them"
-                >
+                <td className="px-4 py-2 font-mono" data-testid={`elr-${p.partition}`} title={t("elrTitle")}>
                   {p.elr === null ? "?" : brokerList(p.elr)}
                 </td>
                 <td
                   className="px-4 py-2 font-mono"
                   data-testid={`last-known-elr-${p.partition}`}
-                  title="The eligible leader replicas last known before they were fenced too"
+                  title={t("lastKnownElrTitle")}
                 >
                   {p.lastKnownElr === null ? "?" : brokerList(p.lastKnownElr)}
                 </td>
               </>
             )}
             <td className="px-4 py-2 text-right tabular-nums" data-testid={`earliest-${p.partition}`}>
-              {formatNumber(p.earliestOffset)}
+              {format.number(p.earliestOffset)}
             </td>
-            <td className="px-4 py-2 text-right tabular-nums">{formatNumber(p.latestOffset)}</td>
+            <td className="px-4 py-2 text-right tabular-nums">{format.number(p.latestOffset)}</td>
             <td className="px-4 py-2 text-right tabular-nums">
               {p.latestOffset !== null && p.earliestOffset !== null
-                ? formatNumber(p.latestOffset - p.earliestOffset)
+                ? format.number(p.latestOffset - p.earliestOffset)
                 : "—"}
             </td>
           </tr>

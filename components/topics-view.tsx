@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useCallback, useMemo, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { DEFAULT_TOPIC_LIST } from "@/lib/hooks/api/list-defaults";
@@ -10,13 +11,15 @@ import { SEARCH_DEBOUNCE_MS, useDebounced } from "@/lib/hooks/use-debounced";
 import type { SortDir, TopicSortKey } from "@/lib/schemas/lists";
 import type { ListPage, TopicSummary } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
-import { formatNumber } from "./format";
 import { ListStatus } from "./list-status";
+import { useFormat } from "./use-format";
 import { nextSort, type VirtualColumn, VirtualTable } from "./virtual-table";
 
 const ROW_HEIGHT = 41;
 
 export function TopicsView({ cluster, initial }: { cluster: string; initial?: ListPage<TopicSummary> | null }) {
+  const t = useTranslations("topics.list");
+  const format = useFormat();
   const { readOnly, reason } = useReadOnly(cluster);
   const may = useMay(cluster);
   const [search, setSearch] = useState(DEFAULT_TOPIC_LIST.q);
@@ -44,32 +47,46 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
     () => [
       {
         id: "name",
-        label: "Topic",
+        label: t("columns.name"),
         sortKey: "name",
-        cell: (t) => (
+        cell: (topic) => (
           <span className="flex items-center gap-2">
             <Link
-              href={`${root}/topics/${encodeURIComponent(t.name)}`}
+              href={`${root}/topics/${encodeURIComponent(topic.name)}`}
               className="font-medium text-emerald-700 hover:underline"
-              data-testid={`topic-link-${t.name}`}
+              data-testid={`topic-link-${topic.name}`}
             >
-              {t.name}
+              {topic.name}
             </Link>
-            {t.internal && <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">internal</span>}
+            {topic.internal && (
+              <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-600">{t("internal")}</span>
+            )}
           </span>
         ),
       },
-      { id: "partitions", label: "Partitions", numeric: true, sortKey: "partitions", cell: (t) => t.partitions },
-      { id: "rf", label: "RF", numeric: true, sortKey: "replicationFactor", cell: (t) => t.replicationFactor },
+      {
+        id: "partitions",
+        label: t("columns.partitions"),
+        numeric: true,
+        sortKey: "partitions",
+        cell: (topic) => topic.partitions,
+      },
+      {
+        id: "rf",
+        label: t("columns.rf"),
+        numeric: true,
+        sortKey: "replicationFactor",
+        cell: (topic) => topic.replicationFactor,
+      },
       {
         id: "urp",
-        label: "Under-replicated",
+        label: t("columns.urp"),
         numeric: true,
         sortKey: "underReplicated",
-        cell: (t) =>
-          t.underReplicated > 0 ? (
+        cell: (topic) =>
+          topic.underReplicated > 0 ? (
             <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-800">
-              {t.underReplicated} URP
+              {t("urp", { count: topic.underReplicated })}
             </span>
           ) : (
             <span className="text-slate-400">0</span>
@@ -77,13 +94,13 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
       },
       {
         id: "offline",
-        label: "Offline",
+        label: t("columns.offline"),
         numeric: true,
         sortKey: "offline",
-        cell: (t) =>
-          t.offline > 0 ? (
+        cell: (topic) =>
+          topic.offline > 0 ? (
             <span className="rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-800">
-              {t.offline} offline
+              {t("offline", { count: topic.offline })}
             </span>
           ) : (
             <span className="text-slate-400">0</span>
@@ -91,13 +108,13 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
       },
       {
         id: "messages",
-        label: "Messages",
+        label: t("columns.messages"),
         numeric: true,
         sortKey: "messages",
-        cell: (t) => formatNumber(t.messages),
+        cell: (topic) => format.number(topic.messages),
       },
     ],
-    [root],
+    [root, t, format],
   );
 
   if (topics.error && !topics.data) return <ErrorPanel error={topics.error} />;
@@ -105,7 +122,7 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight">Topics</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
         <div className="flex items-center gap-4">
           {!may("operator") ? null : readOnly ? (
             <button
@@ -115,7 +132,7 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
               data-testid="create-topic"
               className="cursor-not-allowed rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white opacity-50"
             >
-              Create topic
+              {t("create")}
             </button>
           ) : (
             <Link
@@ -123,12 +140,12 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
               data-testid="create-topic"
               className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700"
             >
-              Create topic
+              {t("create")}
             </Link>
           )}
           <input
             type="search"
-            placeholder="Search topics"
+            placeholder={t("search")}
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             data-testid="topic-search"
@@ -141,14 +158,14 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
               onChange={(e) => setShowInternal(e.target.checked)}
               data-testid="toggle-internal"
             />
-            Internal topics
+            {t("showInternal")}
           </label>
         </div>
       </div>
       {first ? (
         <ListStatus
           testId="topic-count"
-          noun="topics"
+          noun={t("noun")}
           matched={first.matched}
           total={first.total}
           snapshot={first.snapshot}
@@ -156,16 +173,12 @@ export function TopicsView({ cluster, initial }: { cluster: string; initial?: Li
         />
       ) : (
         <p className="text-sm text-slate-600" data-testid="topic-count">
-          Loading topics…
+          {t("loading")}
         </p>
       )}
       {first && first.matched === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-sm text-slate-600">
-          {first.total === 0 && first.scope
-            ? "No topic your role covers is on this cluster."
-            : first.total === 0
-              ? "This cluster has no topics yet. Create one with kafka-topics.sh --create, or from a client."
-              : "No topic matches. Clear the search or show internal topics."}
+          {first.total === 0 && first.scope ? t("emptyScoped") : first.total === 0 ? t("emptyCluster") : t("noMatch")}
         </div>
       ) : (
         first && (

@@ -20,10 +20,44 @@ export interface LagSample {
   members: number;
 }
 
+/**
+ * Why the status is what it is, as a key and its numbers: the console words it in the page's
+ * language (the catalog's `groups.lagReason.<key>`); `reason` is the same in English, for the API.
+ */
+export type LagWhy =
+  | { key: "notEnoughSamples" }
+  | { key: "caughtUp" }
+  | { key: "stopped"; seconds: number; lag: number }
+  | { key: "stalled"; members: number; seconds: number; lag: number }
+  | { key: "rising"; seconds: number; from: number; to: number }
+  | { key: "notRising"; lag: number };
+
 export interface LagVerdict {
   status: LagStatus;
+  /** The reason in English words (the API's). */
   reason: string;
+  why: LagWhy;
 }
+
+/** The reason in English, as the API gives it. */
+export function lagReason(why: LagWhy): string {
+  switch (why.key) {
+    case "notEnoughSamples":
+      return "not enough samples yet";
+    case "caughtUp":
+      return "caught up";
+    case "stopped":
+      return `no member and no commit for ${why.seconds}s while lag is ${why.lag}`;
+    case "stalled":
+      return `${why.members} member(s), but the committed offset has not moved for ${why.seconds}s while lag is ${why.lag}`;
+    case "rising":
+      return `lag rose in every sample of the last ${why.seconds}s: ${why.from} → ${why.to}`;
+    case "notRising":
+      return `lag ${why.lag}, not rising`;
+  }
+}
+
+const verdict = (status: LagStatus, why: LagWhy): LagVerdict => ({ status, reason: lagReason(why), why });
 
 export const MIN_SAMPLES = 3;
 
@@ -33,22 +67,15 @@ export function evaluateLag(samples: LagSample[]): LagVerdict {
     .sort((a, b) => a.ts - b.ts);
   const first = valid[0];
   const last = valid[valid.length - 1];
-  if (!first || !last || valid.length < MIN_SAMPLES) return { status: "OK", reason: "not enough samples yet" };
+  if (!first || !last || valid.length < MIN_SAMPLES) return verdict("OK", { key: "notEnoughSamples" });
   const seconds = Math.round((last.ts - first.ts) / 1000);
-  if (last.lag === 0) return { status: "OK", reason: "caught up" };
+  if (last.lag === 0) return verdict("OK", { key: "caughtUp" });
   if (valid.every((s) => s.committed === first.committed)) {
     return last.members === 0
-      ? { status: "STOPPED", reason: `no member and no commit for ${seconds}s while lag is ${last.lag}` }
-      : {
-          status: "STALLED",
-          reason: `${last.members} member(s), but the committed offset has not moved for ${seconds}s while lag is ${last.lag}`,
-        };
+      ? verdict("STOPPED", { key: "stopped", seconds, lag: last.lag })
+      : verdict("STALLED", { key: "stalled", members: last.members, seconds, lag: last.lag });
   }
   const rising = valid.every((s, i) => i === 0 || s.lag >= (valid[i - 1]?.lag ?? 0)) && last.lag > first.lag;
-  if (rising)
-    return {
-      status: "WARNING",
-      reason: `lag rose in every sample of the last ${seconds}s: ${first.lag} → ${last.lag}`,
-    };
-  return { status: "OK", reason: `lag ${last.lag}, not rising` };
+  if (rising) return verdict("WARNING", { key: "rising", seconds, from: first.lag, to: last.lag });
+  return verdict("OK", { key: "notRising", lag: last.lag });
 }

@@ -1,5 +1,5 @@
 // Shapes of Quorum's public HTTP API, shared by the server that answers and the browser that asks.
-import type { LagStatus } from "./lag-status";
+import type { LagStatus, LagWhy } from "./lag-status";
 import type { ReassignmentGoal } from "./schemas/reassignments";
 
 export type NodeStatus = "up" | "down" | "starting" | "stopping";
@@ -237,6 +237,8 @@ export interface ConsumerGroupSummary {
   /** Judged over the last minute of lag history (see lib/lag-status.ts). */
   status?: LagStatus;
   statusReason?: string;
+  /** The reason as a key and its numbers, for the console to word in its language. */
+  statusWhy?: LagWhy;
 }
 
 export interface GroupMemberInfo {
@@ -521,7 +523,7 @@ export interface WorkloadStatus {
   }[];
 }
 
-export type { LagStatus };
+export type { LagStatus, LagWhy };
 
 /**
  * History answers: oldest first, at most 600 points (server/history/runs.ts MAX_POINTS). Recent
@@ -536,6 +538,8 @@ export type { LagStatus };
 export interface GroupHistory {
   status: LagStatus;
   reason: string;
+  /** The reason as a key and its numbers (see lib/lag-status.ts). */
+  why: LagWhy;
   /** lagMs: lag in time, the largest over the group's partitions (see GroupOffset.lagMs); null when not measured. */
   points: { ts: number; lag: number | null; consumeRate: number | null; lagMs: number | null }[];
 }

@@ -20,7 +20,7 @@ export function withLagStatuses(
     ...page,
     items: page.items.map((g) => {
       const verdict = statuses.get(g.groupId);
-      return verdict ? { ...g, status: verdict.status, statusReason: verdict.reason } : g;
+      return verdict ? { ...g, status: verdict.status, statusReason: verdict.reason, statusWhy: verdict.why } : g;
     }),
   };
 }
