@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useMessagesQuery } from "@/lib/hooks/api/messages";
 import type { MessageSeek, ReadIsolation } from "@/lib/types";
@@ -20,6 +21,7 @@ const sel = "rounded-md border border-slate-300 px-2 py-1 text-sm";
 
 /** Seek (newest N, oldest N, an offset, a time; one partition or all) and page by the API's cursors. */
 export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
+  const t = useTranslations("messages.browse");
   const [form, setForm] = useState<Seek>({
     partition: "",
     seek: "newest",
@@ -68,14 +70,14 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
         data-testid="browse-form"
       >
         <label className="text-xs text-slate-600">
-          Partition
+          {t("partition")}
           <select
             className={`${sel} mt-1 block`}
             value={form.partition}
             onChange={(e) => set({ partition: e.target.value })}
             data-testid="browse-partition"
           >
-            <option value="">all (merged by time)</option>
+            <option value="">{t("allPartitions")}</option>
             {partitionNumbers(ctx.partitions).map((p) => (
               <option key={p} value={String(p)}>
                 {p}
@@ -84,22 +86,22 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
           </select>
         </label>
         <label className="text-xs text-slate-600">
-          From
+          {t("from")}
           <select
             className={`${sel} mt-1 block`}
             value={form.seek}
             onChange={(e) => set({ seek: e.target.value as MessageSeek })}
             data-testid="browse-seek"
           >
-            <option value="newest">newest</option>
-            <option value="oldest">oldest</option>
-            <option value="offset">an offset</option>
-            <option value="timestamp">a time</option>
+            <option value="newest">{t("newest")}</option>
+            <option value="oldest">{t("oldest")}</option>
+            <option value="offset">{t("anOffset")}</option>
+            <option value="timestamp">{t("aTime")}</option>
           </select>
         </label>
         {form.seek === "offset" && (
           <label className="text-xs text-slate-600">
-            Offset
+            {t("offset")}
             <input
               className={`${sel} mt-1 block w-32 font-mono`}
               value={form.offset}
@@ -111,7 +113,7 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
         )}
         {form.seek === "timestamp" && (
           <label className="text-xs text-slate-600">
-            Time (this browser's zone)
+            {t("time")}
             <input
               type="datetime-local"
               step="0.001"
@@ -123,7 +125,7 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
           </label>
         )}
         <label className="text-xs text-slate-600">
-          Messages
+          {t("limit")}
           <select
             className={`${sel} mt-1 block`}
             value={form.limit}
@@ -136,13 +138,15 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
           </select>
         </label>
         <label className="text-xs text-slate-600">
-          Isolation
+          {t("isolation")}
+          {/* Kafka's isolation.level values, as a client's config writes them. */}
           <select
             className={`${sel} mt-1 block`}
             value={form.isolation}
             onChange={(e) => set({ isolation: e.target.value as ReadIsolation })}
             data-testid="browse-isolation"
-            title="read_committed hides records of aborted transactions and stops at the last stable offset"
+            title={t("isolationTitle")}
+            translate="no"
           >
             <option value="read_committed">read_committed</option>
             <option value="read_uncommitted">read_uncommitted</option>
@@ -153,10 +157,10 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
           className="rounded-md bg-emerald-600 px-4 py-1.5 text-sm font-semibold text-white hover:bg-emerald-700"
           data-testid="browse-go"
         >
-          Read
+          {t("read")}
         </button>
         <button type="button" className={btn} onClick={() => void page.refetch()} data-testid="browse-refresh">
-          Refresh
+          {t("refresh")}
         </button>
       </form>
 
@@ -174,7 +178,7 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
                 onClick={() => data?.prevCursor && setCursor(data.prevCursor)}
                 data-testid="page-older"
               >
-                ← Older
+                {t("older")}
               </button>
               <button
                 type="button"
@@ -183,16 +187,16 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
                 onClick={() => data?.nextCursor && setCursor(data.nextCursor)}
                 data-testid="page-newer"
               >
-                Newer →
+                {t("newer")}
               </button>
               <span className="text-xs text-slate-500" data-testid="page-range">
                 {page.isFetching
-                  ? "Reading…"
+                  ? t("reading")
                   : data
                     ? data.partitions
                         .filter((p) => p.to > p.from)
                         .map((p) => `p${p.partition} ${p.from}–${p.to - 1}`)
-                        .join(" · ") || "nothing in range"
+                        .join(" · ") || t("nothingInRange")
                     : ""}
               </span>
             </div>
@@ -208,7 +212,7 @@ export function MessageBrowse({ ctx }: { ctx: MessagesContext }) {
               messages={data?.messages ?? []}
               testId="messages-table"
               onShowAll={ctx.showAll}
-              empty={page.isLoading ? "Reading…" : "No messages here."}
+              empty={page.isLoading ? t("reading") : t("empty")}
             />
           </div>
         </>

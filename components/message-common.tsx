@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { download, toCsv, toJsonLines } from "@/lib/message-export";
 import type { KafkaMessage, RequestedFormat } from "@/lib/types";
 
@@ -13,12 +14,13 @@ export interface MessagesContext {
 
 /** Download buttons for the messages on screen. */
 export function ExportButtons({ messages, name }: { messages: KafkaMessage[]; name: string }) {
+  const t = useTranslations("messages.export");
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const btn =
     "rounded border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50";
   return (
     <div className="flex items-center gap-2 text-xs text-slate-500">
-      Export {messages.length}:
+      {t("label", { count: messages.length })}
       <button
         type="button"
         className={btn}
@@ -26,7 +28,7 @@ export function ExportButtons({ messages, name }: { messages: KafkaMessage[]; na
         data-testid="export-jsonl"
         onClick={() => download(`${name}-${stamp}.jsonl`, toJsonLines(messages), "application/x-ndjson")}
       >
-        JSON lines
+        {t("jsonLines")}
       </button>
       <button
         type="button"
@@ -35,7 +37,7 @@ export function ExportButtons({ messages, name }: { messages: KafkaMessage[]; na
         data-testid="export-csv"
         onClick={() => download(`${name}-${stamp}.csv`, toCsv(messages), "text/csv")}
       >
-        CSV
+        {t("csv")}
       </button>
     </div>
   );

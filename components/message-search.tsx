@@ -1,44 +1,47 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { type SearchEnd, useMessageSearch } from "@/lib/hooks/api/messages";
+import { useMessageSearch } from "@/lib/hooks/api/messages";
 import { parseJsonPath } from "@/lib/json-path";
 import { ExportButtons, type MessagesContext, Notices, partitionNumbers } from "./message-common";
 import { MessageTable } from "./message-table";
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 type Mode = "substring" | "regex" | "jsonpath";
 
 const sel = "rounded-md border border-slate-300 px-2 py-1 text-sm";
 
-const END_WORDS: Record<SearchEnd, string> = {
-  end: "Reached the end of every partition searched (as it was when the search began).",
-  max_messages: "Stopped at the budget of messages read.",
-  max_seconds: "Stopped at the time budget.",
-  max_matches: "Stopped at the most matches asked for.",
-  cancelled: "Cancelled.",
-};
+type Translate = (key: string, values?: Record<string, string | number>) => string;
 
-/** Checks the browser can make of a search before sending it (the server checks everything again). */
-function checkLocally(mode: Mode, pattern: string, path: string): string | null {
+/**
+ * Checks the browser can make of a search before sending it (the server checks everything again);
+ * `t` reads messages.search. The parser's and the browser's own words follow in English.
+ */
+function checkLocally(mode: Mode, pattern: string, path: string, t: Translate): string | null {
   if (mode === "jsonpath") {
     try {
       parseJsonPath(path);
       return null;
     } catch (err) {
-      return `path: ${(err as Error).message}`;
+      return t("badPath", { error: (err as Error).message });
     }
   }
-  if (pattern === "") return "Type what to look for.";
+  if (pattern === "") return t("typeSomething");
   if (mode === "regex")
     try {
       new RegExp(pattern);
     } catch (err) {
-      return `pattern: ${(err as Error).message}`;
+      return t("badPattern", { error: (err as Error).message });
     }
   return null;
 }
 
 /** A server-side search: matches stream in with the count read and the rate; cancel closes the request. */
 export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
+  const t = useTranslations("messages.search");
+  const errorText = useErrorText();
+  const format = useFormat();
   const search = useMessageSearch(ctx.cluster, ctx.topic);
   const [mode, setMode] = useState<Mode>("substring");
   const [pattern, setPattern] = useState("");
@@ -55,7 +58,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
   const [local, setLocal] = useState<string | null>(null);
 
   const start = () => {
-    const problem = checkLocally(mode, pattern, path);
+    const problem = checkLocally(mode, pattern, path, t);
     setLocal(problem);
     if (problem) return;
     const inFields = (Object.keys(fields) as (keyof typeof fields)[]).filter((f) => fields[f]).join(",");
@@ -73,7 +76,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
     });
   };
   const p = search.progress;
-  const error = local ?? search.error?.message ?? null;
+  const error = local ?? (search.error ? errorText(search.error) : null);
 
   return (
     <div className="space-y-3">
@@ -87,24 +90,25 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
       >
         <div className="flex flex-wrap items-end gap-3">
           <label className="text-xs text-slate-600">
-            Match
+            {t("match")}
             <select
               className={`${sel} mt-1 block`}
               value={mode}
               onChange={(e) => setMode(e.target.value as Mode)}
               data-testid="search-mode"
             >
-              <option value="substring">contains text</option>
-              <option value="regex">regex</option>
-              <option value="jsonpath">JSON path</option>
+              <option value="substring">{t("substring")}</option>
+              <option value="regex">{t("regex")}</option>
+              <option value="jsonpath">{t("jsonpath")}</option>
             </select>
           </label>
           {mode === "jsonpath" ? (
             <>
               <label className="text-xs text-slate-600">
-                Path
+                {t("path")}
                 <input
                   className={`${sel} mt-1 block w-48 font-mono`}
+                  // i18n-exempt: an example JSON path, as one is typed
                   placeholder="order.items[0].qty"
                   value={path}
                   onChange={(e) => setPath(e.target.value)}
@@ -112,7 +116,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
                 />
               </label>
               <label className="text-xs text-slate-600">
-                Is
+                {t("is")}
                 <select
                   className={`${sel} mt-1 block`}
                   value={op}
@@ -126,7 +130,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
               </label>
               {op !== "exists" && (
                 <label className="text-xs text-slate-600">
-                  Value (JSON, or a word)
+                  {t("operand")}
                   <input
                     className={`${sel} mt-1 block w-36 font-mono`}
                     value={operand}
@@ -138,9 +142,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
             </>
           ) : (
             <label className="min-w-64 flex-1 text-xs text-slate-600">
-              {mode === "regex"
-                ? "Regular expression (linear-time: no backreferences or lookarounds)"
-                : "Text (byte for byte, case-sensitive)"}
+              {mode === "regex" ? t("regexLabel") : t("textLabel")}
               <input
                 className={`${sel} mt-1 block w-full font-mono`}
                 value={pattern}
@@ -150,7 +152,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
             </label>
           )}
           <fieldset className="text-xs text-slate-600">
-            In
+            {t("in")}
             <div className="mt-1 flex gap-2 py-1">
               {(["key", "value", "headers"] as const).map((f) => (
                 <label key={f}>
@@ -159,7 +161,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
                     checked={fields[f]}
                     onChange={(e) => setFields((x) => ({ ...x, [f]: e.target.checked }))}
                   />{" "}
-                  {f}
+                  {t(`fields.${f}`)}
                 </label>
               ))}
             </div>
@@ -167,9 +169,9 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
         </div>
         <div className="flex flex-wrap items-end gap-3">
           <label className="text-xs text-slate-600">
-            Partition
+            {t("partition")}
             <select className={`${sel} mt-1 block`} value={partition} onChange={(e) => setPartition(e.target.value)}>
-              <option value="">all</option>
+              <option value="">{t("all")}</option>
               {partitionNumbers(ctx.partitions).map((n) => (
                 <option key={n} value={String(n)}>
                   {n}
@@ -178,19 +180,19 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
             </select>
           </label>
           <label className="text-xs text-slate-600">
-            From
+            {t("from")}
             <select
               className={`${sel} mt-1 block`}
               value={seek}
               onChange={(e) => setSeek(e.target.value as "oldest" | "offset")}
             >
-              <option value="oldest">the oldest</option>
-              <option value="offset">an offset</option>
+              <option value="oldest">{t("theOldest")}</option>
+              <option value="offset">{t("anOffset")}</option>
             </select>
           </label>
           {seek === "offset" && (
             <label className="text-xs text-slate-600">
-              Offset
+              {t("offset")}
               <input
                 className={`${sel} mt-1 block w-28 font-mono`}
                 value={offset}
@@ -199,7 +201,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
             </label>
           )}
           <label className="text-xs text-slate-600">
-            Read at most
+            {t("maxMessages")}
             <input
               className={`${sel} mt-1 block w-28 font-mono`}
               value={maxMessages}
@@ -208,7 +210,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
             />
           </label>
           <label className="text-xs text-slate-600">
-            Seconds
+            {t("maxSeconds")}
             <input
               className={`${sel} mt-1 block w-16 font-mono`}
               value={maxSeconds}
@@ -217,7 +219,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
             />
           </label>
           <label className="text-xs text-slate-600">
-            Matches
+            {t("maxMatches")}
             <input
               className={`${sel} mt-1 block w-20 font-mono`}
               value={maxMatches}
@@ -232,7 +234,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
               onClick={search.cancel}
               data-testid="search-cancel"
             >
-              Cancel
+              {t("cancel")}
             </button>
           ) : (
             <button
@@ -240,7 +242,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
               className="rounded-md bg-emerald-600 px-4 py-1.5 text-sm font-semibold text-white hover:bg-emerald-700"
               data-testid="search-start"
             >
-              Search
+              {t("start")}
             </button>
           )}
         </div>
@@ -259,25 +261,30 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
         >
           {search.running && <span className="inline-block h-2 w-2 animate-pulse rounded-full bg-emerald-500" />}
           <span>
-            Read <b data-testid="search-scanned">{(p?.scanned ?? 0).toLocaleString("en-US")}</b>
+            {t.rich("scanned", {
+              count: format.number(p?.scanned ?? 0),
+              b: (c) => <b data-testid="search-scanned">{c}</b>,
+            })}
           </span>
           <span>
-            matched{" "}
-            <b data-testid="search-matched">
-              {(search.done?.matched ?? Math.max(p?.matched ?? 0, search.matches.length)).toLocaleString("en-US")}
-            </b>
+            {t.rich("matched", {
+              count: format.number(search.done?.matched ?? Math.max(p?.matched ?? 0, search.matches.length)),
+              b: (c) => <b data-testid="search-matched">{c}</b>,
+            })}
           </span>
-          <span>{(p?.rate ?? 0).toLocaleString("en-US")} messages/s</span>
+          <span>{t("rate", { rate: format.number(p?.rate ?? 0) })}</span>
           <span>
-            {(p?.elapsedMs ?? 0) < 1000 ? `${p?.elapsedMs ?? 0} ms` : `${((p?.elapsedMs ?? 0) / 1000).toFixed(1)} s`}
+            {(p?.elapsedMs ?? 0) < 1000
+              ? t("elapsedMs", { ms: p?.elapsedMs ?? 0 })
+              : t("elapsedSeconds", { seconds: ((p?.elapsedMs ?? 0) / 1000).toFixed(1) })}
           </span>
           <span className="text-slate-600" data-testid="search-state">
             {search.running
-              ? "searching…"
+              ? t("searching")
               : search.done
-                ? END_WORDS[search.done.reason]
+                ? t(`end.${search.done.reason}`)
                 : search.cancelled
-                  ? "Cancelled: the server stopped reading."
+                  ? t("cancelled")
                   : ""}
           </span>
         </div>
@@ -289,7 +296,7 @@ export function MessageSearch({ ctx }: { ctx: MessagesContext }) {
         messages={search.matches}
         testId="search-table"
         onShowAll={ctx.showAll}
-        empty={search.running ? "Searching…" : "No matches yet."}
+        empty={search.running ? t("emptyRunning") : t("empty")}
       />
     </div>
   );

@@ -1,8 +1,11 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { Fragment, useState } from "react";
 import type { KafkaMessage } from "@/lib/types";
 import { DataTable } from "./data-table";
 import { DecodedView, preview } from "./message-value";
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 /** ISO time in the browser's zone, to the millisecond. */
 export function formatTimestamp(ms: number): string {
@@ -26,6 +29,9 @@ export function MessageTable({
   onShowAll?: (m: KafkaMessage) => Promise<KafkaMessage | null>;
   empty: string;
 }) {
+  const t = useTranslations("messages.table");
+  const errorText = useErrorText();
+  const { number } = useFormat();
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [whole, setWhole] = useState<Map<string, KafkaMessage>>(new Map());
   const [loading, setLoading] = useState<string | null>(null);
@@ -45,9 +51,9 @@ export function MessageTable({
     try {
       const full = await onShowAll(m);
       if (full) setWhole((w) => new Map(w).set(id(m), full));
-      else setFailed(`Offset ${m.offset} is not there any more (deleted by retention or compaction).`);
+      else setFailed(t("gone", { offset: m.offset }));
     } catch (err) {
-      setFailed((err as Error).message);
+      setFailed(errorText(err as Error));
     } finally {
       setLoading(null);
     }
@@ -56,14 +62,14 @@ export function MessageTable({
     <DataTable
       testId={testId}
       columns={[
-        { label: "Partition", numeric: true },
-        { label: "Offset", numeric: true },
-        "Timestamp",
-        "Key",
-        "Value",
-        "Headers",
-        { label: "Size", numeric: true },
-        "Codec",
+        { label: t("columns.partition"), numeric: true },
+        { label: t("columns.offset"), numeric: true },
+        t("columns.timestamp"),
+        t("columns.key"),
+        t("columns.value"),
+        t("columns.headers"),
+        { label: t("columns.size"), numeric: true },
+        t("columns.codec"),
       ]}
     >
       {messages.length === 0 ? (
@@ -95,30 +101,26 @@ export function MessageTable({
                   {formatTimestamp(m.timestamp)}
                   <span
                     className="ml-1 rounded bg-slate-100 px-1 text-[10px] text-slate-500"
-                    title={
-                      m.timestampType === "CreateTime"
-                        ? "CreateTime: set by the producer"
-                        : "LogAppendTime: set by the broker when it wrote the record"
-                    }
+                    title={m.timestampType === "CreateTime" ? t("createTimeTitle") : t("logAppendTimeTitle")}
                   >
-                    {m.timestampType === "CreateTime" ? "create" : "append"}
+                    {m.timestampType === "CreateTime" ? t("createTime") : t("logAppendTime")}
                   </span>
                 </td>
                 <td className="max-w-[10rem] truncate px-4 py-1.5 font-mono text-xs" data-testid="message-key">
-                  {m.key === null ? <span className="italic text-slate-400">null</span> : preview(m.key, 40)}
+                  {m.key === null ? <span className="italic text-slate-400">{t("null")}</span> : preview(m.key, 40)}
                 </td>
                 <td className="max-w-[28rem] truncate px-4 py-1.5 font-mono text-xs" data-testid="message-value">
                   {m.value === null ? (
-                    <span className="italic text-slate-400">null (tombstone)</span>
+                    <span className="italic text-slate-400">{t("tombstone")}</span>
                   ) : (
                     preview(m.value)
                   )}
-                  {cut && <span className="ml-1 rounded bg-amber-100 px-1 text-[10px] text-amber-800">cut</span>}
+                  {cut && <span className="ml-1 rounded bg-amber-100 px-1 text-[10px] text-amber-800">{t("cut")}</span>}
                 </td>
                 <td className="px-4 py-1.5 text-xs text-slate-600">
-                  {m.headers.length === 0 ? "" : `${m.headers.length} header${m.headers.length === 1 ? "" : "s"}`}
+                  {m.headers.length === 0 ? "" : t("headerCount", { count: m.headers.length })}
                 </td>
-                <td className="px-4 py-1.5 text-right tabular-nums text-xs">{m.size.toLocaleString("en-US")} B</td>
+                <td className="px-4 py-1.5 text-right tabular-nums text-xs">{t("size", { size: number(m.size) })}</td>
                 <td className="px-4 py-1.5 text-xs">{m.compression}</td>
               </tr>
               {isOpen && (
@@ -127,20 +129,20 @@ export function MessageTable({
                     <div className="grid gap-3 md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
                       <div className="space-y-2">
                         <div>
-                          <div className="text-xs font-semibold uppercase text-slate-500">Key</div>
+                          <div className="text-xs font-semibold uppercase text-slate-500">{t("key")}</div>
                           <DecodedView data={m.key} testId="detail-key" />
                         </div>
                         <div>
-                          <div className="text-xs font-semibold uppercase text-slate-500">Headers</div>
+                          <div className="text-xs font-semibold uppercase text-slate-500">{t("headers")}</div>
                           {m.headers.length === 0 ? (
-                            <span className="text-xs text-slate-400">none</span>
+                            <span className="text-xs text-slate-400">{t("none")}</span>
                           ) : (
                             <ul className="space-y-1" data-testid="detail-headers">
                               {m.headers.map((h, i) => (
                                 // biome-ignore lint/suspicious/noArrayIndexKey: headers are an ordered list and may repeat a key
                                 <li key={`${h.key}-${i}`} className="font-mono text-xs">
                                   <span className="text-violet-700">{h.key}</span>:{" "}
-                                  {h.value === null ? <i className="text-slate-400">null</i> : h.value.data}
+                                  {h.value === null ? <i className="text-slate-400">{t("null")}</i> : h.value.data}
                                 </li>
                               ))}
                             </ul>
@@ -149,7 +151,7 @@ export function MessageTable({
                       </div>
                       <div>
                         <div className="flex items-center gap-2 text-xs font-semibold uppercase text-slate-500">
-                          Value
+                          {t("value")}
                           {cut && onShowAll && (
                             <button
                               type="button"
@@ -162,8 +164,8 @@ export function MessageTable({
                               data-testid="show-all"
                             >
                               {loading === k
-                                ? "Loading…"
-                                : `Show all ${m.value?.size.toLocaleString("en-US") ?? ""} bytes`}
+                                ? t("loading")
+                                : t("showAll", { size: m.value ? number(m.value.size) : "" })}
                             </button>
                           )}
                         </div>

@@ -1,8 +1,11 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { TAIL_KEEP, useMessageTail } from "@/lib/hooks/api/messages";
 import { ExportButtons, type MessagesContext, partitionNumbers } from "./message-common";
 import { MessageTable } from "./message-table";
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 /**
  * A live tail from the log end: new messages on top, at most `maxRate` a second sent by the server
@@ -10,6 +13,9 @@ import { MessageTable } from "./message-table";
  * starts again at the log end (what was written meanwhile is not shown).
  */
 export function MessageTail({ ctx }: { ctx: MessagesContext }) {
+  const t = useTranslations("messages.tail");
+  const errorText = useErrorText();
+  const { number } = useFormat();
   const [running, setRunning] = useState(true);
   const [chosen, setChosen] = useState<Set<number>>(new Set());
   const [maxRate, setMaxRate] = useState("20");
@@ -40,49 +46,57 @@ export function MessageTail({ ctx }: { ctx: MessagesContext }) {
           }}
           data-testid="tail-toggle"
         >
-          {running ? "Pause" : "Resume"}
+          {running ? t("pause") : t("resume")}
         </button>
         <span className="flex items-center gap-2" data-testid="tail-status" data-connected={tail.connected}>
           <span
             className={`inline-block h-2 w-2 rounded-full ${tail.connected ? "animate-pulse bg-emerald-500" : "bg-slate-300"}`}
           />
-          {tail.connected ? "Live from the log end" : running ? "Connecting…" : "Paused"}
+          {tail.connected ? t("live") : running ? t("connecting") : t("paused")}
         </span>
         <fieldset className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
-          Partitions:
+          {t("partitions")}
           {partitionNumbers(ctx.partitions).map((p) => (
             <label key={p}>
               <input type="checkbox" checked={chosen.has(p)} onChange={() => toggle(p)} /> {p}
             </label>
           ))}
-          <span className="text-slate-400">{chosen.size === 0 ? "(none ticked: all)" : ""}</span>
+          <span className="text-slate-400">{chosen.size === 0 ? t("allPartitions") : ""}</span>
         </fieldset>
+        {/* biome-ignore lint/a11y/noLabelWithoutControl: the input is inside it, placed by the sentence's <input> tag */}
         <label className="text-xs text-slate-600">
-          At most{" "}
-          <input
-            className="w-16 rounded-md border border-slate-300 px-2 py-0.5 font-mono"
-            value={maxRate}
-            onChange={(e) => setMaxRate(e.target.value)}
-            data-testid="tail-max-rate"
-          />{" "}
-          / s
+          {t.rich("maxRate", {
+            input: () => (
+              <input
+                className="w-16 rounded-md border border-slate-300 px-2 py-0.5 font-mono"
+                value={maxRate}
+                onChange={(e) => setMaxRate(e.target.value)}
+                data-testid="tail-max-rate"
+              />
+            ),
+          })}
         </label>
         <button type="button" className="text-xs text-slate-600 hover:underline" onClick={tail.clear}>
-          Clear
+          {t("clear")}
         </button>
       </div>
       {tail.error && (
         <p className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800" data-testid="tail-error">
-          {tail.error.message}
+          {errorText(tail.error)}
         </p>
       )}
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
         <span data-testid="tail-stats">
           {tail.stats
-            ? `${tail.stats.seen.toLocaleString("en-US")} new since the tail began · ${tail.stats.sent.toLocaleString("en-US")} shown · ${tail.stats.skipped.toLocaleString("en-US")} skipped over the cap of ${params.maxRate}/s`
-            : "Waiting for new messages…"}
-          {everPaused && " · messages written while paused are not shown"}
-          {tail.messages.length >= TAIL_KEEP && ` · the last ${TAIL_KEEP} kept`}
+            ? t("stats", {
+                seen: number(tail.stats.seen),
+                sent: number(tail.stats.sent),
+                skipped: number(tail.stats.skipped),
+                rate: params.maxRate,
+              })
+            : t("waiting")}
+          {everPaused && ` · ${t("pausedNote")}`}
+          {tail.messages.length >= TAIL_KEEP && ` · ${t("kept", { count: TAIL_KEEP })}`}
         </span>
         <ExportButtons messages={tail.messages} name={`${ctx.topic}-tail`} />
       </div>
@@ -90,7 +104,7 @@ export function MessageTail({ ctx }: { ctx: MessagesContext }) {
         messages={tail.messages}
         testId="tail-table"
         onShowAll={ctx.showAll}
-        empty={running ? "Nothing new yet: produce a message and it shows here." : "Paused."}
+        empty={running ? t("emptyRunning") : t("emptyPaused")}
       />
     </div>
   );

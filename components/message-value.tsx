@@ -1,5 +1,7 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { DecodedData } from "@/lib/types";
+import { useFormat } from "./use-format";
 
 /** A one-line preview of a key or value for a table cell. */
 export function preview(d: DecodedData | null, max = 120): string {
@@ -17,6 +19,7 @@ export function preview(d: DecodedData | null, max = 120): string {
 }
 
 function JsonNode({ value, name, depth, path }: { value: unknown; name?: string; depth: number; path: string }) {
+  const t = useTranslations("messages.value");
   const label = name !== undefined ? <span className="text-violet-700">{JSON.stringify(name)}: </span> : null;
   if (value === null || typeof value !== "object")
     return (
@@ -30,7 +33,7 @@ function JsonNode({ value, name, depth, path }: { value: unknown; name?: string;
     : Object.entries(value as Record<string, unknown>);
   const open = Array.isArray(value) ? "[" : "{";
   const close = Array.isArray(value) ? "]" : "}";
-  const count = Array.isArray(value) ? `${entries.length} items` : `${entries.length} keys`;
+  const count = Array.isArray(value) ? t("items", { count: entries.length }) : t("keys", { count: entries.length });
   if (entries.length === 0)
     return (
       <div className="pl-4">
@@ -66,10 +69,12 @@ function JsonNode({ value, name, depth, path }: { value: unknown; name?: string;
 
 /** A key, value or header value shown whole: JSON pretty-printed with folding, text, hex in byte pairs, base64. */
 export function DecodedView({ data, testId }: { data: DecodedData | null; testId?: string }) {
+  const t = useTranslations("messages.value");
+  const { number } = useFormat();
   if (data === null)
     return (
       <span className="font-mono text-xs italic text-slate-400" data-testid={testId}>
-        null
+        {t("null")}
       </span>
     );
   let body: React.ReactNode;
@@ -96,7 +101,8 @@ export function DecodedView({ data, testId }: { data: DecodedData | null; testId
   return (
     <div data-testid={testId}>
       <div className="mb-1 text-[11px] text-slate-500">
-        {data.format} · {data.size.toLocaleString("en-US")} B{data.truncated ? " · truncated" : ""}
+        {t("meta", { format: data.format, size: number(data.size) })}
+        {data.truncated ? ` · ${t("truncated")}` : ""}
         {data.error ? <span className="ml-2 text-amber-700">({data.error})</span> : null}
       </div>
       {body}

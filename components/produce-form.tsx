@@ -1,10 +1,12 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { ApiError } from "@/lib/api-client";
 import { usePartitionForKeyQuery, useProduceMutation } from "@/lib/hooks/api/messages";
 import { produceSchema } from "@/lib/schemas/messages";
 import { CliCommand } from "./cli-command";
 import { partitionNumbers } from "./message-common";
+import { useErrorText } from "./use-error-text";
 
 interface Header {
   id: number;
@@ -44,6 +46,8 @@ export function ProduceForm({
   disabledReason: string | null;
   onProduced: () => void;
 }) {
+  const t = useTranslations("messages.produce");
+  const errorText = useErrorText();
   const [key, setKey] = useState("");
   const [noKey, setNoKey] = useState(false);
   const [value, setValue] = useState("");
@@ -70,7 +74,7 @@ export function ProduceForm({
     const parsed = produceSchema.safeParse(body);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      setIssue({ field: first?.path.join(".") ?? "", message: first?.message ?? "invalid" });
+      setIssue({ field: first?.path.join(".") ?? "", message: first?.message ?? t("invalid") });
       return;
     }
     setIssue(null);
@@ -81,7 +85,7 @@ export function ProduceForm({
     issue && (issue.field === f || issue.field.startsWith(`${f}.`))
       ? issue.message
       : err?.field === f
-        ? err.message
+        ? errorText(err)
         : null;
   const result = produce.data;
   const disabled = disabledReason !== null;
@@ -105,10 +109,10 @@ export function ProduceForm({
           <div>
             <div className="flex items-center justify-between">
               <label htmlFor="produce-key" className="text-sm font-medium text-slate-700">
-                Key
+                {t("key")}
               </label>
               <label className="text-xs text-slate-600">
-                <input type="checkbox" checked={noKey} onChange={(e) => setNoKey(e.target.checked)} /> no key
+                <input type="checkbox" checked={noKey} onChange={(e) => setNoKey(e.target.checked)} /> {t("noKey")}
               </label>
             </div>
             <input
@@ -123,7 +127,7 @@ export function ProduceForm({
           <div>
             <div className="flex items-center justify-between">
               <label htmlFor="produce-value" className="text-sm font-medium text-slate-700">
-                Value
+                {t("value")}
               </label>
               <div className="flex items-center gap-3 text-xs text-slate-600">
                 <label>
@@ -134,7 +138,7 @@ export function ProduceForm({
                     onChange={() => setValueType("text")}
                     data-testid="produce-type-text"
                   />{" "}
-                  text
+                  {t("text")}
                 </label>
                 <label>
                   <input
@@ -144,11 +148,11 @@ export function ProduceForm({
                     onChange={() => setValueType("json")}
                     data-testid="produce-type-json"
                   />{" "}
-                  JSON
+                  {t("json")}
                 </label>
                 <label>
-                  <input type="checkbox" checked={tombstone} onChange={(e) => setTombstone(e.target.checked)} /> null
-                  (tombstone)
+                  <input type="checkbox" checked={tombstone} onChange={(e) => setTombstone(e.target.checked)} />{" "}
+                  {t("tombstone")}
                 </label>
               </div>
             </div>
@@ -168,7 +172,7 @@ export function ProduceForm({
           </div>
           <div>
             <div className="flex items-center justify-between">
-              <span className="text-sm font-medium text-slate-700">Headers</span>
+              <span className="text-sm font-medium text-slate-700">{t("headers")}</span>
               <button
                 type="button"
                 className="text-xs font-medium text-emerald-700 hover:underline"
@@ -178,14 +182,14 @@ export function ProduceForm({
                 }}
                 data-testid="produce-add-header"
               >
-                + add header
+                {t("addHeader")}
               </button>
             </div>
             {headers.map((h, i) => (
               <div key={h.id} className="mt-1 flex gap-2">
                 <input
                   className={`${input} mt-0`}
-                  placeholder="key"
+                  placeholder={t("headerKey")}
                   value={h.key}
                   onChange={(e) =>
                     setHeaders((hs) => hs.map((x) => (x.id === h.id ? { ...x, key: e.target.value } : x)))
@@ -194,7 +198,7 @@ export function ProduceForm({
                 />
                 <input
                   className={`${input} mt-0`}
-                  placeholder="value"
+                  placeholder={t("headerValue")}
                   value={h.value}
                   onChange={(e) =>
                     setHeaders((hs) => hs.map((x) => (x.id === h.id ? { ...x, value: e.target.value } : x)))
@@ -204,7 +208,7 @@ export function ProduceForm({
                 <button
                   type="button"
                   className="px-2 text-slate-400 hover:text-rose-600"
-                  aria-label="remove header"
+                  aria-label={t("removeHeader")}
                   onClick={() => setHeaders((hs) => hs.filter((x) => x.id !== h.id))}
                 >
                   ×
@@ -215,14 +219,14 @@ export function ProduceForm({
           </div>
           <div className="flex flex-wrap items-end gap-4">
             <label className="text-sm font-medium text-slate-700">
-              Partition
+              {t("partition")}
               <select
                 className={`${input} font-sans`}
                 value={partition}
                 onChange={(e) => setPartition(e.target.value)}
                 data-testid="produce-partition"
               >
-                <option value="">by key (default partitioner)</option>
+                <option value="">{t("byKey")}</option>
                 {partitionNumbers(partitions).map((p) => (
                   <option key={p} value={String(p)}>
                     {p}
@@ -231,25 +235,25 @@ export function ProduceForm({
               </select>
             </label>
             <label className="text-sm font-medium text-slate-700">
-              Acks
+              {t("acks")}
               <select
                 className={`${input} font-sans`}
                 value={acks}
                 onChange={(e) => setAcks(e.target.value as "-1" | "0" | "1")}
                 data-testid="produce-acks"
               >
-                <option value="-1">all (-1)</option>
-                <option value="1">leader (1)</option>
-                <option value="0">none (0): no offset comes back</option>
+                <option value="-1">{t("acksAll")}</option>
+                <option value="1">{t("acksLeader")}</option>
+                <option value="0">{t("acksNone")}</option>
               </select>
             </label>
             <span className="pb-1.5 text-xs text-slate-600" data-testid="produce-partition-preview">
               {partition !== ""
-                ? `Goes to partition ${partition}.`
+                ? t("goesTo", { partition })
                 : choice.data
                   ? choice.data.partition === null
-                    ? "No key: Quorum sends keyless messages round-robin."
-                    : `Key → partition ${choice.data.partition} (murmur2 of the key, as Kafka's clients).`
+                    ? t("noKeyRoundRobin")
+                    : t("keyToPartition", { partition: choice.data.partition })
                   : ""}
             </span>
           </div>
@@ -260,7 +264,7 @@ export function ProduceForm({
           )}
           {err && !err.field?.startsWith("value") && (
             <p className="text-sm text-rose-700" data-testid="produce-error">
-              {err.message}
+              {errorText(err)}
             </p>
           )}
           <button
@@ -269,7 +273,7 @@ export function ProduceForm({
             disabled={produce.isPending}
             data-testid="produce-send"
           >
-            {produce.isPending ? "Sending…" : "Send"}
+            {produce.isPending ? t("sending") : t("send")}
           </button>
         </fieldset>
       </form>
@@ -277,25 +281,21 @@ export function ProduceForm({
         {result ? (
           <div className="rounded-lg border border-emerald-200 bg-emerald-50 p-4" data-testid="produce-result">
             <p className="text-sm text-emerald-900">
-              Written to partition <b data-testid="produce-result-partition">{result.partition}</b>
-              {result.offset !== null ? (
-                <>
-                  {" "}
-                  at offset <b data-testid="produce-result-offset">{result.offset}</b>
-                </>
-              ) : (
-                " (acks 0: Kafka does not say the offset)"
-              )}{" "}
-              ({result.partitioner === "explicit" ? "partition chosen" : result.partitioner}).
+              {t.rich(result.offset !== null ? "result" : "resultNoOffset", {
+                partition: result.partition,
+                offset: result.offset ?? "",
+                how: result.partitioner === "explicit" ? t("partitionChosen") : result.partitioner,
+                part: (c) => <b data-testid="produce-result-partition">{c}</b>,
+                off: (c) => <b data-testid="produce-result-offset">{c}</b>,
+              })}
             </p>
+            {/* i18n-exempt: kcat is the tool's name */}
             <CliCommand command={result.commands.kcat} label="kcat" />
-            <CliCommand command={result.commands.consoleProducer} label="console producer" />
+            <CliCommand command={result.commands.consoleProducer} label={t("consoleProducer")} />
           </div>
         ) : (
           <p className="text-sm text-slate-500">
-            The answer shows where the message landed, and the same message as{" "}
-            <code className="font-mono">kcat -P</code> and <code className="font-mono">kafka-console-producer.sh</code>{" "}
-            commands against {bootstrap}.
+            {t.rich("hint", { bootstrap, code: (c) => <code className="font-mono">{c}</code> })}
           </p>
         )}
       </div>

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { fetchWholeMessage } from "@/lib/hooks/api/messages";
 import type { RequestedFormat } from "@/lib/types";
@@ -51,6 +52,7 @@ export function TopicMessages({
   internal: boolean;
   bootstrap: string;
 }) {
+  const t = useTranslations("messages");
   const [mode, setMode] = useState<Mode>("browse");
   const [valueFormat, setValueFormat] = useValueFormat(cluster, topic);
   const ctx: MessagesContext = {
@@ -60,17 +62,12 @@ export function TopicMessages({
     valueFormat,
     showAll: (m) => fetchWholeMessage(cluster, topic, m, { valueFormat, isolation: "read_uncommitted" }),
   };
-  const modes: [Mode, string][] = [
-    ["browse", "Browse"],
-    ["search", "Search"],
-    ["tail", "Live tail"],
-    ["produce", "Produce"],
-  ];
+  const modes: Mode[] = ["browse", "search", "tail", "produce"];
   return (
     <div className="space-y-3" data-testid="topic-messages">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="inline-flex rounded-md border border-slate-300 bg-white p-0.5" role="tablist">
-          {modes.map(([m, label]) => (
+          {modes.map((m) => (
             <button
               key={m}
               type="button"
@@ -80,24 +77,24 @@ export function TopicMessages({
               onClick={() => setMode(m)}
               className={`rounded px-3 py-1 text-sm font-medium ${mode === m ? "bg-emerald-600 text-white" : "text-slate-700 hover:bg-slate-100"}`}
             >
-              {label}
+              {t(`modes.${m}`)}
             </button>
           ))}
         </div>
         <label className="flex items-center gap-2 text-sm text-slate-600">
-          Show values as
+          {t("valueFormat.label")}
           <select
             className="rounded-md border border-slate-300 px-2 py-1 text-sm"
             value={valueFormat}
             onChange={(e) => setValueFormat(e.target.value as RequestedFormat)}
             data-testid="value-format"
-            title="Remembered for this topic in this browser"
+            title={t("valueFormat.title")}
           >
-            <option value="auto">auto (JSON, text or hex)</option>
-            <option value="text">text (UTF-8)</option>
-            <option value="json">JSON</option>
-            <option value="hex">hex</option>
-            <option value="base64">base64</option>
+            {FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {t(`valueFormat.${f}`)}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -112,11 +109,11 @@ export function TopicMessages({
           bootstrap={bootstrap}
           disabledReason={
             readOnly
-              ? `Cluster ${cluster} is read-only: Quorum writes nothing to it.`
+              ? t("disabled.readOnly", { cluster })
               : !mayProduce
-                ? "Producing is an operator's: your role on this cluster does not allow it."
+                ? t("disabled.notOperator")
                 : internal
-                  ? `${topic} is an internal topic: Kafka writes its own records there, and a foreign one can break the clients that read it.`
+                  ? t("disabled.internal", { topic })
                   : null
           }
           onProduced={() => undefined}
