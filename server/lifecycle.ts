@@ -4,6 +4,7 @@ import path from "node:path";
 import pino from "pino";
 import { hardExitReason } from "./embedded/stop-progress";
 import { HistoryStore } from "./history/history-store";
+import { stopAllLabConsumers } from "./labs/labs";
 import { logger } from "./logger";
 import { getQuorum, LOCAL_CLUSTER_ID, metricsSamplerFor, samplerFor } from "./quorum";
 
@@ -18,7 +19,10 @@ let stopping: Promise<void> | null = null;
 export function stopQuorum(): Promise<void> {
   stopping ??= (async () => {
     for (const cluster of getQuorum().clusters.values()) cluster.monitor.stop();
-    await Promise.all([...getQuorum().workloads.values()].map((w) => w.stop().catch(() => undefined)));
+    await Promise.all([
+      ...[...getQuorum().workloads.values()].map((w) => w.stop().catch(() => undefined)),
+      stopAllLabConsumers().catch(() => undefined),
+    ]);
     const history = getQuorum().history;
     if (history) {
       for (const s of history.samplers) s.stop();

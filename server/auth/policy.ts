@@ -90,6 +90,8 @@ export const POLICY: Readonly<Record<string, Readonly<Record<string, RoutePolicy
   "/api/clusters/[cluster]/topics/[topic]/messages/search": { GET: read("topic") },
   "/api/clusters/[cluster]/topics/[topic]/messages/tail": { GET: read("topic") },
   "/api/clusters/[cluster]/topics/[topic]/partitions": { POST: operator("topic.partitions.add", "topic") },
+  "/api/clusters/[cluster]/labs/consumers": { GET: read(), POST: operator("lab.consumers") },
+  "/api/clusters/[cluster]/labs/reset": { POST: admin("lab.reset") },
   "/api/clusters/[cluster]/workload": { GET: read(), POST: admin("workload.set") },
   "/api/clusters/[cluster]/workload/groups/[group]": { POST: admin("workload.group", "group") },
   // Quorum's own metrics (every cluster's series): any role on any cluster, as for the cluster list.

@@ -60,6 +60,8 @@ export const API_ROUTES: readonly { pattern: string; methods: readonly string[] 
   { pattern: "/api/clusters/[cluster]/topics/[topic]/messages/search", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/topics/[topic]/messages/tail", methods: ["GET"] },
   { pattern: "/api/clusters/[cluster]/topics/[topic]/partitions", methods: ["POST"] },
+  { pattern: "/api/clusters/[cluster]/labs/consumers", methods: ["GET", "POST"] },
+  { pattern: "/api/clusters/[cluster]/labs/reset", methods: ["POST"] },
   { pattern: "/api/clusters/[cluster]/workload", methods: ["GET", "POST"] },
   { pattern: "/api/clusters/[cluster]/workload/groups/[group]", methods: ["POST"] },
   { pattern: "/metrics", methods: ["GET"] },

@@ -1,0 +1,70 @@
+import "server-only";
+import { LAB_TOPIC_PREFIX } from "@/lib/labs/labs";
+import type { ClusterService } from "../cluster-service";
+import { control } from "../clusters/broker-commands";
+import { deleteGroup } from "../clusters/group-commands";
+import { COMMAND_MAX_AGE_MS } from "../clusters/snapshot-cache";
+import { deleteTopic } from "../clusters/topic-commands";
+import { AppError } from "../errors";
+import { LabConsumers } from "./consumers";
+
+// One LabConsumers per cluster and process: Next.js may bundle this module more than once.
+const KEY = Symbol.for("quorum.labConsumers");
+type WithLabs = typeof globalThis & { [KEY]?: Map<string, LabConsumers> };
+
+/** The lab consumers of a cluster Quorum runs (409 for any other: labs change the cluster freely). */
+export function labConsumersOf(service: ClusterService): LabConsumers {
+  if (!service.embedded) throw new AppError("not_controllable", `Cluster "${service.id}" is not a lab Quorum runs`);
+  const g = globalThis as WithLabs;
+  g[KEY] ??= new Map();
+  let c = g[KEY].get(service.id);
+  if (!c) {
+    c = new LabConsumers(service.id, () => service.bootstrap);
+    g[KEY].set(service.id, c);
+  }
+  return c;
+}
+
+/** Stops every lab's consumers (Quorum is stopping). */
+export async function stopAllLabConsumers(): Promise<void> {
+  await Promise.all([...((globalThis as WithLabs)[KEY]?.values() ?? [])].map((c) => c.stopAll()));
+}
+
+export interface LabReset {
+  consumersStopped: number;
+  nodesStarted: number[];
+  topicsDeleted: string[];
+  groupsDeleted: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Puts the lab back after a guided lab: its consumers stopped, every stopped broker and controller
+ * started (and waited for, up to `waitMs`), then every `lab-…` topic and consumer group deleted.
+ * Nothing else of the cluster is touched.
+ */
+export async function resetLabs(service: ClusterService, waitMs = 90_000): Promise<LabReset> {
+  const consumers = labConsumersOf(service);
+  const consumersStopped = consumers.list().length;
+  await consumers.stopAll();
+  const supervisor = control(service);
+  const stopped = supervisor.nodeStates().filter((n) => n.status === "down");
+  for (const n of stopped) {
+    if (n.role === "broker") await supervisor.startBroker(n.id);
+    else await supervisor.startController(n.id);
+  }
+  const deadline = Date.now() + waitMs;
+  while (supervisor.nodeStates().some((n) => n.status !== "up")) {
+    if (Date.now() > deadline) throw new AppError("cluster_unavailable", "The lab's nodes did not all come up in time");
+    await sleep(250);
+  }
+  service.invalidate();
+  const snap = await service.read.requireSnapshot(COMMAND_MAX_AGE_MS);
+  const topics = snap.topics.filter((t) => !t.internal && t.name.startsWith(LAB_TOPIC_PREFIX)).map((t) => t.name);
+  const groups = snap.groups.filter((g) => g.groupId.startsWith(LAB_TOPIC_PREFIX)).map((g) => g.groupId);
+  // Groups first: a deleted topic's committed offsets would otherwise linger in them.
+  for (const g of groups) await deleteGroup(service, g, "lab reset");
+  for (const t of topics) await deleteTopic(service, t);
+  return { consumersStopped, nodesStarted: stopped.map((n) => n.id), topicsDeleted: topics, groupsDeleted: groups };
+}
