@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useClustersQuery } from "@/lib/hooks/api/clusters";
 import { useSessionQuery, useSignOut } from "@/lib/hooks/api/session";
 import { LanguageSwitch } from "./language-switch";
@@ -10,6 +11,7 @@ import { StatusBadge } from "./status-badge";
 /** The audit trail and the API tokens, for whoever may read them (the trail: everyone with sign-in off). */
 function AuditLink() {
   const session = useSessionQuery();
+  const t = useTranslations("common.header");
   if (!session.data?.audit) return null;
   return (
     <>
@@ -19,7 +21,7 @@ function AuditLink() {
           data-testid="tokens-link"
           className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
         >
-          Tokens
+          {t("tokens")}
         </Link>
       )}
       <Link
@@ -27,7 +29,7 @@ function AuditLink() {
         data-testid="audit-link"
         className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
       >
-        Audit
+        {t("audit")}
       </Link>
     </>
   );
@@ -38,6 +40,7 @@ function SessionMenu() {
   const session = useSessionQuery();
   const signOut = useSignOut();
   const router = useRouter();
+  const t = useTranslations("common.header");
   const user = session.data?.user;
   if (!user) return null;
   return (
@@ -51,7 +54,7 @@ function SessionMenu() {
         data-testid="sign-out"
         className="rounded-md border border-slate-700 px-2 py-1 hover:bg-slate-800"
       >
-        Sign out
+        {t("signOut")}
       </button>
     </div>
   );
@@ -59,14 +62,18 @@ function SessionMenu() {
 
 export function AppHeader() {
   const clusters = useClustersQuery();
+  const t = useTranslations("common.header");
   return (
     <header className="border-b border-slate-800 bg-slate-900 text-slate-100">
       <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
-          <span className="grid h-7 w-7 place-items-center rounded-md bg-emerald-500 font-bold text-slate-900">Q</span>
+          <span className="grid h-7 w-7 place-items-center rounded-md bg-emerald-500 font-bold text-slate-900">
+            {/* i18n-exempt: the product's initial */}Q
+          </span>
+          {/* i18n-exempt: the product's name */}
           Quorum
         </Link>
-        <nav className="flex items-center gap-3 text-sm" aria-label="Clusters">
+        <nav className="flex items-center gap-3 text-sm" aria-label={t("clusters")}>
           {clusters.data?.map((c) => (
             <Link
               key={c.id}
@@ -86,7 +93,7 @@ export function AppHeader() {
             data-testid="add-cluster-link"
             className="rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800"
           >
-            Clusters…
+            {t("manageClusters")}
           </Link>
           <SessionMenu />
           <LanguageSwitch />

@@ -1,39 +1,42 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
 import { ReadOnlyBadge } from "./read-only-badge";
 
+/** The sections of a cluster: `id` names the test id (nav-<id>) and the words (common.nav.<key>). */
 const sections = [
-  { href: "", label: "Overview" },
-  { href: "/brokers", label: "Brokers" },
-  { href: "/topics", label: "Topics" },
-  { href: "/consumer-groups", label: "Consumer groups" },
-  { href: "/reassign", label: "Reassign" },
-  { href: "/drills", label: "Drills" },
-];
+  { href: "", id: "overview", key: "overview" },
+  { href: "/brokers", id: "brokers", key: "brokers" },
+  { href: "/topics", id: "topics", key: "topics" },
+  { href: "/consumer-groups", id: "consumer-groups", key: "consumerGroups" },
+  { href: "/reassign", id: "reassign", key: "reassign" },
+  { href: "/drills", id: "drills", key: "drills" },
+] as const;
 
 export function ClusterNav({ cluster }: { cluster: string }) {
   const pathname = usePathname();
+  const t = useTranslations("common.nav");
   const { connected } = useClusterStream();
   const { readOnly, reason } = useReadOnly(cluster);
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   return (
-    <nav className="flex gap-1 border-b border-slate-200" aria-label="Cluster sections">
+    <nav className="flex gap-1 border-b border-slate-200" aria-label={t("label")}>
       {sections.map((s) => {
         const href = `${root}${s.href}`;
         const active = s.href === "" ? pathname === root : pathname.startsWith(href);
         return (
           <Link
-            key={s.label}
+            key={s.id}
             href={href}
-            data-testid={`nav-${s.label.toLowerCase().replace(" ", "-")}`}
+            data-testid={`nav-${s.id}`}
             className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
               active ? "border-emerald-600 text-emerald-700" : "border-transparent text-slate-600 hover:text-slate-900"
             }`}
           >
-            {s.label}
+            {t(s.key)}
           </Link>
         );
       })}
@@ -46,12 +49,10 @@ export function ClusterNav({ cluster }: { cluster: string }) {
         className={`${readOnly ? "ml-3" : "ml-auto"} flex items-center gap-1.5 self-center text-xs ${connected ? "text-emerald-700" : "text-amber-700"}`}
         data-testid="stream-status"
         data-connected={connected}
-        title={
-          connected ? "Changes arrive as they happen (server-sent events)" : "Event stream disconnected: reconnecting"
-        }
+        title={connected ? t("liveTitle") : t("reconnectingTitle")}
       >
         <span className={`h-2 w-2 rounded-full ${connected ? "bg-emerald-500" : "animate-pulse bg-amber-500"}`} />
-        {connected ? "live" : "reconnecting…"}
+        {connected ? t("live") : t("reconnecting")}
       </span>
     </nav>
   );

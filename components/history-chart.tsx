@@ -1,4 +1,5 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
 import {
   CartesianGrid,
   Legend,
@@ -21,7 +22,9 @@ export interface Series {
   right?: boolean;
 }
 
-const time = (ts: number) => new Date(ts).toLocaleTimeString("en-GB", { hour12: false });
+/** A clock time with seconds, 00–23 h, as the page's language writes it. */
+const clock = (locale: string) => (ts: number) =>
+  new Date(ts).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
 
 const known = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
@@ -51,13 +54,15 @@ function HistoryTooltip({
   label,
   format = plain,
 }: TooltipContentProps & { format?: (v: number) => string }) {
+  const t = useTranslations("common.chart");
+  const time = clock(useLocale());
   if (!active) return null;
   const values = (payload ?? []).filter((e) => known(e.value));
   return (
     <div className="rounded border border-slate-200 bg-white px-2 py-1 text-xs shadow-sm">
       <div className="font-medium text-slate-700">{time(Number(label))}</div>
       {values.length === 0 ? (
-        <div className="text-slate-500">no sample here</div>
+        <div className="text-slate-500">{t("noSampleHere")}</div>
       ) : (
         values.map((e) => (
           <div key={String(e.dataKey)} style={{ color: e.color }}>
@@ -96,6 +101,8 @@ export function HistoryChart<T extends { ts: number }>({
   /** The chart's height (a Tailwind class). */
   height?: string;
 }) {
+  const t = useTranslations("common.chart");
+  const time = clock(useLocale());
   const value = (p: T, key: string) => (p as Record<string, unknown>)[key];
   const isSample = (p: T) => series.some((s) => known(value(p, s.key)));
   const samples = points.filter(isSample);
@@ -148,7 +155,7 @@ export function HistoryChart<T extends { ts: number }>({
               fillOpacity={1}
               stroke="#cbd5e1"
               strokeDasharray="2 2"
-              label={{ value: "no samples", position: "insideTop", fontSize: 10, fill: "#64748b" }}
+              label={{ value: t("noSamples"), position: "insideTop", fontSize: 10, fill: "#64748b" }}
             />
           ))}
           {markers.map((m) => (

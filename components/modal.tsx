@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { type ReactNode, useEffect } from "react";
 
 /** A dialog over the page; Escape or the backdrop closes it. */
@@ -13,6 +14,7 @@ export function Modal({
   children: ReactNode;
   testId?: string;
 }) {
+  const t = useTranslations("common");
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") onClose();
@@ -22,7 +24,7 @@ export function Modal({
   }, [onClose]);
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center p-4">
-      <button type="button" aria-label="Close" className="absolute inset-0 bg-slate-900/40" onClick={onClose} />
+      <button type="button" aria-label={t("close")} className="absolute inset-0 bg-slate-900/40" onClick={onClose} />
       <div
         role="dialog"
         aria-modal="true"

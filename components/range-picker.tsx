@@ -1,11 +1,12 @@
 "use client";
+import { useTranslations } from "next-intl";
 
-/** The time ranges a metrics chart offers, in minutes. */
+/** The time ranges a metrics chart offers, in minutes, and their words (common.ranges.<key>). */
 export const RANGES = [
-  { minutes: 15, label: "15 min" },
-  { minutes: 60, label: "1 h" },
-  { minutes: 360, label: "6 h" },
-  { minutes: 1440, label: "24 h" },
+  { minutes: 15, key: "m15" },
+  { minutes: 60, key: "h1" },
+  { minutes: 360, key: "h6" },
+  { minutes: 1440, key: "h24" },
 ] as const;
 
 export function RangePicker({
@@ -17,9 +18,10 @@ export function RangePicker({
   onChange: (minutes: number) => void;
   testId: string;
 }) {
+  const t = useTranslations("common.ranges");
   return (
     <fieldset className="inline-flex rounded-md border border-slate-300 bg-white text-xs" data-testid={testId}>
-      <legend className="sr-only">Time range</legend>
+      <legend className="sr-only">{t("legend")}</legend>
       {RANGES.map((r) => (
         <button
           key={r.minutes}
@@ -30,7 +32,7 @@ export function RangePicker({
             r.minutes === minutes ? "bg-slate-800 text-white" : "text-slate-700 hover:bg-slate-100"
           }`}
         >
-          {r.label}
+          {t(r.key)}
         </button>
       ))}
     </fieldset>

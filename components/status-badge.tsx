@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import type { ClusterStatus, NodeStatus } from "@/lib/types";
 
 const styles: Record<NodeStatus | ClusterStatus, string> = {
@@ -12,6 +13,7 @@ const styles: Record<NodeStatus | ClusterStatus, string> = {
 };
 
 export function StatusBadge({ status, testId }: { status: NodeStatus | ClusterStatus; testId?: string }) {
+  const t = useTranslations("common.status");
   return (
     <span
       data-testid={testId}
@@ -20,7 +22,7 @@ export function StatusBadge({ status, testId }: { status: NodeStatus | ClusterSt
       <span
         className={`h-1.5 w-1.5 rounded-full ${status === "up" || status === "ok" ? "bg-emerald-500" : "bg-current"} ${status === "starting" || status === "stopping" ? "animate-pulse" : ""}`}
       />
-      {status}
+      {t(status)}
     </span>
   );
 }

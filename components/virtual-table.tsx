@@ -1,5 +1,6 @@
 "use client";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { useTranslations } from "next-intl";
 import { type ReactNode, useEffect, useRef } from "react";
 import type { SortDir } from "@/lib/schemas/lists";
 
@@ -55,6 +56,7 @@ export function VirtualTable<T>({
   /** Changes with the search and sort: the list scrolls back to its top. */
   resetKey?: string;
 }) {
+  const t = useTranslations("common");
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length + (hasMore ? 1 : 0),
@@ -123,7 +125,7 @@ export function VirtualTable<T>({
               return (
                 <tr key="more" style={{ height: rowHeight }}>
                   <td colSpan={columns.length} className="px-4 py-2 text-slate-500" data-testid={`${testId}-more`}>
-                    Loading more…
+                    {t("loadingMore")}
                   </td>
                 </tr>
               );

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { SignInForm } from "@/components/sign-in-form";
 import { getQuorum } from "@/server/quorum";
 
-export const metadata: Metadata = { title: "Sign in — Quorum" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("common.meta");
+  return { title: t("signIn") };
+}
 // Whether sign-in is on is the running server's config, not the build's.
 export const dynamic = "force-dynamic";
 
@@ -16,7 +20,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="grid min-h-screen place-items-center px-6">
       <div className="w-full max-w-sm space-y-6">
         <div className="flex items-center gap-2 text-lg font-semibold tracking-tight">
-          <span className="grid h-8 w-8 place-items-center rounded-md bg-emerald-500 font-bold text-slate-900">Q</span>
+          <span className="grid h-8 w-8 place-items-center rounded-md bg-emerald-500 font-bold text-slate-900">
+            {/* i18n-exempt: the product's initial */}Q
+          </span>
+          {/* i18n-exempt: the product's name */}
           Quorum
         </div>
         <SignInForm
