@@ -1,11 +1,13 @@
 "use client";
-import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { type ReactNode, useState } from "react";
 import { ApiError } from "@/lib/api-client";
 import { useControllerMutation, useRecreateLabMutation } from "@/lib/hooks/api/brokers";
 import { useClusterQuery, useQuorumQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay } from "@/lib/hooks/api/session";
-import { formatNumber } from "./format";
 import { StatusBadge } from "./status-badge";
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 /**
  * The KRaft controller quorum: n voters tolerate ⌊(n−1)/2⌋ failures. Who leads the metadata log,
@@ -18,7 +20,10 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
   const may = useMay(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
   const act = useControllerMutation(cluster);
-  const [confirm, setConfirm] = useState<{ id: number; mode: "graceful" | "kill"; message: string } | null>(null);
+  const t = useTranslations("ops.quorum");
+  const errorText = useErrorText();
+  const { number: formatNumber } = useFormat();
+  const [confirm, setConfirm] = useState<{ id: number; mode: "graceful" | "kill"; error: ApiError } | null>(null);
   const q = quorum.data;
   if (!q || q.voters.length === 0) return null;
   const n = q.voters.length;
@@ -30,7 +35,7 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
       {
         onError: (err) => {
           if (err instanceof ApiError && err.code === "confirmation_required" && action !== "start")
-            setConfirm({ id, mode: action, message: err.message });
+            setConfirm({ id, mode: action, error: err });
         },
         onSuccess: () => setConfirm(null),
       },
@@ -39,36 +44,27 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
   return (
     <section data-testid="controller-quorum">
       <h2 className="mb-1 text-lg font-semibold">
-        KRaft controller quorum{" "}
+        {t("heading")}{" "}
         <span className="text-sm font-normal text-slate-600">
-          ({n} voter{n > 1 ? "s" : ""}, tolerates {tolerates} failure{tolerates === 1 ? "" : "s"}: a majority of{" "}
-          {q.needed} must be up)
+          {t("headingDetail", { n, tolerates, needed: q.needed })}
         </span>
       </h2>
       <p className="mb-3 text-sm text-slate-700" data-testid="quorum-summary">
-        {q.leader === null ? (
-          "No controller answers as leader now."
-        ) : q.state === "ok" ? (
-          <>
-            Controller <b>{q.leader}</b> leads the metadata log, epoch {formatNumber(q.epoch)}, committed up to offset{" "}
-            {formatNumber(q.highWatermark)}.
-          </>
-        ) : (
-          <>
-            Controller {q.leader} was leading (epoch {formatNumber(q.epoch)}, committed up to offset{" "}
-            {formatNumber(q.highWatermark)}); without a majority it cannot commit anything.
-          </>
-        )}
+        {q.leader === null
+          ? t("noLeader")
+          : t.rich(q.state === "ok" ? "leads" : "wasLeading", {
+              leader: q.leader,
+              epoch: formatNumber(q.epoch),
+              highWatermark: formatNumber(q.highWatermark),
+              b: (c: ReactNode) => <b>{c}</b>,
+            })}
       </p>
       {q.state === "lost" && (
         <div
           className="mb-3 rounded-md border border-rose-200 bg-rose-50 p-3 text-sm text-rose-900"
           data-testid="quorum-lost"
         >
-          <b>The quorum has lost its majority</b>: {q.up} of {n} controllers up, {q.needed} needed. No leader can be
-          elected, so nothing new is committed to the metadata log. Producing to and consuming from existing partitions
-          go on (their leaders stay); creating or deleting topics, electing leaders and fencing brokers wait until a
-          majority is back. Start a controller to restore it.
+          {t.rich("lost", { up: q.up ?? "", n, needed: q.needed, b: (c) => <b>{c}</b> })}
         </div>
       )}
       <div className="flex flex-wrap gap-3">
@@ -79,16 +75,16 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
             className="rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm"
           >
             <div className="flex items-center gap-3">
-              <span className="font-semibold">Controller {v.id}</span>
+              <span className="font-semibold">{t("controller", { id: v.id })}</span>
               {v.id === q.leader && (
                 <span className="rounded bg-violet-100 px-1.5 py-0.5 text-xs font-medium text-violet-800">
-                  {q.state === "ok" ? "leader" : "last leader"}
+                  {q.state === "ok" ? t("leader") : t("lastLeader")}
                 </span>
               )}
               {v.status && <StatusBadge status={v.status} />}
             </div>
             <div className="mt-1 text-xs text-slate-600" data-testid={`controller-lag-${v.id}`}>
-              log end {formatNumber(v.logEndOffset)} · lag {formatNumber(v.lag)}
+              {t("lag", { logEndOffset: formatNumber(v.logEndOffset), lag: formatNumber(v.lag) })}
             </div>
             {controls && (
               <div className="mt-2 flex gap-2">
@@ -100,7 +96,7 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
                     className="rounded-md bg-emerald-600 px-2 py-0.5 text-xs font-medium text-white disabled:opacity-50"
                     data-testid={`controller-start-${v.id}`}
                   >
-                    Start
+                    {t("start")}
                   </button>
                 ) : (
                   <>
@@ -112,7 +108,7 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
                       className="rounded-md border border-slate-300 px-2 py-0.5 text-xs disabled:opacity-50"
                       data-testid={`controller-stop-${v.id}`}
                     >
-                      Stop
+                      {t("stop")}
                     </button>
                     <button
                       type="button"
@@ -121,7 +117,7 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
                       className="rounded-md border border-rose-300 px-2 py-0.5 text-xs text-rose-700 disabled:opacity-50"
                       data-testid={`controller-kill-${v.id}`}
                     >
-                      Kill
+                      {t("kill")}
                     </button>
                   </>
                 )}
@@ -135,7 +131,7 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
           className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm"
           data-testid="controller-confirm"
         >
-          <p>{confirm.message.replace(' Send "confirm": true to go ahead.', "")}</p>
+          <p>{errorText(confirm.error).replace(' Send "confirm": true to go ahead.', "")}</p>
           <div className="mt-2 flex gap-2">
             <button
               type="button"
@@ -146,15 +142,15 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
               className="rounded-md bg-rose-600 px-3 py-1 text-xs font-medium text-white"
               data-testid="controller-confirm-button"
             >
-              {confirm.mode === "kill" ? "Kill" : "Stop"} controller {confirm.id} anyway
+              {t(confirm.mode === "kill" ? "killAnyway" : "stopAnyway", { id: confirm.id })}
             </button>
             <button type="button" onClick={() => setConfirm(null)} className="rounded-md border px-3 py-1 text-xs">
-              Cancel
+              {t("cancel")}
             </button>
           </div>
         </div>
       )}
-      {act.error && !confirm && <p className="mt-2 text-sm text-rose-700">{act.error.message}</p>}
+      {act.error && !confirm && <p className="mt-2 text-sm text-rose-700">{errorText(act.error)}</p>}
       {controls && <RecreateLab cluster={cluster} voters={n} />}
     </section>
   );
@@ -163,20 +159,19 @@ export function ControllerQuorum({ cluster }: { cluster: string }) {
 /** Starts the lab over at a chosen size, e.g. with three controllers for the quorum lab. */
 function RecreateLab({ cluster, voters }: { cluster: string; voters: number }) {
   const recreate = useRecreateLabMutation(cluster);
+  const t = useTranslations("ops.recreate");
+  const errorText = useErrorText();
   const [brokers, setBrokers] = useState(3);
   const [controllers, setControllers] = useState<1 | 3>(voters === 1 ? 3 : 1);
   const [asking, setAsking] = useState(false);
   return (
     <div className="mt-4 rounded-md border border-slate-200 bg-white p-3 text-sm" data-testid="lab-recreate">
       <p className="text-slate-600">
-        {voters === 1
-          ? "One controller tolerates no failure. To see a quorum lose and regain its majority, start the lab over with three."
-          : "Start the lab over at another size."}{" "}
-        A fresh lab deletes every topic and message of this one.
+        {voters === 1 ? t("oneController") : t("otherSize")} {t("fresh")}
       </p>
       <div className="mt-2 flex flex-wrap items-end gap-3">
         <label>
-          <span className="block text-xs font-medium">Brokers</span>
+          <span className="block text-xs font-medium">{t("brokers")}</span>
           <input
             type="number"
             min={1}
@@ -188,7 +183,7 @@ function RecreateLab({ cluster, voters }: { cluster: string; voters: number }) {
           />
         </label>
         <label>
-          <span className="block text-xs font-medium">Controllers</span>
+          <span className="block text-xs font-medium">{t("controllers")}</span>
           <select
             value={controllers}
             onChange={(e) => setControllers(Number(e.target.value) === 3 ? 3 : 1)}
@@ -210,11 +205,10 @@ function RecreateLab({ cluster, voters }: { cluster: string; voters: number }) {
               className="rounded-md bg-rose-600 px-3 py-1 text-xs font-medium text-white"
               data-testid="lab-recreate-confirm"
             >
-              Delete this lab and start {brokers} broker{brokers === 1 ? "" : "s"} and {controllers} controller
-              {controllers === 1 ? "" : "s"}
+              {t("confirm", { brokers, controllers })}
             </button>
             <button type="button" onClick={() => setAsking(false)} className="rounded-md border px-3 py-1 text-xs">
-              Cancel
+              {t("cancel")}
             </button>
           </>
         ) : (
@@ -225,16 +219,16 @@ function RecreateLab({ cluster, voters }: { cluster: string; voters: number }) {
             className="rounded-md border border-slate-300 px-3 py-1 text-xs disabled:opacity-50"
             data-testid="lab-recreate-start"
           >
-            Start the lab over…
+            {t("start")}
           </button>
         )}
       </div>
       {recreate.isSuccess && (
         <p className="mt-2 text-emerald-800" data-testid="lab-recreate-started">
-          The new lab is starting; its nodes appear as they answer.
+          {t("started")}
         </p>
       )}
-      {recreate.error && <p className="mt-2 text-rose-700">{recreate.error.message}</p>}
+      {recreate.error && <p className="mt-2 text-rose-700">{errorText(recreate.error)}</p>}
     </div>
   );
 }

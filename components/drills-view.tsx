@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useAbortDrillMutation, useDrillsQuery, useStartDrillMutation } from "@/lib/hooks/api/drills";
@@ -8,13 +9,16 @@ import { useDebounced } from "@/lib/hooks/use-debounced";
 import type { DrillReport } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatTime } from "./event-timeline";
-import { formatNumber } from "./format";
 import { TopicPicker } from "./topic-picker";
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 /** Topics the picker offers at once: the first matches by name. */
 const TOPIC_CHOICES = 50;
 
 export function DrillsView({ cluster }: { cluster: string }) {
+  const t = useTranslations("ops.drills");
+  const errorText = useErrorText();
   const drills = useDrillsQuery(cluster);
   const [filter, setFilter] = useState("");
   // The picker asks the server for a few names that match what is typed, never for the whole list.
@@ -42,13 +46,8 @@ export function DrillsView({ cluster }: { cluster: string }) {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Drills</h1>
-        <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          An idempotent producer with acks=all writes numbered messages while the drill stops brokers and starts them
-          again: a failover drill stops the leader of partition 0, cycle after cycle; a rolling restart restarts every
-          broker in turn, each back in every ISR before the next. Then everything is read back: the report says what was
-          acknowledged, lost (acknowledged but never read), duplicated, and how long writes stalled.
-        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">{t("intro")}</p>
       </div>
       <form
         onSubmit={onSubmit}
@@ -62,22 +61,22 @@ export function DrillsView({ cluster }: { cluster: string }) {
           topics={candidates}
           value={chosen}
           onChange={setTopic}
-          detail={(t) => `RF ${t.replicationFactor}`}
+          detail={(topic) => t("topicDetail", { replicationFactor: topic.replicationFactor })}
         />
         <label className="text-sm">
-          <span className="block font-medium">Drill</span>
+          <span className="block font-medium">{t("drill")}</span>
           <select
             value={kind}
             onChange={(e) => setKind(e.target.value as "failover" | "rolling-restart")}
             className="mt-1 rounded-md border border-slate-300 px-2 py-1.5"
             data-testid="drill-kind"
           >
-            <option value="failover">failover: partition 0's leader, cycle after cycle</option>
-            <option value="rolling-restart">rolling restart: every broker in turn</option>
+            <option value="failover">{t("kinds.failover")}</option>
+            <option value="rolling-restart">{t("kinds.rollingRestart")}</option>
           </select>
         </label>
         <label className="text-sm">
-          <span className="block font-medium">Stop</span>
+          <span className="block font-medium">{t("stop")}</span>
           <select
             value={mode}
             onChange={(e) => {
@@ -89,13 +88,13 @@ export function DrillsView({ cluster }: { cluster: string }) {
             className="mt-1 rounded-md border border-slate-300 px-2 py-1.5"
             data-testid="drill-mode"
           >
-            <option value="graceful">graceful (SIGTERM)</option>
-            <option value="kill">kill (SIGKILL)</option>
+            <option value="graceful">{t("modes.graceful")}</option>
+            <option value="kill">{t("modes.kill")}</option>
           </select>
         </label>
         {kind === "failover" && (
           <label className="text-sm">
-            <span className="block font-medium">Cycles</span>
+            <span className="block font-medium">{t("cycles")}</span>
             <input
               type="number"
               min={1}
@@ -107,7 +106,7 @@ export function DrillsView({ cluster }: { cluster: string }) {
           </label>
         )}
         <label className="text-sm">
-          <span className="block font-medium">Down for (s)</span>
+          <span className="block font-medium">{t("downFor")}</span>
           <input
             type="number"
             min={1}
@@ -120,30 +119,30 @@ export function DrillsView({ cluster }: { cluster: string }) {
         <button
           type="submit"
           disabled={!chosen || Boolean(running) || start.isPending || readOnly || !may("admin")}
-          title={may("admin") ? reason : "Running a drill is an admin's"}
+          title={may("admin") ? reason : t("adminOnly")}
           data-testid="drill-start"
           className="rounded-md bg-violet-600 px-4 py-2 text-sm font-medium text-white hover:bg-violet-700 disabled:opacity-50"
         >
-          {running ? "A drill is running…" : "Run drill"}
+          {running ? t("running") : t("run")}
         </button>
-        {start.error && <p className="w-full text-sm text-rose-700">{start.error.message}</p>}
+        {start.error && <p className="w-full text-sm text-rose-700">{errorText(start.error)}</p>}
         {candidates.length === 0 && topics.data && (
           <p className="w-full text-sm text-slate-600">
-            {filter.trim()
-              ? `No topic with replication factor 2 or more matches "${filter.trim()}".`
-              : "A drill needs a topic with replication factor 2 or more."}
+            {filter.trim() ? t("noMatch", { filter: filter.trim() }) : t("needsTopic")}
           </p>
         )}
       </form>
       {(drills.data ?? []).map((d) => (
         <DrillCard key={d.id} cluster={cluster} report={d} mayAbort={may("admin") && !readOnly} />
       ))}
-      {drills.data?.length === 0 && <p className="text-sm text-slate-500">No drill yet.</p>}
+      {drills.data?.length === 0 && <p className="text-sm text-slate-500">{t("none")}</p>}
     </div>
   );
 }
 
 function DrillCard({ cluster, report: d, mayAbort }: { cluster: string; report: DrillReport; mayAbort: boolean }) {
+  const t = useTranslations("ops.drill");
+  const { number: formatNumber } = useFormat();
   const abort = useAbortDrillMutation(cluster);
   const rolling = d.kind === "rolling-restart";
   const active = d.status === "running" || d.status === "verifying";
@@ -160,9 +159,12 @@ function DrillCard({ cluster, report: d, mayAbort }: { cluster: string; report: 
     <article className={`rounded-lg border-2 bg-white p-4 ${tone}`} data-testid="drill-report" data-status={d.status}>
       <header className="flex flex-wrap items-baseline gap-3">
         <h2 className="font-semibold">
-          {rolling
-            ? `${d.topic} · rolling restart of every broker (${d.mode}) · down ${d.downMs / 1000}s each`
-            : `${d.topic} · ${d.cycles} × ${d.mode} · down ${d.downMs / 1000}s`}
+          {t(rolling ? "titleRolling" : "title", {
+            topic: d.topic,
+            cycles: d.cycles,
+            mode: t(`mode.${d.mode}`),
+            seconds: d.downMs / 1000,
+          })}
         </h2>
         <span className="text-sm text-slate-500">{formatTime(d.startedAt)}</span>
         <span className="text-sm font-medium" data-testid="drill-phase">
@@ -176,26 +178,28 @@ function DrillCard({ cluster, report: d, mayAbort }: { cluster: string; report: 
             className="ml-auto rounded-md border border-rose-300 px-2 py-1 text-xs text-rose-700 hover:bg-rose-50 disabled:opacity-50"
             data-testid="drill-abort"
           >
-            Abort after this broker
+            {t("abort")}
           </button>
         )}
       </header>
       <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4 lg:grid-cols-8">
-        {[
-          ["sent", d.sent],
-          ["acknowledged", d.acknowledged],
-          ["read back", d.read],
-          ["lost", d.lost],
-          ["duplicated", d.duplicated],
-          ["failed sends", errors.reduce((a, [, n]) => a + n, 0)],
-          ["longest stall", `${formatNumber(d.longestStallMs)} ms`],
-          ["leader changes", d.leaderChanges.length],
-        ].map(([label, value]) => (
-          <div key={String(label)}>
-            <dt className="text-xs text-slate-500">{label}</dt>
+        {(
+          [
+            ["sent", "sent", d.sent],
+            ["acknowledged", "acknowledged", d.acknowledged],
+            ["read-back", "readBack", d.read],
+            ["lost", "lost", d.lost],
+            ["duplicated", "duplicated", d.duplicated],
+            ["failed-sends", "failedSends", errors.reduce((a, [, n]) => a + n, 0)],
+            ["longest-stall", "longestStall", `${formatNumber(d.longestStallMs)} ms`],
+            ["leader-changes", "leaderChanges", d.leaderChanges.length],
+          ] as const
+        ).map(([id, key, value]) => (
+          <div key={id}>
+            <dt className="text-xs text-slate-500">{t(`stats.${key}`)}</dt>
             <dd
-              className={`text-lg font-semibold tabular-nums ${label === "lost" && Number(value) > 0 ? "text-rose-700" : ""}`}
-              data-testid={`drill-${String(label).replace(" ", "-")}`}
+              className={`text-lg font-semibold tabular-nums ${id === "lost" && Number(value) > 0 ? "text-rose-700" : ""}`}
+              data-testid={`drill-${id}`}
             >
               {typeof value === "number" ? formatNumber(value) : value}
             </dd>
@@ -204,21 +208,26 @@ function DrillCard({ cluster, report: d, mayAbort }: { cluster: string; report: 
       </dl>
       {errors.length > 0 && (
         <p className="mt-2 text-xs text-slate-600">
-          Producer errors: {errors.map(([k, n]) => `${k} × ${n}`).join(", ")}
-          {d.unacknowledgedButWritten > 0 && ` · ${d.unacknowledgedButWritten} failed sends were written anyway`}
+          {t("producerErrors", { errors: errors.map(([k, n]) => `${k} × ${n}`).join(", ") })}
+          {d.unacknowledgedButWritten > 0 && ` · ${t("writtenAnyway", { count: d.unacknowledgedButWritten })}`}
         </p>
       )}
       {d.lostSample.length > 0 && (
-        <p className="mt-1 text-xs text-rose-700">Lost sequence numbers: {d.lostSample.join(", ")}…</p>
+        <p className="mt-1 text-xs text-rose-700">{t("lostSample", { numbers: d.lostSample.join(", ") })}</p>
       )}
       {d.steps.length > 0 && (
         <ol className="mt-2 text-xs text-slate-600">
           {d.steps.map((s, i) => (
             <li key={`${s.broker}-${s.stoppedAt}`}>
-              {rolling ? "restart" : "cycle"} {i + 1}: broker {s.broker} {d.mode === "kill" ? "killed" : "stopped"} at{" "}
-              {formatTime(s.stoppedAt)}
-              {s.startedAt > 0 && `, started at ${formatTime(s.startedAt)}`}
-              {s.inSyncAt && `, back in every ISR after ${formatNumber(s.inSyncAt - s.startedAt)} ms`}
+              {t("step", {
+                kind: rolling ? "restart" : "cycle",
+                n: i + 1,
+                broker: s.broker,
+                mode: d.mode,
+                time: formatTime(s.stoppedAt),
+              })}
+              {s.startedAt > 0 && `, ${t("stepStarted", { time: formatTime(s.startedAt) })}`}
+              {s.inSyncAt && `, ${t("stepInSync", { ms: formatNumber(s.inSyncAt - s.startedAt) })}`}
             </li>
           ))}
         </ol>

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { useBrokersQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import {
@@ -14,16 +15,18 @@ import type { ReassignmentGoal } from "@/lib/schemas/reassignments";
 import type { ReassignmentPlanView, ReassignmentRun } from "@/lib/types";
 import { ErrorPanel } from "./error-panel";
 import { formatTime } from "./event-timeline";
-import { formatBytes, formatNumber } from "./format";
+import { formatBytes } from "./format";
 import { TopicPicker } from "./topic-picker";
+import { useFormat } from "./use-format";
 
 type Kind = ReassignmentGoal["kind"];
 
-const GOALS: { kind: Kind; label: string }[] = [
-  { kind: "topic", label: "Put a topic on chosen brokers" },
-  { kind: "replication-factor", label: "Change a topic's replication factor" },
-  { kind: "drain", label: "Drain a broker (move every replica off it)" },
-  { kind: "balance", label: "Balance replicas and leaders over all brokers" },
+/** The goals offered, each with its words' key (`ops.reassign.goals.<key>`). */
+const GOALS: { kind: Kind; key: string }[] = [
+  { kind: "topic", key: "topic" },
+  { kind: "replication-factor", key: "replicationFactor" },
+  { kind: "drain", key: "drain" },
+  { kind: "balance", key: "balance" },
 ];
 
 /** Rows of a plan shown at once; the rest are counted and in the JSON file. */
@@ -41,6 +44,7 @@ function download(name: string, text: string): void {
 }
 
 export function ReassignView({ cluster }: { cluster: string }) {
+  const t = useTranslations("ops.reassign");
   const brokers = useBrokersQuery(cluster);
   const runs = useReassignmentsQuery(cluster);
   const { readOnly, reason } = useReadOnly(cluster);
@@ -77,12 +81,8 @@ export function ReassignView({ cluster }: { cluster: string }) {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Reassign partitions</h1>
-        <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          Move replicas between brokers as kafka-reassign-partitions does: pick a goal, read the plan (each partition
-          before and after, and the bytes it copies), then start it, throttled if you like. The controller copies the
-          data; each partition's new replicas join the ISR, and the old ones leave. Progress comes in live.
-        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">{t("intro")}</p>
       </div>
       <form
         onSubmit={onPlan}
@@ -90,7 +90,7 @@ export function ReassignView({ cluster }: { cluster: string }) {
         data-testid="reassign-form"
       >
         <fieldset className="flex flex-wrap gap-4 text-sm">
-          <legend className="sr-only">Goal</legend>
+          <legend className="sr-only">{t("goal")}</legend>
           {GOALS.map((g) => (
             <label key={g.kind} className="flex items-center gap-1.5">
               <input
@@ -100,7 +100,7 @@ export function ReassignView({ cluster }: { cluster: string }) {
                 onChange={() => setKind(g.kind)}
                 data-testid={`reassign-goal-${g.kind}`}
               />
-              {g.label}
+              {t(`goals.${g.key}`)}
             </label>
           ))}
         </fieldset>
@@ -113,12 +113,14 @@ export function ReassignView({ cluster }: { cluster: string }) {
               topics={topics.data?.items ?? []}
               value={pickedTopic}
               onChange={setTopic}
-              detail={(t) => `${t.partitions} × RF ${t.replicationFactor}`}
+              detail={(topic) =>
+                t("topicDetail", { partitions: topic.partitions, replicationFactor: topic.replicationFactor })
+              }
             />
           )}
           {kind === "topic" && (
             <fieldset className="text-sm">
-              <legend className="font-medium">Brokers</legend>
+              <legend className="font-medium">{t("brokers")}</legend>
               <div className="mt-1 flex flex-wrap gap-3">
                 {up.map((id) => (
                   <label key={id} className="flex items-center gap-1">
@@ -136,7 +138,7 @@ export function ReassignView({ cluster }: { cluster: string }) {
           )}
           {kind === "replication-factor" && (
             <label className="text-sm">
-              <span className="block font-medium">Replication factor</span>
+              <span className="block font-medium">{t("replicationFactor")}</span>
               <input
                 type="number"
                 min={1}
@@ -150,7 +152,7 @@ export function ReassignView({ cluster }: { cluster: string }) {
           )}
           {kind === "drain" && (
             <label className="text-sm">
-              <span className="block font-medium">Broker to drain</span>
+              <span className="block font-medium">{t("drainBroker")}</span>
               <select
                 value={drainBroker ?? ""}
                 onChange={(e) => setDrain(Number(e.target.value))}
@@ -159,7 +161,7 @@ export function ReassignView({ cluster }: { cluster: string }) {
               >
                 {up.map((id) => (
                   <option key={id} value={id}>
-                    broker {id}
+                    {t("brokerOption", { id })}
                   </option>
                 ))}
               </select>
@@ -170,7 +172,7 @@ export function ReassignView({ cluster }: { cluster: string }) {
             className="rounded-md bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
             data-testid="reassign-plan"
           >
-            Plan
+            {t("plan")}
           </button>
         </div>
       </form>
@@ -181,7 +183,7 @@ export function ReassignView({ cluster }: { cluster: string }) {
           plan={plan.data}
           onStarted={() => setGoal(null)}
           mayStart={may("operator") && !readOnly}
-          why={readOnly ? reason : may("operator") ? undefined : "Starting a reassignment is an operator's"}
+          why={readOnly ? reason : may("operator") ? undefined : t("operatorOnly")}
         />
       )}
       <RunsPanel cluster={cluster} runs={runs.data?.runs ?? []} mayCancel={may("operator") && !readOnly} />
@@ -191,15 +193,19 @@ export function ReassignView({ cluster }: { cluster: string }) {
           className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm"
           data-testid="reassign-elsewhere"
         >
-          <h2 className="font-semibold">Moves started elsewhere</h2>
-          <p className="text-slate-600">Kafka lists these as under way; no run of this Quorum started them.</p>
+          <h2 className="font-semibold">{t("elsewhere.heading")}</h2>
+          <p className="text-slate-600">{t("elsewhere.text")}</p>
           <ul className="mt-2 font-mono text-xs">
             {(runs.data?.ongoing ?? [])
               .filter((o) => o.run === null)
               .map((o) => (
                 <li key={`${o.topic}-${o.partition}`}>
-                  {o.topic}-{o.partition}: replicas [{o.replicas.join(",")}], adding [{o.adding.join(",")}], removing [
-                  {o.removing.join(",")}]
+                  {o.topic}-{o.partition}:{" "}
+                  {t("elsewhere.move", {
+                    replicas: o.replicas.join(","),
+                    adding: o.adding.join(","),
+                    removing: o.removing.join(","),
+                  })}
                 </li>
               ))}
           </ul>
@@ -223,6 +229,8 @@ function PlanPanel({
   mayStart: boolean;
   why: string | undefined;
 }) {
+  const t = useTranslations("ops.plan");
+  const { number: formatNumber } = useFormat();
   const start = useStartReassignmentMutation(cluster);
   const [throttle, setThrottle] = useState("");
   const mib = throttle.trim() === "" ? null : Number(throttle);
@@ -239,24 +247,26 @@ function PlanPanel({
   return (
     <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-4" data-testid="reassign-plan-panel">
       <div className="flex flex-wrap items-baseline gap-x-6 gap-y-1">
-        <h2 className="text-lg font-semibold">Plan</h2>
+        <h2 className="text-lg font-semibold">{t("heading")}</h2>
         <p className="text-sm text-slate-700" data-testid="reassign-plan-summary">
           {plan.moves.length === 0
-            ? "Nothing to move: the cluster already meets this goal."
-            : `${formatNumber(plan.moves.length)} partition${plan.moves.length === 1 ? "" : "s"} change, ${formatNumber(plan.copying)} copy data: ${plan.bytes === null ? "size unknown" : formatBytes(plan.bytes)} to copy`}
+            ? t("nothing")
+            : t("summary", {
+                count: plan.moves.length,
+                copying: formatNumber(plan.copying),
+                size: plan.bytes === null ? t("sizeUnknown") : formatBytes(plan.bytes),
+              })}
         </p>
         {plan.sizesMissing.length > 0 && (
-          <p className="text-sm text-amber-700">
-            Broker {plan.sizesMissing.join(", ")} did not say its sizes: those bytes are unknown.
-          </p>
+          <p className="text-sm text-amber-700">{t("sizesMissing", { brokers: plan.sizesMissing.join(", ") })}</p>
         )}
       </div>
       <table className="text-sm" data-testid="reassign-brokers">
         <thead className="text-left text-xs uppercase text-slate-500">
           <tr>
-            <th className="pr-6">Broker</th>
-            <th className="pr-6">Replicas before → after</th>
-            <th>Preferred leaders before → after</th>
+            <th className="pr-6">{t("brokers.broker")}</th>
+            <th className="pr-6">{t("brokers.replicas")}</th>
+            <th>{t("brokers.leaders")}</th>
           </tr>
         </thead>
         <tbody>
@@ -279,12 +289,12 @@ function PlanPanel({
             <table className="w-full text-sm" data-testid="reassign-moves">
               <thead className="sticky top-0 bg-slate-50 text-left text-xs uppercase text-slate-500">
                 <tr>
-                  <th className="px-3 py-1.5">Partition</th>
-                  <th className="px-3 py-1.5">Replicas before</th>
-                  <th className="px-3 py-1.5">After</th>
-                  <th className="px-3 py-1.5">Adding</th>
-                  <th className="px-3 py-1.5">Removing</th>
-                  <th className="px-3 py-1.5 text-right">Copies</th>
+                  <th className="px-3 py-1.5">{t("moves.partition")}</th>
+                  <th className="px-3 py-1.5">{t("moves.before")}</th>
+                  <th className="px-3 py-1.5">{t("moves.after")}</th>
+                  <th className="px-3 py-1.5">{t("moves.adding")}</th>
+                  <th className="px-3 py-1.5">{t("moves.removing")}</th>
+                  <th className="px-3 py-1.5 text-right">{t("moves.copies")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -309,12 +319,12 @@ function PlanPanel({
           </div>
           {plan.moves.length > SHOWN_MOVES && (
             <p className="text-xs text-slate-500">
-              Showing {SHOWN_MOVES} of {formatNumber(plan.moves.length)} partitions; the JSON file has every one.
+              {t("showing", { shown: SHOWN_MOVES, total: formatNumber(plan.moves.length) })}
             </p>
           )}
           <div className="flex flex-wrap items-end gap-4">
             <label className="text-sm">
-              <span className="block font-medium">Throttle (MiB/s per broker, empty: none)</span>
+              <span className="block font-medium">{t("throttle")}</span>
               <input
                 value={throttle}
                 onChange={(e) => setThrottle(e.target.value)}
@@ -331,7 +341,7 @@ function PlanPanel({
               className="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
               data-testid="reassign-start"
             >
-              {start.isPending ? "Starting…" : "Start reassignment"}
+              {start.isPending ? t("starting") : t("start")}
             </button>
             <button
               type="button"
@@ -339,31 +349,29 @@ function PlanPanel({
               className="rounded-md border border-slate-300 px-3 py-1.5 text-sm"
               data-testid="reassign-download"
             >
-              Download reassignment.json
+              {t("download")}
             </button>
             <button
               type="button"
               onClick={() => download("rollback.json", plan.tool.rollbackJson)}
               className="rounded-md border border-slate-300 px-3 py-1.5 text-sm"
             >
-              Download rollback.json
+              {t("downloadRollback")}
             </button>
           </div>
-          {badThrottle && <p className="text-sm text-rose-700">The throttle is a number of MiB per second.</p>}
+          {badThrottle && <p className="text-sm text-rose-700">{t("badThrottle")}</p>}
           {why && <p className="text-sm text-slate-600">{why}.</p>}
           {start.error && <ErrorPanel error={start.error} />}
           <div className="space-y-1 rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
             <div>
-              <span className="select-none text-slate-400">CLI equivalent: $ </span>
+              <span className="select-none text-slate-400">{t("cli")}: $ </span>
               <span data-testid="reassign-cli-execute">
                 {plan.tool.execute}
                 {bytesPerSec !== null && ` --throttle ${bytesPerSec}`}
               </span>
             </div>
             <div>
-              <span className="select-none text-slate-400">
-                then, until it says complete (removes the throttle): ${" "}
-              </span>
+              <span className="select-none text-slate-400">{t("verify")}: $ </span>
               <span>{plan.tool.verify}</span>
             </div>
           </div>
@@ -374,11 +382,12 @@ function PlanPanel({
 }
 
 function RunsPanel({ cluster, runs, mayCancel }: { cluster: string; runs: ReassignmentRun[]; mayCancel: boolean }) {
+  const t = useTranslations("ops.runs");
   const cancel = useCancelReassignmentMutation(cluster);
   if (runs.length === 0) return null;
   return (
     <section className="space-y-3" data-testid="reassign-runs">
-      <h2 className="text-lg font-semibold">Runs</h2>
+      <h2 className="text-lg font-semibold">{t("heading")}</h2>
       {cancel.error && <ErrorPanel error={cancel.error} />}
       {runs.map((r) => {
         const share = r.total ? r.settled / r.total : 1;
@@ -402,15 +411,21 @@ function RunsPanel({ cluster, runs, mayCancel }: { cluster: string; runs: Reassi
                 }`}
                 data-testid="reassign-run-status"
               >
-                {r.status}
+                {t(`status.${r.status}`)}
               </span>
               <span data-testid="reassign-run-progress">
-                {r.settled} of {r.total} partitions settled · {formatBytes(r.copied)} of {formatBytes(r.bytes)} copied
+                {t("progress", {
+                  settled: r.settled,
+                  total: r.total,
+                  copied: formatBytes(r.copied),
+                  bytes: formatBytes(r.bytes),
+                })}
               </span>
               <span className="text-slate-500">
-                started {formatTime(r.startedAt)}
-                {r.finishedAt !== null && `, ended ${formatTime(r.finishedAt)}`}
-                {r.throttle !== null && ` · throttle ${formatBytes(r.throttle)}/s${r.throttled ? "" : " (removed)"}`}
+                {t("started", { time: formatTime(r.startedAt) })}
+                {r.finishedAt !== null && `, ${t("ended", { time: formatTime(r.finishedAt) })}`}
+                {r.throttle !== null &&
+                  ` · ${t(r.throttled ? "throttle" : "throttleRemoved", { rate: formatBytes(r.throttle) })}`}
               </span>
               {r.status === "running" && (
                 <button
@@ -420,7 +435,7 @@ function RunsPanel({ cluster, runs, mayCancel }: { cluster: string; runs: Reassi
                   className="ml-auto rounded-md border border-rose-300 px-2 py-1 text-xs text-rose-700 hover:bg-rose-50 disabled:opacity-50"
                   data-testid="reassign-cancel"
                 >
-                  Cancel
+                  {t("cancel")}
                 </button>
               )}
             </div>
@@ -429,14 +444,14 @@ function RunsPanel({ cluster, runs, mayCancel }: { cluster: string; runs: Reassi
             </div>
             {r.error && <p className="mt-1 text-amber-700">{r.error}</p>}
             <details className="mt-2">
-              <summary className="cursor-pointer text-xs text-slate-600">Partitions</summary>
+              <summary className="cursor-pointer text-xs text-slate-600">{t("partitions")}</summary>
               <ul className="mt-1 font-mono text-xs">
                 {r.partitions.map((p) => (
                   <li key={`${p.topic}-${p.partition}`}>
-                    {p.topic}-{p.partition}: [{p.before.join(",")}] → [{p.after.join(",")}] {p.state}
+                    {p.topic}-{p.partition}: [{p.before.join(",")}] → [{p.after.join(",")}] {t(`state.${p.state}`)}
                     {p.bytes !== null &&
                       p.adding.length > 0 &&
-                      ` · ${formatBytes(p.copied)} of ${formatBytes(p.bytes)}`}
+                      ` · ${t("copied", { copied: formatBytes(p.copied), bytes: formatBytes(p.bytes) })}`}
                     {p.error && ` · ${p.error}`}
                   </li>
                 ))}

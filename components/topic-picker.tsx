@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { TopicSummary } from "@/lib/types";
 
 /**
@@ -23,30 +24,31 @@ export function TopicPicker({
   /** What follows a topic's name in the list, e.g. its replication factor. */
   detail: (t: TopicSummary) => string;
 }) {
+  const t = useTranslations("ops.topicPicker");
   return (
     <>
       <label className="text-sm">
-        <span className="block font-medium">Find topic</span>
+        <span className="block font-medium">{t("find")}</span>
         <input
           type="search"
           value={filter}
           onChange={(e) => onFilter(e.target.value)}
-          placeholder="part of a name"
+          placeholder={t("placeholder")}
           className="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1.5"
           data-testid={`${testId}-search`}
         />
       </label>
       <label className="text-sm">
-        <span className="block font-medium">Topic</span>
+        <span className="block font-medium">{t("topic")}</span>
         <select
           value={value}
           onChange={(e) => onChange(e.target.value)}
           className="mt-1 max-w-xs rounded-md border border-slate-300 px-2 py-1.5"
           data-testid={testId}
         >
-          {topics.map((t) => (
-            <option key={t.name} value={t.name}>
-              {t.name} ({detail(t)})
+          {topics.map((topic) => (
+            <option key={topic.name} value={topic.name}>
+              {topic.name} ({detail(topic)})
             </option>
           ))}
         </select>

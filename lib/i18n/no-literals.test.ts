@@ -47,8 +47,6 @@ const NOT_YET: string[] = [
   "components/audit-view.tsx",
   "components/cluster-list.tsx",
   "components/cluster-overview.tsx",
-  "components/controller-quorum.tsx",
-  "components/drills-view.tsx",
   "components/elect-all-button.tsx",
   "components/event-timeline.tsx",
   "components/failover-summary.tsx",
@@ -56,10 +54,8 @@ const NOT_YET: string[] = [
   "components/leadership-heat-map.tsx",
   "components/leadership-map.tsx",
   "components/leadership-section.tsx",
-  "components/reassign-view.tsx",
   "components/sign-in-form.tsx",
   "components/tokens-view.tsx",
-  "components/topic-picker.tsx",
   "components/workload-panel.tsx",
 ];
 
