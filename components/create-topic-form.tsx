@@ -110,7 +110,9 @@ export function CreateTopicForm({ cluster }: { cluster: string }) {
     const parsed = createTopicSchema.safeParse(input);
     const next: Record<string, string> = {};
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) next[fieldOf(issue.path)] ??= issue.message;
+      // The route's own schema, checked here first: its refusals read as the API's would (code's words first).
+      for (const issue of parsed.error.issues)
+        next[fieldOf(issue.path)] ??= errorText(new ApiError(400, "validation_failed", issue.message));
     } else if (parsed.data.replicationFactor > brokersUp) {
       next.replicationFactor = t("replicationFactorTooHigh", {
         rf: parsed.data.replicationFactor,

@@ -74,7 +74,11 @@ export function ProduceForm({
     const parsed = produceSchema.safeParse(body);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      setIssue({ field: first?.path.join(".") ?? "", message: first?.message ?? t("invalid") });
+      // The route's own schema, checked here first: its refusal reads as the API's would (code's words first).
+      setIssue({
+        field: first?.path.join(".") ?? "",
+        message: first ? errorText(new ApiError(400, "validation_failed", first.message)) : t("invalid"),
+      });
       return;
     }
     setIssue(null);

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay } from "@/lib/hooks/api/session";
 import { useAlterTopicConfigsMutation } from "@/lib/hooks/api/topics";
-import { checkTopicConfig, TOPIC_CONFIGS } from "@/lib/schemas/topics";
+import { type ConfigProblem, checkTopicConfig, TOPIC_CONFIGS } from "@/lib/schemas/topics";
 import { sh, type Verbatim } from "@/lib/shell-quote";
 import type { TopicDetail } from "@/lib/types";
 import { CliCommand } from "./cli-command";
@@ -26,6 +26,13 @@ export function TopicConfigs({
 }) {
   const t = useTranslations("topics.configs");
   const errorText = useErrorText();
+  /** Why a value is refused, in the page's language (the API's English words, from the same problem). */
+  const problemText = (name: string, p: ConfigProblem) =>
+    t(`problem.${p.kind}`, {
+      name,
+      ...("min" in p ? { min: String(p.min), max: String(p.max) } : {}),
+      ...("values" in p ? { values: p.values.join(", ") } : {}),
+    });
   const [onlyChanged, setOnlyChanged] = useState(false);
   const [editing, setEditing] = useState<{ name: string; value: string } | null>(null);
   const [lastCommand, setLastCommand] = useState<string | null>(null);
@@ -78,7 +85,9 @@ export function TopicConfigs({
                       data-testid={`config-input-${c.name}`}
                       className="w-56 rounded border border-slate-300 px-2 py-0.5"
                     />
-                    {check && "error" in check && <span className="text-xs text-rose-700">{check.error}</span>}
+                    {check && "problem" in check && (
+                      <span className="text-xs text-rose-700">{problemText(c.name, check.problem)}</span>
+                    )}
                   </span>
                 ) : c.sensitive ? (
                   "••••••"

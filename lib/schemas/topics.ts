@@ -62,41 +62,77 @@ function specOf(name: string): Spec | undefined {
   return Object.hasOwn(TOPIC_CONFIGS, name) ? TOPIC_CONFIGS[name] : undefined;
 }
 
-const unknownConfig = (name: string) => `${name} is not a topic config Quorum knows`;
+/**
+ * Why a config value is refused, as data: the API words it in English (`configProblemText`), the
+ * console in the page's language (topics.configs.problem.<kind> in the catalog, same arguments).
+ */
+export type ConfigProblem =
+  | { kind: "unknown" | "empty" | "whole" | "bool" }
+  | { kind: "range" | "numberRange"; min: number; max: number }
+  | { kind: "oneOf" | "listOf"; values: string[] };
 
-/** Checks one config value; returns the value as Kafka wants it (a string) or an error sentence. */
-export function checkTopicConfig(name: string, raw: unknown): { value: string } | { error: string } {
+/** A refused config value in the API's words (English). */
+export function configProblemText(name: string, p: ConfigProblem): string {
+  switch (p.kind) {
+    case "unknown":
+      return `${name} is not a topic config Quorum knows`;
+    case "empty":
+      return `${name} needs a value`;
+    case "whole":
+      return `${name} must be a whole number`;
+    case "range":
+      return `${name} must be between ${p.min} and ${p.max}`;
+    case "numberRange":
+      return `${name} must be a number between ${p.min} and ${p.max}`;
+    case "bool":
+      return `${name} must be true or false`;
+    case "oneOf":
+      return `${name} must be one of ${p.values.join(", ")}`;
+    case "listOf":
+      return `${name} is a list of ${p.values.join(", ")}`;
+  }
+}
+
+const unknownConfig = (name: string) => configProblemText(name, { kind: "unknown" });
+
+/**
+ * Checks one config value; returns the value as Kafka wants it (a string), or why it is refused:
+ * an English sentence (`error`) and the same as data (`problem`).
+ */
+export function checkTopicConfig(
+  name: string,
+  raw: unknown,
+): { value: string } | { error: string; problem: ConfigProblem } {
+  const refuse = (problem: ConfigProblem) => ({ error: configProblemText(name, problem), problem });
   const spec = specOf(name);
-  if (!spec) return { error: unknownConfig(name) };
+  if (!spec) return refuse({ kind: "unknown" });
   const text =
     typeof raw === "number" || typeof raw === "boolean" ? String(raw) : typeof raw === "string" ? raw.trim() : null;
-  if (text === null || text === "") return { error: `${name} needs a value` };
+  if (text === null || text === "") return refuse({ kind: "empty" });
   switch (spec.kind) {
     case "long":
     case "int": {
-      if (!/^-?\d+$/.test(text)) return { error: `${name} must be a whole number` };
+      if (!/^-?\d+$/.test(text)) return refuse({ kind: "whole" });
       const n = Number(text);
       const max = spec.max ?? (spec.kind === "int" ? INT_MAX : Number.MAX_SAFE_INTEGER);
-      if (n < spec.min || n > max) return { error: `${name} must be between ${spec.min} and ${max}` };
+      if (n < spec.min || n > max) return refuse({ kind: "range", min: spec.min, max });
       return { value: String(n) };
     }
     case "double": {
       const n = Number(text);
       if (!Number.isFinite(n) || n < spec.min || n > spec.max) {
-        return { error: `${name} must be a number between ${spec.min} and ${spec.max}` };
+        return refuse({ kind: "numberRange", min: spec.min, max: spec.max });
       }
       return { value: String(n) };
     }
     case "bool":
-      return text === "true" || text === "false" ? { value: text } : { error: `${name} must be true or false` };
+      return text === "true" || text === "false" ? { value: text } : refuse({ kind: "bool" });
     case "enum":
-      return spec.values.includes(text)
-        ? { value: text }
-        : { error: `${name} must be one of ${spec.values.join(", ")}` };
+      return spec.values.includes(text) ? { value: text } : refuse({ kind: "oneOf", values: spec.values });
     case "list": {
       const items = text.split(",").map((s) => s.trim());
       if (items.some((i) => !spec.values.includes(i)) || new Set(items).size !== items.length) {
-        return { error: `${name} is a list of ${spec.values.join(", ")}` };
+        return refuse({ kind: "listOf", values: spec.values });
       }
       return { value: items.join(",") };
     }
