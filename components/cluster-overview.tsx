@@ -1,5 +1,6 @@
 "use client";
 import dynamic from "next/dynamic";
+import { useTranslations } from "next-intl";
 import { useBrokersQuery, useOverviewQuery } from "@/lib/hooks/api/clusters";
 import { useClusterHistoryQuery } from "@/lib/hooks/api/history";
 import { verbatim } from "@/lib/shell-quote";
@@ -9,11 +10,11 @@ import { ElectAllButton } from "./elect-all-button";
 import { ErrorPanel } from "./error-panel";
 import { EventTimeline } from "./event-timeline";
 import { FailoverSummary } from "./failover-summary";
-import { formatNumber } from "./format";
 import { HealthPanel } from "./health-panel";
 import { LeadershipSection } from "./leadership-section";
 import { StatTile } from "./stat-tile";
 import { StatusBadge } from "./status-badge";
+import { useFormat } from "./use-format";
 import { WorkloadPanel } from "./workload-panel";
 
 // The chart library is the page's largest script: loaded apart, it does not hold up the counts.
@@ -30,6 +31,9 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
   const overview = useOverviewQuery(cluster);
   const brokers = useBrokersQuery(cluster);
   const history = useClusterHistoryQuery(cluster);
+  const t = useTranslations("overview");
+  const common = useTranslations("common");
+  const { number: formatNumber } = useFormat();
 
   if (overview.error) return <ErrorPanel error={overview.error} />;
   const o = overview.data;
@@ -47,23 +51,23 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           <p className="mt-1 text-sm text-slate-600">
             {s ? (
               <>
-                {s.kind === "embedded" ? "Embedded KRaft cluster run by Quorum" : "External cluster"}
-                {s.kafkaVersion && <> · Apache Kafka {s.kafkaVersion}</>}
+                {s.kind === "embedded" ? t("kind.embedded") : t("kind.external")}
+                {s.kafkaVersion && <> · {t("kafkaVersion", { version: s.kafkaVersion })}</>}
                 {s.clusterId && (
                   <>
                     {" "}
-                    · cluster id <code className="font-mono">{s.clusterId}</code>
+                    · {t("clusterId")} <code className="font-mono">{s.clusterId}</code>
                   </>
                 )}
               </>
             ) : (
-              "Loading…"
+              common("loading")
             )}
           </p>
         </div>
         {s && (
           <div className="rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm">
-            <div className="text-xs text-slate-500">Bootstrap servers</div>
+            <div className="text-xs text-slate-500">{t("bootstrap")}</div>
             <code className="font-mono" data-testid="bootstrap">
               {s.bootstrap.join(",")}
             </code>
@@ -76,12 +80,11 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
           className="rounded-lg border border-sky-200 bg-sky-50 p-4 text-sm text-sky-900"
           data-testid="starting-banner"
         >
-          Starting the cluster: {s.brokersUp} of {s.brokersTotal} brokers up. The first start formats storage and takes
-          longer; the page updates by itself.
+          {t("starting", { up: String(s.brokersUp), total: String(s.brokersTotal) })}
         </div>
       )}
       {!o && (
-        <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-8" aria-label="Loading counts">
+        <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-8" aria-label={t("loadingCounts")}>
           {Array.from({ length: 8 }, (_, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: placeholders with no identity
             <div key={i} className="h-[74px] animate-pulse rounded-lg border border-slate-200 bg-slate-50" />
@@ -91,52 +94,57 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
       {o && (
         <section className="grid grid-cols-2 gap-3 md:grid-cols-4 lg:grid-cols-8">
           <StatTile
-            label="Brokers up"
+            label={t("stats.brokersUp")}
             value={`${o.brokersUp}/${o.brokersTotal}`}
             tone={o.brokersUp === o.brokersTotal ? "good" : "bad"}
             href={`${root}/brokers`}
             testId="stat-brokers"
           />
-          <StatTile label="Topics" value={formatNumber(o.topics)} href={`${root}/topics`} testId="stat-topics" />
-          <StatTile label="Partitions" value={formatNumber(o.partitions)} testId="stat-partitions" />
           <StatTile
-            label="Under-replicated"
+            label={t("stats.topics")}
+            value={formatNumber(o.topics)}
+            href={`${root}/topics`}
+            testId="stat-topics"
+          />
+          <StatTile label={t("stats.partitions")} value={formatNumber(o.partitions)} testId="stat-partitions" />
+          <StatTile
+            label={t("stats.underReplicated")}
             value={formatNumber(o.underReplicated)}
             tone={o.underReplicated === null ? "neutral" : o.underReplicated > 0 ? "warn" : "good"}
             testId="stat-urp"
           />
           <StatTile
-            label="Offline"
+            label={t("stats.offline")}
             value={formatNumber(o.offline)}
             tone={o.offline === null ? "neutral" : o.offline > 0 ? "bad" : "good"}
             testId="stat-offline"
           />
           <StatTile
-            label="Groups"
+            label={t("stats.groups")}
             value={formatNumber(o.groups)}
             href={`${root}/consumer-groups`}
             testId="stat-groups"
           />
-          <StatTile label="Total lag" value={formatNumber(o.totalLag)} testId="stat-lag" />
-          <StatTile label="Internal topics" value={formatNumber(o.internalTopics)} />
+          <StatTile label={t("stats.totalLag")} value={formatNumber(o.totalLag)} testId="stat-lag" />
+          <StatTile label={t("stats.internalTopics")} value={formatNumber(o.internalTopics)} />
         </section>
       )}
 
       <section>
         <div className="mb-3 flex items-baseline justify-between">
-          <h2 className="text-lg font-semibold">Brokers</h2>
+          <h2 className="text-lg font-semibold">{t("brokers.title")}</h2>
           {s && (
             <span className="text-sm text-slate-600" data-testid="brokers-up">
-              {s.brokersUp} / {s.brokersTotal} up
+              {t("brokers.up", { up: String(s.brokersUp), total: String(s.brokersTotal) })}
             </span>
           )}
         </div>
         {brokers.error ? (
           <ErrorPanel error={brokers.error} />
         ) : !brokers.data ? (
-          <p className="text-sm text-slate-500">Loading brokers…</p>
+          <p className="text-sm text-slate-500">{t("brokers.loading")}</p>
         ) : brokers.data.length === 0 ? (
-          <p className="text-sm text-slate-500">No broker has answered yet.</p>
+          <p className="text-sm text-slate-500">{t("brokers.none")}</p>
         ) : (
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {brokers.data.map((b) => (
@@ -157,19 +165,15 @@ export function ClusterOverview({ cluster }: { cluster: string }) {
       <WorkloadPanel cluster={cluster} />
 
       <section>
-        <h2 className="mb-2 text-lg font-semibold">Activity</h2>
+        <h2 className="mb-2 text-lg font-semibold">{t("activity.title")}</h2>
         <HistoryChart
           points={history.data?.points ?? []}
           series={[
-            { key: "produceRate", label: "produced / s", color: "#2563eb" },
-            { key: "totalLag", label: "total lag", color: "#d97706", right: true },
+            { key: "produceRate", label: t("activity.produced"), color: "#2563eb" },
+            { key: "totalLag", label: t("activity.totalLag"), color: "#d97706", right: true },
           ]}
           testId="activity-chart"
-          empty={
-            history.isPending
-              ? "Loading throughput and lag history…"
-              : "Throughput and lag history appear after a few samples (every 2 s)."
-          }
+          empty={history.isPending ? t("activity.loading") : t("activity.empty")}
         />
       </section>
 

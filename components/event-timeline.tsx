@@ -1,4 +1,5 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
 import type { ClusterEvent } from "@/lib/types";
@@ -30,61 +31,80 @@ const tone: Record<string, string> = {
   "controller-changed": "bg-violet-100 text-violet-800",
 };
 
-export function describeEvent(e: ClusterEvent): string {
+/** A translator of the catalog's overview.timeline.events (next-intl's `t`, or `createTranslator`'s in tests). */
+export type EventWords = (key: string, values?: Record<string, string | number>) => string;
+
+/**
+ * One event in words, in the language of `t` (overview.timeline.events). Ids, offsets and counts go
+ * in as written (no digit grouping), as Kafka's tools print them.
+ */
+export function describeEvent(e: ClusterEvent, t: EventWords): string {
+  const s = (v: number | string | null | undefined) => (v === null || v === undefined ? "?" : String(v));
+  const tp = "topic" in e && "partition" in e ? `${e.topic}-${e.partition}` : "";
   switch (e.type) {
     case "broker-down":
-      return `broker ${e.broker} is down`;
+      return t("brokerDown", { broker: s(e.broker) });
     case "broker-up":
-      return `broker ${e.broker} is up`;
+      return t("brokerUp", { broker: s(e.broker) });
     case "controller-changed":
-      return `active controller ${e.from ?? "?"} → ${e.to ?? "?"}`;
+      return t("controllerChanged", { from: s(e.from), to: s(e.to) });
     case "leader-changed": {
-      const epoch = e.epoch ? ` (epoch ${e.epoch.from}→${e.epoch.to})` : "";
+      const epoch = e.epoch ? ` ${t("epoch", { from: s(e.epoch.from), to: s(e.epoch.to) })}` : "";
       // The same broker with a higher epoch lost leadership and won it back between two looks.
       return e.from === e.to
-        ? `${e.topic}-${e.partition}: leader ${e.to} re-elected${epoch}`
-        : `${e.topic}-${e.partition}: leader ${e.from} → ${e.to}${epoch}`;
+        ? t("leaderReelected", { tp, to: s(e.to), epoch })
+        : t("leaderMoved", { tp, from: s(e.from), to: s(e.to), epoch });
     }
     case "isr-shrunk":
     case "isr-expanded":
-      return `${e.topic}-${e.partition}: ISR [${e.from.join(",")}] → [${e.to.join(",")}]`;
+      return t("isrChanged", { tp, from: e.from.join(","), to: e.to.join(",") });
     case "partition-offline":
-      return `${e.topic}-${e.partition}: no leader (was ${e.leader})`;
+      return t("partitionOffline", { tp, leader: s(e.leader) });
     case "partition-online":
-      return `${e.topic}-${e.partition}: leader ${e.leader} again`;
+      return t("partitionOnline", { tp, leader: s(e.leader) });
     case "topic-created":
-      return `topic ${e.topic} created (${e.partitions} partitions)`;
+      return t("topicCreated", { topic: e.topic, partitions: s(e.partitions) });
     case "topic-deleted":
-      return `topic ${e.topic} deleted (${e.partitions} partitions)`;
+      return t("topicDeleted", { topic: e.topic, partitions: s(e.partitions) });
     case "partitions-added":
-      return `${e.topic}: ${e.from} → ${e.to} partitions`;
+      return t("partitionsAdded", { topic: e.topic, from: s(e.from), to: s(e.to) });
     case "cluster-unreachable":
-      return "no broker answers";
+      return t("clusterUnreachable");
     case "cluster-reachable":
-      return "the cluster answers again";
+      return t("clusterReachable");
     case "quorum-lost":
-      return `the controller quorum lost its majority (${e.up ?? "?"} of the ${e.needed} voters needed are up)`;
+      return t("quorumLost", { up: s(e.up), needed: s(e.needed) });
     case "quorum-regained":
-      return `the controller quorum has its majority again (${e.up ?? "?"} up, ${e.needed} needed)`;
+      return t("quorumRegained", { up: s(e.up), needed: s(e.needed) });
     case "replicas-changed":
-      return `${e.topic}-${e.partition}: replicas [${e.from.join(",")}] → [${e.to.join(",")}]`;
+      return t("replicasChanged", { tp, from: e.from.join(","), to: e.to.join(",") });
     case "reassignment-started":
-      return `reassignment ${e.run} started: ${e.total} partition${e.total === 1 ? "" : "s"}`;
+      return t("reassignmentStarted", { run: e.run, total: e.total, count: s(e.total) });
     case "reassignment-progress":
-      return `reassignment ${e.run}: ${e.settled} of ${e.total} partitions settled`;
+      return t("reassignmentProgress", { run: e.run, settled: s(e.settled), total: s(e.total) });
     case "reassignment-finished":
-      return `reassignment ${e.run} ${e.status}: ${e.settled} of ${e.total} partitions`;
+      return t("reassignmentFinished", { run: e.run, status: e.status, settled: s(e.settled), total: s(e.total) });
   }
 }
 
-export function formatTime(ts: number): string {
+/** A clock time with milliseconds, 00–23 h ("14:03:05.120"), written as `locale` writes times. */
+export function formatTime(ts: number, locale = "en-GB"): string {
   const d = new Date(ts);
-  return `${d.toLocaleTimeString("en-GB", { hour12: false })}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+  const clock = d.toLocaleTimeString(locale, {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  });
+  return `${clock}.${String(d.getMilliseconds()).padStart(3, "0")}`;
 }
 
 /** The cluster's events, newest first, filtered by kind (and to one topic when given). */
 export function EventTimeline({ topic, limit = 200 }: { topic?: string; limit?: number }) {
   const { events, connected } = useClusterStream();
+  const t = useTranslations("overview.timeline");
+  const words = useTranslations("overview.timeline.events");
+  const locale = useLocale();
   const [groups, setGroups] = useState<Record<Group, boolean>>({
     brokers: true,
     leadership: true,
@@ -111,7 +131,7 @@ export function EventTimeline({ topic, limit = 200 }: { topic?: string; limit?: 
   return (
     <section className="rounded-lg border border-slate-200 bg-white" data-testid="timeline">
       <header className="flex flex-wrap items-center gap-3 border-b border-slate-100 px-4 py-2">
-        <h2 className="font-semibold">Timeline</h2>
+        <h2 className="font-semibold">{t("title")}</h2>
         {(Object.keys(GROUPS) as Group[]).map((g) => (
           <label key={g} className="flex items-center gap-1 text-xs text-slate-600">
             <input
@@ -120,22 +140,18 @@ export function EventTimeline({ topic, limit = 200 }: { topic?: string; limit?: 
               onChange={(e) => setGroups({ ...groups, [g]: e.target.checked })}
               data-testid={`timeline-filter-${g}`}
             />
-            {g}
+            {t(`groups.${g}`)}
           </label>
         ))}
         {!topic && (
           <label className="flex items-center gap-1 text-xs text-slate-600">
             <input type="checkbox" checked={showInternal} onChange={(e) => setShowInternal(e.target.checked)} />
-            internal topics
+            {t("internalTopics")}
           </label>
         )}
       </header>
       {shown.length === 0 ? (
-        <p className="px-4 py-6 text-center text-sm text-slate-500">
-          {connected
-            ? "Nothing has happened yet. Stop a broker and watch leadership move here as it happens."
-            : "Connecting to the event stream…"}
-        </p>
+        <p className="px-4 py-6 text-center text-sm text-slate-500">{connected ? t("empty") : t("connecting")}</p>
       ) : (
         <ol className="max-h-96 divide-y divide-slate-50 overflow-auto text-sm">
           {shown.map((e) => (
@@ -145,13 +161,14 @@ export function EventTimeline({ topic, limit = 200 }: { topic?: string; limit?: 
               data-testid="timeline-item"
               data-type={e.type}
             >
-              <time className="w-28 shrink-0 font-mono text-xs text-slate-500">{formatTime(e.ts)}</time>
+              <time className="w-28 shrink-0 font-mono text-xs text-slate-500">{formatTime(e.ts, locale)}</time>
               <span
+                translate="no"
                 className={`w-36 shrink-0 rounded px-1.5 text-center text-xs ${tone[e.type] ?? "bg-emerald-100 text-emerald-800"}`}
               >
                 {e.type}
               </span>
-              <span className="font-mono text-xs">{describeEvent(e)}</span>
+              <span className="font-mono text-xs">{describeEvent(e, words)}</span>
             </li>
           ))}
         </ol>

@@ -1,4 +1,5 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
 import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
 import type { ClusterEvent } from "@/lib/types";
 import { formatTime } from "./event-timeline";
@@ -11,6 +12,8 @@ type LeaderChanged = Extract<ClusterEvent, { type: "leader-changed" }>;
  */
 export function FailoverSummary({ topic }: { topic?: string }) {
   const { events } = useClusterStream();
+  const t = useTranslations("overview.failover");
+  const locale = useLocale();
   const at = events.findLastIndex((e) => e.type === "broker-down");
   const down = events[at] as (ClusterEvent & { type: "broker-down"; broker: number }) | undefined;
   if (!down) return null;
@@ -33,22 +36,30 @@ export function FailoverSummary({ topic }: { topic?: string }) {
   return (
     <section className="rounded-lg border border-violet-200 bg-violet-50/50 p-4" data-testid="failover-summary">
       <h2 className="font-semibold">
-        Failover: broker {down.broker} down at {formatTime(down.ts)}
-        {back && <span className="ml-2 text-sm font-normal text-emerald-700">· back at {formatTime(back.ts)}</span>}
+        {t("title", { broker: String(down.broker), time: formatTime(down.ts, locale) })}
+        {back && (
+          <span className="ml-2 text-sm font-normal text-emerald-700">
+            · {t("back", { time: formatTime(back.ts, locale) })}
+          </span>
+        )}
       </h2>
       <p className="mt-1 text-sm text-slate-700">
-        {moves.length} partition(s) changed leader{moves.length > 0 && `, all within ${slowest} ms`}; {shrunk} ISR
-        shrink(s)
-        {offline.length > 0 && <span className="text-rose-700">; {offline.length} partition(s) offline</span>}.
-        Leadership stays on the new leaders after the broker returns, until a preferred leader election.
+        {moves.length > 0
+          ? t("movedWithin", { count: String(moves.length), ms: String(slowest) })
+          : t("moved", { count: String(moves.length) })}
+        ; {t("shrunk", { count: String(shrunk) })}
+        {offline.length > 0 && (
+          <span className="text-rose-700">; {t("offline", { count: String(offline.length) })}</span>
+        )}
+        . {t("stays")}
       </p>
       {moves.length > 0 && (
         <table className="mt-2 text-xs" data-testid="failover-moves">
           <thead className="text-slate-500">
             <tr>
-              <th className="pr-4 text-left font-medium">Partition</th>
-              <th className="pr-4 text-left font-medium">Leader</th>
-              <th className="text-right font-medium">Took</th>
+              <th className="pr-4 text-left font-medium">{t("partition")}</th>
+              <th className="pr-4 text-left font-medium">{t("leader")}</th>
+              <th className="text-right font-medium">{t("took")}</th>
             </tr>
           </thead>
           <tbody className="font-mono">
@@ -60,7 +71,7 @@ export function FailoverSummary({ topic }: { topic?: string }) {
                 <td className="pr-4">
                   {m.from} → {m.to}
                 </td>
-                <td className="text-right">{m.ts - down.ts} ms</td>
+                <td className="text-right">{t("ms", { ms: String(m.ts - down.ts) })}</td>
               </tr>
             ))}
           </tbody>

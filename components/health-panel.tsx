@@ -24,6 +24,7 @@ const shown = (v: number | null | undefined, f: (v: number) => string = metricFo
  */
 export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedded" | "external" | undefined }) {
   const [minutes, setMinutes] = useState(15);
+  const t = useTranslations("overview.health");
   const q = useBrokerMetricsQuery(cluster, minutes);
   const data = q.data;
   const points = data?.health.points ?? [];
@@ -36,8 +37,8 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
     <section data-testid="health-panel" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div>
-          <h2 className="text-lg font-semibold">Health</h2>
-          <p className="text-sm text-slate-600">From the brokers&apos; and controllers&apos; own metrics.</p>
+          <h2 className="text-lg font-semibold">{t("title")}</h2>
+          <p className="text-sm text-slate-600">{t("intro")}</p>
         </div>
         <RangePicker minutes={minutes} onChange={setMinutes} testId="health-range" />
       </div>
@@ -49,49 +50,51 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
         <>
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
             <StatTile
-              label="Under-replicated"
+              label={t("underReplicated")}
               value={shown(last?.underReplicated)}
               tone={(last?.underReplicated ?? 0) > 0 ? "warn" : "good"}
               testId="health-under-replicated"
             />
             <StatTile
-              label="Offline partitions"
+              label={t("offlinePartitions")}
               value={shown(last?.offlinePartitions)}
               tone={(last?.offlinePartitions ?? 0) > 0 ? "bad" : "good"}
               testId="health-offline"
             />
             <StatTile
-              label="Active controllers"
+              label={t("activeControllers")}
               value={shown(last?.activeControllers)}
               tone={last?.activeControllers === 1 ? "good" : "bad"}
               testId="health-active-controllers"
             />
             <StatTile
-              label="Bytes in / s"
+              label={t("bytesIn")}
               value={shown(last?.bytesIn, metricFormat.bytesRate)}
               testId="health-bytes-in"
             />
             <StatTile
-              label="Brokers reporting"
-              value={last ? `${last.reporting} of ${expected}` : "—"}
+              label={t("reporting")}
+              value={
+                last ? t("reportingValue", { reporting: String(last.reporting), expected: String(expected) }) : "—"
+              }
               tone={partial ? "warn" : "neutral"}
               testId="health-reporting"
             />
           </div>
           {partial && (
             <p className="text-sm text-amber-800" data-testid="health-partial">
-              The latest sums are partial: {last?.reporting} of {expected} brokers answered.
+              {t("partial", { reporting: String(last?.reporting), expected: String(expected) })}
             </p>
           )}
           <div className="grid gap-4 lg:grid-cols-2">
             <HistoryChart
               points={points}
               series={[
-                { key: "underReplicated", label: "under-replicated", color: "#d97706" },
-                { key: "offlinePartitions", label: "offline", color: "#dc2626" },
+                { key: "underReplicated", label: t("series.underReplicated"), color: "#d97706" },
+                { key: "offlinePartitions", label: t("series.offline"), color: "#dc2626" },
               ]}
               testId="health-chart-partitions"
-              empty="No samples yet in this range."
+              empty={t("noSamples")}
               markers={markers}
               format={metricFormat.count}
               height="h-48"
@@ -99,11 +102,11 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
             <HistoryChart
               points={points}
               series={[
-                { key: "bytesIn", label: "bytes in / s", color: "#2563eb" },
-                { key: "bytesOut", label: "bytes out / s", color: "#059669" },
+                { key: "bytesIn", label: t("series.bytesIn"), color: "#2563eb" },
+                { key: "bytesOut", label: t("series.bytesOut"), color: "#059669" },
               ]}
               testId="health-chart-traffic"
-              empty="No samples yet in this range."
+              empty={t("noSamples")}
               markers={markers}
               format={metricFormat.bytesRate}
               height="h-48"

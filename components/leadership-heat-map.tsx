@@ -1,8 +1,13 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useRef } from "react";
 import type { LeadershipCounts, LeadershipSummary } from "@/lib/types";
-import { formatNumber } from "./format";
+import { useFormat } from "./use-format";
+
+/** A translator of overview.heatMap, and a number formatter, as the component has them. */
+type Words = (key: string, values?: Record<string, string | number>) => string;
+type Num = (n: number) => string;
 
 /** The shade of a cell: the share of the row's partitions this broker leads. Literal classes, for Tailwind. */
 const SHADES = [
@@ -20,14 +25,15 @@ function shade(c: LeadershipCounts, partitions: number): string {
   return (SHADES.find((s) => share <= s.upTo) ?? SHADES[4]).cls;
 }
 
-function cellTitle(where: string, broker: number, c: LeadershipCounts, partitions: number): string {
-  if (c.replicas === 0 && c.leaders === 0) return `${where}: no replica on broker ${broker}`;
+function cellTitle(t: Words, n: Num, where: string, broker: number, c: LeadershipCounts, partitions: number): string {
+  const b = String(broker);
+  if (c.replicas === 0 && c.leaders === 0) return t("cell.noReplica", { where, broker: b });
   const parts = [
-    `${where} on broker ${broker}: leads ${formatNumber(c.leaders)} of ${formatNumber(partitions)} partitions`,
-    c.notPreferred ? ` (${formatNumber(c.notPreferred)} not on their preferred leader)` : "",
-    `; ${formatNumber(c.replicas)} replicas: ${formatNumber(c.inSync)} in sync`,
-    c.outOfSync ? `, ${formatNumber(c.outOfSync)} out of sync` : "",
-    c.offline ? `, ${formatNumber(c.offline)} offline` : "",
+    t("cell.leads", { where, broker: b, leaders: n(c.leaders), partitions: n(partitions) }),
+    c.notPreferred ? ` (${t("cell.notPreferred", { count: n(c.notPreferred) })})` : "",
+    `; ${t("cell.replicas", { replicas: n(c.replicas), inSync: n(c.inSync) })}`,
+    c.outOfSync ? `, ${t("cell.outOfSync", { count: n(c.outOfSync) })}` : "",
+    c.offline ? `, ${t("cell.offline", { count: n(c.offline) })}` : "",
   ];
   return parts.join("");
 }
@@ -47,6 +53,8 @@ function Cell({
   changed: boolean;
   big?: boolean;
 }) {
+  const t = useTranslations("overview.heatMap");
+  const n = useFormat().number;
   const empty = c.replicas === 0 && c.leaders === 0;
   return (
     <td className="p-0.5">
@@ -57,17 +65,17 @@ function Cell({
         data-leaders={c.leaders}
         data-out-of-sync={c.outOfSync}
         data-offline={c.offline}
-        title={cellTitle(where, c.broker, c, partitions)}
+        title={cellTitle(t, n, where, c.broker, c, partitions)}
         className={`relative flex items-center justify-center rounded font-mono tabular-nums ${big ? "h-11 flex-col text-sm font-semibold" : "h-7 text-xs"} ${shade(c, partitions)} ${changed ? "flash" : ""}`}
       >
-        {empty ? "·" : formatNumber(c.leaders)}
+        {empty ? "·" : n(c.leaders)}
         {big && !empty && (
           <span className="text-[10px] font-normal opacity-80">
             {c.offline > 0
-              ? `${formatNumber(c.offline)} of ${formatNumber(c.replicas)} replicas offline`
+              ? t("cell.replicasOffline", { count: n(c.offline), replicas: n(c.replicas) })
               : c.outOfSync > 0
-                ? `${formatNumber(c.outOfSync)} of ${formatNumber(c.replicas)} out of sync`
-                : `${formatNumber(c.replicas)} replicas in sync`}
+                ? t("cell.replicasOutOfSync", { count: n(c.outOfSync), replicas: n(c.replicas) })
+                : t("cell.replicasInSync", { replicas: n(c.replicas) })}
           </span>
         )}
         {(c.outOfSync > 0 || c.offline > 0) && (
@@ -119,6 +127,9 @@ export function LeadershipHeatMap({
   loading: boolean;
   controls: HeatMapControls;
 }) {
+  const t = useTranslations("overview.heatMap");
+  const status = useTranslations("common.status");
+  const n = useFormat().number;
   const previous = useRef(new Map<string, number>());
   const next = new Map<string, number>();
   const changedAt = (key: string, leaders: number) => {
@@ -142,58 +153,65 @@ export function LeadershipHeatMap({
   return (
     <div className="rounded-lg border border-slate-200 bg-white" data-testid="leadership-heat-map" data-stale={stale}>
       {stale && (
-        <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900">
-          Last known state: the cluster does not answer, so leaders and ISRs cannot be read now.
-        </p>
+        <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900">{t("stale")}</p>
       )}
       <div className="flex flex-wrap items-center gap-3 border-b border-slate-100 px-3 py-2 text-sm">
         <input
           type="search"
           value={controls.filter}
           onChange={(e) => controls.onFilter(e.target.value)}
-          placeholder="Filter topics…"
-          aria-label="Filter topics"
+          placeholder={t("filterPlaceholder")}
+          aria-label={t("filter")}
           data-testid="heat-map-filter"
           className="w-56 rounded-md border border-slate-300 px-2 py-1 text-sm focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
         />
         <label className="flex items-center gap-1.5 text-slate-600">
-          Sort
+          {t("sort")}
           <select
             value={controls.sort}
             onChange={(e) => controls.onSort(e.target.value === "problems" ? "problems" : "name")}
             data-testid="heat-map-sort"
             className="rounded-md border border-slate-300 bg-white px-1.5 py-1 text-sm"
           >
-            <option value="name">by name</option>
-            <option value="problems">problems first</option>
+            <option value="name">{t("byName")}</option>
+            <option value="problems">{t("problemsFirst")}</option>
           </select>
         </label>
         <span className="ml-auto text-xs text-slate-500" data-testid="heat-map-totals">
-          {formatNumber(totals.topics)} topics · {formatNumber(totals.partitions)} partitions
-          {totals.offline > 0 && <span className="text-rose-700"> · {formatNumber(totals.offline)} offline</span>}
+          {t("totals", { topics: n(totals.topics), partitions: n(totals.partitions) })}
+          {totals.offline > 0 && (
+            <span className="text-rose-700"> · {t("totalsOffline", { count: n(totals.offline) })}</span>
+          )}
           {totals.underReplicated > 0 && (
-            <span className="text-amber-700"> · {formatNumber(totals.underReplicated)} under-replicated</span>
+            <span className="text-amber-700">
+              {" "}
+              · {t("totalsUnderReplicated", { count: n(totals.underReplicated) })}
+            </span>
           )}
           {totals.notPreferred > 0 && (
-            <span className="text-sky-700"> · {formatNumber(totals.notPreferred)} off their preferred leader</span>
+            <span className="text-sky-700"> · {t("totalsNotPreferred", { count: n(totals.notPreferred) })}</span>
           )}
-          {data.partial && <span className="text-amber-700"> · partial metadata</span>}
+          {data.partial && <span className="text-amber-700"> · {t("partial")}</span>}
         </span>
       </div>
       <div className={`max-h-[32rem] overflow-auto ${stale ? "opacity-50" : ""} ${loading ? "opacity-70" : ""}`}>
         <table className="w-full border-separate border-spacing-0 text-xs">
           <thead className="sticky top-0 z-10 bg-white">
             <tr className="text-slate-500">
-              <th className="border-b border-slate-100 px-3 py-1.5 text-left font-medium">topic</th>
-              <th className="border-b border-slate-100 px-2 py-1.5 text-right font-medium">partitions</th>
+              <th className="border-b border-slate-100 px-3 py-1.5 text-left font-medium">{t("topic")}</th>
+              <th className="border-b border-slate-100 px-2 py-1.5 text-right font-medium">{t("partitions")}</th>
               {brokers.map((b) => (
                 <th
                   key={b.broker}
                   className={`min-w-20 border-b border-slate-100 px-1 py-1.5 text-center font-medium ${b.status === "up" ? "text-slate-600" : "text-rose-600"}`}
                   data-testid={`heat-broker-${b.broker}`}
                 >
-                  broker {b.broker}
-                  {b.status !== "up" && <span className="block text-[10px] font-normal">{b.status}</span>}
+                  {t("broker", { id: String(b.broker) })}
+                  {b.status !== "up" && (
+                    <span className="block text-[10px] font-normal">
+                      {status.has(b.status) ? status(b.status) : b.status}
+                    </span>
+                  )}
                 </th>
               ))}
             </tr>
@@ -201,18 +219,18 @@ export function LeadershipHeatMap({
           <tbody>
             <tr className="bg-slate-50/70">
               <th className="border-b border-slate-200 px-3 py-1 text-left font-semibold text-slate-700">
-                All topics
-                <span className="block text-[10px] font-normal text-slate-500">leaders per broker</span>
+                {t("allTopics")}
+                <span className="block text-[10px] font-normal text-slate-500">{t("leadersPerBroker")}</span>
               </th>
               <td className="border-b border-slate-200 px-2 text-right font-mono tabular-nums text-slate-700">
-                {formatNumber(totals.partitions)}
+                {n(totals.partitions)}
               </td>
               {total.map(({ b, changed }) => (
                 <Cell
                   key={b.broker}
                   c={b}
                   partitions={totals.partitions}
-                  where="all topics"
+                  where={t("allTopicsWhere")}
                   testId={`heat-total-${b.broker}`}
                   changed={changed}
                   big
@@ -233,15 +251,15 @@ export function LeadershipHeatMap({
                 <td className="whitespace-nowrap px-2 text-right font-mono tabular-nums text-slate-600">
                   {r.offline > 0 && (
                     <span className="mr-1 rounded bg-rose-100 px-1 text-[10px] text-rose-700">
-                      {formatNumber(r.offline)} offline
+                      {t("rowOffline", { count: n(r.offline) })}
                     </span>
                   )}
                   {r.underReplicated > 0 && (
                     <span className="mr-1 rounded bg-amber-100 px-1 text-[10px] text-amber-800">
-                      {formatNumber(r.underReplicated)} URP
+                      {t("rowUrp", { count: n(r.underReplicated) })}
                     </span>
                   )}
-                  {formatNumber(r.partitions)}
+                  {n(r.partitions)}
                 </td>
                 {cells.map(({ c, changed }) => (
                   <Cell
@@ -258,7 +276,7 @@ export function LeadershipHeatMap({
             {rows.length === 0 && (
               <tr>
                 <td colSpan={brokers.length + 2} className="px-3 py-4 text-center text-sm text-slate-500">
-                  {controls.filter ? `No topic matches “${controls.filter}”.` : "No topics."}
+                  {controls.filter ? t("noMatch", { filter: controls.filter }) : t("noTopics")}
                 </td>
               </tr>
             )}
@@ -267,26 +285,28 @@ export function LeadershipHeatMap({
       </div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-t border-slate-100 px-3 py-2 text-xs text-slate-600">
         <span className="flex items-center gap-1">
-          leaders:
-          <span className="inline-block h-3 w-4 rounded bg-slate-100" title="none" />
+          {t("legend.leaders")}
+          <span className="inline-block h-3 w-4 rounded bg-slate-100" title={t("legend.none")} />
           {SHADES.map((s) => (
-            <span key={s.upTo} className={`inline-block h-3 w-4 rounded ${s.cls}`} title={`up to ${s.upTo * 100}%`} />
+            <span
+              key={s.upTo}
+              className={`inline-block h-3 w-4 rounded ${s.cls}`}
+              title={t("legend.upTo", { percent: String(s.upTo * 100) })}
+            />
           ))}
-          <span className="text-slate-500">share of the topic's partitions</span>
+          <span className="text-slate-500">{t("legend.share")}</span>
         </span>
         <span className="flex items-center gap-1">
-          <span className="h-2 w-2 rounded-full bg-amber-500" /> out-of-sync replicas
+          <span className="h-2 w-2 rounded-full bg-amber-500" /> {t("legend.outOfSync")}
         </span>
         <span className="flex items-center gap-1">
-          <span className="h-2 w-2 rounded-full bg-rose-600" /> offline replicas
+          <span className="h-2 w-2 rounded-full bg-rose-600" /> {t("legend.offline")}
         </span>
         <span className="flex items-center gap-1">
-          <span className="h-1.5 w-1.5 rounded-full bg-sky-500" /> leads off the preferred leader
+          <span className="h-1.5 w-1.5 rounded-full bg-sky-500" /> {t("legend.notPreferred")}
         </span>
         <span className="ml-auto flex items-center gap-2" data-testid="heat-map-pager">
-          <span className="tabular-nums">
-            topics {formatNumber(first)}–{formatNumber(last)} of {formatNumber(topics.total)}
-          </span>
+          <span className="tabular-nums">{t("pager", { first: n(first), last: n(last), total: n(topics.total) })}</span>
           <button
             type="button"
             onClick={() => controls.onPage(Math.max(0, topics.offset - topics.limit))}
@@ -294,7 +314,7 @@ export function LeadershipHeatMap({
             data-testid="heat-map-prev"
             className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50 disabled:opacity-40"
           >
-            ‹ Prev
+            ‹ {t("prev")}
           </button>
           <button
             type="button"
@@ -303,7 +323,7 @@ export function LeadershipHeatMap({
             data-testid="heat-map-next"
             className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-50 disabled:opacity-40"
           >
-            Next ›
+            {t("next")} ›
           </button>
         </span>
       </div>

@@ -1,15 +1,21 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useRef } from "react";
 import type { PartitionInfo } from "@/lib/types";
 import { type ReplicaState, replicaState } from "./replica-chip";
 
 type Row = PartitionInfo & { topic: string };
 
-const cell: Record<ReplicaState, { cls: string; label: string }> = {
-  leader: { cls: "bg-emerald-600 text-white", label: "L" },
-  "in-sync": { cls: "bg-emerald-100 text-emerald-800", label: "F" },
-  "out-of-sync": { cls: "bg-amber-100 text-amber-800 border border-dashed border-amber-500", label: "O" },
-  offline: { cls: "bg-rose-100 text-rose-700", label: "×" },
+/** Each replica state's look, its letter in a cell, and its words (overview.leadershipMap.state.<key>, .legend.<key>). */
+const cell: Record<ReplicaState, { cls: string; letter: string; key: string }> = {
+  leader: { cls: "bg-emerald-600 text-white", letter: "L", key: "leader" },
+  "in-sync": { cls: "bg-emerald-100 text-emerald-800", letter: "F", key: "inSync" },
+  "out-of-sync": {
+    cls: "bg-amber-100 text-amber-800 border border-dashed border-amber-500",
+    letter: "O",
+    key: "outOfSync",
+  },
+  offline: { cls: "bg-rose-100 text-rose-700", letter: "×", key: "offline" },
 };
 
 /**
@@ -29,6 +35,8 @@ export function LeadershipMap({
   /** The cluster does not answer: what is shown is the last state seen. */
   stale?: boolean;
 }) {
+  const t = useTranslations("overview.leadershipMap");
+  const status = useTranslations("common.status");
   const previous = useRef(new Map<string, string>());
   const shown = rows.slice(0, maxRows);
   const ids = brokers.map((b) => b.id);
@@ -50,15 +58,13 @@ export function LeadershipMap({
   });
   previous.current = next;
 
-  if (rows.length === 0) return <p className="text-sm text-slate-500">No partitions to map yet.</p>;
+  if (rows.length === 0) return <p className="text-sm text-slate-500">{t("empty")}</p>;
   const byTopic = new Map<string, typeof grid>();
   for (const g of grid) byTopic.set(g.p.topic, [...(byTopic.get(g.p.topic) ?? []), g]);
   return (
     <div className="rounded-lg border border-slate-200 bg-white" data-testid="leadership-map" data-stale={stale}>
       {stale && (
-        <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900">
-          Last known state: the cluster does not answer, so leaders and ISRs cannot be read now.
-        </p>
+        <p className="border-b border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900">{t("stale")}</p>
       )}
       <div className={`flex flex-wrap gap-x-8 gap-y-4 p-3 ${stale ? "opacity-50" : ""}`}>
         {[...byTopic.entries()].map(([topic, parts]) => (
@@ -66,7 +72,7 @@ export function LeadershipMap({
             <caption className="pb-1 text-left font-mono font-semibold text-slate-700">{topic}</caption>
             <thead>
               <tr className="text-slate-500">
-                <th className="pr-2 text-left font-normal">partition</th>
+                <th className="pr-2 text-left font-normal">{t("partition")}</th>
                 {parts.map(({ p, offline }) => (
                   <th
                     key={p.partition}
@@ -84,8 +90,8 @@ export function LeadershipMap({
                     className={`whitespace-nowrap pr-2 text-left font-normal ${b.status === "up" ? "text-slate-600" : "text-rose-600"}`}
                     data-testid={`map-broker-${topic}-${b.id}`}
                   >
-                    broker {b.id}
-                    {b.status !== "up" && ` (${b.status})`}
+                    {t("broker", { id: String(b.id) })}
+                    {b.status !== "up" && ` (${status.has(b.status) ? status(b.status) : b.status})`}
                   </th>
                   {parts.map(({ p, offline, cells }) => {
                     const c = cells[i];
@@ -96,10 +102,14 @@ export function LeadershipMap({
                             key={c.changed ? `${c.key}-${c.state}` : c.key}
                             data-testid={`map-${p.topic}-${p.partition}-${b.id}`}
                             data-state={c.state}
-                            title={`${p.topic}-${p.partition} on broker ${b.id}: ${c.state}`}
+                            title={t("cellTitle", {
+                              partition: `${p.topic}-${p.partition}`,
+                              broker: String(b.id),
+                              state: t(`state.${cell[c.state].key}`),
+                            })}
                             className={`inline-grid h-6 w-6 place-items-center rounded font-mono font-semibold ${cell[c.state].cls} ${c.changed ? "flash" : ""}`}
                           >
-                            {cell[c.state].label}
+                            {cell[c.state].letter}
                           </span>
                         ) : (
                           <span className="inline-block h-6 w-6 rounded bg-slate-50" />
@@ -117,16 +127,12 @@ export function LeadershipMap({
         {(Object.keys(cell) as ReplicaState[]).map((s) => (
           <span key={s} className="flex items-center gap-1">
             <span className={`inline-grid h-4 w-5 place-items-center rounded text-[10px] ${cell[s].cls}`}>
-              {cell[s].label}
+              {cell[s].letter}
             </span>
-            {s === "in-sync" ? "in-sync follower" : s === "out-of-sync" ? "out of sync" : s}
+            {t(`legend.${cell[s].key}`)}
           </span>
         ))}
-        {rows.length > maxRows && (
-          <span>
-            Showing {maxRows} of {rows.length} partitions.
-          </span>
-        )}
+        {rows.length > maxRows && <span>{t("showing", { shown: String(maxRows), total: String(rows.length) })}</span>}
       </div>
     </div>
   );

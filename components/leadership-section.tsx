@@ -1,10 +1,11 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { type LeadershipParams, useLeadershipQuery } from "@/lib/hooks/api/leadership";
 import { ErrorPanel } from "./error-panel";
-import { formatNumber } from "./format";
 import { LeadershipHeatMap } from "./leadership-heat-map";
 import { LeadershipMap } from "./leadership-map";
+import { useFormat } from "./use-format";
 
 const PAGE = 50;
 /** Typing in the filter asks the server once it pauses this long. */
@@ -20,13 +21,15 @@ export function LeadershipSection({ cluster, unreachable }: { cluster: string; u
   const [filter, setFilter] = useState("");
   const [view, setView] = useState<"partitions" | "heat-map">("partitions");
   const leadership = useLeadershipQuery(cluster, params);
+  const t = useTranslations("overview.leadership");
+  const format = useFormat();
 
   useEffect(() => {
-    const t = setTimeout(
+    const timer = setTimeout(
       () => setParams((p) => (p.q === filter ? p : { ...p, q: filter, offset: 0 })),
       FILTER_DEBOUNCE_MS,
     );
-    return () => clearTimeout(t);
+    return () => clearTimeout(timer);
   }, [filter]);
 
   const d = leadership.data;
@@ -37,11 +40,11 @@ export function LeadershipSection({ cluster, unreachable }: { cluster: string; u
   return (
     <section data-testid="leadership-section" data-mode={d?.mode}>
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
-        <h2 className="text-lg font-semibold">Partition leadership</h2>
+        <h2 className="text-lg font-semibold">{t("title")}</h2>
         {d &&
           (small ? (
             <fieldset className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 text-xs">
-              <legend className="sr-only">Leadership map view</legend>
+              <legend className="sr-only">{t("view")}</legend>
               {(["partitions", "heat-map"] as const).map((v) => (
                 <button
                   key={v}
@@ -51,14 +54,16 @@ export function LeadershipSection({ cluster, unreachable }: { cluster: string; u
                   data-testid={`leadership-view-${v}`}
                   className={`rounded px-2.5 py-1 ${view === v ? "bg-slate-800 text-white" : "text-slate-600 hover:bg-slate-100"}`}
                 >
-                  {v === "partitions" ? "Per partition" : "Per topic"}
+                  {v === "partitions" ? t("perPartition") : t("perTopic")}
                 </button>
               ))}
             </fieldset>
           ) : (
             <span className="text-xs text-slate-500" data-testid="leadership-summarised">
-              {formatNumber(d.totals.partitions)} partitions: more than {formatNumber(d.maxPartitions)} to draw one by
-              one, so summarised per topic
+              {t("summarised", {
+                partitions: format.number(d.totals.partitions),
+                max: format.number(d.maxPartitions),
+              })}
             </span>
           ))}
       </div>
@@ -70,7 +75,7 @@ export function LeadershipSection({ cluster, unreachable }: { cluster: string; u
             className="grid h-40 animate-pulse place-items-center rounded-lg border border-slate-200 bg-slate-50 text-sm text-slate-400"
             data-testid="leadership-loading"
           >
-            Loading partition leadership…
+            {t("loading")}
           </div>
         )
       ) : shown === "partitions" ? (

@@ -1,10 +1,22 @@
 "use client";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { ApiError } from "@/lib/api-client";
 import { useReadOnly } from "@/lib/hooks/api/clusters";
 import { useMay } from "@/lib/hooks/api/session";
 import { usePauseGroupMutation, useWorkloadMutation, useWorkloadQuery } from "@/lib/hooks/api/workload";
-import { formatNumber } from "./format";
+import { useFormat } from "./use-format";
+
+/**
+ * The demo groups' paces as the server words them (server/workload/demo.ts), and their keys in
+ * overview.workload.pace; a pace not listed is shown as the server wrote it.
+ */
+const PACES: Record<string, string> = {
+  "keeps up": "keepsUp",
+  "slow: a quarter of the clicks rate": "slowQuarter",
+  "keeps up until paused": "keepsUpUntilPaused",
+  "keeps up: Kafka's console consumer, group.protocol=consumer": "keepsUpConsole",
+};
 
 /** The demo workload: producer rate, groups (one slow, one pausable, one on the KIP-848 protocol), start/stop. */
 export function WorkloadPanel({ cluster }: { cluster: string }) {
@@ -13,13 +25,11 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
   const pause = usePauseGroupMutation(cluster);
   const { readOnly: clusterReadOnly, reason: readOnlyReason } = useReadOnly(cluster);
   const may = useMay(cluster);
+  const t = useTranslations("overview.workload");
+  const format = useFormat();
   // The workload is an admin's to start, stop and tune.
   const readOnly = clusterReadOnly || !may("admin");
-  const reason = clusterReadOnly
-    ? readOnlyReason
-    : readOnly
-      ? "Starting and stopping the workload is an admin's"
-      : undefined;
+  const reason = clusterReadOnly ? readOnlyReason : readOnly ? t("adminOnly") : undefined;
   if (workload.error instanceof ApiError && workload.error.status === 409) return null;
   const w = workload.data;
   if (!w) return null;
@@ -28,12 +38,12 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
     <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="workload-panel">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 className="font-semibold">
-          Demo workload{" "}
+          {t("title")}{" "}
           <span
             className={`ml-1 text-sm font-normal ${w.running ? "text-emerald-700" : "text-slate-500"}`}
             data-testid="workload-state"
           >
-            {w.running ? `running at ${w.rate} msg/s` : w.starting ? "starting…" : "stopped"}
+            {w.running ? t("running", { rate: String(w.rate) }) : w.starting ? t("starting") : t("stopped")}
           </span>
         </h2>
         <button
@@ -44,19 +54,19 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
           onClick={() => toggle.mutate(w.running || w.starting ? "stop" : "start")}
           className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
         >
-          {toggle.isPending ? "…" : w.running || w.starting ? "Stop workload" : "Start workload"}
+          {toggle.isPending ? "…" : w.running || w.starting ? t("stop") : t("start")}
         </button>
       </div>
       <p className="mt-1 text-sm text-slate-600">
-        {formatNumber(w.produced)} produced over {w.topics.map((t) => t.topic).join(", ")}
+        {t("produced", { count: format.number(w.produced), topics: w.topics.map((x) => x.topic).join(", ") })}
         {w.producerErrors > 0 && (
-          <span className="text-amber-700"> · {formatNumber(w.producerErrors)} failed sends</span>
+          <span className="text-amber-700"> · {t("failedSends", { count: format.number(w.producerErrors) })}</span>
         )}
         {w.lastError && !w.running && (
           <span className="text-rose-700">
             {" "}
             · {w.lastError}
-            {w.starting && " (trying again)"}
+            {w.starting && ` (${t("tryingAgain")})`}
           </span>
         )}
       </p>
@@ -70,7 +80,7 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
               {g.groupId}
             </Link>
             <span className="text-xs text-slate-500">
-              {g.topic} · {g.paused ? "paused" : g.pace}
+              {g.topic} · {g.paused ? t("paused") : PACES[g.pace] ? t(`pace.${PACES[g.pace]}`) : g.pace}
             </span>
             {w.running && g.pausable && (
               <button
@@ -81,7 +91,7 @@ export function WorkloadPanel({ cluster }: { cluster: string }) {
                 onClick={() => pause.mutate({ group: g.groupId, paused: !g.paused })}
                 className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-white"
               >
-                {g.paused ? "Resume" : "Pause"}
+                {g.paused ? t("resume") : t("pause")}
               </button>
             )}
           </li>

@@ -46,17 +46,8 @@ const NOT_YET: string[] = [
   "components/add-cluster-form.tsx",
   "components/audit-view.tsx",
   "components/cluster-list.tsx",
-  "components/cluster-overview.tsx",
-  "components/elect-all-button.tsx",
-  "components/event-timeline.tsx",
-  "components/failover-summary.tsx",
-  "components/health-panel.tsx",
-  "components/leadership-heat-map.tsx",
-  "components/leadership-map.tsx",
-  "components/leadership-section.tsx",
   "components/sign-in-form.tsx",
   "components/tokens-view.tsx",
-  "components/workload-panel.tsx",
 ];
 
 function tsxFiles(dir: string): string[] {
