@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { useAddClusterMutation, useTestClusterMutation } from "@/lib/hooks/api/clusters";
 import {
@@ -11,6 +12,7 @@ import {
 } from "@/lib/schemas/clusters";
 import type { ConnectionTestResult } from "@/lib/types";
 import { SelectField, TextField } from "./form-fields";
+import { useErrorText } from "./use-error-text";
 
 interface Fields {
   id: string;
@@ -94,6 +96,8 @@ function toEntry(f: Fields): { entry: ClusterEntryInput } | { errors: Record<str
 
 /** Add a cluster at run time: test the connection step by step first, then add it. */
 export function AddClusterForm() {
+  const t = useTranslations("admin.clusters.add");
+  const errorText = useErrorText();
   const router = useRouter();
   const [fields, setFields] = useState<Fields>(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -161,19 +165,25 @@ export function AddClusterForm() {
 
   return (
     <form onSubmit={submit} className="max-w-2xl space-y-4 rounded-lg border border-slate-200 bg-white p-5">
-      <h2 className="text-lg font-semibold">Add a cluster</h2>
-      <p className="text-sm text-slate-600">
-        Quorum reaches it by its bootstrap servers, in plaintext or with TLS and SASL. It is kept in the data directory
-        (secrets by name only) and comes back after a restart.
-      </p>
+      <h2 className="text-lg font-semibold">{t("title")}</h2>
+      <p className="text-sm text-slate-600">{t("intro")}</p>
       <div className="grid grid-cols-2 gap-4">
-        <TextField label="Id" placeholder="prod" {...text("id", "id", "id")} />
-        <TextField label="Name" note="(optional)" placeholder="Production" {...text("name", "name", "name")} />
+        <TextField
+          label={t("id")}
+          placeholder="prod" // i18n-exempt: an example id
+          {...text("id", "id", "id")}
+        />
+        <TextField
+          label={t("name")}
+          note={t("optional")}
+          placeholder={t("namePlaceholder")}
+          {...text("name", "name", "name")}
+        />
       </div>
       <TextField
-        label="Bootstrap servers"
-        note="(host:port, separated by commas)"
-        placeholder="kafka-1.example.com:9092,kafka-2.example.com:9092"
+        label={t("bootstrap")}
+        note={t("bootstrapNote")}
+        placeholder="kafka-1.example.com:9092,kafka-2.example.com:9092" // i18n-exempt: example addresses
         mono
         {...text("bootstrap", "bootstrap", "bootstrap")}
       />
@@ -184,11 +194,13 @@ export function AddClusterForm() {
           data-testid="cluster-read-only"
           onChange={(e) => set("readOnly", e.target.checked)}
         />
-        Read-only: Quorum browses this cluster but refuses every change (topics, configs, elections)
+        {t("readOnly")}
       </label>
 
       <fieldset className="space-y-3 rounded-md border border-slate-200 p-3" data-testid="cluster-tls-fields">
-        <legend className="px-1 text-sm font-medium">TLS</legend>
+        <legend className="px-1 text-sm font-medium" translate="no">
+          TLS
+        </legend>
         <label className="flex items-center gap-2 text-sm">
           <input
             type="checkbox"
@@ -196,41 +208,38 @@ export function AddClusterForm() {
             data-testid="cluster-tls"
             onChange={(e) => set("tls", e.target.checked)}
           />
-          Connect with TLS (SSL or SASL_SSL listener)
+          {t("tlsConnect")}
         </label>
         {fields.tls && (
           <>
-            <p className="text-xs text-slate-500">
-              PEM files on the Quorum server's disk (absolute, or relative to where Quorum runs). Without a CA file, the
-              system's CAs are trusted.
-            </p>
+            <p className="text-xs text-slate-500">{t("tlsIntro")}</p>
             <TextField
-              label="CA certificate file"
-              note="(optional)"
-              placeholder="/etc/quorum/ca.pem"
+              label={t("caFile")}
+              note={t("optional")}
+              placeholder="/etc/quorum/ca.pem" // i18n-exempt: an example path
               mono
               {...text("tlsCa", "tls.ca", "tls-ca")}
             />
             <div className="grid grid-cols-2 gap-4">
               <TextField
-                label="Client certificate file"
-                note="(mutual TLS)"
-                placeholder="/etc/quorum/client.pem"
+                label={t("certFile")}
+                note={t("certNote")}
+                placeholder="/etc/quorum/client.pem" // i18n-exempt: an example path
                 mono
                 {...text("tlsCert", "tls.cert", "tls-cert")}
               />
               <TextField
-                label="Client key file"
-                note="(with the certificate)"
-                placeholder="/etc/quorum/client.key"
+                label={t("keyFile")}
+                note={t("keyNote")}
+                placeholder="/etc/quorum/client.key" // i18n-exempt: an example path
                 mono
                 {...text("tlsKey", "tls.key", "tls-key")}
               />
             </div>
             <TextField
-              label="Server name"
-              note="(optional: when the certificate names another host)"
-              placeholder="kafka.example.com"
+              label={t("serverName")}
+              note={t("serverNameNote")}
+              placeholder="kafka.example.com" // i18n-exempt: an example host
               mono
               {...text("tlsServername", "tls.servername", "tls-servername")}
             />
@@ -239,33 +248,38 @@ export function AddClusterForm() {
       </fieldset>
 
       <fieldset className="space-y-3 rounded-md border border-slate-200 p-3" data-testid="cluster-sasl-fields">
-        <legend className="px-1 text-sm font-medium">SASL</legend>
+        <legend className="px-1 text-sm font-medium" translate="no">
+          SASL
+        </legend>
         <SelectField
-          label="Mechanism"
+          label={t("mechanism")}
           value={fields.saslMechanism}
           onChange={(v) => set("saslMechanism", v as Fields["saslMechanism"])}
           testId="cluster-sasl-mechanism"
           error={errors["sasl.mechanism"] || undefined}
           errorTestId="cluster-error-sasl.mechanism"
-          options={[{ value: "", label: "None" }, ...SASL_MECHANISMS.map((m) => ({ value: m, label: m }))]}
+          options={[{ value: "", label: t("none") }, ...SASL_MECHANISMS.map((m) => ({ value: m, label: m }))]}
         />
         {fields.saslMechanism && (
           <div className="grid grid-cols-2 gap-4">
             <TextField
-              label="Username"
+              label={t("username")}
               autoComplete="off"
               {...text("saslUsername", "sasl.username", "sasl-username")}
             />
             <TextField
-              label="Password variable"
-              placeholder={`${RUNTIME_SECRET_PREFIX}PROD`}
+              label={t("passwordVariable")}
+              placeholder={`${RUNTIME_SECRET_PREFIX}PROD`} // i18n-exempt: an example variable name
               autoComplete="off"
               mono
               {...text("saslPasswordEnv", "sasl.passwordEnv", "sasl-password-env")}
             />
             <p className="col-span-2 text-xs text-slate-500">
-              The password is never typed here: give the <em>name</em> of an environment variable of the Quorum server
-              that holds it, starting with <code>{RUNTIME_SECRET_PREFIX}</code>.
+              {t.rich("passwordHint", {
+                prefix: RUNTIME_SECRET_PREFIX,
+                em: (c) => <em>{c}</em>,
+                code: (c) => <code>{c}</code>,
+              })}
             </p>
           </div>
         )}
@@ -279,22 +293,22 @@ export function AddClusterForm() {
           data-testid="cluster-test"
           className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
         >
-          {test.isPending ? "Testing…" : "Test connection"}
+          {test.isPending ? t("testing") : t("test")}
         </button>
         <button
           type="submit"
           disabled={!passed || add.isPending}
-          title={passed ? undefined : "Test the connection first: Add is enabled once every step passes"}
+          title={passed ? undefined : t("testFirst")}
           data-testid="cluster-add"
           className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
         >
-          {add.isPending ? "Adding…" : "Add cluster"}
+          {add.isPending ? t("adding") : t("submit")}
         </button>
       </div>
 
       {test.error && (
         <p className="rounded-md bg-rose-50 p-3 text-sm text-rose-800" data-testid="cluster-test-error">
-          {test.error.message}
+          {errorText(test.error)}
         </p>
       )}
       {tested && (
@@ -311,18 +325,16 @@ export function AddClusterForm() {
               className={s.ok ? "text-emerald-800" : "text-rose-800"}
             >
               <span aria-hidden="true">{s.ok ? "✓" : "✗"}</span>
-              <span className="sr-only">{s.ok ? "passed:" : "failed:"}</span> {s.message}{" "}
-              <span className="text-xs text-slate-500">({s.ms} ms)</span>
+              <span className="sr-only">{s.ok ? t("passed") : t("failed")}</span> {s.message}{" "}
+              <span className="text-xs text-slate-500">{t("ms", { ms: s.ms })}</span>
             </li>
           ))}
-          {tested.key !== currentKey && (
-            <li className="text-xs text-slate-500">The fields changed since this test: test again to add.</li>
-          )}
+          {tested.key !== currentKey && <li className="text-xs text-slate-500">{t("changed")}</li>}
         </ol>
       )}
       {add.error && (
         <p className="rounded-md bg-rose-50 p-3 text-sm text-rose-800" data-testid="cluster-add-error">
-          {add.error.message}
+          {errorText(add.error)}
         </p>
       )}
     </form>

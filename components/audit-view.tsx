@@ -1,8 +1,10 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { type AuditFilters, auditSearch, useAuditQuery } from "@/lib/hooks/api/audit";
 import { type AuditEntry, REFUSED_STATUSES } from "@/lib/schemas/audit";
 import { ErrorPanel } from "./error-panel";
+import { useFormat } from "./use-format";
 
 function Summary({ entry }: { entry: AuditEntry }) {
   const target = Object.entries(entry.target)
@@ -28,6 +30,8 @@ function Summary({ entry }: { entry: AuditEntry }) {
 
 /** The audit trail: every change and every refused attempt, filtered, newest first, exportable as JSON lines. */
 export function AuditView() {
+  const t = useTranslations("admin.audit");
+  const f = useFormat();
   const [filters, setFilters] = useState<AuditFilters>({ user: "", action: "", cluster: "", refused: "", hours: 24 });
   const audit = useAuditQuery(filters);
   const entries = audit.data?.pages.flatMap((p) => p.entries) ?? [];
@@ -36,23 +40,20 @@ export function AuditView() {
   return (
     <div className="space-y-4">
       <div className="flex items-baseline justify-between">
-        <h1 className="text-xl font-semibold">Audit trail</h1>
+        <h1 className="text-xl font-semibold">{t("title")}</h1>
         <a
           href={`/api/audit?${auditSearch(filters, { format: "jsonl" })}`}
           download
           data-testid="audit-export"
           className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100"
         >
-          Export JSON lines
+          {t("export")}
         </a>
       </div>
-      <p className="text-sm text-slate-600">
-        Every change made through Quorum and every refused attempt, with who, their role, what and where, the result and
-        how long it took. Bodies are kept without secrets or message contents; nothing here can be edited.
-      </p>
+      <p className="text-sm text-slate-600">{t("intro")}</p>
       <div className="flex flex-wrap items-end gap-3" data-testid="audit-filters">
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">User</span>
+          <span className="block">{t("filters.user")}</span>
           <input
             className={input}
             value={filters.user}
@@ -61,39 +62,39 @@ export function AuditView() {
           />
         </label>
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Action</span>
+          <span className="block">{t("filters.action")}</span>
           <input
             className={input}
             value={filters.action}
-            placeholder="broker.stop"
+            placeholder="broker.stop" // i18n-exempt: an action's name
             onChange={(e) => set({ action: e.target.value })}
             data-testid="audit-action"
           />
         </label>
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Cluster</span>
+          <span className="block">{t("filters.cluster")}</span>
           <input className={input} value={filters.cluster} onChange={(e) => set({ cluster: e.target.value })} />
         </label>
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Result</span>
+          <span className="block">{t("filters.result")}</span>
           <select
             className={input}
             value={filters.refused}
             onChange={(e) => set({ refused: e.target.value as AuditFilters["refused"] })}
             data-testid="audit-refused"
           >
-            <option value="">all</option>
-            <option value="true">refused</option>
-            <option value="false">went through</option>
+            <option value="">{t("results.all")}</option>
+            <option value="true">{t("results.refused")}</option>
+            <option value="false">{t("results.wentThrough")}</option>
           </select>
         </label>
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Since</span>
+          <span className="block">{t("filters.since")}</span>
           <select className={input} value={filters.hours} onChange={(e) => set({ hours: Number(e.target.value) })}>
-            <option value={1}>1 hour</option>
-            <option value={24}>24 hours</option>
-            <option value={24 * 7}>7 days</option>
-            <option value={0}>all kept</option>
+            <option value={1}>{t("since.hours", { count: 1 })}</option>
+            <option value={24}>{t("since.hours", { count: 24 })}</option>
+            <option value={24 * 7}>{t("since.days", { count: 7 })}</option>
+            <option value={0}>{t("since.all")}</option>
           </select>
         </label>
       </div>
@@ -104,21 +105,21 @@ export function AuditView() {
           <table className="w-full text-left text-sm" data-testid="audit-table">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
-                <th className="px-3 py-2">Time</th>
-                <th className="px-3 py-2">User</th>
-                <th className="px-3 py-2">Role</th>
-                <th className="px-3 py-2">Cluster</th>
-                <th className="px-3 py-2">Action</th>
-                <th className="px-3 py-2">Target and request</th>
-                <th className="px-3 py-2">Result</th>
-                <th className="px-3 py-2 text-right">ms</th>
-                <th className="px-3 py-2">From</th>
+                <th className="px-3 py-2">{t("columns.time")}</th>
+                <th className="px-3 py-2">{t("columns.user")}</th>
+                <th className="px-3 py-2">{t("columns.role")}</th>
+                <th className="px-3 py-2">{t("columns.cluster")}</th>
+                <th className="px-3 py-2">{t("columns.action")}</th>
+                <th className="px-3 py-2">{t("columns.target")}</th>
+                <th className="px-3 py-2">{t("columns.result")}</th>
+                <th className="px-3 py-2 text-right">{t("columns.ms")}</th>
+                <th className="px-3 py-2">{t("columns.from")}</th>
               </tr>
             </thead>
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} className="border-b border-slate-100 align-top" data-testid="audit-row">
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{new Date(e.ts).toLocaleString()}</td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{f.dateTime(e.ts)}</td>
                   <td className="px-3 py-2">{e.user ?? <span className="text-slate-400">—</span>}</td>
                   <td className="px-3 py-2">{e.role ?? <span className="text-slate-400">—</span>}</td>
                   <td className="px-3 py-2">{e.cluster ?? <span className="text-slate-400">—</span>}</td>
@@ -146,7 +147,7 @@ export function AuditView() {
               {entries.length === 0 && !audit.isLoading && (
                 <tr>
                   <td colSpan={9} className="px-3 py-6 text-center text-slate-500">
-                    Nothing in the trail matches.
+                    {t("none")}
                   </td>
                 </tr>
               )}
@@ -161,7 +162,7 @@ export function AuditView() {
           disabled={audit.isFetchingNextPage}
           className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100"
         >
-          {audit.isFetchingNextPage ? "Loading…" : "Older entries"}
+          {audit.isFetchingNextPage ? t("loading") : t("older")}
         </button>
       )}
     </div>

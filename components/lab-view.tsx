@@ -278,6 +278,9 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
   // while steps keep turning green).
   useEffect(() => {
     setState((s) => {
+      // Nothing is checked before the lab's first step is taken: a topic left from before (or a
+      // look from before a reset) does not count.
+      if (s.progress.startedAt === null) return s;
       let p = s.progress;
       for (let i = 0; i < lab.steps.length; i++) {
         const next = advance(lab, p, o, Date.now());

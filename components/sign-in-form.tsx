@@ -1,7 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { useSignIn } from "@/lib/hooks/api/session";
+import { useErrorText } from "./use-error-text";
 
 /**
  * Sign-in with a user's password (when the config file lists users) and, when it names one,
@@ -16,6 +18,8 @@ export function SignInForm({
   oidcLabel: string | null;
   providerError: string | null;
 }) {
+  const t = useTranslations("admin.signIn");
+  const errorText = useErrorText();
   const router = useRouter();
   const signIn = useSignIn();
   const [user, setUser] = useState("");
@@ -26,7 +30,7 @@ export function SignInForm({
   };
   return (
     <div className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <h1 className="text-base font-semibold">Sign in</h1>
+      <h1 className="text-base font-semibold">{t("title")}</h1>
       {providerError && (
         <p role="alert" className="text-sm text-red-700" data-testid="sign-in-provider-error">
           {providerError}
@@ -44,7 +48,7 @@ export function SignInForm({
       {passwords && (
         <form onSubmit={submit} className="space-y-4">
           <label className="block space-y-1 text-sm">
-            <span className="text-slate-600">User</span>
+            <span className="text-slate-600">{t("user")}</span>
             <input
               name="user"
               autoComplete="username"
@@ -56,7 +60,7 @@ export function SignInForm({
             />
           </label>
           <label className="block space-y-1 text-sm">
-            <span className="text-slate-600">Password</span>
+            <span className="text-slate-600">{t("password")}</span>
             <input
               name="password"
               type="password"
@@ -70,7 +74,7 @@ export function SignInForm({
           </label>
           {signIn.error && (
             <p role="alert" className="text-sm text-red-700" data-testid="sign-in-error">
-              {signIn.error.message}
+              {errorText(signIn.error)}
             </p>
           )}
           <button
@@ -79,7 +83,7 @@ export function SignInForm({
             data-testid="sign-in-submit"
             className="w-full rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-800 disabled:opacity-50"
           >
-            {signIn.isPending ? "Signing in…" : "Sign in"}
+            {signIn.isPending ? t("signingIn") : t("submit")}
           </button>
         </form>
       )}

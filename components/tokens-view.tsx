@@ -1,13 +1,18 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { type MadeToken, useCreateTokenMutation, useRevokeTokenMutation, useTokensQuery } from "@/lib/hooks/api/tokens";
 import { ROLES, type Role } from "@/lib/schemas/auth";
 import { ErrorPanel } from "./error-panel";
-
-const when = (ms: number | null) => (ms === null ? "—" : new Date(ms).toLocaleString());
+import { useErrorText } from "./use-error-text";
+import { useFormat } from "./use-format";
 
 /** API tokens for scripts: each carries one grant of its own, is shown once when made, and can be revoked. */
 export function TokensView() {
+  const t = useTranslations("admin.tokens");
+  const f = useFormat();
+  const errorText = useErrorText();
+  const when = (ms: number | null) => (ms === null ? "—" : f.dateTime(ms));
   const tokens = useTokensQuery();
   const create = useCreateTokenMutation();
   const revoke = useRevokeTokenMutation();
@@ -28,21 +33,18 @@ export function TokensView() {
           .filter(Boolean),
         ...(days.trim() ? { expiresInDays: Number(days) } : {}),
       },
-      { onSuccess: (t) => setMade(t) },
+      { onSuccess: (token) => setMade(token) },
     );
   };
   const input = "rounded-md border border-slate-300 px-2 py-1 text-sm";
   if (tokens.error) return <ErrorPanel error={tokens.error} />;
   return (
     <div className="space-y-4">
-      <h1 className="text-xl font-semibold">API tokens</h1>
-      <p className="text-sm text-slate-600">
-        A token lets a script call Quorum's API as <code>Authorization: Bearer qrm_…</code>, with the role it carries on
-        the clusters it names. Quorum keeps only a hash of it: copy it when it is shown.
-      </p>
+      <h1 className="text-xl font-semibold">{t("title")}</h1>
+      <p className="text-sm text-slate-600">{t.rich("intro", { code: (c) => <code>{c}</code> })}</p>
       <form onSubmit={submit} className="flex flex-wrap items-end gap-3" data-testid="token-form">
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Name</span>
+          <span className="block">{t("name")}</span>
           <input
             className={input}
             value={name}
@@ -52,7 +54,7 @@ export function TokensView() {
           />
         </label>
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Role</span>
+          <span className="block">{t("role")}</span>
           <select
             className={input}
             value={role}
@@ -65,11 +67,11 @@ export function TokensView() {
           </select>
         </label>
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Clusters (ids or patterns, comma-separated)</span>
+          <span className="block">{t("clusters")}</span>
           <input className={input} value={clusters} onChange={(e) => setClusters(e.target.value)} />
         </label>
         <label className="space-y-1 text-xs text-slate-600">
-          <span className="block">Expires in days (empty: never)</span>
+          <span className="block">{t("expires")}</span>
           <input
             className={`${input} w-24`}
             value={days}
@@ -83,9 +85,9 @@ export function TokensView() {
           data-testid="token-create"
           className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-800 disabled:opacity-50"
         >
-          Make token
+          {t("make")}
         </button>
-        {create.error && <p className="w-full text-sm text-rose-700">{create.error.message}</p>}
+        {create.error && <p className="w-full text-sm text-rose-700">{errorText(create.error)}</p>}
       </form>
       {made && (
         <div
@@ -93,7 +95,7 @@ export function TokensView() {
           data-testid="token-made"
         >
           <p className="font-medium text-emerald-900">
-            Token "{made.name}" ({made.grant.role} on {made.grant.clusters.join(", ")}): shown this once.
+            {t("made", { name: made.name, role: made.grant.role, clusters: made.grant.clusters.join(", ") })}
           </p>
           <code className="block break-all font-mono text-xs" data-testid="token-value">
             {made.token}
@@ -104,37 +106,37 @@ export function TokensView() {
         <table className="w-full text-left text-sm" data-testid="token-table">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
             <tr>
-              <th className="px-3 py-2">Name</th>
-              <th className="px-3 py-2">Role</th>
-              <th className="px-3 py-2">Clusters</th>
-              <th className="px-3 py-2">Made by</th>
-              <th className="px-3 py-2">Made</th>
-              <th className="px-3 py-2">Last used</th>
-              <th className="px-3 py-2">Expires</th>
+              <th className="px-3 py-2">{t("columns.name")}</th>
+              <th className="px-3 py-2">{t("columns.role")}</th>
+              <th className="px-3 py-2">{t("columns.clusters")}</th>
+              <th className="px-3 py-2">{t("columns.createdBy")}</th>
+              <th className="px-3 py-2">{t("columns.created")}</th>
+              <th className="px-3 py-2">{t("columns.lastUsed")}</th>
+              <th className="px-3 py-2">{t("columns.expires")}</th>
               <th className="px-3 py-2" />
             </tr>
           </thead>
           <tbody>
-            {(tokens.data ?? []).map((t) => (
-              <tr key={t.id} className="border-b border-slate-100" data-testid="token-row">
-                <td className="px-3 py-2 font-mono text-xs">{t.name}</td>
-                <td className="px-3 py-2">{t.grant.role}</td>
-                <td className="px-3 py-2">{t.grant.clusters.join(", ")}</td>
-                <td className="px-3 py-2">{t.createdBy}</td>
-                <td className="px-3 py-2 tabular-nums">{when(t.createdAt)}</td>
-                <td className="px-3 py-2 tabular-nums">{when(t.lastUsedAt)}</td>
-                <td className="px-3 py-2 tabular-nums">{when(t.expiresAt)}</td>
+            {(tokens.data ?? []).map((token) => (
+              <tr key={token.id} className="border-b border-slate-100" data-testid="token-row">
+                <td className="px-3 py-2 font-mono text-xs">{token.name}</td>
+                <td className="px-3 py-2">{token.grant.role}</td>
+                <td className="px-3 py-2">{token.grant.clusters.join(", ")}</td>
+                <td className="px-3 py-2">{token.createdBy}</td>
+                <td className="px-3 py-2 tabular-nums">{when(token.createdAt)}</td>
+                <td className="px-3 py-2 tabular-nums">{when(token.lastUsedAt)}</td>
+                <td className="px-3 py-2 tabular-nums">{when(token.expiresAt)}</td>
                 <td className="px-3 py-2 text-right">
-                  {t.revokedAt !== null ? (
-                    <span className="text-slate-500">revoked {when(t.revokedAt)}</span>
+                  {token.revokedAt !== null ? (
+                    <span className="text-slate-500">{t("revoked", { when: when(token.revokedAt) })}</span>
                   ) : (
                     <button
                       type="button"
-                      onClick={() => revoke.mutate(t.id)}
-                      data-testid={`token-revoke-${t.name}`}
+                      onClick={() => revoke.mutate(token.id)}
+                      data-testid={`token-revoke-${token.name}`}
                       className="rounded-md border border-rose-300 px-2 py-0.5 text-xs text-rose-700 hover:bg-rose-50"
                     >
-                      Revoke
+                      {t("revoke")}
                     </button>
                   )}
                 </td>
@@ -143,7 +145,7 @@ export function TokensView() {
             {tokens.data?.length === 0 && (
               <tr>
                 <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
-                  No token yet.
+                  {t("none")}
                 </td>
               </tr>
             )}

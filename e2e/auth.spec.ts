@@ -407,6 +407,19 @@ function tableRows(admin: Record<string, string>): Record<string, Row> {
         await until("the workload stopped", 60_000, async () => !(await get("/api/clusters/local/workload")).running);
       },
     },
+    [`GET ${api}/labs/consumers`]: { onRo: "409 not_controllable" },
+    // Each role that may starts one consumer in a lab group of its own; the reset below stops them.
+    [`POST ${api}/labs/consumers`]: {
+      aim: (who) => ({ body: { action: "start", group: `lab-az-${own(who)}`, topic: "lab-az", count: 1 } }),
+    },
+    // The guided labs' reset: their consumers stopped, lab- topics and groups deleted.
+    [`POST ${api}/labs/reset`]: {
+      aim: () => ({ body: {} }),
+      after: async () => {
+        const left = (await get("/api/clusters/local/labs/consumers")) as unknown[];
+        expect(left).toEqual([]);
+      },
+    },
     // The lab grows by a broker, which then leaves again (it holds no replica).
     [`POST ${api}/brokers`]: {
       aim: () => ({ body: {} }),
@@ -496,6 +509,7 @@ async function labState(admin: Record<string, string>): Promise<unknown> {
     ),
     drills: ((await quorum("/api/clusters/local/drills")) as unknown[]).length,
     workload: (await quorum("/api/clusters/local/workload")).running,
+    labConsumers: await quorum("/api/clusters/local/labs/consumers"),
   };
 }
 
@@ -510,6 +524,7 @@ async function tableFixtures(admin: Record<string, string>): Promise<void> {
       topics: [
         { topic: "az-read", numPartitions: 2, replicationFactor: 2 },
         { topic: "az-doomed", numPartitions: 1, replicationFactor: 1 },
+        { topic: "lab-az", numPartitions: 2, replicationFactor: 1 },
         ...["operator", "token", "admin"].map((who) => ({
           topic: `az-grow-${who}`,
           numPartitions: 1,

@@ -1414,6 +1414,13 @@ function clusterCases(prefix: string, t: string): Case[] {
     readOnly("drill", "POST", "/drills", { topic: "orders" }),
     readOnly("workload", "POST", "/workload", { action: "start" }),
     readOnly("workload group", "POST", "/workload/groups/billing", { paused: true }),
+    readOnly("lab consumers", "POST", "/labs/consumers", {
+      action: "start",
+      group: "lab-ro",
+      topic: "lab-ro",
+      count: 1,
+    }),
+    readOnly("lab reset", "POST", "/labs/reset", {}),
     readOnly("produce a message", "POST", `/topics/${t}/messages`, { value: "x" }),
     readOnly("reset offsets", "POST", "/consumer-groups/billing/reset-offsets", {
       topics: [{ topic: "orders" }],
@@ -1447,6 +1454,8 @@ function boundaryCases(): Case[] {
     ["start a controller", "POST", `${api}/controllers/101/start`, {}],
     ["recreate the lab", "POST", `${api}/lab`, { brokers: 3, controllers: 3 }],
     ["abort a drill", "POST", `${api}/drills/nope/abort`, {}],
+    ["stop a lab consumer", "POST", `${api}/labs/consumers`, { action: "stop", group: "lab-none", member: 1 }],
+    ["reset the labs", "POST", `${api}/labs/reset`, {}],
   ];
   return mutations.flatMap(([what, method, path, body]): Case[] => [
     {

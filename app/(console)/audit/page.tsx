@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { AuditView } from "@/components/audit-view";
 
-export const metadata: Metadata = { title: "Audit trail — Quorum" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("admin.audit");
+  return { title: t("metaTitle") };
+}
 
 export default function AuditPage() {
   return <AuditView />;
