@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useReadOnly } from "@/lib/hooks/api/clusters";
+import { useClusterQuery, useReadOnly } from "@/lib/hooks/api/clusters";
 import { useClusterStream } from "@/lib/hooks/use-cluster-stream";
 import { ReadOnlyBadge } from "./read-only-badge";
 
@@ -14,6 +14,8 @@ const sections = [
   { href: "/consumer-groups", id: "consumer-groups", key: "consumerGroups" },
   { href: "/reassign", id: "reassign", key: "reassign" },
   { href: "/drills", id: "drills", key: "drills" },
+  // Guided labs stop brokers and make topics: only on a lab Quorum runs.
+  { href: "/labs", id: "labs", key: "labs" },
 ] as const;
 
 export function ClusterNav({ cluster }: { cluster: string }) {
@@ -21,25 +23,30 @@ export function ClusterNav({ cluster }: { cluster: string }) {
   const t = useTranslations("common.nav");
   const { connected } = useClusterStream();
   const { readOnly, reason } = useReadOnly(cluster);
+  const controllable = useClusterQuery(cluster).data?.controllable ?? false;
   const root = `/clusters/${encodeURIComponent(cluster)}`;
   return (
     <nav className="flex gap-1 border-b border-slate-200" aria-label={t("label")}>
-      {sections.map((s) => {
-        const href = `${root}${s.href}`;
-        const active = s.href === "" ? pathname === root : pathname.startsWith(href);
-        return (
-          <Link
-            key={s.id}
-            href={href}
-            data-testid={`nav-${s.id}`}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
-              active ? "border-emerald-600 text-emerald-700" : "border-transparent text-slate-600 hover:text-slate-900"
-            }`}
-          >
-            {t(s.key)}
-          </Link>
-        );
-      })}
+      {sections
+        .filter((s) => s.id !== "labs" || controllable)
+        .map((s) => {
+          const href = `${root}${s.href}`;
+          const active = s.href === "" ? pathname === root : pathname.startsWith(href);
+          return (
+            <Link
+              key={s.id}
+              href={href}
+              data-testid={`nav-${s.id}`}
+              className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+                active
+                  ? "border-emerald-600 text-emerald-700"
+                  : "border-transparent text-slate-600 hover:text-slate-900"
+              }`}
+            >
+              {t(s.key)}
+            </Link>
+          );
+        })}
       {readOnly && (
         <span className="ml-auto self-center" title={reason} data-testid="cluster-read-only">
           <ReadOnlyBadge />

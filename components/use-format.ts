@@ -29,7 +29,7 @@ export function useFormat() {
     age,
     /** A clock time with seconds (24-hour). */
     time: (ts: number) =>
-      format.dateTime(new Date(ts), { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }),
+      format.dateTime(new Date(ts), { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }),
     /** A date and time. */
     dateTime: (ts: number) => format.dateTime(new Date(ts), { dateStyle: "medium", timeStyle: "medium" }),
     /** How long ago (or from now), e.g. "5 minutes ago" / "5분 전". */
