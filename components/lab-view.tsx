@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { ApiError } from "@/lib/api-client";
 import { useBrokersQuery, useQuorumQuery } from "@/lib/hooks/api/clusters";
 import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
@@ -295,39 +295,47 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
   const finished = current >= lab.steps.length;
   const last = progress.done[progress.done.length - 1];
   const p0 = o.topic?.partitions.find((p) => p.partition === 0);
-  const target: Record<string, string | number> = {
+  /** The broker a step is about: the one its stop hit (remembered), else the one it would stop or start now. */
+  const brokerOf = (step: LabStep): number | null => {
+    const kept = progress.memory[`broker:${step.id}`];
+    if (kept !== undefined) return kept;
+    if (step.action.kind === "stop-broker") {
+      const id = step.action.which === "leader" ? p0?.leader : p0?.isr.find((b) => b !== p0.leader);
+      return id !== undefined && id >= 0 ? id : null;
+    }
+    return progress.memory.leader ?? null;
+  };
+  const targetOf = (step: LabStep): Record<string, string | number> => ({
     topic: lab.topic,
     group: lab.group ?? "",
-    broker:
-      lab.steps[current]?.action.kind === "stop-broker"
-        ? (lab.steps[current]?.action as { which: string }).which === "leader"
-          ? (p0?.leader ?? "?")
-          : (p0?.isr.find((b) => b !== p0.leader) ?? "?")
-        : (progress.memory.leader ?? "?"),
+    broker: brokerOf(step) ?? "?",
     leader: progress.memory.leader ?? "?",
     controller: o.quorum?.leader ?? "?",
     moved: progress.memory.moved ?? 0,
     lag: progress.memory.lag ?? 0,
-  };
+  });
   const bootstrap = o.brokers?.map((b) => `${b.host}:${b.port}`).join(",") ?? "<bootstrap>";
 
-  const run = useCallback(
-    async (step: LabStep) => {
-      setBusy(true);
-      setError(null);
-      const startedAt = progress.startedAt ?? Date.now();
-      setState((s) => (s.progress.startedAt === null ? { ...s, progress: { ...s.progress, startedAt } } : s));
-      try {
-        const attempt = await runLabAction(cluster, lab, step.action, o, progress.memory);
-        if (attempt) setState((s) => ({ ...s, attempts: [...s.attempts, attempt].slice(-50) }));
-      } catch (err) {
-        setError(err instanceof Error ? err : new Error(String(err)));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [cluster, lab, o, progress.memory, progress.startedAt],
-  );
+  const run = async (step: LabStep) => {
+    setBusy(true);
+    setError(null);
+    const startedAt = progress.startedAt ?? Date.now();
+    setState((s) => (s.progress.startedAt === null ? { ...s, progress: { ...s.progress, startedAt } } : s));
+    try {
+      const broker = brokerOf(step);
+      if (step.action.kind === "stop-broker" && broker !== null)
+        setState((s) => ({
+          ...s,
+          progress: { ...s.progress, memory: { ...s.progress.memory, [`broker:${step.id}`]: broker } },
+        }));
+      const attempt = await runLabAction(cluster, lab, step.action, o, progress.memory, broker);
+      if (attempt) setState((s) => ({ ...s, attempts: [...s.attempts, attempt].slice(-50) }));
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const reset = async () => {
     setBusy(true);
@@ -399,9 +407,9 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
                 bootstrap,
                 topic: lab.topic,
                 group: lab.group,
-                broker: Number(target.broker) || undefined,
+                broker: brokerOf(step) ?? undefined,
               })}
-              target={target}
+              target={targetOf(step)}
             />
           ))}
         </ol>

@@ -38,10 +38,6 @@ const VISIBLE_KEYS = new Set(["label", "title", "empty", "hint", "description", 
 const VERBATIM_TAGS = new Set(["code", "kbd", "pre", "samp"]);
 const LETTER = /\p{L}/u;
 
-/** Files not yet moved to the catalog; the list only shrinks (it ends empty). */
-const NOT_YET: string[] = [
-];
-
 function tsxFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -137,13 +133,7 @@ describe("no literal user-visible strings outside the catalog", () => {
   });
 
   it("every component and page takes its words from the catalog", () => {
-    const found = files.filter((f) => !NOT_YET.includes(path.relative(ROOT, f))).flatMap((f) => literalsIn(f));
+    const found = files.flatMap((f) => literalsIn(f));
     expect(found).toEqual([]);
-  });
-
-  it("the list of files not yet moved names only files that still have literals", () => {
-    for (const f of NOT_YET) {
-      expect(literalsIn(path.join(ROOT, f)).length, `${f} has no literal left: take it off NOT_YET`).toBeGreaterThan(0);
-    }
   });
 });

@@ -53,6 +53,8 @@ export async function runLabAction(
   action: LabAction,
   o: LabObservation,
   memory: LabMemory,
+  /** For a broker stop: the broker the page names on the button (the one to stop). */
+  broker: number | null = null,
 ): Promise<LabAttempt | null> {
   const p0 = o.topic?.partitions.find((p) => p.partition === 0);
   switch (action.kind) {
@@ -68,7 +70,8 @@ export async function runLabAction(
       });
       return null;
     case "stop-broker": {
-      const target = action.which === "leader" ? p0?.leader : (p0?.isr.find((b) => b !== p0.leader) ?? undefined);
+      const target =
+        broker ?? (action.which === "leader" ? p0?.leader : (p0?.isr.find((b) => b !== p0.leader) ?? undefined));
       if (target === undefined || target < 0)
         throw new ApiError(409, "conflict", "No broker to stop: the lab topic has no such replica now");
       await apiFetch(`${c(cluster)}/brokers/${target}/stop`, {
