@@ -12,6 +12,7 @@ import { kafkaTool, kafkaTopicConfigs } from "../test/helpers/kafka-configs";
 import { kcatMetadata } from "../test/helpers/kcat";
 import { type RawResponse, rawRequest } from "../test/helpers/raw-http";
 import { LAB_SECRET_ENV } from "./fixtures/clusters";
+import { createTopicsLed } from "./fixtures/kafka";
 import { ROUTE_ROLES } from "./fixtures/roles";
 import { baseURL as sharedBaseURL } from "./pages/overview-page";
 
@@ -519,23 +520,20 @@ async function tableFixtures(admin: Record<string, string>): Promise<void> {
   const kadmin = kafka.admin();
   await kadmin.connect();
   try {
-    await kadmin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: "az-read", numPartitions: 2, replicationFactor: 2 },
-        { topic: "az-doomed", numPartitions: 1, replicationFactor: 1 },
-        { topic: "lab-az", numPartitions: 2, replicationFactor: 1 },
-        ...["operator", "token", "admin"].map((who) => ({
-          topic: `az-grow-${who}`,
-          numPartitions: 1,
-          replicationFactor: 1,
-        })),
-        ...["operator", "token", "admin"].map((who) => ({
-          topic: `az-move-${who}`,
-          replicaAssignment: [{ partition: 0, replicas: [1] }],
-        })),
-      ],
-    });
+    await createTopicsLed(kadmin, [
+      { topic: "az-read", numPartitions: 2, replicationFactor: 2 },
+      { topic: "az-doomed", numPartitions: 1, replicationFactor: 1 },
+      { topic: "lab-az", numPartitions: 2, replicationFactor: 1 },
+      ...["operator", "token", "admin"].map((who) => ({
+        topic: `az-grow-${who}`,
+        numPartitions: 1,
+        replicationFactor: 1,
+      })),
+      ...["operator", "token", "admin"].map((who) => ({
+        topic: `az-move-${who}`,
+        replicaAssignment: [{ partition: 0, replicas: [1] }],
+      })),
+    ]);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
@@ -693,10 +691,7 @@ test("a grant scoped by name patterns lists those topics and groups alone, and s
   const kafka = new Kafka({ clientId: "auth-e2e-scoped", brokers: labBootstrap, logLevel: logLevel.NOTHING });
   const kadmin = kafka.admin();
   await kadmin.connect();
-  await kadmin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic: "az-scoped", numPartitions: 1, replicationFactor: 1 }],
-  });
+  await createTopicsLed(kadmin, [{ topic: "az-scoped", numPartitions: 1, replicationFactor: 1 }]);
   await kadmin.setOffsets({
     groupId: "az-scoped-group",
     topic: "az-scoped",

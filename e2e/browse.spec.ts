@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { labKafka, uniqueName } from "./fixtures/kafka";
+import { createTopicsLed, labKafka, uniqueName } from "./fixtures/kafka";
 import { baseURL, OverviewPage } from "./pages/overview-page";
 
 const topic = uniqueName("e2e-orders");
@@ -12,7 +12,7 @@ test.beforeAll(async () => {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+    await createTopicsLed(admin, [{ topic, numPartitions: 3, replicationFactor: 3 }]);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({

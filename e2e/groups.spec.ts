@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { labKafka, uniqueName } from "./fixtures/kafka";
+import { createTopicsLed, labKafka, uniqueName } from "./fixtures/kafka";
 import { baseURL } from "./pages/overview-page";
 
 // Reset a group's offsets from its page: preview to a date and time, apply, see its lag change.
@@ -22,7 +22,7 @@ test("preview a reset to a time, apply it, and the group's lag changes", async (
   // Whole seconds: the input takes seconds, and message i is stamped base + i s.
   const base = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsLed(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({

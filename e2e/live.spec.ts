@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { labKafka, uniqueName } from "./fixtures/kafka";
+import { createTopicsLed, labKafka, uniqueName } from "./fixtures/kafka";
 import { baseURL, OverviewPage } from "./pages/overview-page";
 
 const topic = uniqueName("e2e-live");
@@ -27,7 +27,7 @@ test.beforeAll(async () => {
   const kafka = await labKafka();
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+  await createTopicsLed(admin, [{ topic, numPartitions: 3, replicationFactor: 3 }]);
   await admin.disconnect();
   await api("/api/clusters/local/elect-leaders", {});
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import { expect, type Page, test } from "@playwright/test";
-import { labKafka, uniqueName } from "./fixtures/kafka";
+import { createTopicsLed, labKafka, uniqueName } from "./fixtures/kafka";
 import { baseURL } from "./pages/overview-page";
 
 // The Messages tab against the server as `npm start` runs it: browse, seek, search with progress,
@@ -49,7 +49,7 @@ test.beforeAll(async () => {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 2 }], waitForLeaders: true });
+    await createTopicsLed(admin, [{ topic, numPartitions: 2, replicationFactor: 2 }]);
   } finally {
     await admin.disconnect();
   }
@@ -277,10 +277,7 @@ test("a search whose client stops reading is held back, and stops reading Kafka 
   const producer = kafka.producer();
   await producer.connect();
   try {
-    await admin.createTopics({
-      topics: [{ topic: big, numPartitions: 1, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
+    await createTopicsLed(admin, [{ topic: big, numPartitions: 1, replicationFactor: 1 }]);
     // 2 KiB values (in batches under the 1 MiB a request may carry): a few MiB of socket buffers
     // hold well under the match budget.
     for (let batch = 0; batch < 50; batch++)

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { kcatMetadata } from "../test/helpers/kcat";
-import { labKafka, uniqueName } from "./fixtures/kafka";
+import { createTopicsLed, labKafka, uniqueName } from "./fixtures/kafka";
 import { baseURL } from "./pages/overview-page";
 
 // The Reassign page on the shared three-broker lab: a plan read before it is started, the run
@@ -17,18 +17,15 @@ test("a topic moved onto brokers 2 and 3 from the Reassign page: plan, start, li
   const bootstrap = ((await (await fetch(`${baseURL()}/api/clusters/local`)).json()) as { bootstrap: string[] })
     .bootstrap;
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          replicaAssignment: [
-            { partition: 0, replicas: [1, 2] },
-            { partition: 1, replicas: [2, 1] },
-          ],
-        },
-      ],
-    });
+    await createTopicsLed(admin, [
+      {
+        topic,
+        replicaAssignment: [
+          { partition: 0, replicas: [1, 2] },
+          { partition: 1, replicas: [2, 1] },
+        ],
+      },
+    ]);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 200 }, (_, i) => ({ value: `m${i}` })) });
@@ -100,10 +97,7 @@ test("the lab grows by broker 4 from the Brokers page, a topic moves onto it, th
     });
   };
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }],
-    });
+    await createTopicsLed(admin, [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }] }]);
     await page.goto(`${baseURL()}/clusters/local/brokers`);
     await page.getByTestId("broker-add").click();
     await expect(page.getByTestId("broker-added")).toHaveText("Broker 4 is up.", { timeout: 90_000 });

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { hasKcat } from "../test/helpers/kcat";
-import { labKafka, uniqueName } from "./fixtures/kafka";
+import { createTopicsLed, labKafka, uniqueName } from "./fixtures/kafka";
 import { OverviewPage } from "./pages/overview-page";
 
 const topic = uniqueName("e2e-records");
@@ -16,7 +16,7 @@ test.beforeAll(async () => {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 3 }], waitForLeaders: true });
+    await createTopicsLed(admin, [{ topic, numPartitions: 2, replicationFactor: 3 }]);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
