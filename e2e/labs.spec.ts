@@ -45,12 +45,26 @@ function kcatCount(topic: string): number {
   return out.split("\n").filter(Boolean).length;
 }
 
-/** Produces one message with acks=all through kcat; the broker's refusal as text, or null when accepted. */
+/** Produces one message with acks=all through kcat, without retries; the broker's refusal as text, or null when accepted. */
 function kcatProduce(topic: string): string | null {
   try {
     execFileSync(
       "kcat",
-      ["-b", bootstrap.join(","), "-P", "-t", topic, "-p", "0", "-X", "acks=all", "-X", "message.timeout.ms=5000"],
+      [
+        "-b",
+        bootstrap.join(","),
+        "-P",
+        "-t",
+        topic,
+        "-p",
+        "0",
+        "-X",
+        "acks=all",
+        "-X",
+        "message.timeout.ms=5000",
+        "-X",
+        "retries=0",
+      ],
       {
         input: "from kcat\n",
         encoding: "utf8",

@@ -87,9 +87,15 @@ export async function runLabAction(
       return null;
     }
     case "start-all-brokers": {
-      const down = (o.brokers ?? []).filter((b: Broker) => b.status === "down");
-      for (const b of down) await apiFetch(`${c(cluster)}/brokers/${b.id}/start`, { method: "POST", body: {} });
-      return null;
+      // A broker still stopping (a controlled shutdown takes a few seconds) is started once it is down.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const brokers = await apiFetch<Broker[]>(`${c(cluster)}/brokers`);
+        for (const b of brokers.filter((x) => x.status === "down"))
+          await apiFetch(`${c(cluster)}/brokers/${b.id}/start`, { method: "POST", body: {} });
+        if (!brokers.some((b) => b.status === "stopping") || Date.now() > deadline) return null;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
     case "elect-preferred":
       await apiFetch(`${c(cluster)}/elect-leaders`, { method: "POST", body: { topic: lab.topic } });
