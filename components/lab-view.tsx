@@ -1,10 +1,11 @@
 "use client";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useState } from "react";
 import { ApiError } from "@/lib/api-client";
 import { useBrokersQuery, useQuorumQuery } from "@/lib/hooks/api/clusters";
-import { useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
+import { groupKeys, useConsumerGroupQuery } from "@/lib/hooks/api/consumer-groups";
 import { resetLabs, runLabAction } from "@/lib/hooks/api/labs";
 import { useTopicQuery } from "@/lib/hooks/api/topics";
 import {
@@ -265,6 +266,18 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const o = useObservation(cluster, lab, attempts);
+  const finishedNow = progress.done.length >= lab.steps.length;
+  const qc = useQueryClient();
+  // A group's members and offsets change without a cluster event: while a lab with a group runs,
+  // the page looks at it every second rather than at the list pages' slower pace.
+  useEffect(() => {
+    if (!lab.group || progress.startedAt === null || finishedNow) return;
+    const timer = setInterval(
+      () => void qc.invalidateQueries({ queryKey: groupKeys.detail(cluster, lab.group ?? "") }),
+      1000,
+    );
+    return () => clearInterval(timer);
+  }, [qc, cluster, lab.group, progress.startedAt, finishedNow]);
 
   useEffect(() => {
     try {
@@ -390,7 +403,7 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
           {errorText(error)}
         </p>
       )}
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <ol className="space-y-3">
           {lab.steps.map((step, i) => (
             <StepCard

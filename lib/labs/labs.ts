@@ -327,7 +327,7 @@ export const LABS: LabDefinition[] = [
       {
         id: "two-consumers",
         action: { kind: "start-consumers", count: 2 },
-        cli: "kafka-console-consumer --bootstrap-server {bootstrap} --topic {topic} --group {group}   # twice, in two terminals",
+        cli: "kafka-console-consumer --bootstrap-server {bootstrap} --topic {topic} --group {group}",
         // Two members, the 4 partitions split between them.
         check: (o) => {
           const members = o.group?.members ?? [];
