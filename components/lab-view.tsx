@@ -321,9 +321,9 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
   const targetOf = (step: LabStep): Record<string, string | number> => ({
     topic: lab.topic,
     group: lab.group ?? "",
-    broker: brokerOf(step) ?? "?",
-    leader: progress.memory.leader ?? "?",
-    controller: o.quorum?.leader ?? "?",
+    broker: brokerOf(step) ?? "N",
+    leader: progress.memory.leader ?? "N",
+    controller: o.quorum?.leader ?? "N",
     moved: progress.memory.moved ?? 0,
     lag: progress.memory.lag ?? 0,
   });
