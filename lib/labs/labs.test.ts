@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { partition as snapshotPartition } from "@/test/fakes/cluster";
 import type { Broker, ConsumerGroupDetail, PartitionInfo, TopicDetail } from "../types";
 import { advance, cliOf, keyPlacements, type LabObservation, type LabProgress, labById, NEW_PROGRESS } from "./labs";
 
@@ -13,18 +14,10 @@ const broker = (id: number, status: Broker["status"] = "up") =>
     leaderCount: 0,
     replicaCount: 0,
   }) as Broker;
-const partition = (partition: number, leader: number, replicas: number[], isr: number[]): PartitionInfo => ({
-  partition,
-  leader,
-  leaderEpoch: 0,
-  replicas,
-  isr,
-  offlineReplicas: [],
-  elr: null,
-  lastKnownElr: null,
+/** A partition as the topic API answers it: the fakes' snapshot partition and its preferred leader. */
+const partition = (n: number, leader: number, replicas: number[], isr: number[]): PartitionInfo => ({
+  ...snapshotPartition(n, leader, replicas, isr),
   preferredLeader: replicas[0] ?? -1,
-  earliestOffset: 0,
-  latestOffset: 0,
 });
 const topic = (name: string, partitions: PartitionInfo[], configs: Record<string, string> = {}): TopicDetail => ({
   name,

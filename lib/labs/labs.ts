@@ -118,6 +118,14 @@ export function keyPlacements(attempts: LabAttempt[]): Map<string, Set<number>> 
 export const ORDERING_KEYS = ["user-1", "user-2", "user-3", "user-4", "user-5", "user-6"];
 
 const CREATE = "kafka-topics --bootstrap-server {bootstrap} --create --topic {topic}";
+const PRODUCE_ALL =
+  "kafka-console-producer --bootstrap-server {bootstrap} --topic {topic} --producer-property acks=all";
+
+/** Partition 0 led, with an ISR of `n` replicas. */
+const isrOf = (n: number) => (o: LabObservation) => {
+  const p = p0(o);
+  return p !== null && p.leader >= 0 && p.isr.length === n ? yes : false;
+};
 
 export const LABS: LabDefinition[] = [
   {
@@ -141,7 +149,7 @@ export const LABS: LabDefinition[] = [
       {
         id: "produce",
         action: { kind: "produce", count: 1 },
-        cli: "kafka-console-producer --bootstrap-server {bootstrap} --topic {topic} --producer-property acks=all",
+        cli: PRODUCE_ALL,
         check: (o, _m, since) => {
           const ok = attemptsSince(o, since, "produce").find((a) => a.ok);
           return ok ? { partition: ok.placements?.[0]?.partition ?? -1 } : false;
@@ -232,32 +240,18 @@ export const LABS: LabDefinition[] = [
             ? yes
             : false,
       },
-      {
-        id: "stop-one",
-        action: { kind: "stop-broker", which: "follower" },
-        check: (o) => {
-          const p = p0(o);
-          return p !== null && p.leader >= 0 && p.isr.length === 2 ? yes : false;
-        },
-      },
+      { id: "stop-one", action: { kind: "stop-broker", which: "follower" }, check: isrOf(2) },
       {
         id: "produce-ok",
         action: { kind: "produce", count: 1 },
-        cli: "kafka-console-producer --bootstrap-server {bootstrap} --topic {topic} --producer-property acks=all",
+        cli: PRODUCE_ALL,
         check: (o, _m, since) => (attemptsSince(o, since, "produce").some((a) => a.ok) ? yes : false),
       },
-      {
-        id: "stop-two",
-        action: { kind: "stop-broker", which: "follower" },
-        check: (o) => {
-          const p = p0(o);
-          return p !== null && p.leader >= 0 && p.isr.length === 1 ? yes : false;
-        },
-      },
+      { id: "stop-two", action: { kind: "stop-broker", which: "follower" }, check: isrOf(1) },
       {
         id: "produce-refused",
         action: { kind: "produce", count: 1 },
-        cli: "kafka-console-producer --bootstrap-server {bootstrap} --topic {topic} --producer-property acks=all",
+        cli: PRODUCE_ALL,
         check: (o, _m, since) =>
           attemptsSince(o, since, "produce").some((a) => !a.ok && a.code === "NOT_ENOUGH_REPLICAS") ? yes : false,
       },
