@@ -52,6 +52,12 @@ interface Layout {
   controllers: { id: number; port: number; metricsPort?: number }[];
 }
 
+/** Every port the lab's nodes listen on: Kafka, SASL_SSL and JMX exporter ports. */
+function usedPorts(layout: Layout): number[] {
+  const nodes: { port: number; saslPort?: number; metricsPort?: number }[] = [...layout.brokers, ...layout.controllers];
+  return nodes.flatMap((n) => [n.port, ...(n.saslPort ? [n.saslPort] : []), ...(n.metricsPort ? [n.metricsPort] : [])]);
+}
+
 /** A random Kafka cluster id: 16 bytes, URL-safe base64 without padding, never starting with '-'. */
 export function newClusterId(): string {
   for (;;) {
@@ -90,6 +96,8 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   private phase: "idle" | "starting" | "running" | "stopped" = "idle";
   /** The lab's certificates and SCRAM credentials, when QUORUM_LAB_SASL is on (secrets: never log it). */
   private security: LabSecurity | null = null;
+  /** Whether this start runs each node with the JMX exporter (asked for, and prepared by kafka:fetch). */
+  private exporters = false;
   /** When stop() began (see stopProgressAt). */
   private stopActivityAt: number | null = null;
 
@@ -190,7 +198,8 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.kafkaVersion = dist.version;
     fs.mkdirSync(this.config.dataDir, { recursive: true });
     this.layout = await this.prepareLayout();
-    if (this.config.metrics && dist.exporter) await this.assignMetricsPorts(this.layout);
+    this.exporters = this.config.metrics && dist.exporter !== null;
+    if (this.exporters) await this.assignMetricsPorts(this.layout, false);
     this.security = this.config.sasl ? labSecrets(this.config.dataDir, this.config.sasl) : null;
     const security = this.security;
     // keytool's JVMs (first start only) run while the storage is formatted.
@@ -243,14 +252,13 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
    * Gives each node without one a free loopback port for its JMX exporter (the port it had before
    * when still free), kept in the layout so that the same node answers at the same address.
    */
-  private async assignMetricsPorts(layout: Layout): Promise<void> {
+  private async assignMetricsPorts(layout: Layout, onlyMissing: boolean): Promise<void> {
     const nodes = [...layout.controllers, ...layout.brokers];
-    const taken = new Set(
-      layout.brokers
-        .flatMap((b) => [b.port, ...(b.saslPort ? [b.saslPort] : [])])
-        .concat(layout.controllers.map((c) => c.port)),
-    );
+    const taken = new Set(usedPorts(layout));
     for (const n of nodes) {
+      // A running node's exporter holds its port: only a node without one gets a port now.
+      if (onlyMissing && n.metricsPort !== undefined) continue;
+      if (n.metricsPort !== undefined) taken.delete(n.metricsPort);
       n.metricsPort = await getPort({ port: n.metricsPort, exclude: [...taken], host: HOST });
       taken.add(n.metricsPort);
     }
@@ -262,7 +270,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
    * lab runs without it (QUORUM_LAB_METRICS off, or no exporter prepared by `kafka:fetch`).
    */
   metricsEndpoints(): { node: number; role: "broker" | "controller"; url: string }[] {
-    if (!this.config.metrics) return [];
+    if (!this.exporters) return [];
     const layout = this.layout;
     const nodes = [
       ...(layout?.controllers ?? []).map((n) => ({ ...n, role: "controller" as const })),
@@ -314,17 +322,14 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     const layout = this.layout;
     if (this.phase !== "running" || !layout) throw new AppError("conflict", "The lab is not running: start it first");
     const dist = resolveKafkaDist();
-    const taken = new Set([
-      ...layout.brokers.flatMap((b) => [b.port, ...(b.saslPort ? [b.saslPort] : [])]),
-      ...layout.controllers.map((c) => c.port),
-    ]);
+    const taken = new Set(usedPorts(layout));
     const id = Math.max(0, ...layout.brokers.map((b) => b.id)) + 1;
     const port = await getPort({ exclude: [...taken] });
     taken.add(port);
     const saslPort = this.security ? await getPort({ exclude: [...taken] }) : undefined;
     layout.brokers.push({ id, port, ...(saslPort ? { saslPort } : {}) });
     layout.changed = true;
-    if (this.config.metrics && dist.exporter) await this.assignMetricsPorts(layout);
+    if (this.config.metrics && dist.exporter) await this.assignMetricsPorts(layout, true);
     this.writeLayout(layout);
     const spec: NodeSpec = { id, port, role: "broker", host: HOST };
     this.configure(spec);
