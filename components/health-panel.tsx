@@ -28,7 +28,9 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
   const q = useBrokerMetricsQuery(cluster, minutes);
   const data = q.data;
   const points = data?.health.points ?? [];
-  const last: HealthPoint | undefined = points.filter((p) => p.reporting !== null).at(-1);
+  // The latest round, unless nothing answered lately (the last point is a blank): then unknown, not the old values.
+  const final = points.at(-1);
+  const last: HealthPoint | undefined = final && final.reporting !== null ? final : undefined;
   const expected = data?.health.expected ?? 0;
   const partial = last?.reporting !== null && last?.reporting !== undefined && last.reporting < expected;
   const tb = useTranslations("brokers");
@@ -52,19 +54,19 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
             <StatTile
               label={t("underReplicated")}
               value={shown(last?.underReplicated)}
-              tone={(last?.underReplicated ?? 0) > 0 ? "warn" : "good"}
+              tone={last?.underReplicated == null ? "neutral" : last.underReplicated > 0 ? "warn" : "good"}
               testId="health-under-replicated"
             />
             <StatTile
               label={t("offlinePartitions")}
               value={shown(last?.offlinePartitions)}
-              tone={(last?.offlinePartitions ?? 0) > 0 ? "bad" : "good"}
+              tone={last?.offlinePartitions == null ? "neutral" : last.offlinePartitions > 0 ? "bad" : "good"}
               testId="health-offline"
             />
             <StatTile
               label={t("activeControllers")}
               value={shown(last?.activeControllers)}
-              tone={last?.activeControllers === 1 ? "good" : "bad"}
+              tone={last?.activeControllers == null ? "neutral" : last.activeControllers === 1 ? "good" : "bad"}
               testId="health-active-controllers"
             />
             <StatTile

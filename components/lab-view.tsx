@@ -310,12 +310,13 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
   const p0 = o.topic?.partitions.find((p) => p.partition === 0);
   /** The broker a step is about: the one its stop hit (remembered), else the one it would stop or start now. */
   const brokerOf = (step: LabStep): number | null => {
-    const kept = progress.memory[`broker:${step.id}`];
+    const kept = progress.memory[`broker:${step.id}`] ?? progress.memory[`controller:${step.id}`];
     if (kept !== undefined) return kept;
     if (step.action.kind === "stop-broker") {
       const id = step.action.which === "leader" ? p0?.leader : p0?.isr.find((b) => b !== p0.leader);
       return id !== undefined && id >= 0 ? id : null;
     }
+    if (step.action.kind === "stop-controller") return o.quorum?.leader ?? null;
     return progress.memory.leader ?? null;
   };
   const targetOf = (step: LabStep): Record<string, string | number> => ({
@@ -323,23 +324,27 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
     group: lab.group ?? "",
     broker: brokerOf(step) ?? "N",
     leader: progress.memory.leader ?? "N",
-    controller: o.quorum?.leader ?? "N",
+    controller: step.action.kind === "stop-controller" ? (brokerOf(step) ?? "N") : (o.quorum?.leader ?? "N"),
     moved: progress.memory.moved ?? 0,
     lag: progress.memory.lag ?? 0,
   });
   const bootstrap = o.brokers?.map((b) => `${b.host}:${b.port}`).join(",") ?? "<bootstrap>";
 
   const run = async (step: LabStep) => {
+    // Starting the lab over deletes every topic and message of the cluster: asked first.
+    if (step.action.kind === "recreate-lab" && !window.confirm(t("lab.confirmRecreate"))) return;
     setBusy(true);
     setError(null);
     const startedAt = progress.startedAt ?? Date.now();
     setState((s) => (s.progress.startedAt === null ? { ...s, progress: { ...s.progress, startedAt } } : s));
     try {
       const broker = brokerOf(step);
-      if (step.action.kind === "stop-broker" && broker !== null)
+      const kind =
+        step.action.kind === "stop-broker" ? "broker" : step.action.kind === "stop-controller" ? "controller" : null;
+      if (kind && broker !== null)
         setState((s) => ({
           ...s,
-          progress: { ...s.progress, memory: { ...s.progress.memory, [`broker:${step.id}`]: broker } },
+          progress: { ...s.progress, memory: { ...s.progress.memory, [`${kind}:${step.id}`]: broker } },
         }));
       const attempt = await runLabAction(cluster, lab, step.action, o, progress.memory, broker);
       if (attempt) setState((s) => ({ ...s, attempts: [...s.attempts, attempt].slice(-50) }));
@@ -354,8 +359,9 @@ export function LabView({ cluster, labId }: { cluster: string; labId: LabId }) {
     setBusy(true);
     setError(null);
     try {
-      await resetLabs(cluster);
+      const done = await resetLabs(cluster);
       setState({ progress: NEW_PROGRESS, attempts: [] });
+      if (done.failed.length > 0) setError(new Error(done.failed.map((f) => `${f.name}: ${f.error}`).join("; ")));
     } catch (err) {
       setError(err instanceof Error ? err : new Error(String(err)));
     } finally {

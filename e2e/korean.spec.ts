@@ -19,7 +19,8 @@ async function clippedText(page: Page): Promise<string[]> {
         .map((n) => n.textContent ?? "")
         .join("")
         .trim();
-      if (!text) continue;
+      // Words for screen readers only (sr-only: a 1px box) are not shown, so not clipped.
+      if (!text || el.getBoundingClientRect().width <= 1) continue;
       const style = getComputedStyle(el);
       const clips = ["hidden", "clip"].includes(style.overflowX) || style.textOverflow === "ellipsis";
       if (clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1))

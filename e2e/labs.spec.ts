@@ -21,6 +21,15 @@ test.beforeAll(async () => {
 const partitions = (topic: string) => kcatMetadata(bootstrap).partitions.filter((p) => p.topic === topic);
 const brokersUp = () => kcatMetadata(bootstrap).brokers;
 
+/** Whether an independent check holds now (a failed look counts as not yet). */
+async function holds(check: () => boolean | Promise<boolean>): Promise<boolean> {
+  try {
+    return await check();
+  } catch {
+    return false;
+  }
+}
+
 /** Polls an independent check until it holds (the cluster reached the step's state). */
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -82,6 +91,8 @@ async function openLab(page: Page, id: string) {
   await page.goto(`${baseURL()}/clusters/local/labs/${id}`);
   await expect(page.locator("html")).toHaveAttribute("lang", "ko");
   await page.getByTestId("lab-reset").click();
+  // The reset is done when its button is enabled again; it reported nothing it could not do.
+  await expect(page.getByTestId("lab-reset")).toBeEnabled({ timeout: 120_000 });
   await expect(page.getByTestId("lab-error")).toHaveCount(0);
   await expect(page.getByTestId("lab-step-create")).toHaveAttribute("data-state", "current", { timeout: 120_000 });
   await until(
@@ -104,7 +115,21 @@ async function step(page: Page, id: string, reached: () => boolean | Promise<boo
     await expect(card).toHaveAttribute("data-state", "current");
     await action.click();
   }
-  await until(what, reached);
+  // Watch the card while the cluster gets there: green while the independent client does not see
+  // the state (given 2 s for its metadata to catch up with Quorum's) is a step green too early.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const state = await card.getAttribute("data-state");
+    if (await holds(reached)) break;
+    if (state === "done") {
+      await until(`${what} (within 2 s of the step turning green)`, reached, 2_000).catch(() => {
+        throw new Error(`step ${id} turned green before the cluster got there: ${what}`);
+      });
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`the cluster never reached: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   await expect(card).toHaveAttribute("data-state", "done", { timeout: 30_000 });
 }
 
@@ -204,6 +229,35 @@ test.describe
         "3 brokers, a full ISR",
       );
       await finished(page, "min-isr", testInfo);
+    });
+
+    test("(d) adding partitions moves keys: some keys land on another partition", async ({ page }, testInfo) => {
+      const topic = "lab-ordering";
+      /** Each key's partitions, as kcat reads the topic. */
+      const keyPartitions = () => {
+        const out = execFileSync("kcat", ["-b", bootstrap.join(","), "-C", "-t", topic, "-e", "-q", "-f", "%k %p\\n"], {
+          encoding: "utf8",
+          timeout: 15_000,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        const byKey = new Map<string, Set<string>>();
+        for (const line of out.split("\n").filter(Boolean)) {
+          const [key = "", p = ""] = line.split(" ");
+          byKey.set(key, (byKey.get(key) ?? new Set()).add(p));
+        }
+        return byKey;
+      };
+      await openLab(page, "key-ordering");
+      await step(page, "create", () => partitions(topic).length === 2, "2 partitions");
+      await step(page, "produce-keys", () => keyPartitions().size === 6, "six keys written");
+      await step(page, "add-partitions", () => partitions(topic).length === 4, "4 partitions");
+      await step(
+        page,
+        "produce-again",
+        () => [...keyPartitions().values()].some((ps) => ps.size > 1),
+        "a key on two partitions",
+      );
+      await finished(page, "key-ordering", testInfo);
     });
 
     test("(e) a consumer group: two members share partitions, a rebalance, then LAG grows", async ({

@@ -17,9 +17,9 @@ export type LabId =
   | "consumer-lag"
   | "controller-quorum";
 
-/** A produce or a read the lab page made, with the cluster's answer. */
+/** A produce, a read or a lab recreation the lab page made, with the cluster's answer (`at`: when it answered, for a recreation). */
 export interface LabAttempt {
-  kind: "produce" | "read";
+  kind: "produce" | "read" | "recreate";
   at: number;
   ok: boolean;
   /** The error code of a refused attempt (Kafka's, e.g. NOT_ENOUGH_REPLICAS, or the API's). */
@@ -172,9 +172,11 @@ export const LABS: LabDefinition[] = [
       {
         id: "stop-leader",
         action: { kind: "stop-broker", which: "leader" },
+        // The broker the button stopped (the leader when it was clicked) is down, and another leads.
         check: (o, m) => {
+          const stopped = m["broker:stop-leader"] ?? m.leader;
           const p = p0(o);
-          return m.leader !== undefined && down(o, m.leader) && p !== null && p.leader >= 0 && p.leader !== m.leader
+          return stopped !== undefined && down(o, stopped) && p !== null && p.leader >= 0 && p.leader !== stopped
             ? { newLeader: p.leader }
             : false;
         },
@@ -265,7 +267,13 @@ export const LABS: LabDefinition[] = [
       {
         id: "start-all",
         action: { kind: "start-all-brokers" },
-        check: (o) => ((o.brokers ?? []).every((b) => b.status === "up") && p0(o)?.isr.length === 3 ? yes : false),
+        check: (o) =>
+          o.brokers !== null &&
+          o.brokers.length > 0 &&
+          o.brokers.every((b) => b.status === "up") &&
+          p0(o)?.isr.length === 3
+            ? yes
+            : false,
       },
     ],
   },
@@ -339,6 +347,8 @@ export const LABS: LabDefinition[] = [
           attemptsSince(o, since, "produce").some((a) => a.ok) &&
           (o.group?.offsets.length ?? 0) === 4 &&
           o.group?.offsets.every((x) => x.lag === 0) &&
+          // Read after the 100 messages were written: the log ends hold them.
+          (o.group?.offsets.reduce((sum, x) => sum + (x.logEndOffset ?? 0), 0) ?? 0) >= 100 &&
           (o.group?.members.length ?? 0) === 2
             ? yes
             : false,
@@ -382,23 +392,37 @@ export const LABS: LabDefinition[] = [
       {
         id: "three-controllers",
         action: { kind: "recreate-lab", controllers: 3 },
-        check: (o) =>
-          o.quorum !== null && o.quorum.voters.length === 3 && o.quorum.state === "ok" && o.quorum.up === 3
-            ? { leader: o.quorum.leader ?? -1 }
-            : false,
+        // The new lab, read after the recreation answered: three voters up and a leader.
+        check: (o, _m, since) => {
+          const made = o.attempts.find((a) => a.kind === "recreate" && a.ok && a.at > since);
+          const q = o.quorum;
+          return made &&
+            q !== null &&
+            (q.readAt ?? 0) > made.at &&
+            q.voters.length === 3 &&
+            q.state === "ok" &&
+            q.up === 3
+            ? { leader: q.leader ?? -1 }
+            : false;
+        },
       },
       {
         id: "stop-leader",
         action: { kind: "stop-controller", which: "leader" },
         cli: "kafka-metadata-quorum --bootstrap-server {bootstrap} describe --status",
-        check: (o, m) =>
-          o.quorum !== null &&
-          o.quorum.state === "ok" &&
-          o.quorum.leader !== null &&
-          o.quorum.leader !== m.leader &&
-          o.quorum.up === 2
+        // The controller the button stopped is down, and another one leads.
+        check: (o, m) => {
+          const stopped = m["controller:stop-leader"];
+          const q = o.quorum;
+          return stopped !== undefined &&
+            q !== null &&
+            q.voters.find((v) => v.id === stopped)?.status === "down" &&
+            q.state === "ok" &&
+            q.leader !== null &&
+            q.leader !== stopped
             ? yes
-            : false,
+            : false;
+        },
       },
       {
         id: "stop-second",

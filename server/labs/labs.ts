@@ -35,6 +35,8 @@ export interface LabReset {
   nodesStarted: number[];
   topicsDeleted: string[];
   groupsDeleted: string[];
+  /** What could not be deleted, and why (the rest was). */
+  failed: { name: string; error: string }[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,13 +51,15 @@ export async function resetLabs(service: ClusterService, waitMs = 90_000): Promi
   const consumersStopped = consumers.list().length;
   await consumers.stopAll();
   const supervisor = control(service);
-  const stopped = supervisor.nodeStates().filter((n) => n.status === "down");
-  for (const n of stopped) {
-    if (n.role === "broker") await supervisor.startBroker(n.id);
-    else await supervisor.startController(n.id);
-  }
+  const started: number[] = [];
   const deadline = Date.now() + waitMs;
+  // A node still in its controlled shutdown is started once it is down.
   while (supervisor.nodeStates().some((n) => n.status !== "up")) {
+    for (const n of supervisor.nodeStates().filter((x) => x.status === "down")) {
+      if (n.role === "broker") await supervisor.startBroker(n.id);
+      else await supervisor.startController(n.id);
+      started.push(n.id);
+    }
     if (Date.now() > deadline) throw new AppError("cluster_unavailable", "The lab's nodes did not all come up in time");
     await sleep(250);
   }
@@ -63,8 +67,21 @@ export async function resetLabs(service: ClusterService, waitMs = 90_000): Promi
   const snap = await service.read.requireSnapshot(COMMAND_MAX_AGE_MS);
   const topics = snap.topics.filter((t) => !t.internal && t.name.startsWith(LAB_TOPIC_PREFIX)).map((t) => t.name);
   const groups = snap.groups.filter((g) => g.groupId.startsWith(LAB_TOPIC_PREFIX)).map((g) => g.groupId);
+  const failed: LabReset["failed"] = [];
+  const tryEach = async (names: string[], remove: (name: string) => Promise<unknown>) => {
+    const done: string[] = [];
+    for (const name of names) {
+      try {
+        await remove(name);
+        done.push(name);
+      } catch (err) {
+        failed.push({ name, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return done;
+  };
   // Groups first: a deleted topic's committed offsets would otherwise linger in them.
-  for (const g of groups) await deleteGroup(service, g, "lab reset");
-  for (const t of topics) await deleteTopic(service, t);
-  return { consumersStopped, nodesStarted: stopped.map((n) => n.id), topicsDeleted: topics, groupsDeleted: groups };
+  const groupsDeleted = await tryEach(groups, (g) => deleteGroup(service, g, "lab reset"));
+  const topicsDeleted = await tryEach(topics, (t) => deleteTopic(service, t));
+  return { consumersStopped, nodesStarted: started, topicsDeleted, groupsDeleted, failed };
 }

@@ -56,16 +56,25 @@ interface Sampled {
 }
 
 /** A node's points: its samples, with a blank point wherever no sample was taken for longer than `gapMs`. */
-function pointsOf(rows: Sampled[], sampleMs: number, gapMs: number, now: number): NodeMetricPoint[] {
+function pointsOf(rows: Sampled[], rounds: number[], sampleMs: number, gapMs: number, now: number): NodeMetricPoint[] {
+  /** The first round after `ts` that other nodes answered, so the blank lines up with their points. */
+  const nextRound = (ts: number) => rounds.find((r) => r > ts);
   const out: NodeMetricPoint[] = [];
   let prev: Row | undefined;
   for (const { row: r, gapBefore } of rows) {
-    if (prev && gapBefore) out.push({ ts: prev.ts + sampleMs, ...NO_VALUES });
+    if (prev && gapBefore) {
+      const missed = nextRound(prev.ts);
+      out.push({ ts: missed !== undefined && missed < r.ts ? missed : prev.ts + sampleMs, ...NO_VALUES });
+    }
     out.push({ ts: r.ts, ...r.values });
     prev = r;
   }
-  if (prev && now - prev.ts > gapMs)
-    out.push({ ts: Math.min(now, prev.ts + sampleMs), ...NO_VALUES }, { ts: now, ...NO_VALUES });
+  if (prev && now - prev.ts > gapMs) {
+    const missed = nextRound(prev.ts);
+    // Others answered since: the line ends at the first round it missed. Nobody did: a blank until now.
+    if (missed !== undefined) out.push({ ts: missed, ...NO_VALUES });
+    else out.push({ ts: Math.min(now, prev.ts + sampleMs), ...NO_VALUES }, { ts: now, ...NO_VALUES });
+  }
   return out;
 }
 
@@ -254,13 +263,16 @@ export function brokerMetricsHistory(
     if (list) list.push(r);
     else byNode.set(r.node, [r]);
   }
-  const nodes = [...byNode.entries()]
+  const sampled = [...byNode.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([id, list]) => ({
-      id,
-      role: list[list.length - 1]?.role ?? "broker",
-      points: pointsOf(bucketed(list, since, now, gapMs, maxPoints), opts.sampleMs, gapMs, now),
-    }));
+    .map(([id, list]) => ({ id, list, shown: bucketed(list, since, now, gapMs, maxPoints) }));
+  // Every node's point times: a node's blank goes at one of them, so the other lines do not break there.
+  const rounds = [...new Set(sampled.flatMap((n) => n.shown.map((x) => x.row.ts)))].sort((a, b) => a - b);
+  const nodes = sampled.map(({ id, list, shown }) => ({
+    id,
+    role: list[list.length - 1]?.role ?? ("broker" as const),
+    points: pointsOf(shown, rounds, opts.sampleMs, gapMs, now),
+  }));
   return {
     enabled: opts.enabled,
     sampleMs: opts.sampleMs,

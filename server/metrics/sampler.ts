@@ -107,9 +107,26 @@ export class BrokerMetricsSampler {
 export async function scrape(url: string, timeoutMs = SCRAPE_TIMEOUT_MS): Promise<NodeReading> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const length = Number(res.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) throw new Error(`answer of ${length} bytes is too large`);
-  const text = await res.text();
-  if (text.length > MAX_BODY_BYTES) throw new Error("answer is too large");
-  return readingOf(exposedSamples(text), Date.now());
+  return readingOf(exposedSamples(await boundedText(res, MAX_BODY_BYTES)), Date.now());
+}
+
+/** An answer's body as text, read chunk by chunk and given up past `maxBytes` (a chunked answer has no length to trust). */
+export async function boundedText(res: Response, maxBytes: number): Promise<string> {
+  if (Number(res.headers.get("content-length") ?? 0) > maxBytes)
+    throw new Error(`answer of more than ${maxBytes} bytes`);
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new Error(`answer of more than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -53,7 +53,7 @@ export async function runLabAction(
   action: LabAction,
   o: LabObservation,
   memory: LabMemory,
-  /** For a broker stop: the broker the page names on the button (the one to stop). */
+  /** For a broker or controller stop: the node the page names on the button (the one to stop). */
   broker: number | null = null,
 ): Promise<LabAttempt | null> {
   const p0 = o.topic?.partitions.find((p) => p.partition === 0);
@@ -158,29 +158,36 @@ export async function runLabAction(
         method: "POST",
         body: { brokers: Math.max(3, o.brokers?.length ?? 3), controllers: action.controllers, confirm: true },
       });
-      return null;
+      // The lab answers once it is up again: what the page sees after this is the new lab.
+      return { kind: "recreate", at: Date.now(), ok: true };
     case "stop-controller": {
-      const leader = o.quorum?.leader;
-      if (leader === null || leader === undefined)
-        throw new ApiError(409, "conflict", "No controller leads the quorum now");
-      await apiFetch(`${c(cluster)}/controllers/${leader}/stop`, {
+      const id = broker ?? o.quorum?.leader;
+      if (id === null || id === undefined) throw new ApiError(409, "conflict", "No controller leads the quorum now");
+      await apiFetch(`${c(cluster)}/controllers/${id}/stop`, {
         method: "POST",
         body: { mode: "graceful", confirm: true },
       });
       return null;
     }
     case "start-controllers": {
-      const down = (o.quorum?.voters ?? []).filter((v) => v.status === "down");
-      for (const v of down) await apiFetch(`${c(cluster)}/controllers/${v.id}/start`, { method: "POST", body: {} });
-      return null;
+      // A controller still stopping is started once it is down.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const q = await apiFetch<QuorumView>(`${c(cluster)}/quorum`);
+        for (const v of q.voters.filter((x) => x.status === "down"))
+          await apiFetch(`${c(cluster)}/controllers/${v.id}/start`, { method: "POST", body: {} });
+        if (!q.voters.some((v) => v.status === "stopping") || Date.now() > deadline) return null;
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
     case "look":
       return null;
   }
 }
 
-export async function resetLabs(cluster: string): Promise<void> {
-  await apiFetch(`${c(cluster)}/labs/reset`, { method: "POST", body: {} });
+/** POST /labs/reset: what the reset did, and what it could not delete (`failed`). */
+export async function resetLabs(cluster: string): Promise<{ failed: { name: string; error: string }[] }> {
+  return apiFetch(`${c(cluster)}/labs/reset`, { method: "POST", body: {} });
 }
 
 export type { QuorumView };
