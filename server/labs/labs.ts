@@ -5,7 +5,7 @@ import { control } from "../clusters/broker-commands";
 import { deleteGroup } from "../clusters/group-commands";
 import { COMMAND_MAX_AGE_MS } from "../clusters/snapshot-cache";
 import { deleteTopic } from "../clusters/topic-commands";
-import { AppError } from "../errors";
+import { AppError, httpErrorOf } from "../errors";
 import { LabConsumers } from "./consumers";
 
 // One LabConsumers per cluster and process: Next.js may bundle this module more than once.
@@ -40,6 +40,9 @@ export interface LabReset {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long a reset waits for a lab group's last member to leave (a lab consumer's session is 10 s). */
+const GROUP_EMPTY_WAIT_MS = 20_000;
 
 /**
  * Puts the lab back after a guided lab: its consumers stopped, every stopped broker and controller
@@ -80,8 +83,20 @@ export async function resetLabs(service: ClusterService, waitMs = 90_000): Promi
     }
     return done;
   };
-  // Groups first: a deleted topic's committed offsets would otherwise linger in them.
-  const groupsDeleted = await tryEach(groups, (g) => deleteGroup(service, g, "lab reset"));
+  // Groups first: a deleted topic's committed offsets would otherwise linger in them. A consumer
+  // stopped in the middle of joining leaves its group only when its session ends (10 s): a group
+  // still active is asked again until then.
+  const groupsDeleted = await tryEach(groups, async (g) => {
+    const until = Date.now() + GROUP_EMPTY_WAIT_MS;
+    for (;;) {
+      try {
+        return await deleteGroup(service, g, "lab reset");
+      } catch (err) {
+        if (httpErrorOf(err)?.code !== "conflict" || Date.now() > until) throw err;
+        await sleep(500);
+      }
+    }
+  });
   const topicsDeleted = await tryEach(topics, (t) => deleteTopic(service, t));
   return { consumersStopped, nodesStarted: started, topicsDeleted, groupsDeleted, failed };
 }
