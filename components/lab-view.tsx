@@ -227,7 +227,7 @@ function NowPanel({ lab, o }: { lab: LabDefinition; o: LabObservation }) {
             leader: o.quorum.leader ?? "—",
             up: o.quorum.up ?? "—",
             voters: o.quorum.voters.length,
-            state: o.quorum.state,
+            state: t(`quorumState.${o.quorum.state}`),
           })}
         </div>
       )}
