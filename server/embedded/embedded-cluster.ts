@@ -24,6 +24,7 @@ import {
 } from "./lab-security";
 import { CONTROLLER_ID_BASE, type NodeSpec, nodeProperties, toPropertiesFile } from "./node-config";
 import { cpuTimeMs, diskWriteBytes, LogFollower, NodeProcess, reapOrphan, type StopMode } from "./node-process";
+import { fileSizes, readSince, startFailure } from "./start-failure";
 import {
   beginStop,
   DEFAULT_START_LIMITS,
@@ -39,6 +40,19 @@ import {
 
 const execFileAsync = promisify(execFile);
 const HOST = "127.0.0.1";
+/**
+ * How many times one start gives a node a new port after another process took the one Quorum chose
+ * for it (between choosing it and the node listening on it).
+ */
+const PORT_RETRIES = 3;
+
+/** A node's ports in the layout: Kafka, SASL_SSL (brokers) and JMX exporter. */
+interface NodePorts {
+  id: number;
+  port: number;
+  saslPort?: number;
+  metricsPort?: number;
+}
 
 interface Layout {
   clusterId: string;
@@ -54,7 +68,7 @@ interface Layout {
 
 /** Every port the lab's nodes listen on: Kafka, SASL_SSL and JMX exporter ports. */
 function usedPorts(layout: Layout): number[] {
-  const nodes: { port: number; saslPort?: number; metricsPort?: number }[] = [...layout.brokers, ...layout.controllers];
+  const nodes: NodePorts[] = [...layout.brokers, ...layout.controllers];
   return nodes.flatMap((n) => [n.port, ...(n.saslPort ? [n.saslPort] : []), ...(n.metricsPort ? [n.metricsPort] : [])]);
 }
 
@@ -100,6 +114,8 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   private exporters = false;
   /** When stop() began (see stopProgressAt). */
   private stopActivityAt: number | null = null;
+  /** Each node's log sizes when it was last launched: where that run's own output begins. */
+  private launchSizes = new Map<number, number[]>();
 
   /** The lab's size: QUORUM_BROKERS and QUORUM_CONTROLLERS, or what it was recreated as (kept in its layout). */
   private shape: { brokers: number; controllers: 1 | 3 };
@@ -217,7 +233,7 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
     this.publish();
     this.probeTimer = setInterval(() => void this.probe(), this.config.probeIntervalMs);
     this.probeTimer.unref();
-    await this.awaitEveryNodeUp(limits);
+    await this.awaitEveryNodeUp(limits, dist);
     if (security && !credentialRecorded(security)) await this.addScramUser(security, dist.classpath);
     logger.info({ ms: Date.now() - began, bootstrap: this.bootstrap.join(",") }, "embedded cluster up");
   }
@@ -306,7 +322,53 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       this.publish();
     });
     this.nodes.set(spec.id, node);
+    this.launchSizes.set(spec.id, fileSizes(node.logFiles));
     node.start();
+  }
+
+  /**
+   * A node ended while the lab started. When another process took a port Quorum had chosen for it
+   * (not one set in QUORUM_*_PORTS), it gets a free one and is launched again; otherwise the start
+   * fails with what the node wrote. A controller keeps its port: every node's quorum settings and
+   * its formatted storage name it.
+   */
+  private async relaunchOrFail(node: NodeProcess, dist: KafkaDist, retries: { left: number }): Promise<void> {
+    const spec = node.spec;
+    const [serverLog = "", stdout = ""] = readSince(node.logFiles, this.launchSizes.get(spec.id) ?? []);
+    const failure = startFailure({ serverLog, stdout });
+    const layout = this.layout;
+    const entry: NodePorts | undefined = (spec.role === "broker" ? layout?.brokers : layout?.controllers)?.find(
+      (n) => n.id === spec.id,
+    );
+    const chosen = (ports: number[] | "auto" | undefined, port: number) =>
+      !(Array.isArray(ports) && ports.includes(port));
+    let move: "port" | "saslPort" | "metricsPort" | null = null;
+    if (failure.kind === "exporter" && entry?.metricsPort !== undefined) move = "metricsPort";
+    else if (failure.kind === "port" && entry && spec.role === "broker") {
+      if (entry.port === failure.port && chosen(this.config.brokerPorts, failure.port)) move = "port";
+      else if (entry.saslPort === failure.port && chosen(this.config.sasl?.ports, failure.port)) move = "saslPort";
+    }
+    const exit = node.lastExit;
+    const ended = `${node.name} ended while starting (${exit?.signal ?? `exit code ${exit?.code ?? "unknown"}`})`;
+    if (!move || !layout || !entry || retries.left <= 0) {
+      const held =
+        failure.kind === "port" ? `: 127.0.0.1:${failure.port} is held by another process (${failure.line})` : "";
+      const said = failure.kind !== "port" && failure.line ? `: ${failure.line}` : "";
+      throw new Error(`${ended}${held || said}; its log: ${node.logFile}`);
+    }
+    retries.left -= 1;
+    const old = entry[move];
+    const port = await getPort({ exclude: usedPorts(layout), host: HOST });
+    entry[move] = port;
+    this.writeLayout(layout);
+    logger.warn(
+      { node: spec.id, role: spec.role, was: old, now: port },
+      `${ended}: another process took its ${move === "port" ? "Kafka" : move === "saslPort" ? "SASL_SSL" : "JMX exporter"} port; starting it again on a free one`,
+    );
+    const next: NodeSpec = move === "port" ? { ...spec, port } : spec;
+    this.configure(next);
+    this.launch(next, dist);
+    this.publish();
   }
 
   private writeLayout(layout: Layout): void {
@@ -645,9 +707,9 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
    * work of any node (the controllers work for the brokers that start). The server log says every
    * START_REPORT_MS how far it has come and what the nodes wrote last.
    */
-  private async awaitEveryNodeUp(limits: StopLimits): Promise<void> {
-    const nodes = [...this.nodes.values()];
-    const follower = new LogFollower(nodes.flatMap((n) => n.logFiles));
+  private async awaitEveryNodeUp(limits: StopLimits, dist: KafkaDist): Promise<void> {
+    const follower = new LogFollower([...this.nodes.values()].flatMap((n) => n.logFiles));
+    const retries = { left: PORT_RETRIES };
     const fresh = new NewLineCounter();
     const began = Date.now();
     let progress = beginStop(began);
@@ -657,6 +719,12 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       const states = this.nodeStates();
       if (states.every((n) => n.status === "up")) return;
       if (this.phase === "stopped") throw new Error("The embedded cluster was stopped while it was starting");
+      for (const node of [...this.nodes.values()]) {
+        const exit = node.lastExit;
+        if (node.state === "stopped" && exit && node.startedAt !== null && exit.at >= node.startedAt)
+          await this.relaunchOrFail(node, dist, retries);
+      }
+      const nodes = [...this.nodes.values()];
       const now = Date.now();
       if (now - lastSample >= STOP_SAMPLE_MS) {
         lastSample = now;

@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { fileSizes, readSince, startFailure } from "./start-failure";
+
+// The lines below are what Kafka 4.1 and the JMX exporter agent 1.0.1 wrote when their port was held.
+const KAFKA_LOG = `[2026-11-26 11:38:37,100] INFO [BrokerServer id=1] Waiting for the broker to be unfenced (kafka.server.BrokerServer)
+[2026-11-26 11:38:37,323] ERROR Unable to start acceptor for PLAINTEXT (kafka.network.DataPlaneAcceptor)
+org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:38513: Address already in use.
+Caused by: java.net.BindException: Address already in use
+[2026-11-26 11:38:37,328] ERROR [BrokerServer id=1] Fatal error during broker startup. Prepare to shutdown (kafka.server.BrokerServer)
+`;
+
+const AGENT_STDERR = `
+Failed to start Prometheus JMX Exporter
+
+java.net.BindException: Address already in use
+	at java.base/sun.nio.ch.Net.bind0(Native Method)
+	at io.prometheus.jmx.JavaAgent.premain(JavaAgent.java:62)
+
+Prometheus JMX Exporter exiting
+`;
+
+describe("startFailure", () => {
+  it("names the port Kafka could not listen on", () => {
+    expect(startFailure({ serverLog: KAFKA_LOG, stdout: "" })).toEqual({
+      kind: "port",
+      port: 38513,
+      line: "org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:38513: Address already in use.",
+    });
+  });
+
+  it("tells the exporter agent's port apart: its error is on the JVM's stderr, before Kafka logs anything", () => {
+    expect(startFailure({ serverLog: "", stdout: AGENT_STDERR })).toEqual({
+      kind: "exporter",
+      line: "java.net.BindException: Address already in use",
+    });
+  });
+
+  it("a bind error with no word of the agent is not the exporter's", () => {
+    const failure = startFailure({ serverLog: "", stdout: "java.net.BindException: Address already in use\n" });
+    expect(failure.kind).toBe("other");
+  });
+
+  it("otherwise gives the first error line, or none", () => {
+    const log = "INFO starting\nERROR [RaftManager] Invalid cluster.id in meta.properties\nERROR later\n";
+    expect(startFailure({ serverLog: log, stdout: "" })).toEqual({
+      kind: "other",
+      line: "ERROR [RaftManager] Invalid cluster.id in meta.properties",
+    });
+    expect(startFailure({ serverLog: "INFO all fine\n", stdout: "" })).toEqual({ kind: "other", line: null });
+  });
+});
+
+describe("readSince", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("reads only what a file gained after its size was taken, and nothing of a missing file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-start-failure-"));
+    dirs.push(dir);
+    const log = path.join(dir, "server.log");
+    const missing = path.join(dir, "stdout.log");
+    fs.writeFileSync(log, "an earlier run's ERROR\n");
+    const sizes = fileSizes([log, missing]);
+    expect(sizes).toEqual([23, 0]);
+    fs.appendFileSync(log, "this run\n");
+    expect(readSince([log, missing], sizes)).toEqual(["this run\n", ""]);
+    expect(readSince([log], sizes, 4)).toEqual(["this"]);
+  });
+});
