@@ -37,7 +37,7 @@ export interface ClusterSummary {
   kafkaVersion: string | null;
   brokersUp: number;
   brokersTotal: number;
-  /** Why the cluster is unreachable or stopped, when known. */
+  /** Why the cluster is unreachable or stopped, when known; or why the lab's last start failed. */
   message?: string | null;
   /** The embedded lab's SASL_SSL listener, when QUORUM_LAB_SASL is on (the password is never here). */
   sasl?: LabListener;

@@ -185,9 +185,12 @@ export class ReadModel {
       brokersTotal: brokers.length,
       ...(sasl ? { sasl } : {}),
       ...(this.security ? { security: this.security } : {}),
+      // A lab whose last start failed says why, even with some of its brokers up.
       ...(status === "unreachable" || status === "stopped"
         ? { message: sup?.startError ?? this.cache.lastError?.message ?? null }
-        : {}),
+        : sup?.startError
+          ? { message: sup.startError }
+          : {}),
     };
   }
 

@@ -439,7 +439,7 @@ function snapshotGroup(g: FakeGroup, topics: SnapshotTopic[]): SnapshotGroup {
 
 export class FakeSupervisor implements NodeSupervisor {
   readonly isStarting = false;
-  readonly startError = null;
+  startError: string | null = null;
   readonly clusterId = "fake";
   readonly kafkaVersion = "4.4.0";
   readonly calls: string[] = [];
