@@ -14,7 +14,16 @@ export interface LabConsumerInfo {
 
 interface Running extends LabConsumerInfo {
   consumer: Consumer;
+  /** Settles when the consumer's run has joined its group, or failed to. */
+  joined: Promise<void>;
 }
+
+/**
+ * How long a stop waits for a consumer still joining its group before it disconnects it anyway.
+ * kafkajs's disconnect in the middle of a join can leave the consumer running, a member of its
+ * group for good (tulios/kafkajs#1639): a stop waits for the join to end first.
+ */
+const JOIN_WAIT_MS = 15_000;
 
 /** The most consumers a lab group runs at once (members are numbered 1 to this). */
 export const MAX_LAB_CONSUMERS = 4;
@@ -43,7 +52,7 @@ export class LabConsumers {
 
   list(): LabConsumerInfo[] {
     return [...this.running.values()]
-      .map(({ consumer: _c, ...info }) => info)
+      .map(({ consumer: _c, joined: _j, ...info }) => info)
       .sort((a, b) => a.group.localeCompare(b.group) || a.member - b.member);
   }
 
@@ -70,7 +79,15 @@ export class LabConsumers {
     // Every member's place is taken before anything is awaited.
     const entries = free.slice(0, count).map((member): Running => {
       const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1000 });
-      const entry: Running = { group, topic, member, clientId: `lab-consumer-${member}`, consumed: 0, consumer };
+      const entry: Running = {
+        group,
+        topic,
+        member,
+        clientId: `lab-consumer-${member}`,
+        consumed: 0,
+        consumer,
+        joined: Promise.resolve(),
+      };
       this.running.set(keyOf(group, member), entry);
       return entry;
     });
@@ -84,7 +101,7 @@ export class LabConsumers {
           await entry.consumer.disconnect().catch(() => {});
           continue;
         }
-        entry.consumer
+        entry.joined = entry.consumer
           .run({
             autoCommitInterval: 1000,
             eachMessage: async () => {
@@ -105,7 +122,7 @@ export class LabConsumers {
           `Lab consumer ${entry.member} of ${group} could not start: ${String(err)}`,
         );
       }
-      const { consumer: _c, ...info } = entry;
+      const { consumer: _c, joined: _j, ...info } = entry;
       started.push(info);
     }
     return started;
@@ -116,6 +133,14 @@ export class LabConsumers {
     const entry = this.running.get(keyOf(group, member));
     if (!entry) throw new AppError("not_found", `Lab group ${group} has no consumer ${member} running`);
     this.running.delete(keyOf(group, member));
+    await this.end(entry);
+  }
+
+  /** Disconnects a consumer once its join has ended (it then leaves its group at once). */
+  private async end(entry: Running): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([entry.joined, new Promise((r) => (timer = setTimeout(r, JOIN_WAIT_MS)))]);
+    clearTimeout(timer);
     await entry.consumer.disconnect();
   }
 
@@ -124,6 +149,6 @@ export class LabConsumers {
     this.epoch++;
     const all = [...this.running.values()];
     this.running.clear();
-    await Promise.all(all.map((r) => r.consumer.disconnect().catch(() => {})));
+    await Promise.all(all.map((r) => this.end(r).catch(() => {})));
   }
 }

@@ -71,21 +71,25 @@ export async function resetLabs(service: ClusterService, waitMs = 90_000): Promi
   const topics = snap.topics.filter((t) => !t.internal && t.name.startsWith(LAB_TOPIC_PREFIX)).map((t) => t.name);
   const groups = snap.groups.filter((g) => g.groupId.startsWith(LAB_TOPIC_PREFIX)).map((g) => g.groupId);
   const failed: LabReset["failed"] = [];
+  /** Removes each name at once, each on its own; the names removed, in the order given. */
   const tryEach = async (names: string[], remove: (name: string) => Promise<unknown>) => {
-    const done: string[] = [];
-    for (const name of names) {
-      try {
-        await remove(name);
-        done.push(name);
-      } catch (err) {
-        failed.push({ name, error: err instanceof Error ? err.message : String(err) });
-      }
-    }
-    return done;
+    const results = await Promise.all(
+      names.map(async (name) => {
+        try {
+          await remove(name);
+          return name;
+        } catch (err) {
+          failed.push({ name, error: err instanceof Error ? err.message : String(err) });
+          return null;
+        }
+      }),
+    );
+    return results.filter((name): name is string => name !== null);
   };
-  // Groups first: a deleted topic's committed offsets would otherwise linger in them. A consumer
-  // stopped in the middle of joining leaves its group only when its session ends (10 s): a group
-  // still active is asked again until then.
+  // Groups first: a deleted topic's committed offsets would otherwise linger in them. A group can
+  // stay active a little after its consumers stopped (a member of another client whose session has
+  // not ended): it is asked again for a while, every group at once, so the reset waits once, not
+  // once per group.
   const groupsDeleted = await tryEach(groups, async (g) => {
     const until = Date.now() + GROUP_EMPTY_WAIT_MS;
     for (;;) {
