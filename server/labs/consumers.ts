@@ -1,6 +1,7 @@
 import "server-only";
 import { type Consumer, Kafka, logLevel } from "kafkajs";
 import { AppError } from "../errors";
+import { joinSettled } from "../kafka/join-wait";
 import { logger } from "../logger";
 
 /** A lab consumer: one kafkajs consumer (classic protocol) in a lab group, numbered 1–4 within it. */
@@ -17,13 +18,6 @@ interface Running extends LabConsumerInfo {
   /** Settles when the consumer's run has joined its group, or failed to. */
   joined: Promise<void>;
 }
-
-/**
- * How long a stop waits for a consumer still joining its group before it disconnects it anyway.
- * kafkajs's disconnect in the middle of a join can leave the consumer running, a member of its
- * group for good (tulios/kafkajs#1639): a stop waits for the join to end first.
- */
-const JOIN_WAIT_MS = 15_000;
 
 /** The most consumers a lab group runs at once (members are numbered 1 to this). */
 export const MAX_LAB_CONSUMERS = 4;
@@ -136,11 +130,12 @@ export class LabConsumers {
     await this.end(entry);
   }
 
-  /** Disconnects a consumer once its join has ended (it then leaves its group at once). */
+  /**
+   * Disconnects a consumer once its join has ended (it then leaves its group at once): kafkajs's
+   * disconnect in the middle of a join can leave it running (see joinSettled).
+   */
   private async end(entry: Running): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([entry.joined, new Promise((r) => (timer = setTimeout(r, JOIN_WAIT_MS)))]);
-    clearTimeout(timer);
+    await joinSettled(entry.joined);
     await entry.consumer.disconnect();
   }
 

@@ -13,6 +13,7 @@ import type { ClusterService } from "../cluster-service";
 import { AppError } from "../errors";
 import { createTopic } from "../kafka/admin-requests";
 import { KafkaCode, KafkaError } from "../kafka/error-codes";
+import { joinSettled } from "../kafka/join-wait";
 import { withPool } from "../kafka/pool";
 import { logger } from "../logger";
 import { type ConsoleConsumerSpec, startConsoleConsumer, type WorkloadProcess } from "./console-consumer";
@@ -138,6 +139,8 @@ export class DemoWorkload {
   private wake: (() => void) | null = null;
   /** Every client made by the current run, connected or not: all are disconnected on stop. */
   private clients: Client[] = [];
+  /** Each consumer's run, settled once it has joined its group (or crashed). */
+  private joins = new Map<Client, Promise<void>>();
   /** Every console consumer started by the current run: all are ended on stop. */
   private processes: WorkloadProcess[] = [];
   private producer: Pick<Producer, "sendBatch"> | null = null;
@@ -305,14 +308,20 @@ export class DemoWorkload {
     await this.loop?.catch(() => {});
     this.loop = null;
     const clients = this.clients;
+    const joins = this.joins;
     const processes = this.processes;
     this.clients = [];
+    this.joins = new Map();
     this.processes = [];
     this.producer = null;
     this.consumers.clear();
     this.paused.clear();
     await Promise.all([
-      ...clients.map((c) => this.disconnect(c)),
+      // A consumer still joining its group is disconnected once the join ends (see joinSettled).
+      ...clients.map(async (c) => {
+        await joinSettled(joins.get(c) ?? Promise.resolve());
+        await this.disconnect(c);
+      }),
       ...processes.map((p) =>
         p.stop().catch((err: unknown) => {
           this.lastError = `a console consumer did not stop: ${err instanceof Error ? err.message : String(err)}`;
@@ -385,10 +394,11 @@ export class DemoWorkload {
   private async startConsumer(kafka: WorkloadKafka, g: (typeof GROUPS)[number]): Promise<void> {
     const consumer = kafka.consumer({ groupId: g.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     this.clients.push(consumer);
+    this.joins.set(consumer, Promise.resolve());
     await consumer.connect();
     await consumer.subscribe({ topic: g.topic, fromBeginning: false });
     const share = TOPICS.find((t) => t.topic === g.topic)?.share ?? 1;
-    consumer
+    const joined = consumer
       .run({
         autoCommitInterval: 1000,
         eachMessage: async () => {
@@ -399,6 +409,7 @@ export class DemoWorkload {
       .catch((err: unknown) => {
         this.lastError = err instanceof Error ? err.message : String(err);
       });
+    this.joins.set(consumer, joined);
     this.consumers.set(g.groupId, consumer);
   }
 
