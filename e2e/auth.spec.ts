@@ -93,41 +93,96 @@ async function startWithAuth(): Promise<void> {
   const saslPassword = process.env.E2E_LAB_SASL_PASSWORD as string;
   // The SASL password and the shared lab brokers' key and trust store password (ssl.*.password).
   secrets.push(saslPassword, fs.readFileSync(path.join(path.dirname(sasl.caFile), "store.password"), "utf8").trim());
-  const brokerPorts = [await getPort(), await getPort()];
-  const controllerPort = await getPort();
-  labBootstrap = brokerPorts.map((p) => `127.0.0.1:${p}`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-auth-e2e-"));
   const passwordHash = await hash(PASSWORD);
   secrets.push(passwordHash);
-  const config = path.join(dir, "quorum.config.json");
   const port = await getPort();
   base = `http://127.0.0.1:${port}`;
   const issuer = await startProvider(`${base}/api/auth/oidc/callback`);
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      clusters: [
-        { id: "lab", bootstrap },
-        { id: "ro", bootstrap: labBootstrap, readOnly: true },
-        {
-          id: "secure",
-          bootstrap: sasl.bootstrap,
-          tls: { ca: sasl.caFile },
-          sasl: { mechanism: sasl.mechanism, username: sasl.user, passwordEnv: LAB_SECRET_ENV },
-        },
-      ],
-      auth: {
-        users: [...Object.values(USERS), SCOPED].map((name) => ({ name, passwordHash })),
-        grants: [
-          ...Object.entries(USERS).map(([role, user]) => ({ user, role })),
-          { user: SCOPED, role: "viewer", clusters: ["local"], topics: "az-*", groups: "az-*" },
-          { group: "kafka-ops", role: "operator", clusters: ["lab"] },
-        ],
-        oidc: { issuer, clientId: "quorum", label: "Sign in with the test provider" },
+  const config = (labBootstrap: string[]) => ({
+    clusters: [
+      { id: "lab", bootstrap },
+      { id: "ro", bootstrap: labBootstrap, readOnly: true },
+      {
+        id: "secure",
+        bootstrap: sasl.bootstrap,
+        tls: { ca: sasl.caFile },
+        sasl: { mechanism: sasl.mechanism, username: sasl.user, passwordEnv: LAB_SECRET_ENV },
       },
-    }),
-  );
-  const log = fs.openSync(path.join(root, "test-results-e2e-auth-server.log"), "w");
+    ],
+    auth: {
+      users: [...Object.values(USERS), SCOPED].map((name) => ({ name, passwordHash })),
+      grants: [
+        ...Object.entries(USERS).map(([role, user]) => ({ user, role })),
+        { user: SCOPED, role: "viewer", clusters: ["local"], topics: "az-*", groups: "az-*" },
+        { group: "kafka-ops", role: "operator", clusters: ["lab"] },
+      ],
+      oidc: { issuer, clientId: "quorum", label: "Sign in with the test provider" },
+    },
+  });
+  // Its lab's ports are named in the config file ("ro"), so they are chosen here; another process
+  // can take one before its node listens on it. The lab then says so at once, and it starts again
+  // on other ports, once.
+  for (let attempt = 1; ; attempt++) {
+    const brokerPorts = [await getPort(), await getPort()];
+    const controllerPort = await getPort();
+    labBootstrap = brokerPorts.map((p) => `127.0.0.1:${p}`);
+    await launchServer(port, config(labBootstrap), brokerPorts, controllerPort, { saslPassword });
+    const admin = { Cookie: await signIn(USERS.admin) };
+    let last = "";
+    const taken = await labUp(admin, (body) => {
+      last = body;
+    });
+    if (taken === null) return;
+    const log = serverLogTail();
+    if (!taken || attempt === 2)
+      throw new Error(`the auth Quorum's own lab up: not within 150 s; last answer ${last}; its log ends:\n${log}`);
+    console.log(`[auth] the lab's start on ${labBootstrap.join(",")} failed, starting again: ${last}`);
+    await stopServer();
+    fs.rmSync(path.join(dir, "data"), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Waits up to 150 s for "local" to be ok: null when it is, true when its start failed because a
+ * port chosen for it was taken meanwhile, false otherwise.
+ */
+async function labUp(admin: Record<string, string>, seen: (body: string) => void): Promise<boolean | null> {
+  for (const deadline = Date.now() + 150_000; Date.now() < deadline; ) {
+    const res = await rawRequest(base, { method: "GET", path: "/api/clusters/local", headers: admin });
+    seen(`${res.status} ${res.body}`);
+    if (res.status === 200) {
+      const summary = JSON.parse(res.body) as { status: string; message?: string | null };
+      if (summary.status === "ok") return null;
+      if (/is held by another process/.test(summary.message ?? "")) return true;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+const serverLog = () => path.join(root, "test-results-e2e-auth-server.log");
+
+/** The auth Quorum's last log lines that are not debug or info. */
+function serverLogTail(): string {
+  const lines = fs.existsSync(serverLog()) ? fs.readFileSync(serverLog(), "utf8").split("\n") : [];
+  return lines
+    .filter((l) => !/"level":(20|30)\b/.test(l))
+    .slice(-30)
+    .join("\n");
+}
+
+async function launchServer(
+  port: number,
+  config: object,
+  brokerPorts: number[],
+  controllerPort: number,
+  opts: { saslPassword: string },
+): Promise<void> {
+  const file = path.join(dir, "quorum.config.json");
+  fs.writeFileSync(file, JSON.stringify(config));
+  // Appended to (global-setup empties it): a later worker's start must not erase an earlier one's.
+  const log = fs.openSync(serverLog(), "a");
   server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
     env: {
@@ -145,9 +200,9 @@ async function startWithAuth(): Promise<void> {
       QUORUM_DEMO: "false",
       QUORUM_LAB_SASL: "false",
       QUORUM_SSE_HEARTBEAT_MS: "1000",
-      QUORUM_CONFIG: config,
+      QUORUM_CONFIG: file,
       QUORUM_OIDC_CLIENT_SECRET: OIDC_SECRET,
-      [LAB_SECRET_ENV]: saslPassword,
+      [LAB_SECRET_ENV]: opts.saslPassword,
     },
     stdio: ["ignore", log, log],
   });
@@ -162,22 +217,21 @@ async function startWithAuth(): Promise<void> {
   }
 }
 
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  await startWithAuth();
-  const admin = { Cookie: await signIn(USERS.admin) };
-  await until("the auth Quorum's own lab up", 150_000, async () => {
-    const res = await rawRequest(base, { method: "GET", path: "/api/clusters/local", headers: admin });
-    return res.status === 200 && (JSON.parse(res.body) as { status: string }).status === "ok";
-  });
-});
-
-test.afterAll(async () => {
+async function stopServer(): Promise<void> {
   if (server && server.exitCode === null && server.signalCode === null) {
     const exited = new Promise((r) => server.once("exit", r));
     server.kill("SIGTERM");
     await exited;
   }
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  await startWithAuth();
+});
+
+test.afterAll(async () => {
+  await stopServer();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   await new Promise((r) => (idp ? idp.close(r) : r(undefined)));
 });
@@ -637,6 +691,7 @@ test("every route answers nobody, each role and a token as the roles define, on 
   const send = async ({ key, cluster, who }: Cell) => {
     const [method = "", pattern = ""] = key.split(" ");
     const aim = rows[key]?.aim?.(who) ?? {};
+    const line = `${method} ${pathOf(pattern, cluster, aim)} as ${who}`;
     const res = await rawRequest(base, {
       method,
       path: pathOf(pattern, cluster, aim),
@@ -645,6 +700,8 @@ test("every route answers nobody, each role and a token as the roles define, on 
         ...(aim.body !== undefined ? { "Content-Type": "application/json" } : {}),
       },
       body: aim.body !== undefined ? JSON.stringify(aim.body) : undefined,
+    }).catch((err: Error) => {
+      throw new Error(`${line}: ${err.message}`);
     });
     // Refusals are JSON errors; an answer let through may be an event stream or text (/metrics).
     const through = res.status >= 200 && res.status < 300;
@@ -653,7 +710,7 @@ test("every route answers nobody, each role and a token as the roles define, on 
         ? null
         : ((JSON.parse(res.body || "{}") as { error?: { code?: string } }).error?.code ?? null);
     const got = through ? "2xx" : `${res.status} ${code ?? ""}`.trim();
-    return { res, got, line: `${method} ${pathOf(pattern, cluster, aim)} as ${who}` };
+    return { res, got, line };
   };
 
   // Phase one: every refusal, each a request that would succeed if it got through.
@@ -991,9 +1048,7 @@ test("no password, hash, token, session cookie, session secret or Kafka secret a
   expect(tested.status, tested.body).toBe(200);
   expect(tested.body).toContain("SCRAM-SHA-512");
   answers.push(tested.body);
-  const logs = [path.join(root, "test-results-e2e-auth-server.log"), process.env.E2E_SERVER_LOG as string].map((f) =>
-    fs.readFileSync(f, "utf8"),
-  );
+  const logs = [serverLog(), process.env.E2E_SERVER_LOG as string].map((f) => fs.readFileSync(f, "utf8"));
   expect(logs[0]).toContain('"msg":"audit"');
   for (const secret of all) {
     for (const body of answers) expect(body.includes(secret), `an answer holds ${secret.slice(0, 8)}…`).toBe(false);

@@ -24,6 +24,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   );
   const password = `e2e-${crypto.randomBytes(12).toString("hex")}`;
   const logFile = path.resolve(__dirname, "..", "test-results-e2e-server.log");
+  // The auth spec's own Quorum appends to its log: a worker that starts after a failed test runs
+  // the spec's beforeAll again, and the failed test's lines must stay.
+  fs.rmSync(path.resolve(__dirname, "..", "test-results-e2e-auth-server.log"), { force: true });
   const began = Date.now();
   const app = await startApp({
     logFile,
