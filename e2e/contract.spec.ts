@@ -1215,6 +1215,7 @@ function cases({ port, origin, topic, prefix }: Ctx): Case[] {
     ...clusterCases(prefix, t),
     ...groupActionCases(topic, prefix),
     ...reassignmentCases(topic),
+    ...labAndMetricsCases(),
     ...boundaryCases(),
 
     // Internal topics (last: on a server that lets them through they change the cluster for good).
@@ -1435,6 +1436,54 @@ function clusterCases(prefix: string, t: string): Case[] {
       partitions: [{ partition: 0, offset: 1 }],
       execute: true,
     }),
+  ];
+}
+
+/**
+ * The guided labs' consumers and the broker metrics history: bad input answers 400 and changes
+ * nothing. A lab's consumers only ever read `lab-` topics in `lab-` groups: a start on anything else
+ * (here the demo's "orders" and "billing") is refused before a consumer exists.
+ */
+function labAndMetricsCases(): Case[] {
+  const start = { action: "start", group: "lab-contract", topic: "lab-contract", count: 1 };
+  const consumers = (label: string, body: object, expectField?: string): Case => ({
+    name: `lab consumers: ${label}`,
+    method: "POST",
+    path: `${api}/labs/consumers`,
+    body,
+    expectStatus: 400,
+    expectCode: "validation_failed",
+    ...(expectField ? { expectField } : {}),
+  });
+  const metrics = (label: string, query: string): Case => ({
+    name: `broker metrics: ${label}`,
+    method: "GET",
+    path: `${api}/broker-metrics${query}`,
+    expectStatus: 400,
+    expectCode: "validation_failed",
+    expectField: "minutes",
+  });
+  return [
+    consumers("a group not named lab-", { ...start, group: "billing" }, "group"),
+    consumers("a topic not named lab-", { ...start, topic: "orders" }, "topic"),
+    consumers("five consumers", { ...start, count: 5 }, "count"),
+    consumers("no consumer", { ...start, count: 0 }, "count"),
+    consumers("count not a number", { ...start, count: "2" }, "count"),
+    consumers("an action it does not know", { ...start, action: "pause" }, "action"),
+    consumers("a key it does not know", { ...start, fromBeginning: true }),
+    consumers("stop member 0", { action: "stop", group: "lab-contract", member: 0 }, "member"),
+    consumers("stop in a group not named lab-", { action: "stop", group: "billing", member: 1 }, "group"),
+    {
+      name: "lab reset: a body with a key",
+      method: "POST",
+      path: `${api}/labs/reset`,
+      body: { topics: ["orders"] },
+      expectStatus: 400,
+      expectCode: "validation_failed",
+    },
+    metrics("minutes 0", "?minutes=0"),
+    metrics("minutes over a day", "?minutes=1441"),
+    metrics("minutes not a number", "?minutes=soon"),
   ];
 }
 
