@@ -394,7 +394,6 @@ export class DemoWorkload {
   private async startConsumer(kafka: WorkloadKafka, g: (typeof GROUPS)[number]): Promise<void> {
     const consumer = kafka.consumer({ groupId: g.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
     this.clients.push(consumer);
-    this.joins.set(consumer, Promise.resolve());
     await consumer.connect();
     await consumer.subscribe({ topic: g.topic, fromBeginning: false });
     const share = TOPICS.find((t) => t.topic === g.topic)?.share ?? 1;
