@@ -3,7 +3,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useBrokerMetricsQuery } from "@/lib/hooks/api/history";
-import { latestOf, pivotNodes } from "@/lib/metric-series";
+import { LATEST_MINUTES, latestOf, pivotNodes } from "@/lib/metric-series";
 import type { BrokerMetricsHistory, NodeMetricKey } from "@/lib/types";
 import { DataTable } from "./data-table";
 import { type BrokersT, chartMarkersOf, metricFormat, NODE_COLORS } from "./metric-format";
@@ -132,8 +132,12 @@ export function BrokerMetrics({ cluster, kind }: { cluster: string; kind: "embed
   const errorText = useErrorText();
   const [minutes, setMinutes] = useState(15);
   const q = useBrokerMetricsQuery(cluster, minutes);
+  // The latest values are the last samples, whatever range the charts show (a long range's last
+  // point is a bucket's average).
+  const latest = useBrokerMetricsQuery(cluster, LATEST_MINUTES);
   const data = q.data;
   const brokers = (data?.nodes ?? []).filter((n) => n.role === "broker");
+  const latestBrokers = (latest.data?.nodes ?? []).filter((n) => n.role === "broker");
   const controllers = (data?.nodes ?? []).filter((n) => n.role === "controller");
   return (
     <section data-testid="broker-metrics" className="space-y-4">
@@ -152,7 +156,7 @@ export function BrokerMetrics({ cluster, kind }: { cluster: string; kind: "embed
           {noMetricsReason(kind, t)}
         </p>
       )}
-      {brokers.length > 0 && <LatestTable brokers={brokers} />}
+      {latestBrokers.length > 0 && <LatestTable brokers={latestBrokers} />}
       {brokers.length > 0 && (
         <NodeCharts nodes={brokers} charts={BROKER_CHARTS} markers={data?.markers ?? []} prefix="broker" />
       )}

@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useBrokerMetricsQuery } from "@/lib/hooks/api/history";
+import { LATEST_MINUTES } from "@/lib/metric-series";
 import type { HealthPoint } from "@/lib/types";
 import { noMetricsReason } from "./broker-metrics";
 import { chartMarkersOf, metricFormat } from "./metric-format";
@@ -26,12 +27,15 @@ export function HealthPanel({ cluster, kind }: { cluster: string; kind: "embedde
   const [minutes, setMinutes] = useState(15);
   const t = useTranslations("overview.health");
   const q = useBrokerMetricsQuery(cluster, minutes);
+  // The tiles read the last round itself, whatever range the charts show (a long range's last point
+  // is a bucket, its counts the bucket's peaks).
+  const latest = useBrokerMetricsQuery(cluster, LATEST_MINUTES);
   const data = q.data;
   const points = data?.health.points ?? [];
   // The latest round, unless nothing answered lately (the last point is a blank): then unknown, not the old values.
-  const final = points.at(-1);
+  const final = latest.data?.health.points.at(-1);
   const last: HealthPoint | undefined = final && final.reporting !== null ? final : undefined;
-  const expected = data?.health.expected ?? 0;
+  const expected = latest.data?.health.expected ?? 0;
   const partial = last?.reporting !== null && last?.reporting !== undefined && last.reporting < expected;
   const tb = useTranslations("brokers");
   const markers = chartMarkersOf(data?.markers ?? [], tb);

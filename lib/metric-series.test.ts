@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { latestOf, pivotNodes } from "./metric-series";
+import { latestOf, metricsRefetchMs, pivotNodes } from "./metric-series";
 import type { BrokerMetricsHistory, NodeMetricPoint } from "./types";
 
 const point = (ts: number, bytesIn: number | null) => ({ ts, bytesIn }) as unknown as NodeMetricPoint;
@@ -17,5 +17,15 @@ describe("pivotNodes", () => {
     ]);
     expect(latestOf(nodes[0] as BrokerMetricsHistory["nodes"][number], "bytesIn")).toBe(12);
     expect(latestOf(nodes[1] as BrokerMetricsHistory["nodes"][number], "bytesIn")).toBeNull();
+  });
+});
+
+describe("metricsRefetchMs", () => {
+  it("polls at the sampling pace while a point is one sample, then once per point drawn", () => {
+    expect(metricsRefetchMs(15)).toBe(5000); // 180 samples: each its own point
+    expect(metricsRefetchMs(60)).toBe(6000); // 720 samples in 600 points
+    expect(metricsRefetchMs(6 * 60)).toBe(36_000);
+    expect(metricsRefetchMs(24 * 60)).toBe(144_000);
+    expect(metricsRefetchMs(15, 10_000)).toBe(10_000); // a slower sampler sets the pace
   });
 });

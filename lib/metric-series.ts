@@ -1,5 +1,20 @@
 import type { BrokerMetricsHistory, NodeMetricKey } from "./types";
 
+/** The most points a history answer holds, whatever its time range (longer ranges are merged into buckets). */
+export const MAX_CHART_POINTS = 600;
+
+/** The range whose answer holds every sample (5 s apart, up to MAX_CHART_POINTS): the latest values come from it. */
+export const LATEST_MINUTES = 15;
+
+/**
+ * How often a broker-metrics range is asked for again: at the sampling pace (`sampleMs`) while its
+ * points are single samples, else once per point it draws (a 24 h range: every 144 s). Reading a long
+ * range costs the server every sample in it, and its chart only moves once per point.
+ */
+export function metricsRefetchMs(minutes: number, sampleMs = 5000): number {
+  return Math.max(sampleMs, Math.ceil((minutes * 60_000) / MAX_CHART_POINTS));
+}
+
 /** A chart's points with one key per node (`n1`, `n2`, …): the rounds of all nodes share their times. */
 export type PivotPoint = { ts: number } & Record<string, number | null>;
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { MAX_CHART_POINTS } from "@/lib/metric-series";
 import { GAP_FACTOR } from "./series";
 
 /**
@@ -55,7 +56,7 @@ export const TIERS = [
 ] as const;
 
 /** The most points a history answer holds, whatever its time range (longer ranges are merged into buckets). */
-export const MAX_POINTS = 600;
+export const MAX_POINTS = MAX_CHART_POINTS;
 
 export const gapOf = (sampleMs: number) => sampleMs * GAP_FACTOR;
 

@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api-client";
+import { LATEST_MINUTES, metricsRefetchMs } from "@/lib/metric-series";
 import type { BrokerMetricsHistory, ClusterHistory, GroupHistory, TopicHistory } from "@/lib/types";
 
 /** History grows with time, not with events: it is polled at the sampling pace. */
@@ -41,13 +42,14 @@ export function useGroupHistoryQuery(cluster: string, group: string, minutes = 1
   });
 }
 
-/** Broker metrics are scraped every 5 s (QUORUM_METRICS_SAMPLE_MS): polled at that pace. */
-const METRICS_REFETCH_MS = 5000;
-
-export function useBrokerMetricsQuery(cluster: string, minutes = 15) {
+/**
+ * Broker metrics are scraped every 5 s (QUORUM_METRICS_SAMPLE_MS): a range is polled at that pace
+ * while each of its points is one sample, and once per point beyond (see metricsRefetchMs).
+ */
+export function useBrokerMetricsQuery(cluster: string, minutes = LATEST_MINUTES) {
   return useQuery({
     queryKey: ["clusters", cluster, "broker-metrics", minutes] as const,
     queryFn: () => apiFetch<BrokerMetricsHistory>(`${c(cluster)}/broker-metrics?minutes=${minutes}`),
-    refetchInterval: METRICS_REFETCH_MS,
+    refetchInterval: (query) => metricsRefetchMs(minutes, query.state.data?.sampleMs),
   });
 }
