@@ -41,8 +41,8 @@ import {
 const execFileAsync = promisify(execFile);
 const HOST = "127.0.0.1";
 /**
- * How many times one start gives a node a new port after another process took the one Quorum chose
- * for it (between choosing it and the node listening on it).
+ * How many times one start (all its nodes together) gives a node a new port after another process
+ * took the one Quorum chose for it (between choosing it and the node listening on it).
  */
 const PORT_RETRIES = 3;
 
@@ -354,11 +354,12 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       const held =
         failure.kind === "port" ? `: 127.0.0.1:${failure.port} is held by another process (${failure.line})` : "";
       const said = failure.kind !== "port" && failure.line ? `: ${failure.line}` : "";
-      throw new Error(`${ended}${held || said}; its log: ${node.logFile}`);
+      throw new Error(redact(`${ended}${held || said}; its log: ${node.logFile}`, this.secrets()));
     }
     retries.left -= 1;
     const old = entry[move];
     const port = await getPort({ exclude: usedPorts(layout), host: HOST });
+    if (this.phase === "stopped") throw new Error("The embedded cluster was stopped while it was starting");
     entry[move] = port;
     this.writeLayout(layout);
     logger.warn(
@@ -721,8 +722,9 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       if (this.phase === "stopped") throw new Error("The embedded cluster was stopped while it was starting");
       for (const node of [...this.nodes.values()]) {
         const exit = node.lastExit;
-        if (node.state === "stopped" && exit && node.startedAt !== null && exit.at >= node.startedAt)
-          await this.relaunchOrFail(node, dist, retries);
+        // A node stopped on purpose (a Stop button, a drill) is not a failed start.
+        const ended = node.state === "stopped" && exit && node.startedAt !== null && exit.at >= node.startedAt;
+        if (ended && !node.stopAsked) await this.relaunchOrFail(node, dist, retries);
       }
       const nodes = [...this.nodes.values()];
       const now = Date.now();

@@ -79,14 +79,14 @@ describe("reapOrphan", () => {
     fs.mkdirSync(path.join(dir, "logs"));
     const log = path.join(dir, "logs", "server.log");
     // Like a broker closing its logs after its Quorum died: SIGTERM starts 3 s of new log lines, then it hangs.
-    const script = `const fs = require("fs"); process.on("SIGTERM", () => { let i = 0; const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(log)}, "closing log " + i + "\\n"); if (++i === 15) clearInterval(t); }, 200); }); setInterval(() => {}, 1000);`;
+    const ready = path.join(dir, "ready");
+    const script = `const fs = require("fs"); process.on("SIGTERM", () => { let i = 0; const t = setInterval(() => { fs.appendFileSync(${JSON.stringify(log)}, "closing log " + i + "\\n"); if (++i === 15) clearInterval(t); }, 200); }); fs.writeFileSync(${JSON.stringify(ready)}, ""); setInterval(() => {}, 1000);`;
     const marker = `-Dquorum.node=${dir}`;
     const child = spawn(process.execPath, ["-e", script, "--", marker], { stdio: "ignore" });
     const pid = child.pid ?? 0;
     pids.push(pid);
-    for (let i = 0; i < 200 && !fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker); i++)
-      await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 300)); // its SIGTERM handler is set by then
+    // It says when its SIGTERM handler is set (a fixed pause was too short on a busy machine).
+    for (let i = 0; i < 1000 && !fs.existsSync(ready); i++) await new Promise((r) => setTimeout(r, 10));
     fs.writeFileSync(path.join(dir, "node.pid"), JSON.stringify({ pid, owner: 999_999_999 }));
     const began = Date.now();
     expect(await reapOrphan(dir, 1500)).toBe(pid);
@@ -203,6 +203,20 @@ describe("NodeProcess graceful stop", () => {
     await printing(dir);
     const exit = await node.stop("graceful");
     expect(exit).toMatchObject({ code: 0, signal: null });
+  }, 20_000);
+
+  it("remembers that Quorum asked a run to stop, until the next start (a start tells it from a crash)", async () => {
+    const dir = nodeDir();
+    const node = stoppable(fakeJava(dir, 5, 60), dir);
+    node.start();
+    if (node.pid) pids.push(node.pid);
+    expect(node.stopAsked).toBe(false);
+    await node.stop("kill");
+    expect(node.stopAsked).toBe(true);
+    node.start();
+    if (node.pid) pids.push(node.pid);
+    expect(node.stopAsked).toBe(false);
+    await node.stop("kill");
   }, 20_000);
 });
 

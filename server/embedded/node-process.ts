@@ -241,6 +241,8 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
   private stopping = false;
   lastExit: ExitInfo | null = null;
   startedAt: number | null = null;
+  /** Whether Quorum asked this run to stop (a stop or a kill), as opposed to it ending by itself. */
+  stopAsked = false;
   /** While a graceful stop runs: when the node last showed progress (see stop-progress.ts). */
   lastStopProgressAt: number | null = null;
 
@@ -306,6 +308,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     child.stdin?.on("error", () => {});
     this.child = child;
     this.stopping = false;
+    this.stopAsked = false;
     this.startedAt = Date.now();
     this.exitPromise = new Promise<ExitInfo>((resolve) => {
       child.once("error", (err) => {
@@ -341,6 +344,7 @@ export class NodeProcess extends EventEmitter<{ exit: [ExitInfo] }> {
     const child = this.child;
     const exited = this.exitPromise;
     if (!child || !exited) return this.lastExit;
+    this.stopAsked = true;
     if (mode === "kill") {
       this.stopping = true;
       child.kill("SIGKILL");

@@ -43,11 +43,33 @@ describe("startFailure", () => {
     expect(failure.kind).toBe("other");
   });
 
-  it("otherwise gives the first error line, or none", () => {
-    const log = "INFO starting\nERROR [RaftManager] Invalid cluster.id in meta.properties\nERROR later\n";
+  it("a bind refused for another reason is not a held port", () => {
+    const log =
+      "ERROR Unable to start acceptor for PLAINTEXT (kafka.network.DataPlaneAcceptor)\n" +
+      "org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:80: Permission denied.\n";
     expect(startFailure({ serverLog: log, stdout: "" })).toEqual({
       kind: "other",
-      line: "ERROR [RaftManager] Invalid cluster.id in meta.properties",
+      line: "org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:80: Permission denied.",
+    });
+  });
+
+  it("otherwise gives the exception under the first error line, that line, or none", () => {
+    const wrapped =
+      "INFO starting\n" +
+      "[2026-11-26 12:00:00,000] ERROR [BrokerServer id=1] Fatal error during broker startup. Prepare to shutdown (kafka.server.BrokerServer)\n" +
+      "java.lang.RuntimeException: Invalid cluster.id in: /data/meta.properties. Expected abc, but read def\n" +
+      "\tat kafka.server.BrokerServer.startup(BrokerServer.scala:1)\n";
+    expect(startFailure({ serverLog: wrapped, stdout: "" })).toEqual({
+      kind: "other",
+      line: "java.lang.RuntimeException: Invalid cluster.id in: /data/meta.properties. Expected abc, but read def",
+    });
+    expect(startFailure({ serverLog: "INFO starting\nERROR [RaftManager] no quorum\n", stdout: "" })).toEqual({
+      kind: "other",
+      line: "ERROR [RaftManager] no quorum",
+    });
+    expect(startFailure({ serverLog: "", stdout: "Error: Could not find or load main class QuorumNode\n\n" })).toEqual({
+      kind: "other",
+      line: "Error: Could not find or load main class QuorumNode",
     });
     expect(startFailure({ serverLog: "INFO all fine\n", stdout: "" })).toEqual({ kind: "other", line: null });
   });
@@ -59,7 +81,7 @@ describe("readSince", () => {
     for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it("reads only what a file gained after its size was taken, and nothing of a missing file", () => {
+  it("reads only what a file gained after its size was taken, its last bytes, and nothing of a missing file", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-start-failure-"));
     dirs.push(dir);
     const log = path.join(dir, "server.log");
@@ -69,6 +91,17 @@ describe("readSince", () => {
     expect(sizes).toEqual([23, 0]);
     fs.appendFileSync(log, "this run\n");
     expect(readSince([log, missing], sizes)).toEqual(["this run\n", ""]);
-    expect(readSince([log], sizes, 4)).toEqual(["this"]);
+    // A late failure is written last: the last bytes are kept.
+    expect(readSince([log], sizes, 4)).toEqual(["run\n"]);
+  });
+
+  it("reads a file rolled over since the launch (now smaller) whole", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-start-failure-"));
+    dirs.push(dir);
+    const log = path.join(dir, "server.log");
+    fs.writeFileSync(log, "x".repeat(100));
+    const sizes = fileSizes([log]);
+    fs.writeFileSync(log, "rolled\n");
+    expect(readSince([log], sizes)).toEqual(["rolled\n"]);
   });
 });

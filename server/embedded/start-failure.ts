@@ -4,17 +4,19 @@ import fs from "node:fs";
  * Why a node's JVM ended while it was starting, read from what it wrote since it was launched:
  * - "port": Kafka could not listen on one of its ports (another process holds it);
  * - "exporter": the JMX exporter agent could not listen on its port (the JVM ends before Kafka runs);
- * - "other": anything else, with the first error line it wrote, if any.
+ * - "other": anything else, with the line that says why, if any (see below).
  */
 export type StartFailure =
   | { kind: "port"; port: number; line: string }
   | { kind: "exporter"; line: string }
   | { kind: "other"; line: string | null };
 
-const KAFKA_BIND = /Socket server failed to bind to [^\s:]+:(\d+)/;
+const KAFKA_BIND = /Socket server failed to bind to [^\s:]+:(\d+): Address already in use/;
 const BIND = /BindException|Address already in use/;
 const AGENT = /Prometheus JMX Exporter|javaagent|io\.prometheus/;
-const ERROR_LINE = /\b(ERROR|FATAL)\b|Exception|Error:/;
+const ERROR_LINE = /\b(ERROR|FATAL)\b/;
+/** A Java exception's own line (`pkg.SomeException: why`, or a `Caused by:` one). */
+const EXCEPTION_LINE = /^\s*(Caused by: )?[\w$.]+(Exception|Error)(: .+)?$/;
 
 /** Reads a node's start failure from Kafka's log and the JVM's own output (stdout and stderr). */
 export function startFailure(output: { serverLog: string; stdout: string }): StartFailure {
@@ -23,8 +25,15 @@ export function startFailure(output: { serverLog: string; stdout: string }): Sta
   // The agent runs before Kafka's main: its BindException reaches the JVM's stderr, not Kafka's log.
   const bind = BIND.exec(output.stdout);
   if (bind && AGENT.test(output.stdout)) return { kind: "exporter", line: lineOf(bind.input, bind.index) };
+  // Kafka's first ERROR line is often a wrapper ("Fatal error during broker startup"): the
+  // exception's own line after it says why.
   const lines = `${output.serverLog}\n${output.stdout}`.split("\n");
-  return { kind: "other", line: lines.find((l) => ERROR_LINE.test(l))?.trim() ?? null };
+  const first = lines.findIndex((l) => ERROR_LINE.test(l));
+  const cause = lines.find((l, i) => i > first && EXCEPTION_LINE.test(l));
+  // Without either, the JVM's own last word (e.g. "Error: Could not find or load main class …").
+  const jvm = output.stdout.split("\n").findLast((l) => l.trim() !== "");
+  const line = first < 0 ? (lines.find((l) => EXCEPTION_LINE.test(l)) ?? jvm ?? null) : (cause ?? lines[first] ?? null);
+  return { kind: "other", line: line?.trim() ?? null };
 }
 
 function lineOf(text: string, at: number): string {
@@ -44,17 +53,21 @@ export function fileSizes(files: string[]): number[] {
   });
 }
 
-/** What each file gained after `from` (its size at launch), up to `maxBytes` from that point. */
+/**
+ * What each file gained after `from` (its size at launch): its last `maxBytes` at most, since a
+ * node that fails late (a broker opens its ports after loading its logs) wrote the reason last. A
+ * file smaller than at launch was rolled over: all of it is new.
+ */
 export function readSince(files: string[], from: number[], maxBytes = 256 * 1024): string[] {
   return files.map((f, i) => {
     let fd: number | null = null;
     try {
       fd = fs.openSync(f, "r");
-      const start = from[i] ?? 0;
       const size = fs.fstatSync(fd).size;
-      const length = Math.max(0, Math.min(size - start, maxBytes));
-      const buf = Buffer.alloc(length);
-      fs.readSync(fd, buf, 0, length, start);
+      const launched = from[i] ?? 0;
+      const start = Math.max(size < launched ? 0 : launched, size - maxBytes);
+      const buf = Buffer.alloc(size - start);
+      fs.readSync(fd, buf, 0, buf.length, start);
       return buf.toString("utf8");
     } catch {
       return "";
