@@ -185,10 +185,10 @@ export class ReadModel {
       brokersTotal: brokers.length,
       ...(sasl ? { sasl } : {}),
       ...(this.security ? { security: this.security } : {}),
-      // A lab whose last start failed says why, even with some of its brokers up.
+      // A lab whose last start failed says why while it is degraded too (some of its brokers up).
       ...(status === "unreachable" || status === "stopped"
         ? { message: sup?.startError ?? this.cache.lastError?.message ?? null }
-        : sup?.startError
+        : status === "degraded" && sup?.startError
           ? { message: sup.startError }
           : {}),
     };
