@@ -136,7 +136,9 @@ async function startWithAuth(): Promise<void> {
     if (taken === null) return;
     const log = serverLogTail();
     if (!taken || attempt === 2)
-      throw new Error(`the auth Quorum's own lab up: not within 150 s; last answer ${last}; its log ends:\n${log}`);
+      throw new Error(
+        `the auth Quorum's own lab ${taken ? "did not start, twice" : "not up within 150 s"}; last answer ${last}; its log ends:\n${log}`,
+      );
     console.log(`[auth] the lab's start on ${labBootstrap.join(",")} failed, starting again: ${last}`);
     await stopServer();
     fs.rmSync(path.join(dir, "data"), { recursive: true, force: true });

@@ -3,7 +3,10 @@ import type { BrokerMetricsHistory, NodeMetricKey } from "./types";
 /** The most points a history answer holds, whatever its time range (longer ranges are merged into buckets). */
 export const MAX_CHART_POINTS = 600;
 
-/** The range whose answer holds every sample (5 s apart, up to MAX_CHART_POINTS): the latest values come from it. */
+/**
+ * The range the latest values come from: its answer holds every sample while they are at least
+ * 1.5 s apart (900 s / MAX_CHART_POINTS; the default is 5 s), so its last point is the last sample.
+ */
 export const LATEST_MINUTES = 15;
 
 /**

@@ -71,7 +71,7 @@ export async function resetLabs(service: ClusterService, waitMs = 90_000): Promi
   const topics = snap.topics.filter((t) => !t.internal && t.name.startsWith(LAB_TOPIC_PREFIX)).map((t) => t.name);
   const groups = snap.groups.filter((g) => g.groupId.startsWith(LAB_TOPIC_PREFIX)).map((g) => g.groupId);
   const failed: LabReset["failed"] = [];
-  /** Removes each name at once, each on its own; the names removed, in the order given. */
+  /** Removes each name at once, each on its own; the names removed, in the order given (`failed` fills as they end). */
   const tryEach = async (names: string[], remove: (name: string) => Promise<unknown>) => {
     const results = await Promise.all(
       names.map(async (name) => {
