@@ -10,12 +10,20 @@ export const MAX_CHART_POINTS = 600;
 export const LATEST_MINUTES = 15;
 
 /**
- * How often a broker-metrics range is asked for again: at the sampling pace (`sampleMs`) while its
- * points are single samples, else once per point it draws (a 24 h range: every 144 s). Reading a long
- * range costs the server every sample in it, and its chart only moves once per point.
+ * How often a broker-metrics range is asked for again: at the sampling pace while its points are
+ * single samples, else once per point it draws (24 h of samples: every 144 s). Reading a range costs
+ * the server every sample in it, and its chart only moves once per point. What counts is the span
+ * the last answer held samples for, not the range: a lab started a minute ago is read every 5 s at
+ * any range.
  */
-export function metricsRefetchMs(minutes: number, sampleMs = 5000): number {
-  return Math.max(sampleMs, Math.ceil((minutes * 60_000) / MAX_CHART_POINTS));
+export function metricsRefetchMs(
+  minutes: number,
+  last?: Pick<BrokerMetricsHistory, "sampleMs" | "now" | "nodes">,
+): number {
+  const sampleMs = last?.sampleMs ?? 5000;
+  const first = Math.min(...(last?.nodes ?? []).map((n) => n.points[0]?.ts ?? Number.POSITIVE_INFINITY));
+  const span = last ? (Number.isFinite(first) ? last.now - first : 0) : minutes * 60_000;
+  return Math.max(sampleMs, Math.ceil(Math.min(span, minutes * 60_000) / MAX_CHART_POINTS));
 }
 
 /** A chart's points with one key per node (`n1`, `n2`, …): the rounds of all nodes share their times. */

@@ -50,6 +50,6 @@ export function useBrokerMetricsQuery(cluster: string, minutes = LATEST_MINUTES)
   return useQuery({
     queryKey: ["clusters", cluster, "broker-metrics", minutes] as const,
     queryFn: () => apiFetch<BrokerMetricsHistory>(`${c(cluster)}/broker-metrics?minutes=${minutes}`),
-    refetchInterval: (query) => metricsRefetchMs(minutes, query.state.data?.sampleMs),
+    refetchInterval: (query) => metricsRefetchMs(minutes, query.state.data),
   });
 }
