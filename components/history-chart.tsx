@@ -28,6 +28,45 @@ const clock = (locale: string) => (ts: number) =>
 
 const known = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
+/** A chart marker: a vertical line, with words unless it is faint (frequent, e.g. leaders moving). */
+export interface ChartMarkerLine {
+  ts: number;
+  label: string;
+  faint?: boolean;
+}
+
+/**
+ * The words each marker shows: markers closer than `share` of the chart's time span would print
+ * over each other, so going back from the newest, a worded marker takes the older ones just before
+ * it as "+N" ("broker 3 up +2") and they show their line only. Faint markers never show words.
+ * Sorted by time.
+ */
+export function wordedMarkers<M extends ChartMarkerLine>(
+  markers: M[],
+  spanMs: number,
+  share = 0.08,
+): (M & { words: string | null })[] {
+  const out = [...markers].sort((a, b) => a.ts - b.ts).map((m) => ({ ...m, words: null as string | null }));
+  let head: (typeof out)[number] | null = null;
+  let more = 0;
+  const close = () => {
+    if (head && more > 0) head.words = `${head.label} +${more}`;
+  };
+  for (const m of [...out].reverse()) {
+    if (m.faint) continue;
+    if (head && head.ts - m.ts < spanMs * share) {
+      more++;
+      continue;
+    }
+    close();
+    head = m;
+    more = 0;
+    m.words = m.label;
+  }
+  close();
+  return out;
+}
+
 /**
  * The stretches without samples: from the last sample before each blank point to the first after
  * it (or to the blank point itself when nothing came after: nothing sampled lately).
@@ -95,7 +134,7 @@ export function HistoryChart<T extends { ts: number }>({
   testId: string;
   empty: string;
   /** Moments to mark with a vertical line and a word (e.g. a group's offsets reset); those outside the chart's time span are left out. */
-  markers?: { ts: number; label: string; faint?: boolean }[];
+  markers?: ChartMarkerLine[];
   /** How a value is written on the axis and in the tooltip (default: as is, one decimal). */
   format?: (v: number) => string;
   /** The chart's height (a Tailwind class). */
@@ -119,6 +158,7 @@ export function HistoryChart<T extends { ts: number }>({
       ),
     );
   const last = samples[samples.length - 1];
+  const spanMs = (points[points.length - 1]?.ts ?? 0) - (points[0]?.ts ?? 0);
   const attrs: Record<string, string> = {
     "data-points": String(samples.length),
     "data-gaps": String(points.length - samples.length),
@@ -155,10 +195,11 @@ export function HistoryChart<T extends { ts: number }>({
               fillOpacity={1}
               stroke="#cbd5e1"
               strokeDasharray="2 2"
-              label={{ value: t("noSamples"), position: "insideTop", fontSize: 10, fill: "#64748b" }}
+              // At the bottom: a marker's words are at the top.
+              label={{ value: t("noSamples"), position: "insideBottom", fontSize: 10, fill: "#64748b" }}
             />
           ))}
-          {markers.map((m) => (
+          {wordedMarkers(markers, spanMs).map((m) => (
             <ReferenceLine
               key={`${m.ts}-${m.label}`}
               x={m.ts}
@@ -166,7 +207,11 @@ export function HistoryChart<T extends { ts: number }>({
               stroke={m.faint ? "#fbbf24" : "#dc2626"}
               strokeDasharray={m.faint ? "2 3" : "4 2"}
               // A faint marker (frequent, e.g. leaders moving) is a line only: its words are in the chart's caption.
-              label={m.faint ? undefined : { value: m.label, position: "insideTopLeft", fontSize: 10, fill: "#b91c1c" }}
+              label={
+                m.words === null
+                  ? undefined
+                  : { value: m.words, position: "insideTopLeft", fontSize: 10, fill: "#b91c1c" }
+              }
             />
           ))}
           {series.map((s) => {
