@@ -24,7 +24,7 @@ import {
 } from "./lab-security";
 import { CONTROLLER_ID_BASE, type NodeSpec, nodeProperties, toPropertiesFile } from "./node-config";
 import { cpuTimeMs, diskWriteBytes, LogFollower, NodeProcess, reapOrphan, type StopMode } from "./node-process";
-import { fileSizes, readSince, startFailure } from "./start-failure";
+import { startFailure } from "./start-failure";
 import {
   beginStop,
   DEFAULT_START_LIMITS,
@@ -45,6 +45,8 @@ const HOST = "127.0.0.1";
  * took the one Quorum chose for it (between choosing it and the node listening on it).
  */
 const PORT_RETRIES = 3;
+/** How much of a node's latest output a failed start reads for the reason. */
+const START_FAILURE_BYTES = 256 * 1024;
 
 /** A node's ports in the layout: Kafka, SASL_SSL (brokers) and JMX exporter. */
 interface NodePorts {
@@ -114,8 +116,12 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
   private exporters = false;
   /** When stop() began (see stopProgressAt). */
   private stopActivityAt: number | null = null;
-  /** Each node's log sizes when it was last launched: where that run's own output begins. */
-  private launchSizes = new Map<number, number[]>();
+  /**
+   * Each node's output since it was last launched (Kafka's log, the JVM's stdout and stderr): what a
+   * node that ends while the lab starts wrote about why. The last 256 KiB: a broker fails late,
+   * after loading its logs.
+   */
+  private launchLogs = new Map<number, { serverLog: LogFollower; stdout: LogFollower }>();
 
   /** The lab's size: QUORUM_BROKERS and QUORUM_CONTROLLERS, or what it was recreated as (kept in its layout). */
   private shape: { brokers: number; controllers: 1 | 3 };
@@ -322,7 +328,11 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
       this.publish();
     });
     this.nodes.set(spec.id, node);
-    this.launchSizes.set(spec.id, fileSizes(node.logFiles));
+    this.launchLogs.set(spec.id, {
+      serverLog: new LogFollower([node.logFile], START_FAILURE_BYTES),
+      // logFiles: Kafka's log, then the JVM's own stdout and stderr.
+      stdout: new LogFollower(node.logFiles.slice(1), START_FAILURE_BYTES),
+    });
     node.start();
   }
 
@@ -334,8 +344,11 @@ export class EmbeddedCluster extends EventEmitter<{ change: [NodeRuntime[]] }> {
    */
   private async relaunchOrFail(node: NodeProcess, dist: KafkaDist, retries: { left: number }): Promise<void> {
     const spec = node.spec;
-    const [serverLog = "", stdout = ""] = readSince(node.logFiles, this.launchSizes.get(spec.id) ?? []);
-    const failure = startFailure({ serverLog, stdout });
+    const logs = this.launchLogs.get(spec.id);
+    const failure = startFailure({
+      serverLog: logs?.serverLog.read().join("\n") ?? "",
+      stdout: logs?.stdout.read().join("\n") ?? "",
+    });
     const layout = this.layout;
     const entry: NodePorts | undefined = (spec.role === "broker" ? layout?.brokers : layout?.controllers)?.find(
       (n) => n.id === spec.id,

@@ -123,6 +123,15 @@ describe("LogFollower", () => {
     expect(follower.read()).toEqual([]);
     expect(follower.lastBytes).toBe(0);
   });
+
+  it("keeps the last maxBytes of what was appended: what a node wrote last (why it ended) stays", () => {
+    const dir = nodeDir();
+    const file = path.join(dir, "server.log");
+    fs.writeFileSync(file, "an earlier run's ERROR\n");
+    const follower = new LogFollower([file], 12);
+    fs.appendFileSync(file, "loading 1000 logs\nbind failed\n");
+    expect(follower.read()).toEqual(["bind failed"]);
+  });
 });
 
 describe("cpuTimeMs", () => {

@@ -1,8 +1,5 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { fileSizes, readSince, startFailure } from "./start-failure";
+import { describe, expect, it } from "vitest";
+import { startFailure } from "./start-failure";
 
 // The lines below are what Kafka 4.1 and the JMX exporter agent 1.0.1 wrote when their port was held.
 const KAFKA_LOG = `[2026-11-26 11:38:37,100] INFO [BrokerServer id=1] Waiting for the broker to be unfenced (kafka.server.BrokerServer)
@@ -72,36 +69,5 @@ describe("startFailure", () => {
       line: "Error: Could not find or load main class QuorumNode",
     });
     expect(startFailure({ serverLog: "INFO all fine\n", stdout: "" })).toEqual({ kind: "other", line: null });
-  });
-});
-
-describe("readSince", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-  });
-
-  it("reads only what a file gained after its size was taken, its last bytes, and nothing of a missing file", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-start-failure-"));
-    dirs.push(dir);
-    const log = path.join(dir, "server.log");
-    const missing = path.join(dir, "stdout.log");
-    fs.writeFileSync(log, "an earlier run's ERROR\n");
-    const sizes = fileSizes([log, missing]);
-    expect(sizes).toEqual([23, 0]);
-    fs.appendFileSync(log, "this run\n");
-    expect(readSince([log, missing], sizes)).toEqual(["this run\n", ""]);
-    // A late failure is written last: the last bytes are kept.
-    expect(readSince([log], sizes, 4)).toEqual(["run\n"]);
-  });
-
-  it("reads a file rolled over since the launch (now smaller) whole", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-start-failure-"));
-    dirs.push(dir);
-    const log = path.join(dir, "server.log");
-    fs.writeFileSync(log, "x".repeat(100));
-    const sizes = fileSizes([log]);
-    fs.writeFileSync(log, "rolled\n");
-    expect(readSince([log], sizes)).toEqual(["rolled\n"]);
   });
 });

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-
 /**
  * Why a node's JVM ended while it was starting, read from what it wrote since it was launched:
  * - "port": Kafka could not listen on one of its ports (another process holds it);
@@ -40,39 +38,4 @@ function lineOf(text: string, at: number): string {
   const start = text.lastIndexOf("\n", at) + 1;
   const end = text.indexOf("\n", at);
   return text.slice(start, end < 0 ? undefined : end).trim();
-}
-
-/** The bytes each file holds now (0 when it does not exist yet): where a new launch's output begins. */
-export function fileSizes(files: string[]): number[] {
-  return files.map((f) => {
-    try {
-      return fs.statSync(f).size;
-    } catch {
-      return 0;
-    }
-  });
-}
-
-/**
- * What each file gained after `from` (its size at launch): its last `maxBytes` at most, since a
- * node that fails late (a broker opens its ports after loading its logs) wrote the reason last. A
- * file smaller than at launch was rolled over: all of it is new.
- */
-export function readSince(files: string[], from: number[], maxBytes = 256 * 1024): string[] {
-  return files.map((f, i) => {
-    let fd: number | null = null;
-    try {
-      fd = fs.openSync(f, "r");
-      const size = fs.fstatSync(fd).size;
-      const launched = from[i] ?? 0;
-      const start = Math.max(size < launched ? 0 : launched, size - maxBytes);
-      const buf = Buffer.alloc(size - start);
-      fs.readSync(fd, buf, 0, buf.length, start);
-      return buf.toString("utf8");
-    } catch {
-      return "";
-    } finally {
-      if (fd !== null) fs.closeSync(fd);
-    }
-  });
 }
