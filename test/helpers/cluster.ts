@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadConfig } from "@/server/config";
+import { type EmbeddedConfig, loadConfig } from "@/server/config";
 import { EmbeddedCluster } from "@/server/embedded/embedded-cluster";
 import { fetchMetadata } from "@/server/kafka/metadata";
 import { withPool } from "@/server/kafka/pool";
@@ -13,32 +13,42 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-/** A real cluster on free ports in a fresh temp dir, for one test file. */
-export async function startTestCluster(
-  opts: {
-    brokers?: number;
-    controllers?: 1 | 3;
-    /** Adds the SASL_SSL (SCRAM-SHA-512) listener on auto ports, as QUORUM_LAB_SASL=true does. */
-    sasl?: boolean;
-    /** Reuses this data directory (a restart) instead of a fresh one; the caller removes it. */
-    dataDir?: string;
-    /** More QUORUM_* settings. */
-    env?: Record<string, string>;
-  } = {},
-): Promise<TestCluster> {
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "quorum-it-"));
+interface TestClusterOptions {
+  brokers?: number;
+  controllers?: 1 | 3;
+  /** Adds the SASL_SSL (SCRAM-SHA-512) listener on auto ports, as QUORUM_LAB_SASL=true does. */
+  sasl?: boolean;
+  /** Reuses this data directory (a restart) instead of a fresh one; the caller removes it. */
+  dataDir?: string;
+  /** More QUORUM_* settings. */
+  env?: Record<string, string>;
+}
+
+/**
+ * The embedded settings of a test's cluster: free ports (`brokerPorts`, QUORUM_BROKER_PORTS, may
+ * name them), small heaps, in `dataDir`.
+ */
+export function testClusterConfig(
+  opts: Omit<TestClusterOptions, "dataDir"> & { dataDir: string; brokerPorts?: string },
+): EmbeddedConfig {
   const config = loadConfig({
     ...opts.env,
     ...(opts.sasl ? { QUORUM_LAB_SASL: "true", QUORUM_LAB_SASL_PORTS: "auto" } : {}),
-    QUORUM_DATA_DIR: dataDir,
+    QUORUM_DATA_DIR: opts.dataDir,
     QUORUM_BROKERS: String(opts.brokers ?? 3),
     QUORUM_CONTROLLERS: String(opts.controllers ?? 1),
-    QUORUM_BROKER_PORTS: "auto",
+    QUORUM_BROKER_PORTS: opts.brokerPorts ?? "auto",
     QUORUM_CONTROLLER_PORTS: "auto",
     QUORUM_BROKER_HEAP_MB: "320",
   });
   if (!config.embedded) throw new Error("embedded config expected");
-  const cluster = new EmbeddedCluster(config.embedded);
+  return config.embedded;
+}
+
+/** A real cluster on free ports in a fresh temp dir, for one test file. */
+export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "quorum-it-"));
+  const cluster = new EmbeddedCluster(testClusterConfig({ ...opts, dataDir }));
   const stop = async () => {
     await cluster.stop();
     if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

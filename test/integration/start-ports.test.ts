@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import getPort from "get-port";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "@/server/config";
 import { EmbeddedCluster, newClusterId } from "@/server/embedded/embedded-cluster";
+import { testClusterConfig } from "../helpers/cluster";
 
 // A port is chosen free, then handed to a JVM that listens on it seconds later: another process can
 // take it in between. A port Quorum chose moves; a port the settings name fails the start at once,
@@ -35,17 +35,9 @@ describe("a lab whose node finds its port taken while it starts", () => {
     return (server.address() as net.AddressInfo).port;
   }
 
-  function lab(env: Record<string, string>): { cluster: EmbeddedCluster; dataDir: string } {
+  function lab(brokerPorts: string): { cluster: EmbeddedCluster; dataDir: string } {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "quorum-it-"));
-    const config = loadConfig({
-      QUORUM_DATA_DIR: dataDir,
-      QUORUM_BROKERS: "1",
-      QUORUM_CONTROLLER_PORTS: "auto",
-      QUORUM_BROKER_HEAP_MB: "256",
-      ...env,
-    });
-    if (!config.embedded) throw new Error("embedded config expected");
-    const cluster = new EmbeddedCluster(config.embedded);
+    const cluster = new EmbeddedCluster(testClusterConfig({ brokers: 1, dataDir, brokerPorts }));
     cleanups.push(async () => {
       await cluster.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -56,7 +48,7 @@ describe("a lab whose node finds its port taken while it starts", () => {
   it("a broker port Quorum chose, taken by another process, is replaced by a free one and the lab starts", async () => {
     const held = await holdPort();
     const controllerPort = await getPort({ exclude: [held] });
-    const { cluster, dataDir } = lab({ QUORUM_BROKER_PORTS: "auto" });
+    const { cluster, dataDir } = lab("auto");
     // The layout a lab grown at run time keeps: its nodes start on the ports it names, unchecked.
     const layout = {
       clusterId: newClusterId(),
@@ -85,7 +77,7 @@ describe("a lab whose node finds its port taken while it starts", () => {
 
   it("a broker port the settings name, taken by another process, fails the start at once and says which", async () => {
     const held = await holdPort();
-    const { cluster } = lab({ QUORUM_BROKER_PORTS: String(held) });
+    const { cluster } = lab(String(held));
     const began = Date.now();
     // Without a look at the ended node, the start would wait as long as the controller logs.
     const failed = await cluster.start().then(
